@@ -1,0 +1,26 @@
+/**
+ * Reporters: each turns a finished `ScanResult` into the text of one output format. They only
+ * format: no file system, no process, no console; the CLI writes what they return.
+ */
+import type { ScanResult } from '../types.js';
+import { githubReporter } from './github.js';
+import { jsonReporter } from './json.js';
+import { sarifReporter } from './sarif.js';
+import { textReporter } from './text.js';
+
+export interface ReporterOptions {
+  /** Colour the text output (the CLI decides: TTY, NO_COLOR, --no-color). */
+  color: boolean;
+  /** Absolute working directory the scan was run from. */
+  cwd: string;
+}
+
+export type Reporter = (result: ScanResult, options: ReporterOptions) => string;
+
+/** `--format` name -> reporter. An explicit map: adding a format is adding a row. */
+export const REPORTERS: Record<string, Reporter> = {
+  text: textReporter,
+  json: jsonReporter,
+  sarif: sarifReporter,
+  github: githubReporter,
+};
