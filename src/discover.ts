@@ -242,20 +242,17 @@ async function gitignorePatterns(dir: string): Promise<string[] | 'negations'> {
 
 /**
  * Translates .gitignore-syntax patterns written relative to `base` into fast-glob ignore patterns
- * relative to `dir` (which is `base` or below it). A pattern without an inner slash matches at any
+ * relative to `dir` (base may be dir, an ancestor of it, or a directory below it). A pattern without an inner slash matches at any
  * depth (`*.log`); one with a slash is anchored to `base` (`/build`, `src/gen/`); a trailing slash
  * means directories only. Anchored patterns that cannot match under `dir` are dropped, and so are
  * those that match `dir` itself: a directory named on the command line is scanned.
  */
 export function rebaseIgnorePatterns(patterns: string[], base: string, dir: string): string[] {
-  const prefix = path.relative(base, dir).split(path.sep).filter((s) => s !== '');
-  if (prefix[0] === '..') {
-    // dir is outside base: only patterns that match at any depth still mean something.
-    return patterns.flatMap((p) => {
-      const body = p.replace(/^\.\//, '').replace(/\/$/, '');
-      return body.includes('/') && !body.startsWith('**/') ? [] : expandIgnore(body.replace(/^\*\*\//, ''), p.endsWith('/'), true);
-    });
-  }
+  const up = path.relative(base, dir).split(path.sep).filter((s) => s !== '');
+  const down = path.relative(dir, base).split(path.sep).filter((s) => s !== '');
+  // base below dir (a nested .gitignore): patterns apply under base only.
+  const below = up[0] === '..' && down[0] !== '..' ? `${down.join('/')}/` : '';
+  const outside = up[0] === '..' && down[0] === '..';
   const out: string[] = [];
   for (const raw of patterns) {
     let p = raw.replace(/^\\(?=[#!])/, '').replace(/^\.\//, '');
@@ -265,26 +262,36 @@ export function rebaseIgnorePatterns(patterns: string[], base: string, dir: stri
     const anchored = p.includes('/');
     p = p.replace(/^\/+/, '');
     if (!anchored) {
-      out.push(...expandIgnore(p, dirOnly, true));
+      out.push(expandIgnore(`${below}**/${p}`, dirOnly));
       continue;
     }
+    if (below !== '' || up.length === 0) {
+      out.push(expandIgnore(`${below}${p}`, dirOnly));
+      continue;
+    }
+    if (outside) {
+      // dir is not under base: only patterns that match at any depth still mean something.
+      if (p.startsWith('**/')) out.push(expandIgnore(p, dirOnly));
+      continue;
+    }
+    // base above dir: strip the part of the pattern that leads from base down to dir.
     const segments = p.split('/');
     let i = 0;
     let rest: string[] | null = null;
-    for (; i < prefix.length; i++) {
+    for (; i < up.length; i++) {
       const seg = segments[i];
       if (seg === undefined) break; // pattern names an ancestor of dir (or dir): not applied
       if (seg === '**') {
         rest = segments.slice(i);
         break;
       }
-      if (!segmentMatches(seg, prefix[i])) break;
+      if (!segmentMatches(seg, up[i])) break;
     }
     if (rest === null) {
-      if (i < prefix.length || i >= segments.length) continue;
+      if (i < up.length || i >= segments.length) continue;
       rest = segments.slice(i);
     }
-    out.push(...expandIgnore(rest.join('/'), dirOnly, false));
+    out.push(expandIgnore(rest.join('/'), dirOnly));
   }
   return out;
 }
@@ -294,9 +301,8 @@ export function rebaseIgnorePatterns(patterns: string[], base: string, dir: stri
  * that matches an ignore pattern, so `glob` alone covers both; adding `glob/**` as well doubled the
  * regex work (the slowest part of a walk with many nested .gitignore files).
  */
-function expandIgnore(body: string, dirOnly: boolean, anyDepth: boolean): string[] {
-  const glob = anyDepth ? `**/${body}` : body;
-  return [dirOnly ? `${glob}/**` : glob];
+function expandIgnore(glob: string, dirOnly: boolean): string {
+  return dirOnly ? `${glob}/**` : glob;
 }
 
 function segmentMatches(glob: string, name: string): boolean {
