@@ -1,0 +1,18 @@
+/**
+ * The registry: every rule, by id, sorted. Explicit on purpose — no discovery at runtime.
+ * A conventions test checks that it matches `rules/*.ts` and `fixtures/*`.
+ */
+import type { Rule } from '../src/rule.js';
+import failOpenVerify from './fail-open-verify.js';
+import invalidSuppression from './invalid-suppression.js';
+import silentVerifyFailure from './silent-verify-failure.js';
+import tokenInLogs from './token-in-logs.js';
+import unclassifiedVerifyFailure from './unclassified-verify-failure.js';
+
+export const RULES: Readonly<Record<string, Rule>> = {
+  'fail-open-verify': failOpenVerify as Rule,
+  'invalid-suppression': invalidSuppression as Rule,
+  'silent-verify-failure': silentVerifyFailure as Rule,
+  'token-in-logs': tokenInLogs as Rule,
+  'unclassified-verify-failure': unclassifiedVerifyFailure as Rule,
+};

@@ -1,0 +1,249 @@
+/**
+ * Project functions across files: resolves recorded call targets (imports, re-exports, class
+ * methods) to functions, then answers, for every function at once, whether its body monitors
+ * (transitively, any depth, cycles safe), whether it lets a JWT verification error escape
+ * (a wrapper), and whether it signs a token.
+ */
+import type { FileFacts, ExportTarget, FunctionFact } from './extract.js';
+import type { CallTarget } from './call-targets.js';
+import { apiOfValue, type JwtApi } from './jwt-apis.js';
+import { isProjectSpecifier } from './values.js';
+import type { ModuleResolver } from './module-resolution.js';
+
+export interface FnRef {
+  file: string;
+  fn: number;
+}
+
+export type Resolved = { kind: 'fn'; ref: FnRef } | { kind: 'jwt'; api: JwtApi };
+
+const key = (r: FnRef) => `${r.fn}@${r.file}`;
+
+export class CallGraph {
+  private readonly byFile: Map<string, FileFacts>;
+  /** lower-case class name -> declarations across the project */
+  private readonly classIndex = new Map<string, Array<{ file: string; methods: Record<string, number> }>>();
+  private readonly monitored = new Set<string>();
+  private readonly wrappers = new Map<string, JwtApi>();
+  private readonly callbackWrappers = new Map<string, number>();
+  private readonly signers = new Set<string>();
+  private readonly resolveCache = new Map<string, Resolved[]>();
+
+  constructor(files: readonly FileFacts[], private readonly modules: ModuleResolver) {
+    this.byFile = new Map(files.map((f) => [f.file, f]));
+    for (const f of files) {
+      for (const [name, cls] of Object.entries(f.classes)) {
+        const k = name.toLowerCase();
+        const list = this.classIndex.get(k) ?? [];
+        list.push({ file: f.file, methods: cls.methods });
+        this.classIndex.set(k, list);
+      }
+    }
+    this.computeMonitored();
+    this.computeWrappers();
+    this.computeSigners();
+  }
+
+  file(path: string): FileFacts | undefined {
+    return this.byFile.get(path);
+  }
+
+  fn(ref: FnRef): FunctionFact | undefined {
+    return this.byFile.get(ref.file)?.functions[ref.fn];
+  }
+
+  isMonitored(ref: FnRef): boolean {
+    return this.monitored.has(key(ref));
+  }
+
+  /** The JWT API whose error escapes from this function, if it is a verification wrapper. */
+  wrapperApi(ref: FnRef): JwtApi | undefined {
+    return this.wrappers.get(key(ref));
+  }
+
+  callbackWrapperIndex(ref: FnRef): number | undefined {
+    return this.callbackWrappers.get(key(ref));
+  }
+
+  /** The function signs a token, itself or through project functions it calls. */
+  signs(ref: FnRef): boolean {
+    return this.signers.has(key(ref));
+  }
+
+  /** What a call recorded in `fromFile` can land on. */
+  resolve(fromFile: string, target: CallTarget): Resolved[] {
+    const cacheKey = `${fromFile}\0${JSON.stringify(target)}`;
+    const cached = this.resolveCache.get(cacheKey);
+    if (cached) return cached;
+    const out = this.compute(fromFile, target);
+    this.resolveCache.set(cacheKey, out);
+    return out;
+  }
+
+  /** Does a call made from `fromFile` reach a monitoring function? */
+  targetMonitors(fromFile: string, target: CallTarget): boolean {
+    return this.resolve(fromFile, target).some((r) => r.kind === 'fn' && this.isMonitored(r.ref));
+  }
+
+  private compute(fromFile: string, target: CallTarget): Resolved[] {
+    switch (target.kind) {
+      case 'local':
+        return [{ kind: 'fn', ref: { file: fromFile, fn: target.fn } }];
+      case 'module': {
+        if (!isProjectSpecifier(target.source)) {
+          const api = apiOfValue({ kind: 'module', source: target.source, path: target.path });
+          return api ? [{ kind: 'jwt', api }] : [];
+        }
+        const file = this.modules.resolve(fromFile, target.source);
+        return file ? this.resolveExportPath(file, target.path, 0) : [];
+      }
+      case 'method': {
+        const cls = this.byFile.get(fromFile)?.classes[target.className];
+        const id = cls?.methods[target.method];
+        if (id !== undefined) return [{ kind: 'fn', ref: { file: fromFile, fn: id } }];
+        return this.byReceiver(target.className, target.method);
+      }
+      case 'receiver':
+        return this.byReceiver(target.receiver, target.method);
+    }
+  }
+
+  /** `this.authService.check()` -> `AuthService#check` in whichever file declares it. */
+  private byReceiver(receiver: string, method: string): Resolved[] {
+    const list = this.classIndex.get(receiver.toLowerCase()) ?? [];
+    const out: Resolved[] = [];
+    for (const c of list) {
+      const id = c.methods[method];
+      if (id !== undefined) out.push({ kind: 'fn', ref: { file: c.file, fn: id } });
+    }
+    return out;
+  }
+
+  private resolveExportPath(file: string, path: string[], depth: number): Resolved[] {
+    if (depth > 8) return [];
+    const facts = this.byFile.get(file);
+    if (!facts) return [];
+    let p = path.length === 0 ? ['default'] : path;
+    if (p[0] === 'default' && !facts.exports.default && p.length > 1) p = p.slice(1);
+    const [name, ...rest] = p;
+    const exported = facts.exports[name];
+    if (exported) return this.applyRest(file, exported, rest, depth);
+    for (const star of facts.starExports) {
+      const target = this.modules.resolve(file, star);
+      if (target) {
+        const r = this.resolveExportPath(target, p, depth + 1);
+        if (r.length > 0) return r;
+      }
+    }
+    return [];
+  }
+
+  private applyRest(file: string, target: ExportTarget, rest: string[], depth: number): Resolved[] {
+    switch (target.kind) {
+      case 'fn':
+        return rest.length === 0 ? [{ kind: 'fn', ref: { file, fn: target.fn } }] : [];
+      case 'jwt':
+        return rest.length === 0 ? [{ kind: 'jwt', api: target.api }] : [];
+      case 'class': {
+        const method = rest[0] === '#instance' ? rest[1] : rest[0];
+        const id = method ? this.byFile.get(file)?.classes[target.name]?.methods[method] : undefined;
+        return id !== undefined ? [{ kind: 'fn', ref: { file, fn: id } }] : [];
+      }
+      case 'object': {
+        if (rest.length === 0) return [];
+        const m = target.members[rest[0]];
+        return m ? this.applyRest(file, m, rest.slice(1), depth) : [];
+      }
+      case 'module':
+        return this.compute(file, { kind: 'module', source: target.source, path: [...target.path, ...rest] }).filter(() => depth < 8);
+    }
+  }
+
+  /** Callers of each function, through the resolved call edges. */
+  private reverseEdges(edgesOf: (file: FileFacts, fn: FunctionFact, id: number) => Iterable<CallTarget>): Map<string, FnRef[]> {
+    const reverse = new Map<string, FnRef[]>();
+    for (const facts of this.byFile.values()) {
+      facts.functions.forEach((fn, id) => {
+        const caller = { file: facts.file, fn: id };
+        for (const t of edgesOf(facts, fn, id)) {
+          for (const r of this.resolve(facts.file, t)) {
+            if (r.kind !== 'fn') continue;
+            const k = key(r.ref);
+            const list = reverse.get(k) ?? [];
+            list.push(caller);
+            reverse.set(k, list);
+          }
+        }
+      });
+    }
+    return reverse;
+  }
+
+  private propagate(seeds: FnRef[], reverse: Map<string, FnRef[]>, into: Set<string>): void {
+    const queue = [...seeds];
+    for (const s of seeds) into.add(key(s));
+    while (queue.length > 0) {
+      const cur = queue.pop()!;
+      for (const caller of reverse.get(key(cur)) ?? []) {
+        const k = key(caller);
+        if (into.has(k)) continue;
+        into.add(k);
+        queue.push(caller);
+      }
+    }
+  }
+
+  private computeMonitored(): void {
+    const reverse = this.reverseEdges((_f, fn) => fn.calls);
+    const seeds: FnRef[] = [];
+    for (const facts of this.byFile.values()) facts.functions.forEach((fn, id) => fn.monitors && seeds.push({ file: facts.file, fn: id }));
+    this.propagate(seeds, reverse, this.monitored);
+  }
+
+  private computeSigners(): void {
+    const reverse = this.reverseEdges((_f, fn) => fn.calls);
+    const seeds: FnRef[] = [];
+    for (const facts of this.byFile.values()) facts.functions.forEach((fn, id) => fn.signs && seeds.push({ file: facts.file, fn: id }));
+    this.propagate(seeds, reverse, this.signers);
+  }
+
+  /**
+   * A wrapper lets a verification error escape: it holds a verification (or a call of another
+   * wrapper) with no handler of its own. Fixpoint over the calls that propagate.
+   */
+  private computeWrappers(): void {
+    const queue: FnRef[] = [];
+    const mark = (ref: FnRef, api: JwtApi) => {
+      const k = key(ref);
+      if (this.wrappers.has(k)) return;
+      this.wrappers.set(k, api);
+      queue.push(ref);
+    };
+    // callers whose call of X propagates, by X
+    const propagatingCallers = new Map<string, FnRef[]>();
+    for (const facts of this.byFile.values()) {
+      for (const site of facts.verifySites) {
+        if (site.fn < 0) continue;
+        if (site.handling.kind === 'propagates') mark({ file: facts.file, fn: site.fn }, { library: site.library, operation: 'verify', mode: 'async' });
+        if (site.handling.kind === 'callback-param') this.callbackWrappers.set(key({ file: facts.file, fn: site.fn }), site.handling.index);
+      }
+      for (const call of facts.projectCalls) {
+        if (call.fn < 0 || call.handling.kind !== 'propagates') continue;
+        const caller = { file: facts.file, fn: call.fn };
+        for (const r of this.resolve(facts.file, call.target)) {
+          if (r.kind === 'jwt' && r.api.operation === 'verify') mark(caller, r.api);
+          if (r.kind === 'fn') {
+            const list = propagatingCallers.get(key(r.ref)) ?? [];
+            list.push(caller);
+            propagatingCallers.set(key(r.ref), list);
+          }
+        }
+      }
+    }
+    while (queue.length > 0) {
+      const cur = queue.pop()!;
+      const api = this.wrappers.get(key(cur))!;
+      for (const caller of propagatingCallers.get(key(cur)) ?? []) mark(caller, api);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Where a call goes, when it goes into the project's own code: a function in this file, an
+ * export of another project module, a method of a project class. Resolved across files later
+ * by the call graph (call-graph.ts); here we only record what the bindings say.
+ */
+import { ts, unwrap, memberName, receiverName, type FunctionNode } from './ast.js';
+import { isProjectSpecifier, type Resolver } from './values.js';
+
+export type CallTarget =
+  /** A function of the same file, by id. */
+  | { kind: 'local'; fn: number }
+  /** An export path of a project module: `['verifyToken']`, `['AuthService', '#instance', 'check']`. */
+  | { kind: 'module'; source: string; path: string[] }
+  /** A method of a class declared in this file. */
+  | { kind: 'method'; className: string; method: string }
+  /** A method on a receiver the bindings cannot follow (`this.authService.check()` in plain JS):
+   *  matched later against project classes named like the receiver. */
+  | { kind: 'receiver'; receiver: string; method: string };
+
+export function callTarget(call: ts.CallExpression, resolver: Resolver, fnId: (node: FunctionNode) => number): CallTarget | undefined {
+  const callee = unwrap(call.expression);
+  const value = resolver.evaluate(callee);
+  if (value.kind === 'function') return { kind: 'local', fn: fnId(value.node) };
+  if (value.kind === 'module') return isProjectSpecifier(value.source) ? { kind: 'module', source: value.source, path: value.path } : undefined;
+  if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return undefined;
+  const method = memberName(callee);
+  if (!method) return undefined;
+  const object = unwrap(callee.expression);
+  const objectValue = resolver.evaluate(object);
+  if (objectValue.kind === 'instance') {
+    if (objectValue.of.kind === 'class') return { kind: 'method', className: objectValue.of.name, method };
+    if (objectValue.of.kind === 'module') return isProjectSpecifier(objectValue.of.source) ? { kind: 'module', source: objectValue.of.source, path: [...objectValue.of.path, '#instance', method] } : undefined;
+    return { kind: 'receiver', receiver: objectValue.name, method };
+  }
+  if (objectValue.kind === 'unknown') {
+    const recv = receiverName(object);
+    if (recv && recv !== 'this' && /^[A-Za-z_$][\w$]*$/.test(recv) && /service|helper|util|manager|provider|repository|repo|auth|security|audit|monitor|tracker|handler/i.test(recv)) {
+      return { kind: 'receiver', receiver: recv, method };
+    }
+  }
+  return undefined;
+}

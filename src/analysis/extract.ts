@@ -1,0 +1,369 @@
+/**
+ * One walk per file over the compiler's nodes, recording the plain-data facts rules need:
+ * functions (and whether they monitor), JWT verifications and their failure paths, calls into
+ * project code (for cross-file monitoring and wrappers), exports, and token values written to
+ * logs. The AST is released after this; everything cross-file works from these facts.
+ */
+import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeLabel, normalisedText, unwrap, type FunctionNode, type Node, type Span } from './ast.js';
+import { Resolver, type Value, propName } from './values.js';
+import { classifyJwtCall, apiOfValue, isJoseSignChain, type JwtApi } from './jwt-apis.js';
+import { monitoringEvidence, splitWordsHasAny, type Evidence, type MonitoringOptions } from './monitoring.js';
+import { handlingOf, type FailurePath, type Handling, type RegionContext } from './failure-paths.js';
+import { callTarget, type CallTarget } from './call-targets.js';
+import { tokenValue } from './token-values.js';
+import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
+
+export interface FunctionFact {
+  name?: string;
+  className?: string;
+  span: Span;
+  /** Parameter names, for callback wrappers and route handlers. */
+  params: string[];
+  /** The body itself logs, measures, reports or propagates. */
+  monitors: boolean;
+  /** Project calls made by the body (nested functions are listed as local calls). */
+  calls: CallTarget[];
+  /** The body signs a JWT (directly). */
+  signs: boolean;
+}
+
+export type StoredHandling = { kind: 'handled'; path: number } | { kind: 'propagates' } | { kind: 'callback-param'; index: number };
+
+interface CallSiteBase {
+  span: Span;
+  label: string;
+  /** Enclosing function id, or -1 at module level. */
+  fn: number;
+  handling: StoredHandling;
+  /** For fingerprints: enclosing function name and normalised call text. */
+  scope: string;
+  code: string;
+}
+
+export interface VerifySite extends CallSiteBase {
+  library: string;
+}
+
+export interface ProjectCall extends CallSiteBase {
+  target: CallTarget;
+  /** Failure paths of function arguments shaped like node callbacks, by argument index. */
+  callbacks: Record<number, number>;
+}
+
+export interface TokenLog {
+  span: Span;
+  /** The logging call as written. */
+  logger: string;
+  what: string;
+  source: Span;
+  scope: string;
+  code: string;
+}
+
+export type ExportTarget =
+  | { kind: 'fn'; fn: number }
+  | { kind: 'module'; source: string; path: string[] }
+  | { kind: 'class'; name: string }
+  | { kind: 'object'; members: Record<string, ExportTarget> }
+  | { kind: 'jwt'; api: JwtApi };
+
+export interface ClassFact {
+  methods: Record<string, number>;
+}
+
+export interface FileFacts {
+  file: string;
+  functions: FunctionFact[];
+  classes: Record<string, ClassFact>;
+  exports: Record<string, ExportTarget>;
+  /** `export * from './x'` specifiers. */
+  starExports: string[];
+  failurePaths: FailurePath[];
+  verifySites: VerifySite[];
+  projectCalls: ProjectCall[];
+  tokenLogs: TokenLog[];
+  /** Direct monitoring calls seen (for the inventory): label and kind. */
+  monitors: Array<{ label: string; kind: Evidence['kind']; span: Span }>;
+  routes: RouteFileFacts;
+}
+
+export interface ExtractOptions {
+  monitoring: MonitoringOptions;
+}
+
+const LOG_KINDS = new Set<Evidence['kind']>(['log', 'telemetry', 'report', 'configured']);
+
+export function extractFileFacts(file: string, sf: ts.SourceFile, options: ExtractOptions): FileFacts {
+  const resolver = new Resolver(sf);
+  const fnIds = new Map<Node, number>();
+  const fnNodes: FunctionNode[] = [];
+  const fnId = (node: FunctionNode): number => {
+    let id = fnIds.get(node);
+    if (id === undefined) {
+      id = fnNodes.length;
+      fnIds.set(node, id);
+      fnNodes.push(node);
+    }
+    return id;
+  };
+  const span = (node: Node) => spanOf(node, sf);
+  const pathIds = new Map<FailurePath, number>();
+  const failurePaths: FailurePath[] = [];
+  const memo = new Map<Node, Handling>();
+  const region: RegionContext = { sf, resolver, monitoring: options.monitoring, fnId, span };
+
+  const store = (h: Handling): StoredHandling => {
+    if (h.kind !== 'handled') return h;
+    let id = pathIds.get(h.path);
+    if (id === undefined) {
+      id = failurePaths.length;
+      failurePaths.push(h.path);
+      pathIds.set(h.path, id);
+    }
+    return { kind: 'handled', path: id };
+  };
+  // The same catch serves many calls: summarise it once.
+  const dedupe = new Map<string, FailurePath>();
+  const canonical = (h: Handling): Handling => {
+    if (h.kind !== 'handled') return h;
+    const key = `${h.path.kind}:${h.path.span.startLine}:${h.path.span.startColumn}:${h.path.span.endLine}:${h.path.span.endColumn}`;
+    const seen = dedupe.get(key);
+    if (seen) return { kind: 'handled', path: seen };
+    dedupe.set(key, h.path);
+    return h;
+  };
+  void memo;
+
+  const functionInfo = new Map<number, { monitors: boolean; calls: CallTarget[]; signs: boolean }>();
+  const info = (id: number) => {
+    let i = functionInfo.get(id);
+    if (!i) functionInfo.set(id, (i = { monitors: false, calls: [], signs: false }));
+    return i;
+  };
+  const owner = (node: Node): number => {
+    const fn = enclosingFunction(node);
+    return fn ? fnId(fn) : -1;
+  };
+  const scopeName = (fnIndex: number): string => {
+    if (fnIndex < 0) return '<module>';
+    const node = fnNodes[fnIndex];
+    const cls = enclosingClassName(node);
+    const name = functionName(node) ?? '<anonymous>';
+    return cls ? `${cls}.${name}` : name;
+  };
+
+  const verifySites: VerifySite[] = [];
+  const projectCalls: ProjectCall[] = [];
+  const tokenLogs: TokenLog[] = [];
+  const monitors: FileFacts['monitors'] = [];
+
+  walk(sf, (node) => {
+    if (isFunctionLike(node)) {
+      const id = fnId(node);
+      const parent = enclosingFunction(node);
+      if (parent) info(fnId(parent)).calls.push({ kind: 'local', fn: id });
+      return true;
+    }
+    if (ts.isThrowStatement(node)) {
+      const o = owner(node);
+      if (o >= 0) info(o).monitors = true;
+      return true;
+    }
+    if (!ts.isCallExpression(node)) return true;
+    const o = owner(node);
+    const jwt = classifyJwtCall(node, resolver);
+    if (jwt) {
+      if (jwt.operation === 'sign') {
+        if (o >= 0) info(o).signs = true;
+        return true;
+      }
+      const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(node, jwt) : undefined;
+      const handling = canonical(handlingOf(node, region, { callbackArg }));
+      verifySites.push({ span: span(node), label: calleeLabel(node, sf), library: jwt.library, fn: o, handling: store(handling), scope: scopeName(o), code: normalisedText(node, sf) });
+      return true;
+    }
+    if (isJoseSignChain(node, resolver)) {
+      if (o >= 0) info(o).signs = true;
+      return true;
+    }
+    const evidence = monitoringEvidence(node, resolver, options.monitoring, sf);
+    if (evidence) {
+      if (o >= 0) info(o).monitors = true;
+      monitors.push({ label: evidence.label, kind: evidence.kind, span: span(node) });
+      if (LOG_KINDS.has(evidence.kind) || (evidence.kind === 'name' && splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']))) {
+        for (const arg of node.arguments) {
+          const tv = tokenValue(arg, resolver, sf);
+          if (tv) {
+            tokenLogs.push({ span: span(node), logger: evidence.label, what: tv.what, source: span(tv.source), scope: scopeName(o), code: normalisedText(node, sf) });
+            break;
+          }
+        }
+      }
+      return true;
+    }
+    const target = callTarget(node, resolver, fnId);
+    if (target) {
+      if (o >= 0) info(o).calls.push(target);
+      const handling = canonical(handlingOf(node, region, {}));
+      const callbacks: Record<number, number> = {};
+      node.arguments.forEach((arg, i) => {
+        const a = unwrap(arg);
+        if ((ts.isArrowFunction(a) || ts.isFunctionExpression(a)) && a.parameters.length >= 1 && ts.isIdentifier(a.parameters[0].name) && /^(err|error|e|ex|er|exception|verifyError|jwtError)$/i.test(a.parameters[0].name.text)) {
+          const h = canonical(handlingOf(node, region, { callbackArg: a }));
+          const stored = store(h);
+          if (stored.kind === 'handled') callbacks[i] = stored.path;
+        }
+      });
+      projectCalls.push({ span: span(node), label: calleeLabel(node, sf), target, fn: o, handling: store(handling), callbacks, scope: scopeName(o), code: normalisedText(node, sf) });
+    }
+    return true;
+  });
+
+  const functions: FunctionFact[] = fnNodes.map((node, id) => {
+    const i = functionInfo.get(id);
+    return {
+      name: functionName(node),
+      className: enclosingClassName(node),
+      span: span(node),
+      params: node.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : '')),
+      monitors: i?.monitors ?? false,
+      calls: i?.calls ?? [],
+      signs: i?.signs ?? false,
+    };
+  });
+  // fnNodes may have grown while mapping (ids handed out lazily): map again for stragglers.
+  for (let id = functions.length; id < fnNodes.length; id++) {
+    const node = fnNodes[id];
+    functions.push({ name: functionName(node), className: enclosingClassName(node), span: span(node), params: [], monitors: false, calls: [], signs: false });
+  }
+
+  const { exports, starExports, classes } = extractExports(sf, resolver, fnId);
+  const routes = extractRouteFacts(sf, { resolver, fnId, span, monitoring: options.monitoring, region });
+  return { file, functions, classes, exports, starExports, failurePaths, verifySites, projectCalls, tokenLogs, monitors, routes };
+}
+
+/** The callback argument of an API that takes one (jsonwebtoken verify: the last function argument). */
+function lastFunctionishArg(call: ts.CallExpression, api: JwtApi): ts.Expression | undefined {
+  if (api.mode !== 'either') return undefined;
+  const args = call.arguments;
+  if (args.length < 2) return undefined;
+  const last = args[args.length - 1];
+  const u = unwrap(last);
+  if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) return last;
+  // an identifier only counts as the callback in the callback position (3rd or 4th argument)
+  if (ts.isIdentifier(u) && args.length >= 3) return last;
+  return undefined;
+}
+
+function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: FunctionNode) => number): Pick<FileFacts, 'exports' | 'starExports' | 'classes'> {
+  const exports: Record<string, ExportTarget> = {};
+  const starExports: string[] = [];
+  const classes: Record<string, ClassFact> = {};
+  const toTarget = (value: Value, depth = 0): ExportTarget | undefined => {
+    if (depth > 3) return undefined;
+    switch (value.kind) {
+      case 'function':
+        return { kind: 'fn', fn: fnId(value.node) };
+      case 'class':
+        return { kind: 'class', name: value.name };
+      case 'module':
+        return { kind: 'module', source: value.source, path: value.path };
+      case 'instance':
+        if (value.of.kind === 'class') return { kind: 'class', name: value.of.name };
+        return undefined;
+      case 'call': {
+        const api = apiOfValue(value);
+        return api ? { kind: 'jwt', api } : undefined;
+      }
+      case 'object': {
+        const members: Record<string, ExportTarget> = {};
+        for (const p of value.node.properties) {
+          const name = p.name ? propName(p.name as ts.PropertyName) : undefined;
+          if (!name) continue;
+          let v: Value | undefined;
+          if (ts.isPropertyAssignment(p)) v = resolver.evaluate(p.initializer);
+          else if (ts.isShorthandPropertyAssignment(p)) v = resolver.lookup(p.name);
+          else if (ts.isMethodDeclaration(p)) v = { kind: 'function', node: p };
+          const t = v && toTarget(v, depth + 1);
+          if (t) members[name] = t;
+        }
+        return { kind: 'object', members };
+      }
+      default:
+        return undefined;
+    }
+  };
+  const set = (name: string, target: ExportTarget | undefined) => {
+    if (target) exports[name] = target;
+  };
+  const hasExport = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  const isDefault = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+
+  walk(sf, (node) => {
+    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
+      const name = node.name?.text ?? (node.parent && ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name) ? node.parent.name.text : undefined);
+      if (name) {
+        const methods: Record<string, number> = {};
+        for (const m of node.members) {
+          if ((ts.isMethodDeclaration(m) || ts.isGetAccessor(m)) && m.body) {
+            const n = propName(m.name);
+            if (n) methods[n] = fnId(m);
+          } else if (ts.isPropertyDeclaration(m) && m.initializer && (ts.isArrowFunction(m.initializer) || ts.isFunctionExpression(m.initializer))) {
+            const n = propName(m.name);
+            if (n) methods[n] = fnId(m.initializer);
+          }
+        }
+        classes[name] = { methods };
+      }
+    }
+    return !isFunctionLike(node) || true;
+  });
+
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && hasExport(st)) {
+      const t: ExportTarget = { kind: 'fn', fn: fnId(st) };
+      if (isDefault(st)) set('default', t);
+      if (st.name) set(st.name.text, t);
+    } else if (ts.isClassDeclaration(st) && hasExport(st)) {
+      const t: ExportTarget | undefined = st.name ? { kind: 'class', name: st.name.text } : undefined;
+      if (isDefault(st)) set('default', t);
+      if (st.name) set(st.name.text, t);
+    } else if (ts.isVariableStatement(st) && hasExport(st)) {
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.initializer) set(d.name.text, toTarget(resolver.evaluate(d.initializer)));
+      }
+    } else if (ts.isExportAssignment(st)) {
+      set('default', toTarget(resolver.evaluate(st.expression)));
+    } else if (ts.isExportDeclaration(st)) {
+      const source = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+      if (!st.exportClause) {
+        if (source) starExports.push(source);
+      } else if (ts.isNamedExports(st.exportClause)) {
+        for (const el of st.exportClause.elements) {
+          const local = (el.propertyName ?? el.name).text;
+          if (source) set(el.name.text, { kind: 'module', source, path: [local] });
+          else set(el.name.text, toTarget(resolver.lookup(el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : (el.name as ts.Identifier))));
+        }
+      } else if (ts.isNamespaceExport(st.exportClause) && source) {
+        set(st.exportClause.name.text, { kind: 'module', source, path: [] });
+      }
+    } else if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      // module.exports = ..., module.exports.x = ..., exports.x = ...
+      const left = unwrap(st.expression.left);
+      const right = st.expression.right;
+      const text = left.getText(sf).replace(/\s+/g, '');
+      if (text === 'module.exports') {
+        const v = resolver.evaluate(right);
+        const t = toTarget(v);
+        if (t && t.kind === 'object') Object.assign(exports, t.members);
+        set('default', t);
+      } else {
+        const m = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(text);
+        if (m) set(m[1], toTarget(resolver.evaluate(right)));
+      }
+    }
+  }
+  return { exports, starExports, classes };
+}
+
+export type { FailurePath, Evidence };

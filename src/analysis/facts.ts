@@ -1,0 +1,94 @@
+/**
+ * The facts rules read, computed once per scan from every file's extracted facts: JWT
+ * verifications with resolved failure paths (direct, through wrappers in other files, through
+ * project modules that re-export a library), token values written to logs, and the call graph
+ * for anything cross-file.
+ */
+import type { FileFacts, TokenLog } from './extract.js';
+import type { FailurePath } from './failure-paths.js';
+import type { Span } from './ast.js';
+import { CallGraph } from './call-graph.js';
+import { ModuleResolver } from './module-resolution.js';
+
+export interface Verification {
+  file: string;
+  /** The verification call, or the call of the wrapper whose error escapes into this function. */
+  span: Span;
+  label: string;
+  library: string;
+  via: 'direct' | 'wrapper';
+  path: FailurePath;
+  /** Something on the failure path logs, measures, reports or propagates (across files). */
+  monitored: boolean;
+  /** A monitoring call on the path receives the error (or a value derived from it). */
+  touchesError: boolean;
+  scope: string;
+  code: string;
+}
+
+export interface PropagatingVerification {
+  file: string;
+  span: Span;
+  label: string;
+  library: string;
+}
+
+export interface Facts {
+  files: ReadonlyMap<string, FileFacts>;
+  graph: CallGraph;
+  verifications: Verification[];
+  /** Verifications with no handler in their function: the error escapes (no finding). */
+  propagating: PropagatingVerification[];
+  tokenLogs: Array<TokenLog & { file: string }>;
+  /** Is a failure path monitored, following project calls across files? */
+  monitors(file: string, path: FailurePath): boolean;
+}
+
+export function buildFacts(files: readonly FileFacts[], allFiles: readonly string[]): Facts {
+  const modules = new ModuleResolver(allFiles);
+  const graph = new CallGraph(files, modules);
+  const monitors = (file: string, path: FailurePath) => {
+    if (path.kind === 'callback-ignored') return false;
+    return path.evidence.length > 0 || path.calls.some((c) => graph.targetMonitors(file, c.target));
+  };
+  const touches = (file: string, path: FailurePath) => path.evidence.some((e) => e.touchesError) || path.calls.some((c) => c.withError && graph.targetMonitors(file, c.target));
+
+  const verifications: Verification[] = [];
+  const propagating: PropagatingVerification[] = [];
+  const add = (file: string, site: { span: Span; label: string; scope: string; code: string }, library: string, via: Verification['via'], pathIndex: number) => {
+    const facts = graph.file(file)!;
+    const path = facts.failurePaths[pathIndex];
+    verifications.push({ file, span: site.span, label: site.label, library, via, path, monitored: monitors(file, path), touchesError: touches(file, path), scope: site.scope, code: site.code });
+  };
+
+  for (const facts of files) {
+    for (const site of facts.verifySites) {
+      if (site.handling.kind === 'handled') add(facts.file, site, site.library, 'direct', site.handling.path);
+      else if (site.handling.kind === 'propagates') propagating.push({ file: facts.file, span: site.span, label: site.label, library: site.library });
+    }
+    for (const call of facts.projectCalls) {
+      const resolved = graph.resolve(facts.file, call.target);
+      let done = false;
+      for (const r of resolved) {
+        if (done) break;
+        const api = r.kind === 'jwt' ? (r.api.operation === 'verify' ? r.api : undefined) : graph.wrapperApi(r.ref);
+        if (api) {
+          if (call.handling.kind === 'handled') add(facts.file, call, api.library, r.kind === 'jwt' ? 'direct' : 'wrapper', call.handling.path);
+          else if (call.handling.kind === 'propagates' && r.kind === 'jwt') propagating.push({ file: facts.file, span: call.span, label: call.label, library: api.library });
+          done = true;
+          continue;
+        }
+        if (r.kind === 'fn') {
+          const idx = graph.callbackWrapperIndex(r.ref);
+          if (idx !== undefined && call.callbacks[idx] !== undefined) {
+            add(facts.file, call, 'jsonwebtoken', 'wrapper', call.callbacks[idx]);
+            done = true;
+          }
+        }
+      }
+    }
+  }
+
+  const tokenLogs = files.flatMap((f) => f.tokenLogs.map((t) => ({ ...t, file: f.file })));
+  return { files: new Map(files.map((f) => [f.file, f])), graph, verifications, propagating, tokenLogs, monitors };
+}

@@ -1,0 +1,385 @@
+/**
+ * The failure path of a call that can fail (a JWT verification, or a project function that lets
+ * one's error escape): the `catch` of the enclosing `try`, a `.catch()` / `.then(_, onRejected)`
+ * handler, or the `if (err)` branch of a node-style callback. Each path is summarised into plain
+ * data: its monitoring evidence, the project calls it makes (resolved later), whether it touches
+ * or classifies the error, and whether it lets the request through (fail-open).
+ */
+import { ts, unwrap, walk, isFunctionLike, references, calleeName, endsWithExit, asList, memberName, receiverName, boundNames, type FunctionNode, type Node, type Span } from './ast.js';
+import { monitoringEvidence, isPropagationCall, type Evidence, type MonitoringOptions } from './monitoring.js';
+import { callTarget, type CallTarget } from './call-targets.js';
+import { isPassThroughCall, isResponseCall, isResponseAssignment, isKoaThrow, respondsOrExits } from './responses.js';
+import { ERROR_CLASSIFIERS } from './jwt-apis.js';
+import type { Resolver } from './values.js';
+
+export type FailureKind = 'catch' | 'promise-catch' | 'then-rejected' | 'callback' | 'callback-ignored';
+
+export interface RegionCall {
+  target: CallTarget;
+  label: string;
+  /** The error (or a value derived from it) is passed to the call. */
+  withError: boolean;
+}
+
+export interface FailurePath {
+  kind: FailureKind;
+  /** The catch clause, the handler function, or the error branch. */
+  span: Span;
+  errorName?: string;
+  evidence: Array<Evidence & { touchesError: boolean }>;
+  calls: RegionCall[];
+  /** A branch tells error kinds apart (TokenExpiredError, ERR_JWT_EXPIRED...). */
+  classifies: boolean;
+  /** Why the request goes on despite the failure, when it does. */
+  failOpen?: string;
+}
+
+export interface RegionContext {
+  sf: ts.SourceFile;
+  resolver: Resolver;
+  monitoring: MonitoringOptions;
+  fnId: (node: FunctionNode) => number;
+  span: (node: Node) => Span;
+}
+
+/** Where a failing call's error goes: a handler in this function, or out of the function. */
+export type Handling =
+  | { kind: 'handled'; path: FailurePath }
+  | { kind: 'propagates' }
+  /** The verification hands its callback parameter in from the caller: the caller's callback is the path. */
+  | { kind: 'callback-param'; index: number };
+
+const ARRAY_CALLBACK_METHODS = /^(map|forEach|filter|some|every|reduce|reduceRight|find|findIndex|flatMap)$/;
+
+/**
+ * Finds the failure handling of `call`. `callbackIndex` is the argument position of a node-style
+ * callback when the API takes one (jsonwebtoken `verify(token, key, [options], cb)`).
+ */
+export function handlingOf(call: ts.CallExpression, ctx: RegionContext, opts: { callbackArg?: ts.Expression }): Handling {
+  if (opts.callbackArg) {
+    const cb = unwrap(opts.callbackArg);
+    if (isFunctionLike(cb)) return { kind: 'handled', path: callbackPath(cb, ctx) };
+    if (ts.isIdentifier(cb)) {
+      const value = ctx.resolver.evaluate(cb);
+      if (value.kind === 'function') return { kind: 'handled', path: callbackPath(value.node, ctx) };
+      if (value.kind === 'param' && enclosingFn(call) === value.fn) {
+        if (/^(next|done|cb|callback)$/.test(cb.text)) return { kind: 'handled', path: handOff(cb, ctx) };
+        return { kind: 'callback-param', index: value.index };
+      }
+    }
+  }
+  const chain = promiseHandler(call);
+  if (chain.handler) return { kind: 'handled', path: handlerPath(chain.handler, chain.kind!, ctx) };
+  const tryStmt = enclosingTry(chain.outermost);
+  if (tryStmt?.catchClause) return { kind: 'handled', path: catchPath(tryStmt, ctx) };
+  return { kind: 'propagates' };
+}
+
+function enclosingFn(node: Node): FunctionNode | undefined {
+  for (let n = node.parent; n; n = n.parent) if (isFunctionLike(n)) return n;
+  return undefined;
+}
+
+/** `p.then(a).catch(h)`, `p.then(a, h)`; also returns the outermost chain expression. */
+function promiseHandler(call: ts.CallExpression): { handler?: ts.Expression; kind?: FailureKind; outermost: ts.Expression } {
+  let cur: ts.Expression = call;
+  for (;;) {
+    let p = cur.parent;
+    while (p && ts.isParenthesizedExpression(p)) {
+      cur = p;
+      p = p.parent;
+    }
+    if (p && ts.isPropertyAccessExpression(p) && p.expression === cur && p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p) {
+      const method = p.name.text;
+      const chainCall = p.parent;
+      if (method === 'catch' && chainCall.arguments[0]) return { handler: chainCall.arguments[0], kind: 'promise-catch', outermost: chainCall };
+      if (method === 'then' && chainCall.arguments[1]) return { handler: chainCall.arguments[1], kind: 'then-rejected', outermost: chainCall };
+      if (method === 'then' || method === 'finally') {
+        cur = chainCall;
+        continue;
+      }
+    }
+    return { outermost: cur };
+  }
+}
+
+/** The innermost `try` whose *try block* contains the node, within the same function. */
+function enclosingTry(node: Node): ts.TryStatement | undefined {
+  let child: Node = node;
+  for (let n = node.parent; n; child = n, n = n.parent) {
+    if (ts.isTryStatement(n) && n.tryBlock === child) {
+      if (n.catchClause) return n;
+      continue;
+    }
+    if (isFunctionLike(n)) {
+      // a synchronous array callback (`tokens.map(t => jwt.verify(t))`) throws into its caller
+      const p = n.parent;
+      if (p && ts.isCallExpression(p) && ARRAY_CALLBACK_METHODS.test(calleeName(p) ?? '')) continue;
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function catchPath(tryStmt: ts.TryStatement, ctx: RegionContext): FailurePath {
+  const clause = tryStmt.catchClause!;
+  const errorName = clause.variableDeclaration && ts.isIdentifier(clause.variableDeclaration.name) ? clause.variableDeclaration.name.text : undefined;
+  const summary = summarise([clause.block], errorName, ctx);
+  const failOpen = summary.evidence.length === 0 && summary.calls.length === 0 ? catchFailOpen(tryStmt) : catchFailOpenEvenIfCalls(tryStmt);
+  return { kind: 'catch', span: ctx.span(clause), errorName, ...summary, failOpen };
+}
+
+/** `.catch(handler)` / `.then(_, handler)`: a function, a reference to one, or `next`. */
+function handlerPath(handler: ts.Expression, kind: FailureKind, ctx: RegionContext): FailurePath {
+  const h = unwrap(handler);
+  let fn: FunctionNode | undefined;
+  if (isFunctionLike(h)) fn = h;
+  else if (ts.isIdentifier(h) || ts.isPropertyAccessExpression(h)) {
+    const value = ctx.resolver.evaluate(h);
+    if (value.kind === 'function') fn = value.node;
+    else return referencePath(h, kind, ctx);
+  }
+  if (!fn) return { kind, span: ctx.span(handler), evidence: [], calls: [], classifies: false };
+  const errorName = fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name) ? fn.parameters[0].name.text : undefined;
+  const summary = summarise(fn.body ? [fn.body] : [], errorName, ctx);
+  const failOpen = summary.evidence.length === 0 ? regionFailOpen(fn.body ? [fn.body] : []) : undefined;
+  return { kind, span: ctx.span(isFunctionLike(h) ? h : handler), errorName, ...summary, failOpen };
+}
+
+/** `.catch(next)`, `.catch(console.error)`, `.catch(this.logger.error)`, `.catch(handleAuthError)`. */
+function referencePath(ref: ts.Expression, kind: FailureKind, ctx: RegionContext): FailurePath {
+  const span = ctx.span(ref);
+  const name = ts.isIdentifier(ref) ? ref.text : memberName(ref);
+  const evidence: FailurePath['evidence'] = [];
+  const calls: RegionCall[] = [];
+  if (ts.isIdentifier(ref) && /^(next|done|cb|callback|reject)$/.test(ref.text)) evidence.push({ kind: 'propagate', label: ref.text, touchesError: true });
+  else {
+    // Pretend it is called with the error: `h(err)`.
+    const fake = ts.factory.createCallExpression(ref, undefined, []);
+    ts.setTextRange(fake, ref);
+    (fake as { parent?: Node }).parent = ref.parent;
+    const ev = safeEvidence(fake, ctx);
+    if (ev) evidence.push({ ...ev, label: name ?? ev.label, touchesError: true });
+    else {
+      const target = callTarget(fake, ctx.resolver, ctx.fnId);
+      if (target) calls.push({ target, label: name ?? '?', withError: true });
+    }
+  }
+  return { kind, span, evidence, calls, classifies: false };
+}
+
+function safeEvidence(call: ts.CallExpression, ctx: RegionContext): Evidence | undefined {
+  try {
+    return monitoringEvidence(call, ctx.resolver, ctx.monitoring, ctx.sf);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A callback handed straight to `next`/`done`: the error goes upstream. */
+function handOff(ref: ts.Identifier, ctx: RegionContext): FailurePath {
+  return { kind: 'callback', span: ctx.span(ref), evidence: [{ kind: 'propagate', label: ref.text, touchesError: true }], calls: [], classifies: false };
+}
+
+/**
+ * A node-style callback `(err, decoded) => {...}`: the failure path is the branch taken when
+ * `err` is set. A callback that never reads `err` has no failure handling at all.
+ */
+export function callbackPath(fn: FunctionNode, ctx: RegionContext): FailurePath {
+  const first = fn.parameters[0];
+  const errorName = first && ts.isIdentifier(first.name) ? first.name.text : undefined;
+  const body = fn.body;
+  if (!body || !errorName || !references(body, errorName)) {
+    const failOpen = body && callbackIgnoredFailOpen(body) ? 'ignores the error parameter and calls next()' : undefined;
+    return { kind: 'callback-ignored', span: ctx.span(fn), errorName, evidence: [], calls: [], classifies: false, failOpen };
+  }
+  const branch = errorBranch(body, errorName);
+  const regions = branch ? branch.region : [body];
+  const summary = summarise(regions, errorName, ctx);
+  let failOpen: string | undefined;
+  if (summary.evidence.length === 0) {
+    failOpen = regionFailOpen(regions);
+    if (!failOpen && branch && !branch.exits && ts.isBlock(body) && laterPassThrough(branch.statement, body)) failOpen = 'continues to next() after the error branch';
+  }
+  return { kind: 'callback', span: ctx.span(branch ? branch.statement : fn), errorName, ...summary, failOpen };
+}
+
+/** The `if (err) {...}` / `err ? a : b` branch of a callback body. */
+function errorBranch(body: Node, errorName: string): { statement: Node; region: Node[]; exits: boolean } | undefined {
+  let found: { statement: Node; region: Node[]; exits: boolean } | undefined;
+  walk(body, (n) => {
+    if (found) return false;
+    if (n !== body && isFunctionLike(n)) return false;
+    if (ts.isIfStatement(n) && references(n.expression, errorName)) {
+      const negated = isNegatedTest(n.expression, errorName);
+      if (!negated) found = { statement: n, region: [n.thenStatement], exits: endsWithExit(asList(n.thenStatement)) || respondsOrExits(n.thenStatement) };
+      else if (n.elseStatement) found = { statement: n, region: [n.elseStatement], exits: endsWithExit(asList(n.elseStatement)) || respondsOrExits(n.elseStatement) };
+      else {
+        // if (!err) { ...; return next(); }  <failure statements follow>
+        const rest = followingStatements(n);
+        found = { statement: n, region: rest, exits: true };
+      }
+      return false;
+    }
+    if (ts.isConditionalExpression(n) && references(n.condition, errorName)) {
+      const negated = isNegatedTest(n.condition, errorName);
+      found = { statement: n, region: [negated ? n.whenFalse : n.whenTrue], exits: true };
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+
+function isNegatedTest(test: ts.Expression, errorName: string): boolean {
+  const t = unwrap(test);
+  if (ts.isPrefixUnaryExpression(t) && t.operator === ts.SyntaxKind.ExclamationToken) return references(t.operand, errorName);
+  if (ts.isBinaryExpression(t) && (t.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || t.operatorToken.kind === ts.SyntaxKind.EqualsEqualsToken)) {
+    const other = references(t.left, errorName) ? t.right : t.left;
+    const o = unwrap(other);
+    return o.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(o) && o.text === 'undefined');
+  }
+  return false;
+}
+
+function followingStatements(stmt: Node): Node[] {
+  const parent = stmt.parent;
+  if (parent && (ts.isBlock(parent) || ts.isSourceFile(parent))) {
+    const list = parent.statements as readonly Node[];
+    return list.slice(list.indexOf(stmt) + 1);
+  }
+  return [];
+}
+
+function laterPassThrough(stmt: Node, body: ts.Block): boolean {
+  return followingStatements(stmt).some((s) => containsCall(s, isPassThroughCall));
+}
+
+function containsCall(root: Node, pred: (c: ts.CallExpression) => boolean): boolean {
+  let found = false;
+  walk(root, (n) => {
+    if (found) return false;
+    if (n !== root && isFunctionLike(n)) return false;
+    if (ts.isCallExpression(n) && pred(n)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** Does a failure region let the request through: `next()` without the error, `return true`? */
+function regionFailOpen(regions: readonly Node[]): string | undefined {
+  for (const r of regions) {
+    if (containsCall(r, isPassThroughCall)) return 'calls next() without the error';
+    let returnsTrue = false;
+    walk(r, (n) => {
+      if (returnsTrue) return false;
+      if (n !== r && isFunctionLike(n) && !(ts.isArrowFunction(r) || ts.isFunctionExpression(r))) return false;
+      if (ts.isReturnStatement(n) && n.expression && unwrap(n.expression).kind === ts.SyntaxKind.TrueKeyword) returnsTrue = true;
+      if (ts.isArrowFunction(n) && n === r && unwrap(n.body as ts.Expression).kind === ts.SyntaxKind.TrueKeyword) returnsTrue = true;
+      return !returnsTrue;
+    });
+    if (returnsTrue) return 'returns true';
+  }
+  return undefined;
+}
+
+function callbackIgnoredFailOpen(body: Node): boolean {
+  // (err, decoded) => { req.user = decoded; next(); } with no check of the result first
+  if (!containsCall(body, isPassThroughCall)) return false;
+  if (!ts.isBlock(body)) return true;
+  for (const st of body.statements) {
+    if (ts.isIfStatement(st) && respondsOrExits(st.thenStatement)) return false;
+    if (containsCall(st, isPassThroughCall)) return true;
+  }
+  return true;
+}
+
+/** An unmonitored catch: does it let the request through? */
+function catchFailOpen(tryStmt: ts.TryStatement): string | undefined {
+  const block = tryStmt.catchClause!.block;
+  const direct = regionFailOpen([block]);
+  if (direct) return assignsFallbackUser(block) ? 'assigns a fallback user and calls next()' : direct;
+  if (respondsOrExits(block) || containsCall(block, (c) => isResponseCall(c) || isKoaThrow(c))) return undefined;
+  // The catch falls through: what happens after the try?
+  const after = followingStatements(tryStmt);
+  if (after.length === 0) return undefined;
+  if (after.every((s) => ts.isReturnStatement(s) && (!s.expression || isPlainValue(s.expression)))) return undefined;
+  const assigned = assignedNames(tryStmt.tryBlock);
+  const first = after[0];
+  if (ts.isIfStatement(first) && [...assigned].some((n) => references(first.expression, n)) && respondsOrExits(first.thenStatement)) return undefined;
+  if (after.some((s) => ts.isIfStatement(s) && [...assigned].some((n) => references(s.expression, n)) && respondsOrExits(s.thenStatement))) return undefined;
+  if (assignsFallbackUser(block)) return 'assigns a fallback user and carries on';
+  return block.statements.length === 0 ? 'swallows the error in an empty catch and carries on' : 'swallows the error and carries on';
+}
+
+/** A catch that only calls project code (not yet known to monitor) can still be fail-open by shape. */
+function catchFailOpenEvenIfCalls(tryStmt: ts.TryStatement): string | undefined {
+  return catchFailOpen(tryStmt);
+}
+
+function isPlainValue(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  return ts.isIdentifier(u) || u.kind === ts.SyntaxKind.NullKeyword || u.kind === ts.SyntaxKind.FalseKeyword || ts.isPropertyAccessExpression(u);
+}
+
+function assignedNames(block: Node): Set<string> {
+  const out = new Set<string>();
+  walk(block, (n) => {
+    if (ts.isVariableDeclaration(n)) for (const name of boundNames(n.name)) out.add(name);
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const l = unwrap(n.left);
+      if (ts.isIdentifier(l)) out.add(l.text);
+      else if (ts.isPropertyAccessExpression(l)) out.add(receiverName(l.expression) ?? '');
+    }
+    return true;
+  });
+  out.delete('');
+  return out;
+}
+
+function assignsFallbackUser(block: Node): boolean {
+  let found = false;
+  walk(block, (n) => {
+    if (found) return false;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const name = memberName(unwrap(n.left));
+      if (name && /^(user|currentUser|auth|session|principal|identity)$/i.test(name)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** Monitoring evidence, project calls, error taint and classification over a region. */
+export function summarise(regions: readonly Node[], errorName: string | undefined, ctx: RegionContext): Pick<FailurePath, 'evidence' | 'calls' | 'classifies'> {
+  const tainted = new Set<string>(errorName ? [errorName] : []);
+  const touches = (node: Node) => [...tainted].some((n) => references(node, n));
+  const evidence: FailurePath['evidence'] = [];
+  const calls: RegionCall[] = [];
+  let classifies = false;
+  for (const region of regions) {
+    walk(region, (n) => {
+      if (ts.isVariableDeclaration(n) && n.initializer && tainted.size > 0 && touches(n.initializer)) for (const name of boundNames(n.name)) tainted.add(name);
+      if (ts.isThrowStatement(n)) evidence.push({ kind: 'propagate', label: 'throw', touchesError: !!n.expression && touches(n.expression) });
+      if ((ts.isIdentifier(n) || ts.isStringLiteralLike(n)) && ERROR_CLASSIFIERS.test(n.text)) classifies = true;
+      if (ts.isCallExpression(n)) {
+        const withError = tainted.size > 0 && n.arguments.some((a) => touches(a));
+        if (isKoaThrow(n)) {
+          evidence.push({ kind: 'propagate', label: 'ctx.throw', touchesError: withError });
+          return true;
+        }
+        const ev = safeEvidence(n, ctx);
+        if (ev) {
+          evidence.push({ ...ev, touchesError: withError });
+          return true;
+        }
+        const target = callTarget(n, ctx.resolver, ctx.fnId);
+        if (target) calls.push({ target, label: calleeName(n) ?? '?', withError });
+      }
+      return true;
+    });
+  }
+  return { evidence, calls, classifies };
+}
+
+export { isPropagationCall, isResponseAssignment };

@@ -1,0 +1,83 @@
+/**
+ * Resolves a project import specifier to one of the scanned files, without touching the file
+ * system: relative paths with extension and `index` resolution (`./auth` -> `./auth.ts`,
+ * `./auth/index.js`), NodeNext-style `.js` specifiers that point at `.ts` sources, and the common
+ * path aliases (`@/lib/auth`, `~/auth`, `src/auth/auth.service`) matched by suffix.
+ */
+import path from 'node:path';
+
+const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
+
+export class ModuleResolver {
+  private readonly files: Set<string>;
+  /** Path without extension -> files, for alias suffix matching. */
+  private readonly byStem = new Map<string, string[]>();
+  private readonly cache = new Map<string, string | undefined>();
+
+  constructor(files: readonly string[]) {
+    this.files = new Set(files);
+    for (const f of files) {
+      const stem = stripExtension(f).split(path.sep).join('/');
+      const list = this.byStem.get(stem) ?? [];
+      list.push(f);
+      this.byStem.set(stem, list);
+    }
+  }
+
+  resolve(fromFile: string, specifier: string): string | undefined {
+    const key = `${fromFile}\0${specifier}`;
+    if (this.cache.has(key)) return this.cache.get(key);
+    const result = this.compute(fromFile, specifier);
+    this.cache.set(key, result);
+    return result;
+  }
+
+  private compute(fromFile: string, specifier: string): string | undefined {
+    if (specifier.startsWith('.') || specifier.startsWith('/')) {
+      const base = specifier.startsWith('/') ? specifier : path.resolve(path.dirname(fromFile), specifier);
+      return this.tryFile(base);
+    }
+    const alias = /^(?:@|~|#)\/(.*)$/.exec(specifier)?.[1] ?? (/^(src|app|lib|server|apps|packages|libs)\//.test(specifier) ? specifier : undefined);
+    if (alias === undefined) return undefined;
+    return this.bySuffix(fromFile, alias);
+  }
+
+  private tryFile(base: string): string | undefined {
+    if (this.files.has(base)) return base;
+    const noExt = stripExtension(base);
+    for (const ext of EXTENSIONS) {
+      if (this.files.has(base + ext)) return base + ext;
+      if (noExt !== base && this.files.has(noExt + ext)) return noExt + ext;
+    }
+    for (const ext of EXTENSIONS) {
+      const idx = path.join(base, `index${ext}`);
+      if (this.files.has(idx)) return idx;
+    }
+    return undefined;
+  }
+
+  /** `@/lib/auth` -> the scanned file whose path ends in `/lib/auth(.ts|/index.ts)`, nearest to the importer. */
+  private bySuffix(fromFile: string, rest: string): string | undefined {
+    const wanted = stripExtension(rest).replace(/\/$/, '');
+    const candidates: string[] = [];
+    for (const [stem, files] of this.byStem) {
+      if (stem.endsWith(`/${wanted}`) || stem.endsWith(`/${wanted}/index`)) candidates.push(...files);
+    }
+    if (candidates.length === 0) return undefined;
+    // prefer the candidate sharing the longest directory prefix with the importer
+    const from = fromFile.split(path.sep).join('/');
+    candidates.sort((a, b) => commonPrefix(b, from) - commonPrefix(a, from) || a.localeCompare(b));
+    return candidates[0];
+  }
+}
+
+function stripExtension(f: string): string {
+  const ext = path.extname(f);
+  return EXTENSIONS.includes(ext) ? f.slice(0, -ext.length) : f;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}

@@ -1,0 +1,159 @@
+/**
+ * What counts as monitoring (SPEC "What counts as monitoring"): logging, telemetry, error
+ * reporting, propagating the error, calling a function whose name says it monitors, or a
+ * configured monitor. Calls into project functions are *deferred*: the call graph decides later,
+ * across files, whether their bodies monitor.
+ */
+import { ts, unwrap, memberName, receiverName, splitWords, calleeName } from './ast.js';
+import { modulePath, type Resolver, type Value } from './values.js';
+
+export type EvidenceKind = 'log' | 'telemetry' | 'report' | 'propagate' | 'name' | 'configured';
+
+export interface Evidence {
+  kind: EvidenceKind;
+  /** The call as written, for inventory and messages (`logger.warn`). */
+  label: string;
+}
+
+const CONSOLE_METHODS = new Set(['error', 'warn', 'info', 'log']);
+const LOGGER_METHODS = new Set(['error', 'warn', 'warning', 'info', 'notice', 'fatal', 'critical', 'alert', 'log', 'debug', 'trace', 'verbose', 'emerg', 'crit', 'silly', 'http']);
+const SPAN_METHODS = new Set(['recordException', 'addEvent', 'setStatus', 'setAttribute', 'setAttributes']);
+const STATSD_METHODS = new Set(['increment', 'decrement', 'gauge', 'histogram', 'timing', 'distribution']);
+const MONITOR_WORDS = new Set(['log', 'logger', 'audit', 'track', 'monitor', 'alert', 'report', 'notify', 'metric', 'metrics', 'telemetry', 'capture', 'record', 'instrument']);
+
+/** Logging libraries whose created values are loggers, by `module:path` of the factory. */
+const LOGGER_FACTORIES = new Set(['pino:', 'pino:pino', 'winston:createLogger', 'winston:loggers.get', 'winston:loggers.add', 'bunyan:createLogger', 'bunyan:', 'log4js:getLogger', 'signale:', 'consola:create', 'consola:createConsola', 'loglevel:getLogger', '@logtape/logtape:getLogger', 'tslog:', 'roarr:']);
+const LOGGER_CLASSES = new Set(['@nestjs/common:Logger', 'signale:Signale', 'tslog:Logger', 'winston:Logger', '@nestjs/common:ConsoleLogger']);
+const LOGGER_MODULES = new Set(['winston', 'pino', 'bunyan', 'log4js', 'signale', 'consola', 'loglevel', 'npmlog']);
+
+/** Is a name logger-like: `log`, `logger`, `appLogger`, `audit_log`, `req.log`, NestJS `Logger`? */
+export function isLoggerName(name: string | undefined): boolean {
+  if (!name) return false;
+  const words = splitWords(name);
+  const last = words[words.length - 1];
+  return last === 'log' || last === 'logger' || /^_?(log|logger)$/i.test(name);
+}
+
+/** Does a value come from a logging library (pino(), winston.createLogger(), new Logger() of NestJS)? */
+export function isLoggerValue(value: Value): boolean {
+  if (value.kind === 'call') {
+    const m = modulePath(value.callee);
+    if (m && LOGGER_FACTORIES.has(`${m.source}:${m.path.join('.')}`)) return true;
+    // logger.child({...}) keeps being a logger
+    if (ts.isPropertyAccessExpression(unwrap(value.node.expression)) && memberName(unwrap(value.node.expression)) === 'child') return true;
+    return false;
+  }
+  if (value.kind === 'instance') {
+    const m = modulePath(value.of);
+    return !!m && LOGGER_CLASSES.has(`${m.source}:${m.path.join('.')}`);
+  }
+  if (value.kind === 'module') {
+    const m = modulePath(value);
+    // winston's and signale's default loggers: winston.error(...), signale.error(...)
+    return !!m && m.path.length === 0 && LOGGER_MODULES.has(m.source);
+  }
+  return false;
+}
+
+/** The `debug` package: off in production, so not monitoring (SPEC). */
+function isDebugPackageValue(value: Value): boolean {
+  if (value.kind === 'call') {
+    const m = modulePath(value.callee);
+    return !!m && m.source === 'debug' && m.path.length === 0;
+  }
+  if (value.kind === 'module') return value.source === 'debug';
+  return false;
+}
+
+/** Does the function name say it monitors (`logAuthFailure`, `audit_event`; not `login`, `catalog`)? */
+export function nameSaysMonitor(name: string | undefined): boolean {
+  if (!name) return false;
+  return splitWords(name).some((w) => MONITOR_WORDS.has(w));
+}
+
+export interface MonitoringOptions {
+  /** Extra monitor names from config (`monitors`): a call whose name or dotted label matches. */
+  monitors: ReadonlySet<string>;
+}
+
+/**
+ * Classifies one call as immediate monitoring evidence, or undefined. Propagation (`next(err)`)
+ * is recognised here too; `throw` statements are recognised by the region summary.
+ */
+export function monitoringEvidence(call: ts.CallExpression, resolver: Resolver, options: MonitoringOptions, sf: ts.SourceFile): Evidence | undefined {
+  const callee = unwrap(call.expression);
+  const name = calleeName(call);
+  const label = shortLabel(callee, sf);
+  if (options.monitors.size > 0 && ((name && options.monitors.has(name)) || options.monitors.has(label))) return { kind: 'configured', label };
+
+  if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
+    const method = memberName(callee) ?? '';
+    const receiver = unwrap(callee.expression);
+    const recvName = receiverName(receiver);
+    if (ts.isIdentifier(receiver) && receiver.text === 'console' && !resolver.isDeclared(receiver)) {
+      return CONSOLE_METHODS.has(method) ? { kind: 'log', label } : undefined;
+    }
+    if (LOGGER_METHODS.has(method)) {
+      const recvValue = resolver.evaluate(receiver);
+      if (isDebugPackageValue(recvValue)) return undefined;
+      if (isLoggerName(recvName) || isLoggerValue(recvValue)) return { kind: 'log', label };
+    }
+    if (SPAN_METHODS.has(method) && (method === 'recordException' || /span/i.test(recvName ?? '') || (ts.isCallExpression(receiver) && /span/i.test(calleeName(receiver) ?? '')))) {
+      return { kind: 'telemetry', label };
+    }
+    if ((method === 'add' || method === 'record') && isInstrument(receiver, resolver)) return { kind: 'telemetry', label };
+    if (method === 'inc' || method === 'observe') return { kind: 'telemetry', label };
+    if (STATSD_METHODS.has(method) && !/^(res|req|ctx|reply|request|response)$/.test(recvName ?? '')) return { kind: 'telemetry', label };
+    if (/^(captureException|captureMessage|captureEvent|noticeError|trackException|trackEvent)$/.test(method)) return { kind: 'report', label };
+    if (method === 'notify' && /bugsnag/i.test(recvName ?? '')) return { kind: 'report', label };
+    if (/^(error|warning|critical)$/.test(method) && /rollbar/i.test(recvName ?? '')) return { kind: 'report', label };
+  } else if (ts.isIdentifier(callee)) {
+    const value = resolver.evaluate(callee);
+    if (isDebugPackageValue(value)) return undefined;
+    const m = modulePath(value);
+    if (m && /^@sentry\//.test(m.source) && /^capture/.test(m.path[m.path.length - 1] ?? '')) return { kind: 'report', label };
+    // next(err), done(err), cb(err), reject(err): hands the error to whoever handles errors upstream
+    if (isPropagationCall(call)) return { kind: 'propagate', label };
+  }
+  if (nameSaysMonitor(name)) {
+    // a logger-named function created by the debug package is not monitoring
+    return { kind: 'name', label };
+  }
+  return undefined;
+}
+
+const PROPAGATORS = /^(next|done|cb|callback|reject)$/;
+
+/** `next(err)` / `done(err)` / `cb(err)` / `reject(err)` with a real argument. */
+export function isPropagationCall(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isIdentifier(callee) || !PROPAGATORS.test(callee.text)) return false;
+  const arg = call.arguments[0];
+  if (!arg) return false;
+  const a = unwrap(arg);
+  if (a.kind === ts.SyntaxKind.NullKeyword || a.kind === ts.SyntaxKind.FalseKeyword || (ts.isIdentifier(a) && a.text === 'undefined')) return false;
+  return true;
+}
+
+/** A metric instrument: named like one, or created by `meter.createCounter(...)` and friends. */
+function isInstrument(receiver: ts.Expression, resolver: Resolver): boolean {
+  const name = receiverName(receiver) ?? '';
+  if (/counter|histogram|metric|gauge|instrument/i.test(name)) return true;
+  const value = resolver.evaluate(receiver);
+  if (value.kind === 'call') {
+    const factory = calleeName(value.node) ?? '';
+    return /^create(Counter|Histogram|UpDownCounter|Gauge|ObservableCounter|ObservableGauge)$/.test(factory);
+  }
+  return false;
+}
+
+export function shortLabel(callee: ts.Expression, sf: ts.SourceFile): string {
+  const text = callee.getText(sf).replace(/\s+/g, '').replace(/\?\./g, '.');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Does a (dotted) label contain one of these words: `auditLog.write` has `audit`? */
+export function splitWordsHasAny(label: string, words: readonly string[]): boolean {
+  const split = splitWords(label);
+  return words.some((w) => split.includes(w));
+}

@@ -1,0 +1,62 @@
+/**
+ * How handlers answer a request, across frameworks: `res.status(401).json()`, `reply.code(401)`,
+ * `ctx.status = 401`, `c.json(..., 401)`, `NextResponse.json(..., { status: 401 })`, and how
+ * middleware lets a request through (`next()` with no error).
+ */
+import { ts, unwrap, memberName, receiverName, walk, type Node } from './ast.js';
+
+const RESPONSE_METHODS = new Set(['status', 'sendStatus', 'json', 'send', 'end', 'redirect', 'code', 'text', 'html', 'writeHead', 'body', 'render', 'unauthorized', 'forbidden', 'badRequest', 'notFound']);
+const RESPONDERS = /^(res|resp|response|reply|c|ctx|context|h|NextResponse|Response|rep)$/;
+
+/** Is this call the start or end of an HTTP response (`res.status(401)`, `reply.send()`, `c.json()`)? */
+export function isResponseCall(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  const method = memberName(callee);
+  if (!method || !RESPONSE_METHODS.has(method)) return false;
+  // res.status(401).json(...): walk down to the root receiver
+  let recv = unwrap((callee as ts.PropertyAccessExpression).expression);
+  while (ts.isCallExpression(recv) && ts.isPropertyAccessExpression(unwrap(recv.expression))) recv = unwrap((unwrap(recv.expression) as ts.PropertyAccessExpression).expression);
+  const name = receiverName(recv);
+  return !!name && RESPONDERS.test(name);
+}
+
+/** `ctx.status = 401`, `ctx.body = {...}`, `res.statusCode = 401` (Koa / raw Node). */
+export function isResponseAssignment(node: Node): boolean {
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+  const left = unwrap(node.left);
+  const name = memberName(left);
+  if (name !== 'status' && name !== 'body' && name !== 'statusCode') return false;
+  const recv = receiverName((left as ts.PropertyAccessExpression).expression);
+  return !!recv && /^(ctx|context|res|response|reply)$/.test(recv);
+}
+
+/** `new Response(..., { status: 401 })` / `new NextResponse(...)`. */
+export function isResponseConstruction(node: Node): boolean {
+  return ts.isNewExpression(node) && ts.isIdentifier(unwrap(node.expression)) && /^(Response|NextResponse|HttpResponse)$/.test((unwrap(node.expression) as ts.Identifier).text);
+}
+
+/** `next()` / `await next()` with no argument: lets the request through to the next handler. */
+export function isPassThroughCall(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  return ts.isIdentifier(callee) && callee.text === 'next' && call.arguments.length === 0;
+}
+
+/** Does a region respond or exit (return / throw / response) anywhere? */
+export function respondsOrExits(root: Node): boolean {
+  let found = false;
+  walk(root, (n) => {
+    if (found) return false;
+    if (n !== root && (ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isFunctionDeclaration(n))) return false;
+    if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) found = true;
+    else if (ts.isCallExpression(n) && (isResponseCall(n) || isKoaThrow(n))) found = true;
+    else if (isResponseAssignment(n) || isResponseConstruction(n)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** Koa's `ctx.throw(401, ...)` throws an HttpError: it is a `throw`. */
+export function isKoaThrow(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'throw' && /^(ctx|context)$/.test(receiverName(callee.expression) ?? '');
+}

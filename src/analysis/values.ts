@@ -1,0 +1,301 @@
+/**
+ * What a name *is*: a tiny abstract interpreter over one file's bindings. It resolves
+ * identifiers by scope lookup (never by spelling) to what they were bound to — an import or
+ * `require`, a member of one, a local function, a class instance, a logger created by a logging
+ * library — so `import { verify as v } from 'jsonwebtoken'`, `const { verify } = require(...)`,
+ * `promisify(jwt.verify)` and a shadowing parameter named `jwt` are all told apart.
+ */
+import { ts, unwrap, memberName, boundNames, isFunctionLike, type FunctionNode } from './ast.js';
+
+export type Value =
+  /** A module or a member path inside it. `source` is a package name or a project module specifier. */
+  | { kind: 'module'; source: string; path: string[]; promisified?: boolean }
+  | { kind: 'function'; node: FunctionNode }
+  | { kind: 'class'; node: ts.ClassLikeDeclaration; name: string }
+  /** An instance of a class: `new AuthService()`, a constructor-injected `JwtService`. */
+  | { kind: 'instance'; of: Value; name: string }
+  | { kind: 'object'; node: ts.ObjectLiteralExpression }
+  /** The result of calling something: `createVerifier({...})`, `pino()`. */
+  | { kind: 'call'; callee: Value; node: ts.CallExpression }
+  /** A function parameter of the enclosing function (index), unknown at this point. */
+  | { kind: 'param'; fn: FunctionNode; index: number; name: string }
+  | { kind: 'unknown' };
+
+const UNKNOWN: Value = { kind: 'unknown' };
+
+type Declaration =
+  | { kind: 'import'; source: string; path: string[] }
+  | { kind: 'node'; node: ts.Node; name: string };
+
+/** A node that opens a scope. */
+function isScope(node: ts.Node): boolean {
+  return ts.isSourceFile(node) || ts.isBlock(node) || isFunctionLike(node) || ts.isCatchClause(node) || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isCaseBlock(node) || ts.isModuleBlock(node);
+}
+
+export class Resolver {
+  private readonly scopes = new Map<ts.Node, Map<string, Declaration>>();
+  private readonly memo = new Map<ts.Node, Value>();
+  private readonly inProgress = new Set<ts.Node>();
+
+  constructor(readonly sf: ts.SourceFile) {}
+
+  /** What an expression evaluates to, as far as bindings tell. */
+  evaluate(expr: ts.Expression, depth = 0): Value {
+    if (depth > 12) return UNKNOWN;
+    const e = unwrap(expr);
+    if (ts.isAwaitExpression(e)) return this.evaluate(e.expression, depth + 1);
+    if (ts.isIdentifier(e)) return this.lookup(e, depth);
+    if (e.kind === ts.SyntaxKind.ThisKeyword) return UNKNOWN;
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      const name = memberName(e);
+      if (name === undefined) return UNKNOWN;
+      if (e.expression.kind === ts.SyntaxKind.ThisKeyword) return this.thisMember(e, name, depth);
+      return member(this.evaluate(e.expression, depth + 1), name, this, depth);
+    }
+    if (ts.isCallExpression(e)) return this.evaluateCall(e, depth);
+    if (ts.isNewExpression(e)) {
+      const cls = this.evaluate(e.expression, depth + 1);
+      const name = ts.isIdentifier(unwrap(e.expression)) ? (unwrap(e.expression) as ts.Identifier).text : (memberName(unwrap(e.expression)) ?? '');
+      return { kind: 'instance', of: cls, name };
+    }
+    if (ts.isFunctionExpression(e) || ts.isArrowFunction(e)) return { kind: 'function', node: e };
+    if (ts.isClassExpression(e)) return { kind: 'class', node: e, name: e.name?.text ?? '' };
+    if (ts.isObjectLiteralExpression(e)) return { kind: 'object', node: e };
+    return UNKNOWN;
+  }
+
+  private evaluateCall(call: ts.CallExpression, depth: number): Value {
+    const callee = unwrap(call.expression);
+    // require('x'), import('x')
+    if (ts.isIdentifier(callee) && callee.text === 'require' && call.arguments.length === 1 && ts.isStringLiteralLike(call.arguments[0]) && !this.isDeclared(callee)) {
+      return { kind: 'module', source: call.arguments[0].text, path: [] };
+    }
+    if (callee.kind === ts.SyntaxKind.ImportKeyword && call.arguments[0] && ts.isStringLiteralLike(call.arguments[0])) {
+      return { kind: 'module', source: call.arguments[0].text, path: [] };
+    }
+    const calleeValue = this.evaluate(callee, depth + 1);
+    // promisify(jwt.verify), util.promisify(jwt.verify)
+    if (calleeValue.kind === 'module' && calleeValue.path.join('.') === (calleeValue.source === 'util' || calleeValue.source === 'node:util' ? 'promisify' : '\0') && call.arguments[0]) {
+      const inner = this.evaluate(call.arguments[0], depth + 1);
+      return inner.kind === 'module' ? { ...inner, promisified: true } : inner;
+    }
+    // fn.bind(thisArg)
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') return this.evaluate(callee.expression, depth + 1);
+    return { kind: 'call', callee: calleeValue, node: call };
+  }
+
+  /** `this.x` inside a class: a constructor parameter property or a property declaration. */
+  private thisMember(e: ts.Expression, name: string, depth: number): Value {
+    const cls = enclosingClass(e);
+    if (!cls) return UNKNOWN;
+    for (const m of cls.members) {
+      if (ts.isConstructorDeclaration(m)) {
+        for (const p of m.parameters) {
+          if (ts.isIdentifier(p.name) && p.name.text === name && (ts.getCombinedModifierFlags(p) & ts.ModifierFlags.ParameterPropertyModifier) !== 0) {
+            return this.typeValue(p.type, depth);
+          }
+        }
+      } else if (ts.isPropertyDeclaration(m) && m.name && ts.isIdentifier(m.name) && m.name.text === name) {
+        if (m.initializer) return this.evaluate(m.initializer, depth + 1);
+        return this.typeValue(m.type, depth);
+      } else if ((ts.isMethodDeclaration(m) || ts.isGetAccessor(m)) && m.name && ts.isIdentifier(m.name) && m.name.text === name) {
+        return { kind: 'function', node: m };
+      }
+    }
+    return UNKNOWN;
+  }
+
+  /** A type annotation `JwtService` -> an instance of whatever `JwtService` is bound to. */
+  typeValue(type: ts.TypeNode | undefined, depth: number): Value {
+    if (!type || !ts.isTypeReferenceNode(type)) return UNKNOWN;
+    const tn = type.typeName;
+    if (ts.isIdentifier(tn)) return { kind: 'instance', of: this.lookup(tn, depth), name: tn.text };
+    const left = tn.left;
+    if (ts.isIdentifier(left)) return { kind: 'instance', of: member(this.lookup(left, depth), tn.right.text, this, depth), name: tn.right.text };
+    return UNKNOWN;
+  }
+
+  /** Scope lookup of an identifier; declarations found by walking up the tree. */
+  lookup(id: ts.Identifier, depth = 0): Value {
+    const decl = this.findDeclaration(id);
+    if (!decl) return UNKNOWN;
+    if (decl.kind === 'import') return { kind: 'module', source: decl.source, path: decl.path };
+    return this.valueOfDeclaration(decl.node, decl.name, depth);
+  }
+
+  isDeclared(id: ts.Identifier): boolean {
+    return this.findDeclaration(id) !== undefined;
+  }
+
+  findDeclaration(id: ts.Identifier): Declaration | undefined {
+    const name = id.text;
+    for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+      if (!isScope(n)) continue;
+      const d = this.declarationsOf(n).get(name);
+      if (d) return d;
+    }
+    return undefined;
+  }
+
+  private valueOfDeclaration(node: ts.Node, name: string, depth: number): Value {
+    const cached = this.memo.get(node);
+    if (cached && !ts.isBindingElement(node) && !ts.isVariableDeclaration(node)) return cached;
+    const key = node;
+    if (this.inProgress.has(key)) return UNKNOWN;
+    this.inProgress.add(key);
+    try {
+      return this.computeDeclaration(node, name, depth);
+    } finally {
+      this.inProgress.delete(key);
+    }
+  }
+
+  private computeDeclaration(node: ts.Node, name: string, depth: number): Value {
+    if (ts.isFunctionDeclaration(node)) return { kind: 'function', node };
+    if (ts.isClassDeclaration(node)) return { kind: 'class', node, name: node.name?.text ?? name };
+    if (ts.isParameter(node)) {
+      const fn = node.parent;
+      if (node.type) {
+        const typed = this.typeValue(node.type, depth);
+        if (typed.kind === 'instance' && typed.of.kind !== 'unknown') return typed;
+      }
+      if (isFunctionLike(fn)) return { kind: 'param', fn, index: fn.parameters.indexOf(node), name };
+      return UNKNOWN;
+    }
+    if (ts.isVariableDeclaration(node)) {
+      if (ts.isIdentifier(node.name)) {
+        if (!node.initializer) return this.typeValue(node.type, depth);
+        return this.evaluate(node.initializer, depth + 1);
+      }
+      return UNKNOWN;
+    }
+    if (ts.isBindingElement(node)) {
+      // const { verify } = require('jsonwebtoken'); const { verify: v } = jwt;
+      const pattern = node.parent;
+      const holder = pattern.parent;
+      let source: Value = UNKNOWN;
+      if (ts.isVariableDeclaration(holder) && holder.initializer) source = this.evaluate(holder.initializer, depth + 1);
+      else if (ts.isBindingElement(holder)) source = this.valueOfDeclaration(holder, '', depth + 1);
+      if (ts.isObjectBindingPattern(pattern)) {
+        const prop = node.propertyName ? (ts.isIdentifier(node.propertyName) || ts.isStringLiteral(node.propertyName) ? node.propertyName.text : undefined) : ts.isIdentifier(node.name) ? node.name.text : undefined;
+        if (prop === undefined) return UNKNOWN;
+        return member(source, prop, this, depth);
+      }
+      return UNKNOWN;
+    }
+    return UNKNOWN;
+  }
+
+  /** Names declared directly in a scope node (imports, var/let/const, functions, classes, params). */
+  private declarationsOf(scope: ts.Node): Map<string, Declaration> {
+    let map = this.scopes.get(scope);
+    if (map) return map;
+    map = new Map();
+    const addBinding = (name: ts.BindingName, holder: ts.Node) => {
+      if (ts.isIdentifier(name)) {
+        map!.set(name.text, { kind: 'node', node: holder, name: name.text });
+        return;
+      }
+      for (const el of name.elements) {
+        if (ts.isOmittedExpression(el)) continue;
+        if (ts.isIdentifier(el.name)) map!.set(el.name.text, { kind: 'node', node: el, name: el.name.text });
+        else addBinding(el.name, el);
+      }
+    };
+    const addStatements = (statements: readonly ts.Statement[]) => {
+      for (const st of statements) {
+        if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) addBinding(d.name, d);
+        else if (ts.isFunctionDeclaration(st) && st.name) map!.set(st.name.text, { kind: 'node', node: st, name: st.name.text });
+        else if (ts.isClassDeclaration(st) && st.name) map!.set(st.name.text, { kind: 'node', node: st, name: st.name.text });
+        else if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.importClause && !st.importClause.isTypeOnly) {
+          const source = st.moduleSpecifier.text;
+          const clause = st.importClause;
+          if (clause.name) map!.set(clause.name.text, { kind: 'import', source, path: ['default'] });
+          const nb = clause.namedBindings;
+          if (nb && ts.isNamespaceImport(nb)) map!.set(nb.name.text, { kind: 'import', source, path: [] });
+          if (nb && ts.isNamedImports(nb)) {
+            for (const el of nb.elements) {
+              if (el.isTypeOnly) continue;
+              map!.set(el.name.text, { kind: 'import', source, path: [(el.propertyName ?? el.name).text] });
+            }
+          }
+        } else if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference) && ts.isStringLiteral(st.moduleReference.expression)) {
+          map!.set(st.name.text, { kind: 'import', source: st.moduleReference.expression.text, path: [] });
+        } else if (ts.isExportDeclaration(st) || ts.isExpressionStatement(st)) {
+          // nothing declared
+        }
+      }
+    };
+    if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope)) addStatements(scope.statements);
+    else if (ts.isCaseBlock(scope)) for (const c of scope.clauses) addStatements(c.statements);
+    else if (isFunctionLike(scope)) {
+      for (const p of scope.parameters) {
+        for (const n of boundNames(p.name)) map.set(n, { kind: 'node', node: ts.isIdentifier(p.name) ? p : p, name: n });
+      }
+      if (ts.isFunctionExpression(scope) && scope.name) map.set(scope.name.text, { kind: 'node', node: scope, name: scope.name.text });
+      if (scope.body && !ts.isBlock(scope.body)) {
+        // expression body: no declarations
+      }
+    } else if (ts.isCatchClause(scope) && scope.variableDeclaration) {
+      for (const n of boundNames(scope.variableDeclaration.name)) map.set(n, { kind: 'node', node: scope.variableDeclaration, name: n });
+    } else if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
+      for (const d of scope.initializer.declarations) for (const n of boundNames(d.name)) map.set(n, { kind: 'node', node: d, name: n });
+    }
+    this.scopes.set(scope, map);
+    return map;
+  }
+}
+
+/** `value.name`: a deeper module path, an object literal's property, a class's static. */
+export function member(value: Value, name: string, resolver: Resolver, depth: number): Value {
+  switch (value.kind) {
+    case 'module':
+      return { kind: 'module', source: value.source, path: [...value.path, name], promisified: false };
+    case 'object': {
+      for (const p of value.node.properties) {
+        if (ts.isPropertyAssignment(p) && propName(p.name) === name) return resolver.evaluate(p.initializer, depth + 1);
+        if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return resolver.lookup(p.name, depth + 1);
+        if (ts.isMethodDeclaration(p) && propName(p.name) === name) return { kind: 'function', node: p };
+      }
+      return UNKNOWN;
+    }
+    case 'instance':
+      // `this.jwtService.verify` where jwtService: JwtService from '@nestjs/jwt'
+      if (value.of.kind === 'module') return { kind: 'module', source: value.of.source, path: [...value.of.path, '#instance', name] };
+      return UNKNOWN;
+    case 'class': {
+      for (const m of value.node.members) {
+        if (ts.isMethodDeclaration(m) && propName(m.name) === name) return { kind: 'function', node: m };
+      }
+      return UNKNOWN;
+    }
+    default:
+      return UNKNOWN;
+  }
+}
+
+export function propName(name: ts.PropertyName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return undefined;
+}
+
+export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isClassDeclaration(n) || ts.isClassExpression(n)) return n;
+  }
+  return undefined;
+}
+
+/** A module value with a leading `default` dropped: `import jwt from 'jsonwebtoken'` is the CJS module. */
+export function modulePath(value: Value): { source: string; path: string[]; promisified: boolean } | undefined {
+  if (value.kind !== 'module') return undefined;
+  const path = value.path[0] === 'default' ? value.path.slice(1) : value.path;
+  return { source: value.source.replace(/^node:/, ''), path, promisified: value.promisified ?? false };
+}
+
+export function isProjectSpecifier(source: string): boolean {
+  return source.startsWith('.') || source.startsWith('/') || source.startsWith('@/') || source.startsWith('~/') || source.startsWith('#') || /^(src|app|lib|server|apps|packages|libs)\//.test(source);
+}
+
+export { boundNames };

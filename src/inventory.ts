@@ -1,0 +1,44 @@
+/**
+ * The auth attack surface as the analysis sees it: what `jwt-audit inventory` prints and the
+ * HTML report shows. Built from the same facts the rules use, so it explains their findings.
+ */
+import type { Span } from './analysis/ast.js';
+import type { Facts } from './analysis/facts.js';
+import type { Inventory, InventoryMonitor, SourceLocation } from './types.js';
+import { buildRouteInventory } from './analysis/routes/inventory.js';
+
+export type Locate = (file: string, span: Span, label?: string) => SourceLocation;
+
+export function buildInventory(facts: Facts, locate: Locate): Inventory {
+  const verifySites: Inventory['verifySites'] = [
+    ...facts.verifications.map((v) => ({
+      call: v.label,
+      library: v.library,
+      location: locate(v.file, v.span),
+      handling: (!v.monitored && v.path.failOpen ? 'fail-open' : v.monitored ? 'monitored' : 'unmonitored') as Inventory['verifySites'][number]['handling'],
+    })),
+    ...facts.propagating.map((p) => ({ call: p.label, library: p.library, location: locate(p.file, p.span), handling: 'propagates' as const })),
+  ];
+  verifySites.sort((a, b) => cmpLoc(a.location, b.location));
+
+  const seen = new Set<string>();
+  const monitors: InventoryMonitor[] = [];
+  for (const f of facts.files.values()) {
+    for (const m of f.monitors) {
+      if (m.kind === 'propagate') continue;
+      const kind: InventoryMonitor['kind'] = m.kind === 'log' ? 'logger' : m.kind === 'telemetry' ? 'telemetry' : m.kind === 'report' ? 'reporter' : m.kind === 'configured' ? 'configured' : 'project-function';
+      const name = m.label.replace(/\.[^.]+$/, (s) => (m.kind === 'log' ? '' : s));
+      const k = `${kind}:${name}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      monitors.push({ name, kind, location: locate(f.file, m.span) });
+    }
+  }
+  monitors.sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
+  const routeInventory = buildRouteInventory(facts, locate);
+  return { routes: routeInventory.routes, verifySites, denylistChecks: routeInventory.denylistChecks, monitors };
+}
+
+export function cmpLoc(a: SourceLocation, b: SourceLocation): number {
+  return a.file.localeCompare(b.file) || a.start.line - b.start.line || a.start.column - b.start.column;
+}

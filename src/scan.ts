@@ -1,0 +1,197 @@
+/**
+ * The engine: (files, config, rules) -> ScanResult. Parses each file once, extracts its facts,
+ * releases the tree, links facts across files, runs the rules, applies suppressions and renders
+ * findings. No console, no process state, no file system of its own (reads through `readFile`).
+ */
+import path from 'node:path';
+import type { JwtAuditConfig } from './config.js';
+import type { Finding, Notice, ScanResult, Severity, SourceLocation } from './types.js';
+import { SEVERITY_RANK } from './types.js';
+import { parseFile } from './project.js';
+import { extractFileFacts, type FileFacts } from './analysis/extract.js';
+import { buildFacts } from './analysis/facts.js';
+import { parseDirectives, applySuppressions, type Directive, type DirectiveProblem } from './suppressions.js';
+import { computeLineHashes, ownFingerprint } from './fingerprints.js';
+import { redactJwts } from './redact.js';
+import { renderMessage, type Report, type Rule } from './rule.js';
+import { toRuleInfo } from './rule-help.js';
+import { RULES } from '../rules/index.js';
+import { buildInventory } from './inventory.js';
+import { VERSION } from './version.js';
+
+/** Everything the engine needs; it touches no file system and no process state itself. */
+export interface ScanOptions {
+  /** Absolute paths of the files to analyse, sorted. */
+  files: string[];
+  /** Working directory: finding paths are relative to it. */
+  cwd: string;
+  /** Repository root (nearest git work tree, else cwd): SARIF uris are relative to it. */
+  repoRoot: string;
+  /** Reads a file as text; may throw (the file is then reported, not dropped). */
+  readFile: (absolutePath: string) => string;
+  config: JwtAuditConfig;
+  /** `--rule`: run only these rule ids (already validated). */
+  only?: string[];
+  /** `--disable`: skip these rule ids (already validated). */
+  disable?: string[];
+  /** Keep suppressed findings in the result, marked with `suppression`. */
+  includeSuppressed?: boolean;
+  /** What discovery skipped, carried into the report. */
+  skipped?: Notice[];
+  testFilesSkipped?: number;
+  /** Called after each file is analysed (progress display). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+const toSlash = (p: string) => p.split(path.sep).join('/');
+
+/** The rules that run, with their effective severity (config can change it or turn it off). */
+export function selectRules(options: Pick<ScanOptions, 'config' | 'only' | 'disable'>): Array<{ rule: Rule; severity: Severity }> {
+  const out: Array<{ rule: Rule; severity: Severity }> = [];
+  for (const [id, rule] of Object.entries(RULES)) {
+    if (options.only && options.only.length > 0 && !options.only.includes(id)) continue;
+    if (options.disable?.includes(id)) continue;
+    const configured = options.config.rules[id];
+    if (configured === 'off') continue;
+    if (id === 'missing-rate-limit' && options.config.rateLimitedUpstream) continue;
+    out.push({ rule, severity: configured ?? rule.meta.level });
+  }
+  return out;
+}
+
+export function scan(options: ScanOptions): ScanResult {
+  const notices: Notice[] = [...(options.skipped ?? [])];
+  const display = (abs: string) => toSlash(path.relative(options.cwd, abs)) || path.basename(abs);
+  const uriOf = (abs: string) => toSlash(path.relative(options.repoRoot, abs)) || path.basename(abs);
+  const monitoring = { monitors: new Set(options.config.monitors) };
+
+  const fileFacts: FileFacts[] = [];
+  const directivesByFile: Record<string, Directive[]> = {};
+  let scanned = 0;
+  options.files.forEach((file, index) => {
+    let text: string;
+    try {
+      text = options.readFile(file);
+    } catch (error) {
+      notices.push({ kind: 'skipped', level: 'warning', file: display(file), message: `could not read file: ${(error as Error).message}` });
+      return;
+    }
+    try {
+      const parsed = parseFile(file, text);
+      if (parsed.syntaxErrors.length > 0) {
+        const first = parsed.syntaxErrors[0];
+        notices.push({ kind: 'parse-error', level: 'warning', file: display(file), line: first.line, column: first.column, message: `syntax error (${first.message}); analysed as far as the parser recovered` });
+      }
+      fileFacts.push(extractFileFacts(file, parsed.sourceFile, { monitoring }));
+      if (text.includes('jwt-audit-disable')) directivesByFile[file] = parseDirectives(text);
+      scanned++;
+    } catch (error) {
+      notices.push({ kind: 'rule-error', level: 'error', file: display(file), message: `internal error while analysing the file: ${(error as Error).message}` });
+    }
+    options.onProgress?.(index + 1, options.files.length);
+  });
+
+  const facts = buildFacts(fileFacts, options.files);
+  const selected = selectRules(options);
+  const reports: Array<{ rule: Rule; severity: Severity; report: Report<string> }> = [];
+  const run = (entry: { rule: Rule; severity: Severity }, directiveProblems: readonly DirectiveProblem[]) => {
+    try {
+      entry.rule.check({ facts, config: options.config, directiveProblems, report: (report) => reports.push({ ...entry, report }) });
+    } catch (error) {
+      notices.push({ kind: 'rule-error', level: 'error', ruleId: entry.rule.meta.id, message: `rule ${entry.rule.meta.id} failed: ${(error as Error).message}` });
+    }
+  };
+  for (const entry of selected) if (!entry.rule.phase) run(entry, []);
+
+  const lineHashCache = new Map<string, string[]>();
+  const lineHashes = (file: string) => {
+    let hashes = lineHashCache.get(file);
+    if (!hashes) {
+      try {
+        hashes = computeLineHashes(options.readFile(file));
+      } catch {
+        hashes = [];
+      }
+      lineHashCache.set(file, hashes);
+    }
+    return hashes;
+  };
+  const location = (file: string, span: Report<string>['span'], label?: string): SourceLocation => ({
+    file: display(file),
+    uri: uriOf(file),
+    start: { line: span.startLine, column: span.startColumn },
+    end: { line: span.endLine, column: span.endColumn },
+    ...(label ? { label } : {}),
+  });
+  const toFinding = (r: (typeof reports)[number]): Finding => {
+    const { rule, severity, report } = r;
+    const message = redactJwts(renderMessage(rule.meta.messages[report.messageId] ?? report.messageId, report.data));
+    return {
+      ruleId: rule.meta.id,
+      severity,
+      message,
+      location: location(report.file, report.span),
+      related: (report.related ?? []).map((rel) => location(rel.file, rel.span, redactJwts(rel.label))),
+      fingerprints: {
+        primaryLocationLineHash: lineHashes(report.file)[report.span.startLine - 1] ?? '',
+        jwtAudit: ownFingerprint({ ruleId: rule.meta.id, uri: uriOf(report.file), enclosing: report.scope, code: report.code }),
+      },
+    };
+  };
+
+  // Suppressions: findings keyed by absolute file, then directive problems become findings.
+  const byFile: Record<string, Finding[]> = {};
+  const absOf = new Map<Finding, string>();
+  for (const r of reports) {
+    const f = toFinding(r);
+    absOf.set(f, r.report.file);
+    (byFile[r.report.file] ??= []).push(f);
+  }
+  const activeIds = selected.map((s) => s.rule.meta.id);
+  const suppression = applySuppressions(byFile, directivesByFile, Object.keys(RULES), activeIds);
+  const before = reports.length;
+  for (const entry of selected) if (entry.rule.phase === 'suppressions') run(entry, suppression.problems);
+  const problemFindings = reports.slice(before).map(toFinding);
+
+  const all = [...suppression.findings, ...problemFindings];
+  const visible = all.filter((f) => options.includeSuppressed || !f.suppression);
+  visible.sort(compareFindings);
+
+  const counted = all.filter((f) => !f.suppression);
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
+  const byRule: Record<string, number> = {};
+  for (const f of counted) {
+    bySeverity[f.severity]++;
+    byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+  }
+  notices.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.message.localeCompare(b.message));
+
+  return {
+    toolVersion: VERSION,
+    findings: visible,
+    notices,
+    summary: {
+      filesScanned: scanned,
+      filesSkipped: (options.skipped ?? []).length + (options.files.length - scanned),
+      testFilesSkipped: options.testFilesSkipped ?? 0,
+      findings: counted.length,
+      bySeverity,
+      byRule,
+      suppressed: suppression.suppressedCount,
+      ...(options.config.rateLimitedUpstream ? { rateLimitedUpstream: options.config.rateLimitedUpstream.reason } : {}),
+    },
+    rules: selected.map((s) => ({ ...toRuleInfo(s.rule.meta), level: s.severity })),
+    inventory: buildInventory(facts, location),
+  };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
+    a.location.start.line - b.location.start.line ||
+    a.location.start.column - b.location.start.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
