@@ -41,7 +41,8 @@ interface Row {
   message: string;
   ruleId: string;
   related: string[];
-  suppressed: boolean;
+  /** The directive's justification, when the finding is suppressed (shown with --include-suppressed). */
+  suppressed?: string;
 }
 
 function relatedText(finding: Finding, loc: SourceLocation): string {
@@ -53,15 +54,14 @@ function relatedText(finding: Finding, loc: SourceLocation): string {
 }
 
 function toRow(finding: Finding): Row {
-  const suffix = finding.suppression ? ` (suppressed: ${finding.suppression.justification || 'no reason given'})` : '';
   return {
     line: String(finding.location.start.line),
     column: String(finding.location.start.column),
     severity: finding.severity,
-    message: clean(finding.message + suffix),
+    message: clean(finding.message),
     ruleId: finding.ruleId,
     related: finding.related.map((loc) => relatedText(finding, loc)),
-    suppressed: Boolean(finding.suppression),
+    suppressed: finding.suppression ? clean(finding.suppression.justification || 'no reason given') : undefined,
   };
 }
 
@@ -80,10 +80,14 @@ function renderFileGroup(c: ChalkInstance, file: string, findings: Finding[]): s
   const out = [c.underline(clean(file))];
   for (const r of rows) {
     const pos = `${r.line.padStart(wLine)}:${r.column.padEnd(wCol)}`;
-    const sevColor = r.suppressed ? c.dim : severityColor(c, r.severity);
+    const sevColor = r.suppressed !== undefined ? c.dim : severityColor(c, r.severity);
     const sev = sevColor(r.severity) + ' '.repeat(wSev - r.severity.length);
     const msg = r.message + ' '.repeat(wMsg - r.message.length);
-    out.push(`  ${c.dim(pos)}  ${sev}  ${r.suppressed ? c.dim(msg) : msg}  ${c.dim(r.ruleId)}`);
+    if (r.suppressed === undefined) {
+      out.push(`  ${c.dim(pos)}  ${sev}  ${msg}  ${c.dim(r.ruleId)}`);
+    } else {
+      out.push(`  ${c.dim(pos)}  ${sev}  ${c.dim(msg)}  ${c.dim(r.ruleId)}  ${c.dim(`(suppressed: ${r.suppressed})`)}`);
+    }
     for (const rel of r.related) out.push(' '.repeat(messageStart) + c.dim(rel));
   }
   return out;
