@@ -12,6 +12,7 @@ import { handlingOf, type FailurePath, type Handling, type RegionContext } from 
 import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
 import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
+import { extractDenylistFacts, type DenylistFileFacts } from './denylists.js';
 
 export interface FunctionFact {
   name?: string;
@@ -85,6 +86,7 @@ export interface FileFacts {
   /** Direct monitoring calls seen (for the inventory): label and kind. */
   monitors: Array<{ label: string; kind: Evidence['kind']; span: Span }>;
   routes: RouteFileFacts;
+  denylists: DenylistFileFacts;
 }
 
 export interface ExtractOptions {
@@ -238,8 +240,10 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   }
 
   const { exports, starExports, classes } = extractExports(sf, resolver, fnId);
-  const routes = extractRouteFacts(sf, { resolver, fnId, span, monitoring: options.monitoring, region });
-  return { file, functions, classes, exports, starExports, failurePaths, verifySites, projectCalls, tokenLogs, monitors, routes };
+  const routeContext = { resolver, fnId, span, monitoring: options.monitoring, region };
+  const routes = extractRouteFacts(sf, routeContext);
+  const denylists = extractDenylistFacts(sf, routeContext);
+  return { file, functions, classes, exports, starExports, failurePaths, verifySites, projectCalls, tokenLogs, monitors, routes, denylists };
 }
 
 /** The callback argument of an API that takes one (jsonwebtoken verify: the last function argument). */

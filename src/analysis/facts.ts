@@ -9,6 +9,8 @@ import type { FailurePath } from './failure-paths.js';
 import type { Span } from './ast.js';
 import { CallGraph } from './call-graph.js';
 import { ModuleResolver } from './module-resolution.js';
+import { buildRouteFacts, type RouteFacts } from './routes/model.js';
+import { buildDenylistFacts, type DenylistFacts } from './denylists.js';
 
 export interface Verification {
   file: string;
@@ -40,6 +42,11 @@ export interface Facts {
   /** Verifications with no handler in their function: the error escapes (no finding). */
   propagating: PropagatingVerification[];
   tokenLogs: Array<TokenLog & { file: string }>;
+  /** Routes, middleware chains and mounts of every framework, linked across files. */
+  routes: RouteFacts;
+  /** Denylist lookups and writes. */
+  denylists: DenylistFacts;
+  modules: ModuleResolver;
   /** Is a failure path monitored, following project calls across files? */
   monitors(file: string, path: FailurePath): boolean;
 }
@@ -90,5 +97,7 @@ export function buildFacts(files: readonly FileFacts[], allFiles: readonly strin
   }
 
   const tokenLogs = files.flatMap((f) => f.tokenLogs.map((t) => ({ ...t, file: f.file })));
-  return { files: new Map(files.map((f) => [f.file, f])), graph, verifications, propagating, tokenLogs, monitors };
+  const routes = buildRouteFacts(files, graph, modules);
+  const denylists = buildDenylistFacts(files, graph);
+  return { files: new Map(files.map((f) => [f.file, f])), graph, verifications, propagating, tokenLogs, monitors, routes, denylists, modules };
 }
