@@ -6,6 +6,7 @@ import type { Span } from './analysis/ast.js';
 import type { Facts } from './analysis/facts.js';
 import type { Inventory, InventoryMonitor, SourceLocation } from './types.js';
 import { buildRouteInventory } from './analysis/routes/inventory.js';
+import { buildDenylistInventory } from './analysis/denylists.js';
 
 export type Locate = (file: string, span: Span, label?: string) => SourceLocation;
 
@@ -36,7 +37,7 @@ export function buildInventory(facts: Facts, locate: Locate): Inventory {
   }
   monitors.sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
   const routeInventory = buildRouteInventory(facts, locate);
-  return { routes: routeInventory.routes, verifySites, denylistChecks: routeInventory.denylistChecks, monitors };
+  return { routes: routeInventory.routes, verifySites, denylistChecks: buildDenylistInventory(facts, locate), monitors };
 }
 
 export function cmpLoc(a: SourceLocation, b: SourceLocation): number {
