@@ -3,14 +3,18 @@
  *
  * ```
  * src/auth/jwt.ts
- *    8:17  error    Failure of 'jwt.verify' is rejected without a log, metric or rethrow.  silent-verify-failure
- *                   ↳ catch clause at 10:5
- *   31:1   warning  Route 'POST /login' has no rate limiter.                               missing-rate-limit
+ *    8:17  error  Failure of 'jwt.verify' is rejected without a log, metric or rethrow.  silent-verify-failure
+ *                 ↳ catch clause at 10:5
+ *   31:1   note   Failure of 'jwtVerify' is logged without its reason.                   unclassified-verify-failure
  *
- * warning  src/vendor/big.js  File skipped: larger than 1 MB.  (skipped)
+ * warning  src/broken.ts:3:7      ')' expected.  (parse-error)
+ * warning  src/vendor/big.min.js  File skipped: larger than 1 MB.  (skipped)
  *
- * ✖ 2 problems (1 error, 1 warning, 0 notes) · 12 files scanned, 1 skipped, 3 test files skipped, 0 suppressed
+ * ✖ 2 problems (1 error, 0 warnings, 1 note) · 12 files scanned, 1 skipped, 3 test files skipped, 0 suppressed
  * ```
+ *
+ * Columns are aligned per file, as in stylish. A suppressed finding (shown only with
+ * --include-suppressed) is dimmed, ends with `(suppressed: <reason>)` and is not counted.
  *
  * The only chalk import in the project. Colour comes from `options.color` through a private Chalk
  * instance (never chalk's global, whose level depends on the process), so the output is a pure
