@@ -322,6 +322,14 @@ async function scanCommand(paths: string[], options: ScanCommandOptions, io: Cli
   if (options.output !== undefined && !options.quiet) {
     io.stderr(`jwt-audit: ${describeCounts(result)} written to ${options.output}\n`);
   }
+  // A partial result must not pass CI: an internal error in a rule or file fails the run.
+  const internal = result.notices.filter((n) => n.kind === 'rule-error');
+  if (internal.length > 0) {
+    const first = internal[0];
+    const where = first.file ? ` on ${first.file}${first.line ? `:${first.line}` : ''}` : '';
+    io.stderr(`jwt-audit: the result is incomplete: ${first.ruleId ? `rule ${first.ruleId}` : 'the analysis'} failed${where} (${internal.length} internal error${internal.length === 1 ? '' : 's'}, listed in the report). Re-run with --debug and please report it\n`);
+    return EXIT_FAILURE;
+  }
   return failing > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 

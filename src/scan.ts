@@ -39,6 +39,8 @@ export interface ScanOptions {
   /** What discovery skipped, carried into the report. */
   skipped?: Notice[];
   testFilesSkipped?: number;
+  /** The rule registry to run (tests inject extra rules; defaults to every rule in rules/index.ts). */
+  rules?: Readonly<Record<string, Rule>>;
   /** Called after each file is analysed (progress display). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -46,9 +48,9 @@ export interface ScanOptions {
 const toSlash = (p: string) => p.split(path.sep).join('/');
 
 /** The rules that run, with their effective severity (config can change it or turn it off). */
-export function selectRules(options: Pick<ScanOptions, 'config' | 'only' | 'disable'>): Array<{ rule: Rule; severity: Severity }> {
+export function selectRules(options: Pick<ScanOptions, 'config' | 'only' | 'disable' | 'rules'>): Array<{ rule: Rule; severity: Severity }> {
   const out: Array<{ rule: Rule; severity: Severity }> = [];
-  for (const [id, rule] of Object.entries(RULES)) {
+  for (const [id, rule] of Object.entries(options.rules ?? RULES)) {
     if (options.only && options.only.length > 0 && !options.only.includes(id)) continue;
     if (options.disable?.includes(id)) continue;
     const configured = options.config.rules[id];
@@ -148,7 +150,7 @@ export function scan(options: ScanOptions): ScanResult {
     (byFile[r.report.file] ??= []).push(f);
   }
   const activeIds = selected.map((s) => s.rule.meta.id);
-  const suppression = applySuppressions(byFile, directivesByFile, Object.keys(RULES), activeIds);
+  const suppression = applySuppressions(byFile, directivesByFile, Object.keys(options.rules ?? RULES), activeIds);
   const before = reports.length;
   for (const entry of selected) if (entry.rule.phase === 'suppressions') run(entry, suppression.problems);
   const problemFindings = reports.slice(before).map(toFinding);
