@@ -52,6 +52,15 @@ describe('text reporter', () => {
     );
   });
 
+  it('--quiet keeps findings and error notices, and drops warnings about skipped files and the summary', () => {
+    const quiet = REPORTERS.text(sampleResult(), { ...PLAIN, quiet: true });
+    expect(quiet).toContain('silent-verify-failure');
+    expect(quiet).not.toContain('(skipped)');
+    expect(quiet).not.toContain('files scanned');
+    const clean = REPORTERS.text({ ...sampleResult(), findings: [], notices: [] }, { ...PLAIN, quiet: true });
+    expect(clean).toBe('');
+  });
+
   it('is colourless unless asked, and colour changes nothing but escape codes', () => {
     const plain = REPORTERS.text(sampleResult(), PLAIN);
     const coloured = REPORTERS.text(sampleResult(), COLOR);

@@ -368,6 +368,11 @@ export function summarise(regions: readonly Node[], errorName: string | undefine
           evidence.push({ kind: 'propagate', label: 'ctx.throw', touchesError: withError });
           return true;
         }
+        if (isFastifyErrorReply(n, tainted)) {
+          // Fastify: reply.send(err) hands the error to the instance's error handler, which logs it
+          evidence.push({ kind: 'propagate', label: 'reply.send', touchesError: true });
+          return true;
+        }
         const ev = safeEvidence(n, ctx);
         if (ev) {
           evidence.push({ ...ev, touchesError: withError });
@@ -380,6 +385,14 @@ export function summarise(regions: readonly Node[], errorName: string | undefine
     });
   }
   return { evidence, calls, classifies };
+}
+
+/** `reply.send(err)` with the caught error itself (Fastify routes it through its error handler). */
+function isFastifyErrorReply(call: ts.CallExpression, tainted: ReadonlySet<string>): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'send' || !/^(reply|rep)$/.test(receiverName(callee.expression) ?? '')) return false;
+  const arg = call.arguments[0] && unwrap(call.arguments[0]);
+  return !!arg && ts.isIdentifier(arg) && tainted.has(arg.text);
 }
 
 export { isPropagationCall, isResponseAssignment };

@@ -13,6 +13,8 @@ export interface ReporterOptions {
   color: boolean;
   /** Absolute working directory the scan was run from. */
   cwd: string;
+  /** `--quiet`: findings and errors only, no notices of skipped files and no summary line. */
+  quiet?: boolean;
 }
 
 export type Reporter = (result: ScanResult, options: ReporterOptions) => string;

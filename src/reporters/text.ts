@@ -158,7 +158,8 @@ export function textReporter(result: ScanResult, options: ReporterOptions): stri
   }
   flush();
 
-  if (result.notices.length > 0) blocks.push(renderNotices(c, result.notices));
-  blocks.push(renderSummary(c, result));
-  return blocks.map((b) => b.join('\n')).join('\n\n') + '\n';
+  const notices = options.quiet ? result.notices.filter((n) => n.level === 'error') : result.notices;
+  if (notices.length > 0) blocks.push(renderNotices(c, notices));
+  if (!options.quiet) blocks.push(renderSummary(c, result));
+  return blocks.length === 0 ? '' : blocks.map((b) => b.join('\n')).join('\n\n') + '\n';
 }
