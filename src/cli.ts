@@ -6,6 +6,7 @@
  * takes ~300 ms to import); only `scan` and `inventory` import `./scan.js`.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from './config.js';
@@ -32,6 +33,9 @@ export function processIO(): CliIO {
     stdoutIsTTY: process.stdout.isTTY === true,
   };
 }
+
+/** Below this many files a single thread is faster than starting workers. */
+const PARALLEL_THRESHOLD = 400;
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -163,7 +167,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .option('--since <git-ref>', 'report only findings on lines changed since this git ref')
     .option('--include-suppressed', 'also report findings silenced by inline directives')
     .option('--include-tests', 'also scan test files (*.test.*, *.spec.*, __tests__/, __mocks__/)')
-    .option('--jobs <n>', 'parallel workers (accepted; the scan is single-threaded for now)', jobs)
+    .option('--jobs <n>', 'worker threads for parsing (default: available cores; output is identical for any value)', jobs)
     .action(async (paths: string[], options: ScanCommandOptions) => {
       setExitCode(await scanCommand(paths, options, io));
     });
@@ -178,7 +182,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .option('--no-color', 'no colours')
     .option('--quiet', 'no summary line')
     .option('--include-tests', 'also scan test files')
-    .option('--jobs <n>', 'parallel workers (accepted, not used yet)', jobs)
+    .option('--jobs <n>', 'worker threads for parsing (default: available cores)', jobs)
     .action(async (paths: string[], options: CommonOptions) => {
       setExitCode(await inventoryCommand(paths, options, io));
     });
@@ -248,19 +252,24 @@ async function runEngine(
     includeTests: options.includeTests === true,
   });
   const { scan } = await import('./scan.js');
+  const { readSource } = await import('./read-source.js');
   const startTimeUtc = new Date().toISOString();
-  const result = await scan({
+  // Workers pay off only when there is enough parsing to share (start-up costs ~50 ms each).
+  const jobs = options.jobs ?? os.availableParallelism();
+  const parallel = jobs > 1 && discovered.files.length >= PARALLEL_THRESHOLD;
+  const engine = parallel ? (await import('./parallel.js')).scanParallel : async (o: Parameters<typeof scan>[0]) => scan(o);
+  const result = await engine({
     files: discovered.files,
     cwd,
     repoRoot: findGitRoot(cwd) ?? cwd,
-    readFile: (file) => fs.readFileSync(file, 'utf8'),
+    readFile: readSource,
     config,
     only: options.rule,
     disable: options.disable,
     includeSuppressed: options.includeSuppressed === true,
     skipped: discovered.skipped,
     testFilesSkipped: discovered.testFilesSkipped,
-  });
+  }, jobs);
   return { result: { ...result, timing: { startTimeUtc, endTimeUtc: new Date().toISOString() } }, config };
 }
 

@@ -61,37 +61,78 @@ export function selectRules(options: Pick<ScanOptions, 'config' | 'only' | 'disa
   return out;
 }
 
-export function scan(options: ScanOptions): ScanResult {
-  const notices: Notice[] = [...(options.skipped ?? [])];
-  const display = (abs: string) => toSlash(path.relative(options.cwd, abs)) || path.basename(abs);
-  const uriOf = (abs: string) => toSlash(path.relative(options.repoRoot, abs)) || path.basename(abs);
-  const monitoring = { monitors: new Set(options.config.monitors) };
+/** What one file contributes: its facts, its suppression directives, and problems met on the way. */
+export interface FileAnalysis {
+  file: string;
+  facts?: FileFacts;
+  directives?: Directive[];
+  notices: Notice[];
+}
 
+export interface AnalyseContext {
+  cwd: string;
+  monitors: readonly string[];
+}
+
+const displayPath = (cwd: string, abs: string) => toSlash(path.relative(cwd, abs)) || path.basename(abs);
+
+/**
+ * Parses one file and extracts its facts; the syntax tree is dropped when this returns. Pure
+ * data in and out, so it runs the same in the main thread or in a worker (src/scan-worker.ts).
+ */
+export function analyseFile(file: string, text: string | Error, context: AnalyseContext): FileAnalysis {
+  const display = displayPath(context.cwd, file);
+  if (text instanceof Error) return { file, notices: [{ kind: 'skipped', level: 'warning', file: display, message: `could not read file: ${text.message}` }] };
+  const notices: Notice[] = [];
+  try {
+    const parsed = parseFile(file, text);
+    if (parsed.syntaxErrors.length > 0) {
+      const first = parsed.syntaxErrors[0];
+      notices.push({ kind: 'parse-error', level: 'warning', file: display, line: first.line, column: first.column, message: `syntax error (${first.message}); analysed as far as the parser recovered` });
+    }
+    const facts = extractFileFacts(file, parsed.sourceFile, { monitoring: { monitors: new Set(context.monitors) } });
+    const directives = text.includes('jwt-audit-disable') ? parseDirectives(text) : undefined;
+    return { file, facts, directives, notices };
+  } catch (error) {
+    notices.push({ kind: 'rule-error', level: 'error', file: display, message: `internal error while analysing the file: ${(error as Error).message}` });
+    return { file, notices };
+  }
+}
+
+function readOrError(read: (f: string) => string, file: string): string | Error {
+  try {
+    return read(file);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** Analyses every file in this thread, then links and runs the rules. */
+export function scan(options: ScanOptions): ScanResult {
+  const context: AnalyseContext = { cwd: options.cwd, monitors: options.config.monitors };
+  const analyses = options.files.map((file, index) => {
+    const analysis = analyseFile(file, readOrError(options.readFile, file), context);
+    options.onProgress?.(index + 1, options.files.length);
+    return analysis;
+  });
+  return finishScan(analyses, options);
+}
+
+/** Links per-file facts across files, runs the rules, applies suppressions, renders findings. */
+export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptions): ScanResult {
+  const notices: Notice[] = [...(options.skipped ?? [])];
+  const display = (abs: string) => displayPath(options.cwd, abs);
+  const uriOf = (abs: string) => toSlash(path.relative(options.repoRoot, abs)) || path.basename(abs);
   const fileFacts: FileFacts[] = [];
   const directivesByFile: Record<string, Directive[]> = {};
   let scanned = 0;
-  options.files.forEach((file, index) => {
-    let text: string;
-    try {
-      text = options.readFile(file);
-    } catch (error) {
-      notices.push({ kind: 'skipped', level: 'warning', file: display(file), message: `could not read file: ${(error as Error).message}` });
-      return;
-    }
-    try {
-      const parsed = parseFile(file, text);
-      if (parsed.syntaxErrors.length > 0) {
-        const first = parsed.syntaxErrors[0];
-        notices.push({ kind: 'parse-error', level: 'warning', file: display(file), line: first.line, column: first.column, message: `syntax error (${first.message}); analysed as far as the parser recovered` });
-      }
-      fileFacts.push(extractFileFacts(file, parsed.sourceFile, { monitoring }));
-      if (text.includes('jwt-audit-disable')) directivesByFile[file] = parseDirectives(text);
-      scanned++;
-    } catch (error) {
-      notices.push({ kind: 'rule-error', level: 'error', file: display(file), message: `internal error while analysing the file: ${(error as Error).message}` });
-    }
-    options.onProgress?.(index + 1, options.files.length);
-  });
+  for (const a of analyses) {
+    notices.push(...a.notices);
+    if (!a.facts) continue;
+    fileFacts.push(a.facts);
+    if (a.directives) directivesByFile[a.file] = a.directives;
+    scanned++;
+  }
 
   const facts = buildFacts(fileFacts, options.files);
   const selected = selectRules(options);

@@ -1,0 +1,23 @@
+/**
+ * A scan worker: parses and extracts facts for the batches of files the main thread sends, and
+ * posts back plain data. Only `analyseFile` runs here; linking and rules stay in the main thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { analyseFile, type AnalyseContext } from './scan.js';
+import { readSource } from './read-source.js';
+
+const context = workerData as AnalyseContext;
+
+parentPort!.on('message', (batch: { id: number; files: string[] }) => {
+  const analyses = batch.files.map((file) => {
+    let text: string | Error;
+    try {
+      text = readSource(file);
+    } catch (error) {
+      text = error instanceof Error ? error : new Error(String(error));
+    }
+    return analyseFile(file, text, context);
+  });
+  // Errors do not survive structured cloning as Error instances; analyses hold only plain data.
+  parentPort!.postMessage({ id: batch.id, analyses });
+});
