@@ -8,7 +8,7 @@ import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, encl
 import { Resolver, type Value, propName } from './values.js';
 import { classifyJwtCall, apiOfValue, isJoseSignChain, type JwtApi } from './jwt-apis.js';
 import { monitoringEvidence, splitWordsHasAny, type Evidence, type MonitoringOptions } from './monitoring.js';
-import { handlingOf, type FailurePath, type Handling, type RegionContext } from './failure-paths.js';
+import { handlingOf, promiseExecutorOf, type FailurePath, type Handling, type RegionContext } from './failure-paths.js';
 import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
 import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
@@ -142,8 +142,10 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
     if (!i) functionInfo.set(id, (i = { monitors: false, calls: [], signs: false }));
     return i;
   };
+  // Code in a Promise executor runs as part of the function that creates the promise.
   const owner = (node: Node): number => {
-    const fn = enclosingFunction(node);
+    let fn = enclosingFunction(node);
+    for (let executor = fn && promiseExecutorOf(node); fn && executor; executor = promiseExecutorOf(executor)) fn = enclosingFunction(executor);
     return fn ? fnId(fn) : -1;
   };
   const scopeName = (fnIndex: number): string => {
@@ -254,8 +256,8 @@ function lastFunctionishArg(call: ts.CallExpression, api: JwtApi): ts.Expression
   const last = args[args.length - 1];
   const u = unwrap(last);
   if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) return last;
-  // an identifier only counts as the callback in the callback position (3rd or 4th argument)
-  if (ts.isIdentifier(u) && args.length >= 3) return last;
+  // an identifier in 3rd/4th position is the callback only if it is named like one (not `options`)
+  if (ts.isIdentifier(u) && args.length >= 3 && /^(cb|callback|done|next|fn|handler|resolve|verified|onVerified|onVerify|onDone)$|(Callback|Cb|Handler)$/.test(u.text)) return last;
   return undefined;
 }
 

@@ -58,21 +58,50 @@ const ARRAY_CALLBACK_METHODS = /^(map|forEach|filter|some|every|reduce|reduceRig
 export function handlingOf(call: ts.CallExpression, ctx: RegionContext, opts: { callbackArg?: ts.Expression }): Handling {
   if (opts.callbackArg) {
     const cb = unwrap(opts.callbackArg);
-    if (isFunctionLike(cb)) return { kind: 'handled', path: callbackPath(cb, ctx) };
+    let fn: FunctionNode | undefined;
+    if (isFunctionLike(cb)) fn = cb;
+    else if (ts.isIdentifier(cb)) {
+      const value = ctx.resolver.evaluate(cb);
+      if (value.kind === 'function') fn = value.node;
+    }
+    if (fn) {
+      const path = callbackPath(fn, ctx);
+      // new Promise((resolve, reject) => verify(t, k, (err, d) => err ? reject(err) : resolve(d))):
+      // the error leaves as a rejection of that promise; its handler is the real failure path.
+      const executor = promiseExecutorOf(call);
+      if (executor && rejectsOnly(path)) return handlingOfExpression(executor);
+      return { kind: 'handled', path };
+    }
     if (ts.isIdentifier(cb)) {
       const value = ctx.resolver.evaluate(cb);
-      if (value.kind === 'function') return { kind: 'handled', path: callbackPath(value.node, ctx) };
       if (value.kind === 'param' && enclosingFn(call) === value.fn) {
         if (/^(next|done|cb|callback)$/.test(cb.text)) return { kind: 'handled', path: handOff(cb, ctx) };
         return { kind: 'callback-param', index: value.index };
       }
     }
   }
-  const chain = promiseHandler(call);
-  if (chain.handler) return { kind: 'handled', path: handlerPath(chain.handler, chain.kind!, ctx) };
-  const tryStmt = enclosingTry(chain.outermost);
-  if (tryStmt?.catchClause) return { kind: 'handled', path: catchPath(tryStmt, ctx) };
-  return { kind: 'propagates' };
+  return handlingOfExpression(call);
+
+  function handlingOfExpression(expr: ts.Expression): Handling {
+    const chain = promiseHandler(expr);
+    if (chain.handler) return { kind: 'handled', path: handlerPath(chain.handler, chain.kind!, ctx) };
+    const tryStmt = enclosingTry(chain.outermost);
+    if (tryStmt?.catchClause) return { kind: 'handled', path: catchPath(tryStmt, ctx) };
+    return { kind: 'propagates' };
+  }
+}
+
+/** The `new Promise(executor)` whose executor directly contains `node`, if any. */
+export function promiseExecutorOf(node: Node): ts.NewExpression | undefined {
+  const fn = enclosingFn(node);
+  const p = fn?.parent;
+  if (fn && p && ts.isNewExpression(p) && p.arguments?.[0] === fn && ts.isIdentifier(unwrap(p.expression)) && (unwrap(p.expression) as ts.Identifier).text === 'Promise') return p;
+  return undefined;
+}
+
+/** A callback whose only reaction to the error is `reject(err)`. */
+function rejectsOnly(path: FailurePath): boolean {
+  return path.evidence.length > 0 && path.calls.length === 0 && path.evidence.every((e) => e.kind === 'propagate' && e.label === 'reject');
 }
 
 function enclosingFn(node: Node): FunctionNode | undefined {
@@ -81,7 +110,7 @@ function enclosingFn(node: Node): FunctionNode | undefined {
 }
 
 /** `p.then(a).catch(h)`, `p.then(a, h)`; also returns the outermost chain expression. */
-function promiseHandler(call: ts.CallExpression): { handler?: ts.Expression; kind?: FailureKind; outermost: ts.Expression } {
+function promiseHandler(call: ts.Expression): { handler?: ts.Expression; kind?: FailureKind; outermost: ts.Expression } {
   let cur: ts.Expression = call;
   for (;;) {
     let p = cur.parent;
