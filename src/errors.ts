@@ -1,0 +1,8 @@
+/**
+ * A problem with how jwt-audit was invoked (bad argument, missing path, invalid config,
+ * unwritable output). The CLI prints its message as one line on stderr and exits with 2.
+ * The message says what is wrong and how to fix it.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
