@@ -112,7 +112,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   const pathIds = new Map<FailurePath, number>();
   const failurePaths: FailurePath[] = [];
   const memo = new Map<Node, Handling>();
-  const region: RegionContext = { sf, resolver, monitoring: options.monitoring, fnId, span };
+  const region: RegionContext = { sf, resolver, monitoring: options.monitoring, fnId, span, cache: new Map() };
 
   const store = (h: Handling): StoredHandling => {
     if (h.kind !== 'handled') return h;

@@ -40,6 +40,16 @@ export interface RegionContext {
   monitoring: MonitoringOptions;
   fnId: (node: FunctionNode) => number;
   span: (node: Node) => Span;
+  /** Failure paths already summarised, by their node: a catch serves every call in its try. */
+  cache?: Map<Node, FailurePath>;
+}
+
+function cached(ctx: RegionContext, node: Node, compute: () => FailurePath): FailurePath {
+  const hit = ctx.cache?.get(node);
+  if (hit) return hit;
+  const path = compute();
+  ctx.cache?.set(node, path);
+  return path;
 }
 
 /** Where a failing call's error goes: a handler in this function, or out of the function. */
@@ -65,7 +75,7 @@ export function handlingOf(call: ts.CallExpression, ctx: RegionContext, opts: { 
       if (value.kind === 'function') fn = value.node;
     }
     if (fn) {
-      const path = callbackPath(fn, ctx);
+      const path = cached(ctx, fn, () => callbackPath(fn!, ctx));
       // new Promise((resolve, reject) => verify(t, k, (err, d) => err ? reject(err) : resolve(d))):
       // the error leaves as a rejection of that promise; its handler is the real failure path.
       const executor = promiseExecutorOf(call);
@@ -84,9 +94,9 @@ export function handlingOf(call: ts.CallExpression, ctx: RegionContext, opts: { 
 
   function handlingOfExpression(expr: ts.Expression): Handling {
     const chain = promiseHandler(expr);
-    if (chain.handler) return { kind: 'handled', path: handlerPath(chain.handler, chain.kind!, ctx) };
+    if (chain.handler) return { kind: 'handled', path: cached(ctx, chain.handler, () => handlerPath(chain.handler!, chain.kind!, ctx)) };
     const tryStmt = enclosingTry(chain.outermost);
-    if (tryStmt?.catchClause) return { kind: 'handled', path: catchPath(tryStmt, ctx) };
+    if (tryStmt?.catchClause) return { kind: 'handled', path: cached(ctx, tryStmt, () => catchPath(tryStmt, ctx)) };
     return { kind: 'propagates' };
   }
 }

@@ -139,14 +139,16 @@ export class Resolver {
 
   private valueOfDeclaration(node: ts.Node, name: string, depth: number): Value {
     const cached = this.memo.get(node);
-    if (cached && !ts.isBindingElement(node) && !ts.isVariableDeclaration(node)) return cached;
-    const key = node;
-    if (this.inProgress.has(key)) return UNKNOWN;
-    this.inProgress.add(key);
+    if (cached) return cached;
+    if (this.inProgress.has(node)) return UNKNOWN;
+    this.inProgress.add(node);
     try {
-      return this.computeDeclaration(node, name, depth);
+      const value = this.computeDeclaration(node, name, depth);
+      // Only a complete answer is remembered: one cut short by a cycle or the depth limit is not.
+      if (this.inProgress.size === 1 && depth === 0) this.memo.set(node, value);
+      return value;
     } finally {
-      this.inProgress.delete(key);
+      this.inProgress.delete(node);
     }
   }
 
