@@ -7,12 +7,16 @@ import failOpenVerify from './fail-open-verify.js';
 import invalidSuppression from './invalid-suppression.js';
 import silentVerifyFailure from './silent-verify-failure.js';
 import tokenInLogs from './token-in-logs.js';
+import unauditedRevocation from './unaudited-revocation.js';
 import unclassifiedVerifyFailure from './unclassified-verify-failure.js';
+import unloggedRevocationHit from './unlogged-revocation-hit.js';
 
 export const RULES: Readonly<Record<string, Rule>> = {
   'fail-open-verify': failOpenVerify as Rule,
   'invalid-suppression': invalidSuppression as Rule,
   'silent-verify-failure': silentVerifyFailure as Rule,
   'token-in-logs': tokenInLogs as Rule,
+  'unaudited-revocation': unauditedRevocation as Rule,
   'unclassified-verify-failure': unclassifiedVerifyFailure as Rule,
+  'unlogged-revocation-hit': unloggedRevocationHit as Rule,
 };

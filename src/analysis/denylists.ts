@@ -1,29 +1,486 @@
 /**
- * Token denylists: lookups (is this token revoked?) and writes (revoke this token).
- * Filled in by the revocation-rules work.
+ * Token denylists: lookups (is this token revoked?) and writes (revoke this token), recognised
+ * by the names of the stores they go through (denylists/names.ts), with what the code does on a
+ * hit (denylists/outcome.ts). Library hooks count as lookups too: express-jwt's and koa-jwt's
+ * `isRevoked` option (the library answers 401 when it returns true) and @fastify/jwt's `trusted`
+ * option (401 when it returns false).
+ *
+ * Per file: plain data (lookups with their revoked path summarised, option hooks, writes).
+ * Across files: a hit is monitored when its rejecting branch monitors, or when the checker it
+ * calls (`isRevoked()` in another file) monitors on its own revoked path; a write is audited when
+ * its function records something (following project helpers), or every caller of it does.
  */
-import type { ts } from './ast.js';
+import { ts, walk, unwrap, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeName, calleeLabel, normalisedText, splitWords, type FunctionNode, type Node, type Span } from './ast.js';
 import type { RouteExtractContext } from './routes/extract.js';
 import type { FileFacts } from './extract.js';
-import type { CallGraph } from './call-graph.js';
+import type { CallGraph, FnRef } from './call-graph.js';
 import type { Facts } from './facts.js';
 import type { Inventory } from '../types.js';
 import type { Locate } from '../inventory.js';
+import { summarise } from './failure-paths.js';
+import { callTarget, type CallTarget } from './call-targets.js';
+import { monitoringEvidence } from './monitoring.js';
+import { isResponseCall } from './responses.js';
+import { modulePath, propName, type Value } from './values.js';
+import { denylistNameIn, isDenylistName, keyNames, receiverNames } from './denylists/names.js';
+import { outcomeOfUse, type RawOutcome } from './denylists/outcome.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface DenylistFileFacts {}
-
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface DenylistFacts {}
-
-export function extractDenylistFacts(_sf: ts.SourceFile, _ctx: RouteExtractContext): DenylistFileFacts {
-  return {};
+export interface DenylistLookupFact {
+  /** The lookup call. */
+  span: Span;
+  /** The call as written: `revokedTokens.has`, `redis.exists`, `this.tokens.isBlacklisted`. */
+  label: string;
+  /** The denylist-like name that made it a lookup (`revokedTokens`, `revoked:`), or the callback's call. */
+  store: string;
+  how: 'collection' | 'key' | 'function' | 'callback';
+  /** Enclosing function id, or -1 at module level. */
+  fn: number;
+  /** The lookup is a call into project code (`isRevoked()` in another file). */
+  target?: CallTarget;
+  outcome: 'rejects' | 'returns' | 'other';
+  /** For `returns`: the value the function hands back when the token is revoked. */
+  revokedValue?: boolean;
+  /** The rejecting branch (for `rejects`). */
+  branch?: Span;
+  /** Monitoring seen on the revoked path (labels) and project calls made on it. */
+  evidence: string[];
+  calls: CallTarget[];
+  scope: string;
+  code: string;
 }
 
-export function buildDenylistFacts(_files: readonly FileFacts[], _graph: CallGraph): DenylistFacts {
-  return {};
+export interface RevocationOptionFact {
+  /** The `isRevoked: ...` / `trusted: ...` property. */
+  span: Span;
+  library: 'express-jwt' | 'koa-jwt' | '@fastify/jwt';
+  option: 'isRevoked' | 'trusted';
+  /** The callback: a function of this file, or an export of another module. */
+  target?: CallTarget;
 }
 
-export function buildDenylistInventory(_facts: Facts, _locate: Locate): Inventory['denylistChecks'] {
-  return [];
+export interface DenylistWriteFact {
+  span: Span;
+  label: string;
+  store: string;
+  fn: number;
+  scope: string;
+  code: string;
 }
+
+export interface DenylistFileFacts {
+  lookups: DenylistLookupFact[];
+  options: RevocationOptionFact[];
+  writes: DenylistWriteFact[];
+}
+
+/** A lookup whose revoked path rejects the request, judged across files. */
+export interface RevocationHit {
+  file: string;
+  span: Span;
+  label: string;
+  store: string;
+  monitored: boolean;
+  /** Where the request is rejected: the branch, or the library option that rejects it. */
+  rejection: { file: string; span: Span; label: string };
+  scope: string;
+  code: string;
+}
+
+export interface DenylistCheck {
+  file: string;
+  span: Span;
+  label: string;
+  monitored: boolean;
+}
+
+export interface DenylistWrite extends DenylistWriteFact {
+  file: string;
+  /** Something records the revocation: the writing function or its helpers, or every caller. */
+  audited: boolean;
+}
+
+export interface DenylistFacts {
+  /** Lookups whose revoked path rejects the request (in code, or through a library option). */
+  hits: RevocationHit[];
+  /** Every denylist lookup recognised (inventory). */
+  checks: DenylistCheck[];
+  writes: DenylistWrite[];
+}
+
+// --- method tables -------------------------------------------------------------------------
+
+/** Lookups on a store recognised by its name: Set/Map/array, Redis, ORM models and repositories. */
+const STORE_LOOKUPS = new Set([
+  'has', 'includes', 'get', 'contains', 'check', 'isMember', 'lookup',
+  'exists', 'sismember', 'sIsMember', 'smismember', 'smIsMember', 'hget', 'hGet', 'hexists', 'hExists', 'zscore', 'zScore', 'getex', 'getEx',
+  'findOne', 'findFirst', 'findUnique', 'findOneBy', 'findById', 'findByPk', 'count', 'countBy', 'countDocuments', 'exist', 'existsBy', 'first',
+]);
+/** Redis-style lookups whose first argument is the key: a denylist key makes them lookups. */
+const KEY_LOOKUPS = new Set(['get', 'exists', 'sismember', 'sIsMember', 'smismember', 'smIsMember', 'hget', 'hGet', 'hexists', 'hExists', 'zscore', 'zScore', 'getex', 'getEx']);
+/** Writes on a store recognised by its name. */
+const STORE_WRITES = new Set([
+  'add', 'push', 'unshift', 'set', 'put',
+  'sadd', 'sAdd', 'setex', 'setEx', 'psetex', 'pSetEx', 'setnx', 'setNX', 'hset', 'hSet', 'hmset', 'hSetNX', 'zadd', 'zAdd', 'lpush', 'lPush', 'rpush', 'rPush',
+  'create', 'createMany', 'insert', 'insertOne', 'insertMany', 'upsert', 'save', 'bulkCreate',
+]);
+/** Redis-style writes whose key (first argument) or value names the denylist. */
+const KEY_WRITES = new Set(['set', 'sadd', 'sAdd', 'setex', 'setEx', 'psetex', 'pSetEx', 'setnx', 'setNX', 'hset', 'hSet', 'hmset', 'zadd', 'zAdd', 'lpush', 'lPush', 'rpush', 'rPush']);
+
+/** Words that make a denylist-named function a question: `isRevoked`, `checkBlacklist`, `hasBeenRevoked`. */
+const PREDICATE_WORDS = new Set(['is', 'has', 'was', 'check', 'checks', 'lookup', 'exists', 'contains', 'in']);
+const PREDICATE_FIRST_WORDS = new Set(['find', 'get', 'fetch', 'lookup', 'query']);
+/** Functions that fill a denylist from storage rather than revoke anything. */
+const LOADER_WORDS = new Set(['load', 'reload', 'init', 'initialize', 'initialise', 'warm', 'warmup', 'hydrate', 'sync', 'restore', 'seed', 'bootstrap', 'populate', 'rebuild', 'prime', 'preload', 'import']);
+
+const OPTION_LIBRARIES: Record<string, RevocationOptionFact['library']> = { 'express-jwt': 'express-jwt', 'koa-jwt': 'koa-jwt', '@fastify/jwt': '@fastify/jwt', 'fastify-jwt': '@fastify/jwt' };
+
+/** `isRevoked`, `isTokenBlacklisted`, `checkDenylist`; not `revokeToken`, `addToBlacklist`. */
+export function isCheckerName(name: string): boolean {
+  if (!isDenylistName(name)) return false;
+  const words = splitWords(name);
+  return words.some((w) => PREDICATE_WORDS.has(w)) || PREDICATE_FIRST_WORDS.has(words[0]);
+}
+
+// --- per file ------------------------------------------------------------------------------
+
+export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext): DenylistFileFacts {
+  const { resolver } = ctx;
+  const lookups: DenylistLookupFact[] = [];
+  const options: RevocationOptionFact[] = [];
+  const writes: DenylistWriteFact[] = [];
+  const writeCalls = new Set<ts.CallExpression>();
+  const optionFns: Array<{ fn: FunctionNode; option: RevocationOptionFact }> = [];
+
+  const fnOf = (node: Node) => {
+    const fn = enclosingFunction(node);
+    return fn ? ctx.fnId(fn) : -1;
+  };
+  const scopeOf = (node: Node) => {
+    const fn = enclosingFunction(node);
+    if (!fn) return '<module>';
+    const cls = enclosingClassName(fn);
+    const name = functionName(fn) ?? '<anonymous>';
+    return cls ? `${cls}.${name}` : name;
+  };
+  const addLookup = (call: ts.CallExpression, store: string, how: DenylistLookupFact['how'], outcome: RawOutcome) => {
+    const summary = outcome.kind === 'other' ? { evidence: [], calls: [] } : summarise(outcome.regions, undefined, ctx.region);
+    const target = how === 'function' || how === 'callback' ? callTarget(call, resolver, ctx.fnId) : undefined;
+    lookups.push({
+      span: ctx.span(call),
+      label: calleeLabel(call, sf),
+      store,
+      how,
+      fn: fnOf(call),
+      ...(target ? { target } : {}),
+      outcome: outcome.kind,
+      ...(outcome.kind === 'returns' ? { revokedValue: outcome.revokedValue } : {}),
+      ...(outcome.kind === 'rejects' ? { branch: spanOfNodes(outcome.branch, ctx.span) } : {}),
+      evidence: summary.evidence.map((e) => e.label),
+      calls: summary.calls.map((c) => c.target),
+      scope: scopeOf(call),
+      code: normalisedText(call, sf),
+    });
+  };
+
+  walk(sf, (node) => {
+    if (!ts.isCallExpression(node)) return true;
+    const name = calleeName(node);
+    if (!name) return true;
+    const callee = unwrap(node.expression);
+    const receiver = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? unwrap(callee.expression) : undefined;
+
+    // express-jwt / koa-jwt `isRevoked`, @fastify/jwt `trusted`
+    if (node.arguments.length > 0) {
+      const option = revocationOption(node, name, ctx);
+      if (option) {
+        options.push(option.fact);
+        if (option.fn) optionFns.push({ fn: option.fn, option: option.fact });
+      }
+    }
+
+    if (STORE_LOOKUPS.has(name) && receiver) {
+      const names = receiverNames(receiver, resolver);
+      if (names) {
+        let store = denylistNameIn(names);
+        let how: DenylistLookupFact['how'] = 'collection';
+        if (!store && KEY_LOOKUPS.has(name)) {
+          store = denylistNameIn(keyNames(node.arguments[0], resolver));
+          how = 'key';
+        }
+        if (store) {
+          addLookup(node, store, how, outcomeOfUse(node, true));
+          return true;
+        }
+      }
+    }
+    if (isCheckerName(name) && (!receiver || receiverNames(receiver, resolver) !== undefined)) {
+      addLookup(node, name, 'function', outcomeOfUse(node, true));
+      return true;
+    }
+    if (STORE_WRITES.has(name) && receiver && !insideWrite(node, writeCalls)) {
+      const names = receiverNames(receiver, resolver);
+      if (names) {
+        let store = denylistNameIn(names);
+        if (!store && KEY_WRITES.has(name)) store = denylistNameIn(keyNames(node.arguments[0], resolver)) ?? denylistNameIn(node.arguments.slice(1).flatMap((a) => (ts.isStringLiteralLike(unwrap(a)) ? [(unwrap(a) as ts.StringLiteralLike).text] : [])));
+        if (store && !monitoringEvidence(node, resolver, ctx.monitoring, sf) && !inLoader(node)) {
+          writeCalls.add(node);
+          writes.push({ span: ctx.span(node), label: calleeLabel(node, sf), store, fn: fnOf(node), scope: scopeOf(node), code: normalisedText(node, sf) });
+        }
+      }
+    }
+    return true;
+  });
+
+  // A revocation callback given inline or by a local name: whatever call decides its answer is
+  // the lookup, even when the store's name says nothing (`Token.exists({ jti })`).
+  for (const { fn } of optionFns) {
+    const id = ctx.fnId(fn);
+    if (lookups.some((l) => l.fn === id)) continue;
+    if (!fn.body) continue;
+    walk(fn.body, (n) => {
+      if (n !== fn.body && isFunctionLike(n)) return false;
+      if (!ts.isCallExpression(n)) return true;
+      if (isResponseCall(n) || monitoringEvidence(n, resolver, ctx.monitoring, sf)) return true;
+      // Boolean(await Token.exists(q)): the lookup is the call inside
+      const callee = unwrap(n.expression);
+      if (ts.isIdentifier(callee) && /^(Boolean|Number|String)$/.test(callee.text) && !resolver.isDeclared(callee)) return true;
+      const outcome = outcomeOfUse(n, true);
+      if (outcome.kind === 'returns') {
+        addLookup(n, calleeLabel(n, sf), 'callback', outcome);
+        return false;
+      }
+      return true;
+    });
+  }
+  return { lookups, options, writes };
+}
+
+function spanOfNodes(nodes: readonly Node[], span: (n: Node) => Span): Span {
+  const first = span(nodes[0]);
+  const last = span(nodes[nodes.length - 1]);
+  return { startLine: first.startLine, startColumn: first.startColumn, endLine: last.endLine, endColumn: last.endColumn };
+}
+
+/** `repo.save(repo.create({...}))`: one write, not two. */
+function insideWrite(call: ts.CallExpression, writes: ReadonlySet<ts.CallExpression>): boolean {
+  for (let n: Node | undefined = call.parent; n && !isFunctionLike(n); n = n.parent) if (ts.isCallExpression(n) && writes.has(n)) return true;
+  return false;
+}
+
+/** `loadDenylist()`, `warmRevocationCache()`: filling the denylist from storage, not revoking. */
+function inLoader(node: Node): boolean {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const name = functionName(fn);
+    if (name && splitWords(name).some((w) => LOADER_WORDS.has(w))) return true;
+    if (name) return false;
+  }
+  return false;
+}
+
+/**
+ * `expressjwt({ secret, isRevoked })`, `koaJwt({ secret, isRevoked })`,
+ * `fastify.register(fastifyJwt, { secret, trusted })` — recognised by what the callee (or the
+ * registered plugin) is imported from.
+ */
+function revocationOption(call: ts.CallExpression, name: string, ctx: RouteExtractContext): { fact: RevocationOptionFact; fn?: FunctionNode } | undefined {
+  const { resolver } = ctx;
+  const objectArg = (arg: ts.Expression): ts.ObjectLiteralExpression | undefined => {
+    const a = unwrap(arg);
+    if (ts.isObjectLiteralExpression(a)) return a;
+    if (ts.isIdentifier(a)) {
+      const v = resolver.evaluate(a);
+      if (v.kind === 'object') return v.node;
+    }
+    return undefined;
+  };
+  const findProp = (obj: ts.ObjectLiteralExpression, prop: string) => obj.properties.find((p) => p.name && propName(p.name as ts.PropertyName) === prop);
+  const quick = call.arguments.some((a) => {
+    const u = unwrap(a);
+    return ts.isObjectLiteralExpression(u) ? u.properties.some((p) => p.name && /^(isRevoked|trusted)$/.test(propName(p.name as ts.PropertyName) ?? '')) : ts.isIdentifier(u);
+  });
+  if (!quick) return undefined;
+
+  let library: RevocationOptionFact['library'] | undefined;
+  let option: RevocationOptionFact['option'] = 'isRevoked';
+  let obj: ts.ObjectLiteralExpression | undefined;
+  if (name === 'register' && call.arguments.length >= 2) {
+    const plugin = modulePath(resolver.evaluate(call.arguments[0]));
+    if (plugin && OPTION_LIBRARIES[plugin.source] === '@fastify/jwt' && plugin.path.length === 0) {
+      library = '@fastify/jwt';
+      option = 'trusted';
+      obj = objectArg(call.arguments[1]);
+    }
+  } else {
+    const m = modulePath(resolver.evaluate(call.expression));
+    const lib = m && OPTION_LIBRARIES[m.source];
+    if (lib === 'express-jwt' || lib === 'koa-jwt') {
+      library = lib;
+      obj = call.arguments.map(objectArg).find((o) => o !== undefined);
+    }
+  }
+  if (!library || !obj) return undefined;
+  const prop = findProp(obj, option);
+  if (!prop) return undefined;
+  let value: Value = { kind: 'unknown' };
+  if (ts.isPropertyAssignment(prop)) value = resolver.evaluate(prop.initializer);
+  else if (ts.isShorthandPropertyAssignment(prop)) value = resolver.lookup(prop.name);
+  else if (ts.isMethodDeclaration(prop)) value = { kind: 'function', node: prop };
+  const fact: RevocationOptionFact = { span: ctx.span(prop), library, option };
+  if (value.kind === 'function') return { fact: { ...fact, target: { kind: 'local', fn: ctx.fnId(value.node) } }, fn: value.node };
+  if (value.kind === 'module') return { fact: { ...fact, target: { kind: 'module', source: value.source, path: value.path } } };
+  return { fact };
+}
+
+// --- across files --------------------------------------------------------------------------
+
+const refKey = (file: string, fn: number) => `${fn}@${file}`;
+
+export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph): DenylistFacts {
+  const hits: RevocationHit[] = [];
+  const checks: DenylistCheck[] = [];
+  const writes: DenylistWrite[] = [];
+  if (!files.some((f) => f.denylists.lookups.length + f.denylists.options.length + f.denylists.writes.length > 0)) return { hits, checks, writes };
+
+  // lookups by enclosing function, to answer "what does this checker do on a hit?"
+  const byFn = new Map<string, Array<{ file: string; lookup: DenylistLookupFact }>>();
+  for (const f of files) {
+    for (const l of f.denylists.lookups) {
+      const k = refKey(f.file, l.fn);
+      const list = byFn.get(k) ?? [];
+      list.push({ file: f.file, lookup: l });
+      byFn.set(k, list);
+    }
+  }
+  const fnRefs = (file: string, target: CallTarget | undefined): FnRef[] => (target ? graph.resolve(file, target).flatMap((r) => (r.kind === 'fn' ? [r.ref] : [])) : []);
+
+  /** The revoked path of one lookup monitors, itself or inside the checker it calls. */
+  const pathMonitored = (file: string, l: DenylistLookupFact, depth: number): boolean =>
+    l.evidence.length > 0 || l.calls.some((c) => graph.targetMonitors(file, c)) || fnRefs(file, l.target).some((ref) => checkerMonitors(ref, depth + 1));
+  /** A checker (`isRevoked()`) monitors when every path on which it answers "revoked" monitors. */
+  const checkerMonitors = (ref: FnRef, depth: number): boolean => {
+    if (depth > 4) return false;
+    const answers = (byFn.get(refKey(ref.file, ref.fn)) ?? []).filter((x) => x.lookup.outcome === 'returns' && x.lookup.revokedValue === true);
+    return answers.length > 0 && answers.every((x) => pathMonitored(x.file, x.lookup, depth));
+  };
+
+  const reported = new Set<string>();
+  for (const f of files) {
+    for (const l of f.denylists.lookups) {
+      const monitored = l.outcome === 'returns' ? l.revokedValue === true && pathMonitored(f.file, l, 0) : pathMonitored(f.file, l, 0);
+      checks.push({ file: f.file, span: l.span, label: l.label, monitored });
+      if (l.outcome !== 'rejects' || !l.branch) continue;
+      reported.add(`${f.file}:${l.span.startLine}:${l.span.startColumn}`);
+      hits.push({ file: f.file, span: l.span, label: l.label, store: l.store, monitored, rejection: { file: f.file, span: l.branch, label: 'revoked token rejected here' }, scope: l.scope, code: l.code });
+    }
+  }
+  // Library hooks: the library rejects when the callback answers "revoked".
+  for (const f of files) {
+    for (const o of f.denylists.options) {
+      const rejectValue = o.option === 'isRevoked';
+      for (const ref of fnRefs(f.file, o.target)) {
+        for (const { file, lookup } of byFn.get(refKey(ref.file, ref.fn)) ?? []) {
+          if (lookup.outcome !== 'returns' || lookup.revokedValue !== rejectValue) continue;
+          const k = `${file}:${lookup.span.startLine}:${lookup.span.startColumn}`;
+          if (reported.has(k)) continue;
+          reported.add(k);
+          const monitored = pathMonitored(file, lookup, 0);
+          const label = `${o.library} '${o.option}' option rejects the request`;
+          hits.push({ file, span: lookup.span, label: lookup.label, store: lookup.store, monitored, rejection: { file: f.file, span: o.span, label }, scope: lookup.scope, code: lookup.code });
+          const check = checks.find((c) => c.file === file && c.span === lookup.span);
+          if (check) check.monitored = monitored;
+        }
+      }
+    }
+  }
+
+  // Writes: audited when the function (or a helper it calls) records, or every caller is audited.
+  const allWrites = files.flatMap((f) => f.denylists.writes.map((w) => ({ ...w, file: f.file })));
+  if (allWrites.length > 0) {
+    const records = recordingFunctions(files, graph);
+    for (const w of allWrites) writes.push({ ...w, audited: w.fn >= 0 && records.audited({ file: w.file, fn: w.fn }) });
+  }
+  return { hits, checks, writes };
+}
+
+/**
+ * Which functions record something (a log, metric, report, a monitor-named or configured call —
+ * not a `throw`, which records nothing of a revocation), following project calls forwards, and
+ * whether every caller of a function does.
+ */
+function recordingFunctions(files: readonly FileFacts[], graph: CallGraph): { audited(ref: FnRef): boolean } {
+  const direct = new Set<string>();
+  for (const f of files) {
+    const spans = f.functions.map((fn) => fn.span);
+    for (const m of f.monitors) {
+      if (m.kind === 'propagate') continue;
+      const id = innermost(spans, m.span);
+      if (id >= 0) direct.add(refKey(f.file, id));
+    }
+  }
+  const forward = new Map<string, boolean>();
+  const recordsForward = (ref: FnRef, depth: number, seen: Set<string>): boolean => {
+    const k = refKey(ref.file, ref.fn);
+    if (direct.has(k)) return true;
+    const memo = forward.get(k);
+    if (memo !== undefined) return memo;
+    if (depth > 5 || seen.has(k)) return false;
+    seen.add(k);
+    const fn = graph.fn(ref);
+    const result = !!fn && fn.calls.some((t) => graph.resolve(ref.file, t).some((r) => r.kind === 'fn' && recordsForward(r.ref, depth + 1, seen)));
+    if (depth === 0) forward.set(k, result);
+    return result;
+  };
+  let callers: Map<string, FnRef[]> | undefined;
+  const callersOf = (ref: FnRef): FnRef[] => {
+    if (!callers) {
+      callers = new Map();
+      for (const f of files) {
+        f.functions.forEach((fn, id) => {
+          for (const t of fn.calls) {
+            for (const r of graph.resolve(f.file, t)) {
+              if (r.kind !== 'fn') continue;
+              const k = refKey(r.ref.file, r.ref.fn);
+              const list = callers!.get(k) ?? [];
+              list.push({ file: f.file, fn: id });
+              callers!.set(k, list);
+            }
+          }
+        });
+      }
+    }
+    return callers.get(refKey(ref.file, ref.fn)) ?? [];
+  };
+  const audited = (ref: FnRef, depth: number, seen: Set<string>): boolean => {
+    if (recordsForward(ref, 0, new Set())) return true;
+    const k = refKey(ref.file, ref.fn);
+    if (depth > 3 || seen.has(k)) return false;
+    seen.add(k);
+    const up = callersOf(ref);
+    return up.length > 0 && up.every((c) => audited(c, depth + 1, seen));
+  };
+  return { audited: (ref) => audited(ref, 0, new Set()) };
+}
+
+/** The innermost function whose span contains `span`, or -1. */
+function innermost(spans: readonly Span[], span: Span): number {
+  let best = -1;
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i];
+    if (!contains(s, span)) continue;
+    if (best < 0 || contains(spans[best], s)) best = i;
+  }
+  return best;
+}
+
+function contains(outer: Span, inner: Span): boolean {
+  const startsBefore = outer.startLine < inner.startLine || (outer.startLine === inner.startLine && outer.startColumn <= inner.startColumn);
+  const endsAfter = outer.endLine > inner.endLine || (outer.endLine === inner.endLine && outer.endColumn >= inner.endColumn);
+  return startsBefore && endsAfter;
+}
+
+export function buildDenylistInventory(facts: Facts, locate: Locate): Inventory['denylistChecks'] {
+  return facts.denylists.checks
+    .map((c) => ({ label: c.label, location: locate(c.file, c.span), monitored: c.monitored }))
+    .sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+}
+
