@@ -224,7 +224,8 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
         if (!store && KEY_WRITES.has(name)) store = denylistNameIn(keyNames(node.arguments[0], resolver)) ?? denylistNameIn(node.arguments.slice(1).flatMap((a) => (ts.isStringLiteralLike(unwrap(a)) ? [(unwrap(a) as ts.StringLiteralLike).text] : [])));
         if (store && !monitoringEvidence(node, resolver, ctx.monitoring, sf) && !inLoader(node)) {
           writeCalls.add(node);
-          writes.push({ span: ctx.span(node), label: calleeLabel(node, sf), store, fn: fnOf(node), scope: scopeOf(node), code: normalisedText(node, sf) });
+          const owner = writerFunction(node);
+          writes.push({ span: ctx.span(node), label: calleeLabel(node, sf), store, fn: owner ? ctx.fnId(owner) : -1, scope: scopeOf(node), code: normalisedText(node, sf) });
         }
       }
     }
@@ -265,6 +266,26 @@ function spanOfNodes(nodes: readonly Node[], span: (n: Node) => Span): Span {
 function insideWrite(call: ts.CallExpression, writes: ReadonlySet<ts.CallExpression>): boolean {
   for (let n: Node | undefined = call.parent; n && !isFunctionLike(n); n = n.parent) if (ts.isCallExpression(n) && writes.has(n)) return true;
   return false;
+}
+
+const INLINE_CALLBACK_METHODS = /^(forEach|map|flatMap|filter|some|every|reduce|then|catch|finally|all|allSettled|transaction|\$transaction|withTransaction|runInTransaction|multi|pipeline)$/;
+
+/**
+ * The function a write belongs to: the enclosing one, seen through callbacks that run inline
+ * (`jtis.forEach((j) => denylist.add(j))`, `prisma.$transaction(async (tx) => ...)`).
+ */
+function writerFunction(node: Node): FunctionNode | undefined {
+  let fn = enclosingFunction(node);
+  while (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
+    const p = fn.parent;
+    const inline = p && ts.isCallExpression(p) && p.arguments.includes(fn as ts.Expression) && INLINE_CALLBACK_METHODS.test(calleeName(p) ?? '');
+    const iife = p && ts.isParenthesizedExpression(p) && p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p;
+    if (!inline && !iife) break;
+    const outer = enclosingFunction(fn);
+    if (!outer) break;
+    fn = outer;
+  }
+  return fn;
 }
 
 /** `loadDenylist()`, `warmRevocationCache()`: filling the denylist from storage, not revoking. */
@@ -439,6 +460,8 @@ function recordingFunctions(files: readonly FileFacts[], graph: CallGraph): { au
           for (const t of fn.calls) {
             for (const r of graph.resolve(f.file, t)) {
               if (r.kind !== 'fn') continue;
+              // a function defined inside another is not called by it (a route handler is called by the framework)
+              if (r.ref.file === f.file && contains(fn.span, graph.fn(r.ref)?.span ?? fn.span)) continue;
               const k = refKey(r.ref.file, r.ref.fn);
               const list = callers!.get(k) ?? [];
               list.push({ file: f.file, fn: id });

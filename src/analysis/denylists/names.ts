@@ -79,7 +79,8 @@ export function receiverNames(receiver: ts.Expression, resolver: Resolver, depth
       return out;
     }
     if (ts.isIdentifier(e)) {
-      if (NOT_A_STORE.test(e.text) && out.length <= 1) return undefined;
+      // res.set(...), reply.headers.set(...), config.get(...): not a store; fastify.redis.get(...) is
+      if (NOT_A_STORE.test(e.text) && out.every((n) => NOT_A_STORE.test(n))) return undefined;
       out.push(e.text);
       if (depth < 2) {
         const decl = resolver.findDeclaration(e);
