@@ -160,6 +160,8 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   const projectCalls: ProjectCall[] = [];
   const tokenLogs: TokenLog[] = [];
   const monitors: FileFacts['monitors'] = [];
+  /** Every call, in source order, for the denylist facts (so they need no walk of their own). */
+  const callNodes: ts.CallExpression[] = [];
 
   walk(sf, (node) => {
     if (isFunctionLike(node)) {
@@ -174,6 +176,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
       return true;
     }
     if (!ts.isCallExpression(node)) return true;
+    callNodes.push(node);
     const o = owner(node);
     const jwt = classifyJwtCall(node, resolver);
     if (jwt) {
@@ -244,7 +247,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   const { exports, starExports, classes } = extractExports(sf, resolver, fnId);
   const routeContext = { resolver, fnId, span, monitoring: options.monitoring, region };
   const routes = extractRouteFacts(sf, routeContext);
-  const denylists = extractDenylistFacts(sf, routeContext);
+  const denylists = extractDenylistFacts(sf, routeContext, callNodes);
   return { file, functions, classes, exports, starExports, failurePaths, verifySites, projectCalls, tokenLogs, monitors, routes, denylists };
 }
 
