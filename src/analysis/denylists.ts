@@ -143,7 +143,11 @@ export function isCheckerName(name: string): boolean {
 
 // --- per file ------------------------------------------------------------------------------
 
-export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext): DenylistFileFacts {
+/**
+ * `calls`: every call expression of the file in source order, as the file's one walk met them
+ * (extract.ts); without it the file is walked here.
+ */
+export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext, calls?: readonly ts.CallExpression[]): DenylistFileFacts {
   const { resolver } = ctx;
   const lookups: DenylistLookupFact[] = [];
   const options: RevocationOptionFact[] = [];
@@ -182,10 +186,9 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
     });
   };
 
-  walk(sf, (node) => {
-    if (!ts.isCallExpression(node)) return true;
+  const visit = (node: ts.CallExpression): void => {
     const name = calleeName(node);
-    if (!name) return true;
+    if (!name) return;
     const callee = unwrap(node.expression);
     const receiver = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? unwrap(callee.expression) : undefined;
 
@@ -209,13 +212,13 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
         }
         if (store) {
           addLookup(node, store, how, outcomeOfUse(node, true));
-          return true;
+          return;
         }
       }
     }
     if (isCheckerName(name) && (!receiver || receiverNames(receiver, resolver) !== undefined)) {
       addLookup(node, name, 'function', outcomeOfUse(node, true));
-      return true;
+      return;
     }
     if (STORE_WRITES.has(name) && receiver && !insideWrite(node, writeCalls)) {
       const names = receiverNames(receiver, resolver);
@@ -229,8 +232,12 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
         }
       }
     }
-    return true;
-  });
+  };
+  if (calls) for (const c of calls) visit(c);
+  else
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node)) visit(node);
+    });
 
   // A revocation callback given inline or by a local name: whatever call decides its answer is
   // the lookup, even when the store's name says nothing (`Token.exists({ jti })`).
@@ -315,9 +322,12 @@ function revocationOption(call: ts.CallExpression, name: string, ctx: RouteExtra
     return undefined;
   };
   const findProp = (obj: ts.ObjectLiteralExpression, prop: string) => obj.properties.find((p) => p.name && propName(p.name as ts.PropertyName) === prop);
+  // cheap test first: an inline options object naming the hook, or an options variable handed to
+  // something jwt-like (`expressjwt(opts)`, `fastify.register(fastifyJwt, opts)`)
+  const jwtLike = name === 'register' || /jwt/i.test(name);
   const quick = call.arguments.some((a) => {
     const u = unwrap(a);
-    return ts.isObjectLiteralExpression(u) ? u.properties.some((p) => p.name && /^(isRevoked|trusted)$/.test(propName(p.name as ts.PropertyName) ?? '')) : ts.isIdentifier(u);
+    return ts.isObjectLiteralExpression(u) ? u.properties.some((p) => p.name && /^(isRevoked|trusted)$/.test(propName(p.name as ts.PropertyName) ?? '')) : jwtLike && ts.isIdentifier(u);
   });
   if (!quick) return undefined;
 
