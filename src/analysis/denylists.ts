@@ -210,6 +210,8 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
           store = denylistNameIn(keyNames(node.arguments[0], resolver));
           how = 'key';
         }
+        // const isBlacklisted = await redisClient.get(key): the answer's name says what was asked
+        if (!store) store = denylistNameIn([answerName(node) ?? '']);
         if (store) {
           addLookup(node, store, how, outcomeOfUse(node, true));
           return;
@@ -261,6 +263,14 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
     });
   }
   return { lookups, options, writes };
+}
+
+/** The variable a call's (awaited) answer is stored in: `const revoked = await x.get(k)` -> `revoked`. */
+function answerName(call: ts.CallExpression): string | undefined {
+  let n: Node = call;
+  while (n.parent && (ts.isAwaitExpression(n.parent) || ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent))) n = n.parent;
+  const p = n.parent;
+  return p && ts.isVariableDeclaration(p) && p.initializer === n && ts.isIdentifier(p.name) ? p.name.text : undefined;
 }
 
 function spanOfNodes(nodes: readonly Node[], span: (n: Node) => Span): Span {
