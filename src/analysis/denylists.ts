@@ -126,6 +126,9 @@ const STORE_WRITES = new Set([
 /** Redis-style writes whose key (first argument) or value names the denylist. */
 const KEY_WRITES = new Set(['set', 'sadd', 'sAdd', 'setex', 'setEx', 'psetex', 'pSetEx', 'setnx', 'setNX', 'hset', 'hSet', 'hmset', 'zadd', 'zAdd', 'lpush', 'lPush', 'rpush', 'rPush']);
 
+/** ORM updates that revoke by marking a row: `data: { revoked: true }`, `$set: { revokedAt: new Date() }`. */
+const MARKING_UPDATES = new Set(['update', 'updateMany', 'updateOne', 'findOneAndUpdate', 'findByIdAndUpdate', 'upsert']);
+
 /** Words that make a denylist-named function a question: `isRevoked`, `checkBlacklist`, `hasBeenRevoked`. */
 const PREDICATE_WORDS = new Set(['is', 'has', 'was', 'check', 'checks', 'lookup', 'exists', 'contains', 'in']);
 const PREDICATE_FIRST_WORDS = new Set(['find', 'get', 'fetch', 'lookup', 'query']);
@@ -222,11 +225,23 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
       addLookup(node, name, 'function', outcomeOfUse(node, true));
       return;
     }
+    // prisma.refreshToken.update({ where: { id }, data: { revoked: true } }): a row marked revoked
+    if (MARKING_UPDATES.has(name) && receiver && !insideWrite(node, writeCalls) && receiverNames(receiver, resolver) !== undefined) {
+      const field = node.arguments.map((a) => revocationField(a, 0)).find((f) => f !== undefined);
+      if (field && !inLoader(node)) {
+        writeCalls.add(node);
+        const owner = writerFunction(node);
+        writes.push({ span: ctx.span(node), label: calleeLabel(node, sf), store: field, fn: owner ? ctx.fnId(owner) : -1, scope: scopeOf(node), code: normalisedText(node, sf) });
+        return;
+      }
+    }
     if (STORE_WRITES.has(name) && receiver && !insideWrite(node, writeCalls)) {
       const names = receiverNames(receiver, resolver);
       if (names) {
         let store = denylistNameIn(names);
         if (!store && KEY_WRITES.has(name)) store = denylistNameIn(keyNames(node.arguments[0], resolver)) ?? denylistNameIn(node.arguments.slice(1).flatMap((a) => (ts.isStringLiteralLike(unwrap(a)) ? [(unwrap(a) as ts.StringLiteralLike).text] : [])));
+        // async function blacklistToken(token) { await redis.set(`bl_${token}`, '1') }: the function says what the key is
+        if (!store && KEY_WRITES.has(name)) store = denylistNameIn([revokerName(node) ?? '']);
         if (store && !monitoringEvidence(node, resolver, ctx.monitoring, sf) && !inLoader(node)) {
           writeCalls.add(node);
           const owner = writerFunction(node);
@@ -263,6 +278,42 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
     });
   }
   return { lookups, options, writes };
+}
+
+/**
+ * A property set to a revoking value inside an update's argument: `{ data: { revoked: true } }`,
+ * `{ $set: { revokedAt: new Date() } }`, `{ isBlacklisted: true }`. `revoked: false` un-revokes.
+ */
+function revocationField(arg: ts.Expression, depth: number): string | undefined {
+  const a = unwrap(arg);
+  if (!ts.isObjectLiteralExpression(a) || depth > 3) return undefined;
+  for (const p of a.properties) {
+    if (!ts.isPropertyAssignment(p)) continue;
+    const key = propName(p.name);
+    if (!key) continue;
+    const value = unwrap(p.initializer);
+    if (ts.isObjectLiteralExpression(value)) {
+      // the query part names the row, it does not change it
+      if (/^(where|filter|query|select|include)$/.test(key)) continue;
+      const inner = revocationField(value, depth + 1);
+      if (inner) return inner;
+      continue;
+    }
+    if (!isDenylistName(key)) continue;
+    const falsy = value.kind === ts.SyntaxKind.FalseKeyword || value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined');
+    if (!falsy) return key;
+  }
+  return undefined;
+}
+
+/** The enclosing named function when its name says it revokes: `blacklistToken`, `revokeSession`. */
+function revokerName(node: Node): string | undefined {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const name = functionName(fn);
+    if (!name) continue;
+    return isDenylistName(name) && !isCheckerName(name) ? name : undefined;
+  }
+  return undefined;
 }
 
 /** The variable a call's (awaited) answer is stored in: `const revoked = await x.get(k)` -> `revoked`. */
