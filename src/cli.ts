@@ -294,7 +294,7 @@ async function scanCommand(paths: string[], options: ScanCommandOptions, io: Cli
     const { changedLinesSince } = await import('./since.js');
     changed = changedLinesSince(options.since, io.cwd);
   }
-  let fingerprints: Set<string> | undefined;
+  let fingerprints: import('./baseline.js').BaselineCounts | undefined;
   if (baselineText !== undefined) {
     const { readBaselineFingerprints } = await import('./baseline.js');
     fingerprints = readBaselineFingerprints(baselineText, options.baseline ?? '');

@@ -16,6 +16,12 @@ function finding(ruleId: string, severity: Severity, line: number, fp: string, s
   };
 }
 
+function counts(...fingerprints: string[]): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const fp of fingerprints) map.set(fp, (map.get(fp) ?? 0) + 1);
+  return map;
+}
+
 function result(findings: Finding[]): ScanResult {
   const live = findings.filter((f) => !f.suppression);
   const count = (s: Severity) => live.filter((f) => f.severity === s).length;
@@ -42,7 +48,30 @@ function result(findings: Finding[]): ScanResult {
 describe('readBaselineFingerprints', () => {
   it('reads fingerprints from a json report', () => {
     const text = JSON.stringify({ version: '0.1.0', findings: [{ fingerprints: { jwtAudit: 'aaa' } }, { fingerprints: { jwtAudit: 'bbb' } }] });
-    expect([...readBaselineFingerprints(text, 'old.json')]).toEqual(['aaa', 'bbb']);
+    expect([...readBaselineFingerprints(text, 'old.json')]).toEqual([['aaa', 1], ['bbb', 1]]);
+  });
+
+  it('counts repeated fingerprints, and leaves out findings the report marks as suppressed', () => {
+    const json = JSON.stringify({
+      findings: [
+        { fingerprints: { jwtAudit: 'aaa' } },
+        { fingerprints: { jwtAudit: 'aaa' } },
+        { fingerprints: { jwtAudit: 'bbb' }, suppression: { kind: 'inSource', justification: 'r' } },
+      ],
+    });
+    expect([...readBaselineFingerprints(json, 'old.json')]).toEqual([['aaa', 2]]);
+    const sarif = JSON.stringify({
+      runs: [
+        {
+          results: [
+            { partialFingerprints: { 'jwtAudit/v1': 'ccc' }, fingerprints: { 'jwtAudit/v1': 'ccc' } },
+            { partialFingerprints: { 'jwtAudit/v1': 'ccc' } },
+            { partialFingerprints: { 'jwtAudit/v1': 'ddd' }, suppressions: [{ kind: 'inSource' }] },
+          ],
+        },
+      ],
+    });
+    expect([...readBaselineFingerprints(sarif, 'old.sarif')]).toEqual([['ccc', 2]]);
   });
 
   it('reads fingerprints from SARIF partialFingerprints, ignoring the line hash', () => {
@@ -50,7 +79,7 @@ describe('readBaselineFingerprints', () => {
       version: '2.1.0',
       runs: [{ results: [{ partialFingerprints: { primaryLocationLineHash: 'x:1', 'jwtAudit/v1': 'ccc' } }, { partialFingerprints: {} }] }],
     };
-    expect([...readBaselineFingerprints(JSON.stringify(sarif), 'old.sarif')]).toEqual(['ccc']);
+    expect([...readBaselineFingerprints(JSON.stringify(sarif), 'old.sarif')]).toEqual([['ccc', 1]]);
   });
 
   it('rejects what is not a report, in one line', () => {
@@ -67,7 +96,7 @@ describe('applyBaseline', () => {
       finding('token-in-logs', 'error', 30, 'new-2'),
       finding('token-in-logs', 'error', 40, 'old-2', true),
     ]);
-    const after = applyBaseline(before, new Set(['old-1', 'old-2']));
+    const after = applyBaseline(before, counts('old-1', 'old-2'));
     expect(after.findings.map((f) => f.fingerprints.jwtAudit)).toEqual(['new-1', 'new-2']);
     expect(after.summary).toMatchObject({
       findings: 2,
@@ -80,7 +109,23 @@ describe('applyBaseline', () => {
 
   it('matches by fingerprint, not by line: a moved finding stays known', () => {
     const moved = result([finding('token-in-logs', 'error', 99, 'old-1')]);
-    expect(applyBaseline(moved, new Set(['old-1'])).findings).toEqual([]);
+    expect(applyBaseline(moved, counts('old-1')).findings).toEqual([]);
+  });
+
+  it('matches by count: one baselined copy of identical code does not hide a second, new one', () => {
+    const twice = result([finding('token-in-logs', 'error', 10, 'same'), finding('token-in-logs', 'error', 20, 'same')]);
+    const once = applyBaseline(twice, counts('same'));
+    expect(once.findings.map((f) => f.location.start.line)).toEqual([20]);
+    expect(once.summary).toMatchObject({ findings: 1, bySeverity: { error: 1 }, byRule: { 'token-in-logs': 1 } });
+    expect(applyBaseline(twice, counts('same', 'same')).findings).toEqual([]);
+    expect(applyBaseline(twice, counts('same', 'same', 'same')).findings).toEqual([]);
+  });
+
+  it('lets a baseline entry excuse an unsuppressed finding before a suppressed copy of it', () => {
+    const mixed = result([finding('token-in-logs', 'error', 10, 'same', true), finding('token-in-logs', 'error', 20, 'same')]);
+    const after = applyBaseline(mixed, counts('same'));
+    expect(after.findings.map((f) => [f.location.start.line, f.suppression !== undefined])).toEqual([[10, true]]);
+    expect(after.summary).toMatchObject({ findings: 0, suppressed: 1 });
   });
 });
 
