@@ -1,0 +1,246 @@
+/**
+ * `npm run bench`: the full scan against the parse-only baseline (bench/parse-only.ts), each run
+ * in its own process, interleaved (scan, [scan --jobs 1,] parse-only, scan, ...) so that drift in
+ * the machine's speed hits every variant alike. Reports medians.
+ *
+ *   node dist/bench/bench.js                     # synthetic corpora of 1,000 and 10,000 files
+ *   node dist/bench/bench.js ../some-checkout    # a real directory instead
+ *   options: --sizes 1000,10000  --runs 5 (10k and up default to 3)  --seed N
+ *            --jobs default,1 (scan variants to run; default = the CLI's own choice, the only one by default)
+ *            --json  --no-version
+ *   The last results are also written to .bench/results.json and .bench/results.md.
+ *
+ * Wall, user+sys CPU and peak RSS come from GNU time (`/usr/bin/time -f`) when it exists, else
+ * from `process.resourceUsage()` reported by the child itself through a preloaded hook
+ * (bench/rusage-hook.ts). Peak RSS is the whole process, worker threads included.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureCorpus, DEFAULT_SEED } from './corpus.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
+const repo = path.resolve(here, '../..');
+const BIN = path.join(repo, 'bin/jwt-audit.js');
+const PARSE_ONLY = path.join(here, 'parse-only.js');
+const HOOK = path.join(here, 'rusage-hook.js');
+const BENCH_DIR = path.join(repo, '.bench');
+const GNU_TIME = '/usr/bin/time';
+
+interface Measure {
+  wall: number;
+  cpu: number;
+  rssMb: number;
+}
+
+interface RunResult extends Measure {
+  /** parse-only only: what it reports about itself. */
+  report?: { files: number; lines: number; bytes: number; discoverMs: number; parseMs: number };
+  /** scan only: files the report says were scanned, and findings. */
+  scanned?: number;
+  findings?: number;
+}
+
+interface Variant {
+  name: string;
+  kind: 'scan' | 'parse';
+  args: string[];
+}
+
+interface Row {
+  corpus: string;
+  variant: string;
+  runs: number;
+  files: number;
+  lines: number;
+  wall: number;
+  cpu: number;
+  rssMb: number;
+  filesPerS: number;
+  linesPerS: number;
+  /** wall and CPU relative to parse-only (medians). */
+  ratioWall: number;
+  ratioCpu: number;
+  findings?: number;
+  wallAll: number[];
+}
+
+interface CorpusReport {
+  corpus: string;
+  dir: string;
+  files: number;
+  lines: number;
+  rows: Row[];
+  discoverMs: number;
+  /** discovery median / default-scan wall median. */
+  discoveryShare: number;
+}
+
+function hasGnuTime(): boolean {
+  const r = spawnSync(GNU_TIME, ['-f', '%e', 'true'], { encoding: 'utf8' });
+  return r.status === 0 && /^\d+(\.\d+)?\s*$/.test(r.stderr.trim());
+}
+
+const useGnuTime = hasGnuTime();
+
+function measure(args: string[], cwd: string): { m: Measure; stdout: string } {
+  const tmp = path.join(os.tmpdir(), `jwt-audit-bench-${process.pid}.txt`);
+  fs.rmSync(tmp, { force: true });
+  let r;
+  const start = process.hrtime.bigint();
+  if (useGnuTime) {
+    r = spawnSync(GNU_TIME, ['-f', '%e %U %S %M', '-o', tmp, process.execPath, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  } else {
+    r = spawnSync(process.execPath, ['--import', HOOK, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, JWT_AUDIT_BENCH_RUSAGE: tmp } });
+  }
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
+  const text = fs.readFileSync(tmp, 'utf8').trim().split('\n').pop() ?? '';
+  fs.rmSync(tmp, { force: true });
+  if (useGnuTime) {
+    const [e, u, s, kb] = text.split(' ').map(Number);
+    return { m: { wall: e, cpu: u + s, rssMb: kb / 1024 }, stdout: r.stdout };
+  }
+  const usage = JSON.parse(text) as { userCPUTime: number; systemCPUTime: number; maxRSS: number };
+  return { m: { wall: elapsed, cpu: (usage.userCPUTime + usage.systemCPUTime) / 1e6, rssMb: usage.maxRSS / 1024 }, stdout: r.stdout };
+}
+
+function runVariant(v: Variant, dir: string): RunResult {
+  if (v.kind === 'parse') {
+    const { m, stdout } = measure([PARSE_ONLY, dir], dir);
+    return { ...m, report: JSON.parse(stdout.trim().split('\n').pop() ?? '{}') };
+  }
+  const out = path.join(os.tmpdir(), `jwt-audit-bench-${process.pid}.json`);
+  const { m } = measure([BIN, 'scan', '.', '--format', 'json', '--fail-on', 'none', '--quiet', '--output', out, ...v.args], dir);
+  const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { summary: { filesScanned: number; findings: number } };
+  fs.rmSync(out, { force: true });
+  return { ...m, scanned: report.summary.filesScanned, findings: report.summary.findings };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+function benchDir(label: string, dir: string, runs: number, variants: Variant[], log: (s: string) => void): CorpusReport {
+  log(`${label}: warm-up (parse-only, fills the file cache)...`);
+  runVariant(variants.find((v) => v.kind === 'parse')!, dir);
+  const results = new Map<string, RunResult[]>(variants.map((v) => [v.name, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const v of variants) {
+      const r = runVariant(v, dir);
+      results.get(v.name)!.push(r);
+      log(`${label} run ${i + 1}/${runs} ${v.name}: ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, ${r.rssMb.toFixed(0)} MB`);
+    }
+  }
+  const base = results.get('parse-only')!;
+  const files = base[0].report!.files;
+  const lines = base[0].report!.lines;
+  const baseWall = median(base.map((r) => r.wall));
+  const baseCpu = median(base.map((r) => r.cpu));
+  const rows: Row[] = variants.map((v) => {
+    const rs = results.get(v.name)!;
+    if (v.kind === 'scan' && rs.some((r) => r.scanned !== files)) throw new Error(`${v.name} scanned ${rs[0].scanned} files, parse-only ${files}: not the same file list`);
+    const wall = median(rs.map((r) => r.wall));
+    const cpu = median(rs.map((r) => r.cpu));
+    return {
+      corpus: label,
+      variant: v.name,
+      runs: rs.length,
+      files,
+      lines,
+      wall,
+      cpu,
+      rssMb: median(rs.map((r) => r.rssMb)),
+      filesPerS: files / wall,
+      linesPerS: lines / wall,
+      ratioWall: wall / baseWall,
+      ratioCpu: cpu / baseCpu,
+      findings: rs[0].findings,
+      wallAll: rs.map((r) => r.wall),
+    };
+  });
+  const discoverMs = median(base.map((r) => r.report!.discoverMs));
+  const scanWall = rows.find((r) => r.variant === variants[0].name)!.wall;
+  return { corpus: label, dir, files, lines, rows, discoverMs, discoveryShare: discoverMs / 1000 / scanWall };
+}
+
+function versionTime(n: number): number[] {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) times.push(measure([BIN, '--version'], repo).m.wall);
+  return times;
+}
+
+function markdown(reports: CorpusReport[], version: number[] | null): string {
+  const f = (x: number, d = 2) => x.toFixed(d);
+  const k = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(0));
+  const out = [
+    `Node ${process.version}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), medians; timer: ${useGnuTime ? 'GNU time' : 'process.resourceUsage()'}.`,
+    '',
+    '| corpus | variant | runs | files | lines | wall s | CPU s | peak RSS MB | files/s | lines/s | scan / parse-only (wall) | (CPU) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of reports) {
+    for (const row of r.rows) {
+      out.push(`| ${row.corpus} | ${row.variant} | ${row.runs} | ${row.files} | ${k(row.lines)} | ${f(row.wall)} | ${f(row.cpu)} | ${f(row.rssMb, 0)} | ${f(row.filesPerS, 0)} | ${k(row.linesPerS)} | ${row.variant === 'parse-only' ? '1.00' : f(row.ratioWall)} | ${row.variant === 'parse-only' ? '1.00' : f(row.ratioCpu)} |`);
+    }
+  }
+  out.push('');
+  for (const r of reports) out.push(`- ${r.corpus}: discovery ${f(r.discoverMs, 0)} ms = ${f(r.discoveryShare * 100, 1)}% of the default scan's wall time; peak RSS per 1k files ${f(r.rows[0].rssMb / (r.files / 1000), 0)} MB.`);
+  if (version) out.push(`- \`jwt-audit --version\`: ${f(median(version), 3)} s wall (median of ${version.length}).`);
+  return `${out.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const opt = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    if (i === -1) return undefined;
+    const v = argv[i + 1];
+    argv.splice(i, 2);
+    return v;
+  };
+  const flag = (name: string): boolean => {
+    const i = argv.indexOf(name);
+    if (i === -1) return false;
+    argv.splice(i, 1);
+    return true;
+  };
+  const json = flag('--json');
+  const noVersion = flag('--no-version');
+  const sizes = (opt('--sizes') ?? '1000,10000').split(',').map(Number);
+  const runsOpt = opt('--runs');
+  const seed = Number(opt('--seed') ?? DEFAULT_SEED);
+  const jobs = (opt('--jobs') ?? 'default').split(',');
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const variants: Variant[] = [
+    ...jobs.map((j): Variant => ({ name: j === 'default' ? 'scan' : `scan --jobs ${j}`, kind: 'scan', args: j === 'default' ? [] : ['--jobs', j] })),
+    { name: 'parse-only', kind: 'parse', args: [] },
+  ];
+  const targets: Array<{ label: string; dir: string; files: number }> = [];
+  if (argv.length > 0) {
+    for (const d of argv) targets.push({ label: path.basename(path.resolve(d)), dir: path.resolve(d), files: 0 });
+  } else {
+    for (const n of sizes) {
+      const { dir, manifest } = ensureCorpus(BENCH_DIR, n, seed, log);
+      targets.push({ label: `synthetic ${n >= 1000 ? `${n / 1000}k` : n}`, dir, files: manifest.files });
+    }
+  }
+  const reports: CorpusReport[] = [];
+  for (const t of targets) {
+    const runs = runsOpt !== undefined ? Number(runsOpt) : t.files >= 5000 ? 3 : 5;
+    reports.push(benchDir(t.label, t.dir, runs, variants, log));
+  }
+  const version = noVersion ? null : versionTime(10);
+  const data = JSON.stringify({ node: process.version, cores: os.availableParallelism(), timer: useGnuTime ? 'gnu-time' : 'resourceUsage', reports, versionWall: version && { median: median(version), all: version } }, null, 2);
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), `${data}\n`);
+  fs.writeFileSync(path.join(BENCH_DIR, 'results.md'), markdown(reports, version));
+  if (json) process.stdout.write(`${data}\n`);
+  else process.stdout.write(markdown(reports, version));
+}
+
+await main();
