@@ -22,7 +22,10 @@ export function changedLinesSince(ref: string, cwd: string, git: RunGit = runGit
   let top: string;
   try {
     top = git(['rev-parse', '--show-toplevel'], cwd).trim();
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new UsageError('--since needs git, and no git executable was found on PATH. Install git or drop --since');
+    }
     throw new UsageError(`--since needs a git repository, and ${cwd} is not inside one. Run from a git work tree or drop --since`);
   }
   if (ref.startsWith('-')) throw new UsageError(`--since "${ref}" is not a git ref. Pass a branch, tag or commit, e.g. --since origin/main`);
@@ -31,7 +34,15 @@ export function changedLinesSince(ref: string, cwd: string, git: RunGit = runGit
   } catch {
     throw new UsageError(`--since "${ref}" is not a known git ref. Pass a branch, tag or commit (fetch it first in a shallow CI clone)`);
   }
-  const diff = git(['-c', 'core.quotePath=false', 'diff', '--unified=0', '--no-color', '--no-ext-diff', '--no-renames', ref, '--'], top);
+  // Pinned so that user config cannot change what is parsed: prefixes (diff.noprefix,
+  // diff.mnemonicPrefix), external diff drivers and textconv filters (which renumber lines).
+  const diff = git(
+    [
+      '-c', 'core.quotePath=false', 'diff', '--unified=0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames',
+      '--src-prefix=a/', '--dst-prefix=b/', ref, '--',
+    ],
+    top,
+  );
   const changed = parseUnifiedDiff(diff, top);
   const untracked = git(['-c', 'core.quotePath=false', 'ls-files', '--others', '--exclude-standard', '-z'], top);
   for (const file of untracked.split('\0')) if (file !== '') changed.set(path.resolve(top, file), 'all');
