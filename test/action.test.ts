@@ -250,3 +250,41 @@ describe('running the action', () => {
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('pwned'))).toEqual([]);
   });
 });
+
+describe('docs/ci.md', () => {
+  const doc = fs.readFileSync(path.join(REPO, 'docs/ci.md'), 'utf8');
+  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+  it('shows a complete workflow: checkout, the action, SARIF upload with security-events: write even on failure', () => {
+    const workflow = parse(blocks[0]) as {
+      on: Record<string, unknown>;
+      jobs: Record<string, { permissions: Record<string, string>; steps: Step[] }>;
+    };
+    expect(Object.keys(workflow.on)).toEqual(['push', 'pull_request']);
+    const [job] = Object.values(workflow.jobs);
+    expect(job.permissions['security-events']).toBe('write');
+    const uses = job.steps.map((s) => s.uses?.replace(/@.*$/, ''));
+    expect(uses).toEqual(['actions/checkout', 'jwt-audit/jwt-audit', 'github/codeql-action/upload-sarif']);
+    const [, scan, upload] = job.steps;
+    for (const input of Object.keys(scan.with ?? {})) expect(Object.keys(ACTION.inputs)).toContain(input);
+    expect(upload.uses).toBe('github/codeql-action/upload-sarif@v3');
+    expect(upload.if).toMatch(/^always\(\)/);
+    expect(upload.with?.sarif_file).toBe(`\${{ steps.${scan.id}.outputs.sarif-file }}`);
+  });
+
+  it('the workflow without the action fails on findings and still uploads', () => {
+    const steps = parse(blocks[1]) as Step[];
+    const run = steps.find((s) => s.run !== undefined)!;
+    expect(run.run).toMatch(/^npx --yes jwt-audit@[\d.]+ scan .*--format sarif --output jwt-audit\.sarif$/);
+    expect(run.run).not.toMatch(/--fail-on none|\|\| true/);
+    const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@v3'))!;
+    expect(upload).toMatchObject({ if: 'always()', with: { sarif_file: 'jwt-audit.sarif' } });
+  });
+
+  it('documents every input of action.yml with its default', () => {
+    const rows = new Map([...doc.matchAll(/^\| `([\w-]+)` \| ?(`[^`]*`)? ?\|/gm)].map((m) => [m[1], m[2]?.slice(1, -1) ?? '']));
+    for (const [name, input] of Object.entries(ACTION.inputs)) expect(rows.get(name), name).toBe(input.default ?? '');
+    expect([...rows.keys()].sort()).toEqual(Object.keys(ACTION.inputs).sort());
+    for (const name of Object.keys(ACTION.outputs)) expect(doc).toContain(`\`${name}\``);
+  });
+});
