@@ -33,7 +33,7 @@ export async function scanParallel(options: ScanOptions, jobs: number): Promise<
       worker.postMessage({ id: b.id, files: b.files });
     };
     for (let i = 0; i < workerCount; i++) {
-      const worker = new Worker(workerUrl, { workerData: { cwd: options.cwd, monitors: options.config.monitors } });
+      const worker = new Worker(workerUrl, { workerData: { cwd: options.cwd, monitors: options.config.monitors, rateLimiters: options.config.rateLimiters } });
       workers.push(worker);
       worker.on('message', (msg: { id: number; analyses: FileAnalysis[] }) => {
         const b = batches[msg.id];

@@ -72,6 +72,7 @@ export interface FileAnalysis {
 export interface AnalyseContext {
   cwd: string;
   monitors: readonly string[];
+  rateLimiters: readonly string[];
 }
 
 const displayPath = (cwd: string, abs: string) => toSlash(path.relative(cwd, abs)) || path.basename(abs);
@@ -90,7 +91,7 @@ export function analyseFile(file: string, text: string | Error, context: Analyse
       const first = parsed.syntaxErrors[0];
       notices.push({ kind: 'parse-error', level: 'warning', file: display, line: first.line, column: first.column, message: `syntax error (${first.message}); analysed as far as the parser recovered` });
     }
-    const facts = extractFileFacts(file, parsed.sourceFile, { monitoring: { monitors: new Set(context.monitors) } });
+    const facts = extractFileFacts(file, parsed.sourceFile, { monitoring: { monitors: new Set(context.monitors) }, limiters: { rateLimiters: new Set(context.rateLimiters) } });
     const directives = text.includes('jwt-audit-disable') ? parseDirectives(text) : undefined;
     return { file, facts, directives, notices };
   } catch (error) {
@@ -109,7 +110,7 @@ function readOrError(read: (f: string) => string, file: string): string | Error 
 
 /** Analyses every file in this thread, then links and runs the rules. */
 export function scan(options: ScanOptions): ScanResult {
-  const context: AnalyseContext = { cwd: options.cwd, monitors: options.config.monitors };
+  const context: AnalyseContext = { cwd: options.cwd, monitors: options.config.monitors, rateLimiters: options.config.rateLimiters };
   const analyses = options.files.map((file, index) => {
     const analysis = analyseFile(file, readOrError(options.readFile, file), context);
     options.onProgress?.(index + 1, options.files.length);
@@ -134,7 +135,7 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
     scanned++;
   }
 
-  const facts = buildFacts(fileFacts, options.files);
+  const facts = buildFacts(fileFacts, options.files, { authRoutes: options.config.authRoutes.map((p) => new RegExp(p, 'i')) });
   const selected = selectRules(options);
   const reports: Array<{ rule: Rule; severity: Severity; report: Report<string> }> = [];
   const run = (entry: { rule: Rule; severity: Severity }, directiveProblems: readonly DirectiveProblem[]) => {

@@ -156,7 +156,29 @@ export class CallGraph {
       }
       case 'module':
         return this.compute(file, { kind: 'module', source: target.source, path: [...target.path, ...rest] }).filter(() => depth < 8);
+      case 'app':
+        return [];
     }
+  }
+
+  /** The app (router, sub-app) an import of a project module names: `require('./routes/auth')`. */
+  appAt(fromFile: string, source: string, path: string[], depth = 0): { file: string; app: number } | undefined {
+    if (depth > 8 || !isProjectSpecifier(source)) return undefined;
+    const file = this.modules.resolve(fromFile, source);
+    const facts = file ? this.byFile.get(file) : undefined;
+    if (!file || !facts) return undefined;
+    let p = path.length === 0 ? ['default'] : path;
+    if (p[0] === 'default' && !facts.exports.default && p.length > 1) p = p.slice(1);
+    if (p.length !== 1) return undefined;
+    const exported = facts.exports[p[0]];
+    if (exported?.kind === 'app') return { file, app: exported.app };
+    if (exported?.kind === 'module') return this.appAt(file, exported.source, exported.path, depth + 1);
+    if (exported) return undefined;
+    for (const star of facts.starExports) {
+      const found = this.appAt(file, star, p, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** Callers of each function, through the resolved call edges. */

@@ -18,7 +18,12 @@ export type CallTarget =
   | { kind: 'receiver'; receiver: string; method: string };
 
 export function callTarget(call: ts.CallExpression, resolver: Resolver, fnId: (node: FunctionNode) => number): CallTarget | undefined {
-  const callee = unwrap(call.expression);
+  return targetOfCallee(call.expression, resolver, fnId);
+}
+
+/** Where calling this expression would go: also for a handler passed by reference (`router.post('/login', auth.login)`). */
+export function targetOfCallee(expr: ts.Expression, resolver: Resolver, fnId: (node: FunctionNode) => number): CallTarget | undefined {
+  const callee = unwrap(expr);
   const value = resolver.evaluate(callee);
   if (value.kind === 'function') return { kind: 'local', fn: fnId(value.node) };
   if (value.kind === 'module') return isProjectSpecifier(value.source) ? { kind: 'module', source: value.source, path: value.path } : undefined;

@@ -13,6 +13,8 @@ import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
 import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
 import { extractDenylistFacts, type DenylistFileFacts } from './denylists.js';
+import { isLimiterCall, type LimiterOptions } from './routes/limiters.js';
+import { isPasswordCheck, credentialFailureBranch, rejectingStatement, inFailureBranch, tracksUsage, mentionsRefresh, namedRefreshVerifier } from './routes/handler-facts.js';
 
 export interface FunctionFact {
   name?: string;
@@ -26,6 +28,35 @@ export interface FunctionFact {
   calls: CallTarget[];
   /** The body signs a JWT (directly). */
   signs: boolean;
+  /** Handler facts for the endpoint rules (routes/handler-facts.ts); omitted when all false/empty. */
+  handler?: HandlerFact;
+}
+
+export interface Rejection {
+  /** The statement that rejects bad credentials (`return res.status(401)...`, `throw new UnauthorizedException()`). */
+  span: Span;
+  what: 'user' | 'password';
+  /** Logging, telemetry or reporting inside the rejecting branch. */
+  monitored: boolean;
+  /** Project calls made in the branch (they may log, decided across files). */
+  calls: CallTarget[];
+}
+
+export interface HandlerFact {
+  /** Consumes a rate limiter in its body (`await limiter.consume(ip)`, `ratelimit.limit(id)`). */
+  limits: boolean;
+  /** Compares a password (`bcrypt.compare`, `user.comparePassword`). */
+  checksPassword: boolean;
+  /** Verifies a refresh token (a verification whose arguments mention one, or `verifyRefreshToken()`). */
+  verifiesRefresh: boolean;
+  /** Logs, measures or reports anywhere (a `throw` or `next(err)` does not count). */
+  logs: boolean;
+  /** ... outside `catch` blocks and rejecting branches, or tracks usage (`lastUsedAt`). */
+  successLogs: boolean;
+  /** Project calls on the success path. */
+  successCalls: CallTarget[];
+  /** Branches that reject bad credentials. */
+  rejections: Rejection[];
 }
 
 export type StoredHandling = { kind: 'handled'; path: number } | { kind: 'propagates' } | { kind: 'callback-param'; index: number };
@@ -66,7 +97,9 @@ export type ExportTarget =
   | { kind: 'module'; source: string; path: string[] }
   | { kind: 'class'; name: string }
   | { kind: 'object'; members: Record<string, ExportTarget> }
-  | { kind: 'jwt'; api: JwtApi };
+  | { kind: 'jwt'; api: JwtApi }
+  /** An Express router, Koa router, Hono app... of this file (index into `routes.apps`). */
+  | { kind: 'app'; app: number };
 
 export interface ClassFact {
   methods: Record<string, number>;
@@ -91,6 +124,7 @@ export interface FileFacts {
 
 export interface ExtractOptions {
   monitoring: MonitoringOptions;
+  limiters: LimiterOptions;
 }
 
 const LOG_KINDS = new Set<Evidence['kind']>(['log', 'telemetry', 'report', 'configured']);
@@ -142,6 +176,37 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
     if (!i) functionInfo.set(id, (i = { monitors: false, calls: [], signs: false }));
     return i;
   };
+  const handlerInfo = new Map<number, HandlerFact>();
+  const handler = (id: number) => {
+    let h = handlerInfo.get(id);
+    if (!h) handlerInfo.set(id, (h = { limits: false, checksPassword: false, verifiesRefresh: false, logs: false, successLogs: false, successCalls: [], rejections: [] }));
+    return h;
+  };
+  // Cheap pre-filters: most files mention no limiter and no password.
+  const text = sf.text;
+  const mayLimit = /limit|throttl|brute|slow|protect|consume|firewall/i.test(text);
+  const mayCheckPassword = /passw|pwd|bcrypt|argon|credential/i.test(text);
+  const mayRejectLogin = mayCheckPassword || /user|account|member/i.test(text);
+  const rejectionOf = (stmt: ts.IfStatement, o: number): void => {
+    const failure = credentialFailureBranch(stmt, resolver);
+    if (!failure) return;
+    const rejecting = rejectingStatement(failure.branch);
+    if (!rejecting) return;
+    let monitored = false;
+    const calls: CallTarget[] = [];
+    walk(failure.branch, (n) => {
+      if (isFunctionLike(n)) return false;
+      if (!ts.isCallExpression(n)) return true;
+      const ev = monitoringEvidence(n, resolver, options.monitoring, sf);
+      if (ev && ev.kind !== 'propagate') monitored = true;
+      else if (!ev) {
+        const t = callTarget(n, resolver, fnId);
+        if (t) calls.push(t);
+      }
+      return true;
+    });
+    handler(o).rejections.push({ span: span(rejecting), what: failure.what, monitored, calls });
+  };
   // Code in a Promise executor runs as part of the function that creates the promise.
   const owner = (node: Node): number => {
     let fn = enclosingFunction(node);
@@ -167,7 +232,11 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
     if (isFunctionLike(node)) {
       const id = fnId(node);
       const parent = enclosingFunction(node);
-      if (parent) info(fnId(parent)).calls.push({ kind: 'local', fn: id });
+      if (parent) {
+        info(fnId(parent)).calls.push({ kind: 'local', fn: id });
+        // a callback on the success path (`jwt.verify(rt, key, (err, claims) => {...})`) runs as part of it
+        if (!inFailureBranch(node.parent)) handler(fnId(parent)).successCalls.push({ kind: 'local', fn: id });
+      }
       return true;
     }
     if (ts.isThrowStatement(node)) {
@@ -175,15 +244,26 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
       if (o >= 0) info(o).monitors = true;
       return true;
     }
+    if (mayRejectLogin && ts.isIfStatement(node)) {
+      const o = owner(node);
+      if (o >= 0) rejectionOf(node, o);
+      return true;
+    }
     if (!ts.isCallExpression(node)) return true;
     callNodes.push(node);
     const o = owner(node);
+    if (o >= 0) {
+      if (mayLimit && isLimiterCall(node, resolver, options.limiters)) handler(o).limits = true;
+      if (mayCheckPassword && isPasswordCheck(node, resolver)) handler(o).checksPassword = true;
+      if (tracksUsage(node) && !inFailureBranch(node)) handler(o).successLogs = true;
+    }
     const jwt = classifyJwtCall(node, resolver);
     if (jwt) {
       if (jwt.operation === 'sign') {
         if (o >= 0) info(o).signs = true;
         return true;
       }
+      if (o >= 0 && mentionsRefresh(node, sf)) handler(o).verifiesRefresh = true;
       const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(node, jwt) : undefined;
       const handling = canonical(handlingOf(node, region, { callbackArg }));
       verifySites.push({ span: span(node), label: calleeLabel(node, sf), library: jwt.library, fn: o, handling: store(handling), scope: scopeName(o), code: normalisedText(node, sf) });
@@ -196,6 +276,11 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
     const evidence = monitoringEvidence(node, resolver, options.monitoring, sf);
     if (evidence) {
       if (o >= 0) info(o).monitors = true;
+      if (o >= 0 && evidence.kind !== 'propagate') {
+        const h = handler(o);
+        h.logs = true;
+        if (!inFailureBranch(node)) h.successLogs = true;
+      }
       monitors.push({ label: evidence.label, kind: evidence.kind, span: span(node) });
       if (LOG_KINDS.has(evidence.kind) || (evidence.kind === 'name' && splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']))) {
         for (const arg of node.arguments) {
@@ -211,6 +296,8 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
     const target = callTarget(node, resolver, fnId);
     if (target) {
       if (o >= 0) info(o).calls.push(target);
+      if (o >= 0 && namedRefreshVerifier(node)) handler(o).verifiesRefresh = true;
+      if (o >= 0 && !inFailureBranch(node)) handler(o).successCalls.push(target);
       const handling = canonical(handlingOf(node, region, {}));
       const callbacks: Record<number, number> = {};
       node.arguments.forEach((arg, i) => {
@@ -236,6 +323,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
       monitors: i?.monitors ?? false,
       calls: i?.calls ?? [],
       signs: i?.signs ?? false,
+      ...(handlerInfo.has(id) ? { handler: handlerInfo.get(id) } : {}),
     };
   });
   // fnNodes may have grown while mapping (ids handed out lazily): map again for stragglers.
@@ -244,9 +332,9 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
     functions.push({ name: functionName(node), className: enclosingClassName(node), span: span(node), params: [], monitors: false, calls: [], signs: false });
   }
 
-  const { exports, starExports, classes } = extractExports(sf, resolver, fnId);
-  const routeContext = { resolver, fnId, span, monitoring: options.monitoring, region };
-  const routes = extractRouteFacts(sf, routeContext);
+  const routeContext = { file, resolver, fnId, span, monitoring: options.monitoring, limiters: options.limiters, region };
+  const { facts: routes, appOfNode } = extractRouteFacts(sf, routeContext, callNodes);
+  const { exports, starExports, classes } = extractExports(sf, resolver, fnId, appOfNode);
   const denylists = extractDenylistFacts(sf, routeContext, callNodes);
   return { file, functions, classes, exports, starExports, failurePaths, verifySites, projectCalls, tokenLogs, monitors, routes, denylists };
 }
@@ -264,7 +352,7 @@ function lastFunctionishArg(call: ts.CallExpression, api: JwtApi): ts.Expression
   return undefined;
 }
 
-function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: FunctionNode) => number): Pick<FileFacts, 'exports' | 'starExports' | 'classes'> {
+function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: FunctionNode) => number, appOfNode: ReadonlyMap<unknown, number>): Pick<FileFacts, 'exports' | 'starExports' | 'classes'> {
   const exports: Record<string, ExportTarget> = {};
   const starExports: string[] = [];
   const classes: Record<string, ClassFact> = {};
@@ -278,9 +366,11 @@ function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: Functio
       case 'module':
         return { kind: 'module', source: value.source, path: value.path };
       case 'instance':
+        if (value.node && appOfNode.has(value.node)) return { kind: 'app', app: appOfNode.get(value.node)! };
         if (value.of.kind === 'class') return { kind: 'class', name: value.of.name };
         return undefined;
       case 'call': {
+        if (appOfNode.has(value.node)) return { kind: 'app', app: appOfNode.get(value.node)! };
         const api = apiOfValue(value);
         return api ? { kind: 'jwt', api } : undefined;
       }

@@ -10,6 +10,7 @@ import type { Span } from './ast.js';
 import { CallGraph } from './call-graph.js';
 import { ModuleResolver } from './module-resolution.js';
 import { buildRouteFacts, type RouteFacts } from './routes/model.js';
+import { Endpoints } from './routes/endpoints.js';
 import { buildDenylistFacts, type DenylistFacts } from './denylists.js';
 
 export interface Verification {
@@ -44,6 +45,8 @@ export interface Facts {
   tokenLogs: Array<TokenLog & { file: string }>;
   /** Routes, middleware chains and mounts of every framework, linked across files. */
   routes: RouteFacts;
+  /** Which routes are auth, login and refresh endpoints. */
+  endpoints: Endpoints;
   /** Denylist lookups and writes. */
   denylists: DenylistFacts;
   modules: ModuleResolver;
@@ -51,7 +54,12 @@ export interface Facts {
   monitors(file: string, path: FailurePath): boolean;
 }
 
-export function buildFacts(files: readonly FileFacts[], allFiles: readonly string[]): Facts {
+export interface FactsOptions {
+  /** Extra auth route patterns from config (`authRoutes`). */
+  authRoutes?: readonly RegExp[];
+}
+
+export function buildFacts(files: readonly FileFacts[], allFiles: readonly string[], options: FactsOptions = {}): Facts {
   const modules = new ModuleResolver(allFiles);
   const graph = new CallGraph(files, modules);
   const monitors = (file: string, path: FailurePath) => {
@@ -98,6 +106,7 @@ export function buildFacts(files: readonly FileFacts[], allFiles: readonly strin
 
   const tokenLogs = files.flatMap((f) => f.tokenLogs.map((t) => ({ ...t, file: f.file })));
   const routes = buildRouteFacts(files, graph, modules);
+  const endpoints = new Endpoints(graph, routes, { authRoutes: options.authRoutes ?? [] });
   const denylists = buildDenylistFacts(files, graph);
-  return { files: new Map(files.map((f) => [f.file, f])), graph, verifications, propagating, tokenLogs, monitors, routes, denylists, modules };
+  return { files: new Map(files.map((f) => [f.file, f])), graph, verifications, propagating, tokenLogs, monitors, routes, endpoints, denylists, modules };
 }

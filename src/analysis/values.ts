@@ -13,7 +13,7 @@ export type Value =
   | { kind: 'function'; node: FunctionNode }
   | { kind: 'class'; node: ts.ClassLikeDeclaration; name: string }
   /** An instance of a class: `new AuthService()`, a constructor-injected `JwtService`. */
-  | { kind: 'instance'; of: Value; name: string }
+  | { kind: 'instance'; of: Value; name: string; node?: ts.NewExpression }
   | { kind: 'object'; node: ts.ObjectLiteralExpression }
   /** The result of calling something: `createVerifier({...})`, `pino()`. */
   | { kind: 'call'; callee: Value; node: ts.CallExpression }
@@ -56,7 +56,7 @@ export class Resolver {
     if (ts.isNewExpression(e)) {
       const cls = this.evaluate(e.expression, depth + 1);
       const name = ts.isIdentifier(unwrap(e.expression)) ? (unwrap(e.expression) as ts.Identifier).text : (memberName(unwrap(e.expression)) ?? '');
-      return { kind: 'instance', of: cls, name };
+      return { kind: 'instance', of: cls, name, node: e };
     }
     if (ts.isFunctionExpression(e) || ts.isArrowFunction(e)) return { kind: 'function', node: e };
     if (ts.isClassExpression(e)) return { kind: 'class', node: e, name: e.name?.text ?? '' };

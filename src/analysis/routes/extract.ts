@@ -1,25 +1,490 @@
 /**
- * Per-file route facts (routes, middleware chains, mounts, denylists). Filled in by the
- * endpoint-rules work; the verification rules do not need them.
+ * Per-file route facts for the call-based frameworks — Express 4/5, Fastify, Koa with
+ * `@koa/router` / `koa-router`, Hono — plus the NestJS and Next.js adapters (nest.ts, next.ts).
+ *
+ * An *app* is whatever routes are registered on: `express()`, `express.Router()`, `fastify()`,
+ * a Fastify plugin's instance parameter, `new Koa()`, `new Router({ prefix })`, `new Hono()`, or
+ * the parameter of a project function that registers routes on what it is given
+ * (`module.exports = (app) => { app.post(...) }`). Apps are recognised by what they were created
+ * from (by import), never by the spelling of the variable.
  */
-import type { ts } from '../ast.js';
-import type { Span, Node } from '../ast.js';
-import type { Resolver } from '../values.js';
-import type { FunctionNode } from '../ast.js';
+import { ts, unwrap, staticString, spanOf, memberName, isFunctionLike, type Span, type Node, type FunctionNode } from '../ast.js';
+import { modulePath, isProjectSpecifier, type Resolver, type Value } from '../values.js';
 import type { MonitoringOptions } from '../monitoring.js';
 import type { RegionContext } from '../failure-paths.js';
+import { targetOfCallee, callTarget } from '../call-targets.js';
+import { limiterOfExpression, limiterLabel, type LimiterOptions } from './limiters.js';
+import { extractNestApps } from './nest.js';
+import { extractNextApps } from './next.js';
+import type { AppRef, ChainItem, FileApp, Framework, PassDecl, RouteFileFacts } from './types.js';
+
+export type { RouteFileFacts } from './types.js';
 
 export interface RouteExtractContext {
+  file: string;
   resolver: Resolver;
   fnId: (node: FunctionNode) => number;
   span: (node: Node) => Span;
   monitoring: MonitoringOptions;
+  limiters: LimiterOptions;
   region: RegionContext;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface RouteFileFacts {}
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head']);
+const FASTIFY_HOOKS = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler']);
+const ORDERED: Record<Framework, boolean> = { express: true, koa: true, hono: true, fastify: false, nestjs: false, nextjs: false };
 
-export function extractRouteFacts(_sf: ts.SourceFile, _ctx: RouteExtractContext): RouteFileFacts {
-  return {};
+/** Framework a file's imports point at, for apps known only as parameters. */
+function frameworkHint(sf: ts.SourceFile): Framework | undefined {
+  for (const st of sf.statements) {
+    let source: string | undefined;
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) source = st.moduleSpecifier.text;
+    if (!source) continue;
+    if (source === 'fastify' || source === 'fastify-plugin' || source.startsWith('@fastify/')) return 'fastify';
+    if (source === 'hono' || source.startsWith('hono/')) return 'hono';
+    if (source === 'koa' || source === '@koa/router' || source === 'koa-router') return 'koa';
+    if (source === 'express') return 'express';
+  }
+  const text = sf.text;
+  if (/require\(\s*['"](fastify|fastify-plugin|@fastify\/[\w-]+)['"]\s*\)/.test(text)) return 'fastify';
+  if (/require\(\s*['"](koa|@koa\/router|koa-router)['"]\s*\)/.test(text)) return 'koa';
+  if (/require\(\s*['"]express['"]\s*\)/.test(text)) return 'express';
+  return undefined;
 }
+
+/** Cheap test before the walk: can this file register routes at all? */
+function mayRegisterRoutes(text: string): boolean {
+  return /\.(get|post|put|patch|delete|all|use|route|register|on)\s*\(/.test(text);
+}
+
+/**
+ * The file's apps and routes. `appOfNode` maps creation nodes (`express.Router()`, `new Hono()`)
+ * to app ids, so exports of apps can be recorded; it holds AST nodes and is not kept.
+ */
+export function extractRouteFacts(sf: ts.SourceFile, ctx: RouteExtractContext, calls: readonly ts.CallExpression[]): { facts: RouteFileFacts; appOfNode: ReadonlyMap<unknown, number> } {
+  const facts: RouteFileFacts = { apps: [], projectLimiters: [], appExports: {} };
+  const nest = extractNestApps(sf, ctx);
+  const next = extractNextApps(ctx.file, sf, ctx);
+  facts.apps.push(...nest.apps, ...next.apps);
+  facts.projectLimiters.push(...nest.projectLimiters, ...next.projectLimiters);
+  if (!mayRegisterRoutes(sf.text)) return { facts, appOfNode: new Map() };
+  const routes = new CallRoutes(sf, ctx, facts);
+  routes.run(calls);
+  return { facts, appOfNode: routes.appOfNode };
+}
+
+class CallRoutes {
+  private readonly byKey = new Map<unknown, number>();
+  readonly appOfNode = this.byKey;
+  private seq = 0;
+  private readonly hint: Framework | undefined;
+
+  constructor(
+    private readonly sf: ts.SourceFile,
+    private readonly ctx: RouteExtractContext,
+    private readonly facts: RouteFileFacts,
+  ) {
+    this.hint = frameworkHint(sf);
+  }
+
+  run(calls: readonly ts.CallExpression[]): void {
+    for (const call of calls) {
+      const callee = unwrap(call.expression);
+      if (ts.isPropertyAccessExpression(callee)) this.registration(call, callee);
+      this.pass(call);
+    }
+  }
+
+  // ---- apps ---------------------------------------------------------------------------------
+
+  private app(key: unknown, make: () => FileApp): number {
+    let id = this.byKey.get(key);
+    if (id === undefined) {
+      id = this.facts.apps.length;
+      this.facts.apps.push(make());
+      this.byKey.set(key, id);
+    }
+    return id;
+  }
+
+  private newApp(framework: Framework, node: Node, extra: Partial<FileApp> = {}): FileApp {
+    return { framework, span: this.ctx.span(node), ordered: ORDERED[framework], routes: [], uses: [], passes: [], ...extra };
+  }
+
+  /** `express()`, `express.Router()`, `Router()`, `fastify()`, `Fastify({ logger: true })`. */
+  private factoryApp(call: ts.CallExpression): number | undefined {
+    const m = modulePath(this.ctx.resolver.evaluate(call.expression));
+    if (!m) return undefined;
+    const p = m.path.join('.');
+    if (m.source === 'express' && p === '') return this.app(call, () => this.newApp('express', call));
+    if (m.source === 'express' && p === 'Router') return this.app(call, () => this.newApp('express', call));
+    if (m.source === 'fastify' && (p === '' || p === 'fastify')) return this.app(call, () => this.newApp('fastify', call));
+    return undefined;
+  }
+
+  /** `new Koa()`, `new Router({ prefix: '/auth' })`, `new Hono()`, `new express.Router()`. */
+  private constructedApp(node: ts.NewExpression): number | undefined {
+    const m = modulePath(this.ctx.resolver.evaluate(node.expression));
+    if (!m) return undefined;
+    const p = m.path.join('.');
+    if (m.source === 'koa' && (p === '' || p === 'Koa')) return this.app(node, () => this.newApp('koa', node));
+    if ((m.source === '@koa/router' || m.source === 'koa-router') && (p === '' || p === 'Router')) {
+      return this.app(node, () => this.newApp('koa', node, { prefix: optionString(node.arguments?.[0], 'prefix') }));
+    }
+    if (m.source === 'hono' && p === 'Hono') return this.app(node, () => this.newApp('hono', node));
+    if (m.source === 'express' && p === 'Router') return this.app(node, () => this.newApp('express', node));
+    return undefined;
+  }
+
+  private paramApp(fn: FunctionNode, index: number): number {
+    const id = this.ctx.fnId(fn);
+    return this.app(`param:${id}:${index}`, () => {
+      const name = fn.parameters[index] && ts.isIdentifier(fn.parameters[index].name) ? (fn.parameters[index].name as ts.Identifier).text : '';
+      const framework: Framework = this.hint ?? (/fastify/i.test(name) ? 'fastify' : 'express');
+      return this.newApp(framework, fn.parameters[index] ?? fn, { param: { fn: id, index } });
+    });
+  }
+
+  /**
+   * The app an expression denotes, following bindings and chains: `router`, `this.app`,
+   * `app.route('/x').get(h)` (with the chained path), `app.get(...).post(...)`, `app.basePath('/api')`.
+   */
+  private resolveApp(expr: ts.Expression, depth = 0): { app: number; routePath?: string } | undefined {
+    if (depth > 8) return undefined;
+    const e = unwrap(expr);
+    if (ts.isCallExpression(e)) {
+      const made = this.factoryApp(e);
+      if (made !== undefined) return { app: made };
+      const callee = unwrap(e.expression);
+      if (!ts.isPropertyAccessExpression(callee)) return undefined;
+      const inner = this.resolveApp(callee.expression, depth + 1);
+      if (!inner) return undefined;
+      const name = callee.name.text;
+      const framework = this.facts.apps[inner.app].framework;
+      if (name === 'route' && framework === 'express' && e.arguments.length === 1) return { app: inner.app, routePath: staticString(e.arguments[0]) };
+      if (name === 'basePath' && framework === 'hono') return this.honoBasePath(e, inner.app);
+      if (HTTP_METHODS.has(name) || name === 'use' || name === 'on' || name === 'prefix') return inner;
+      return undefined;
+    }
+    if (ts.isNewExpression(e)) return wrap(this.constructedApp(e));
+    if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e)) return undefined;
+    return this.appOfValue(this.ctx.resolver.evaluate(e), depth);
+  }
+
+  private appOfValue(value: Value, depth: number): { app: number; routePath?: string } | undefined {
+    switch (value.kind) {
+      case 'call':
+        return this.resolveApp(value.node, depth + 1);
+      case 'instance':
+        return value.node ? wrap(this.constructedApp(value.node)) : undefined;
+      case 'param':
+        return isFunctionLike(value.fn) && value.index >= 0 ? { app: this.paramApp(value.fn, value.index) } : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private honoBasePath(call: ts.CallExpression, parent: number): { app: number } {
+    const id = this.app(call, () => this.newApp('hono', call));
+    const prefix = staticString(call.arguments[0]);
+    this.facts.apps[parent].uses.push({ path: prefix, items: [{ label: 'basePath', span: this.ctx.span(call), app: { kind: 'local', app: id } }], span: this.ctx.span(call), seq: this.seq++, conditional: false });
+    return { app: id };
+  }
+
+  // ---- registrations ------------------------------------------------------------------------
+
+  private registration(call: ts.CallExpression, callee: ts.PropertyAccessExpression): void {
+    const name = callee.name.text;
+    if (!HTTP_METHODS.has(name) && !['use', 'route', 'register', 'addHook', 'on', 'prefix'].includes(name)) return;
+    const target = this.resolveApp(callee.expression);
+    if (!target) return;
+    const app = this.facts.apps[target.app];
+    switch (app.framework) {
+      case 'fastify':
+        return this.fastify(call, name, app);
+      default:
+        return this.middlewareStyle(call, name, app, target.routePath);
+    }
+  }
+
+  /** Express, Koa and Hono: `x.METHOD(path, ...handlers)`, `x.use([path], ...middleware)`. */
+  private middlewareStyle(call: ts.CallExpression, name: string, app: FileApp, routePath: string | undefined): void {
+    const args = call.arguments;
+    if (name === 'prefix' && app.framework === 'koa') {
+      app.prefix = staticString(args[0]) ?? app.prefix;
+      return;
+    }
+    if (name === 'use') {
+      const path = pathArg(args[0]);
+      const first = path.given ? 1 : 0;
+      const items = args.slice(first).flatMap((a) => this.items(a, app.framework));
+      if (items.length === 0) return;
+      app.uses.push({ path: path.value, items, span: this.registrationSpan(call, path.given ? args[0] : undefined), seq: this.seq++, conditional: isConditional(call) });
+      return;
+    }
+    if (name === 'route') {
+      // Hono: app.route('/auth', authApp) mounts a sub-app. (Express's route(path) is a chain, see resolveApp.)
+      if (app.framework !== 'hono' || args.length < 2) return;
+      const items = this.items(args[1], 'hono');
+      app.uses.push({ path: staticString(args[0]), items, span: this.registrationSpan(call, args[0]), seq: this.seq++, conditional: isConditional(call) });
+      return;
+    }
+    if (name === 'register' || name === 'addHook') return;
+    let i = 0;
+    let method = name === 'del' ? 'DELETE' : name.toUpperCase();
+    if (name === 'on') {
+      // Hono: app.on('POST', '/login', handler) / app.on(['GET', 'POST'], ...)
+      method = (staticString(args[0]) ?? 'ALL').toUpperCase();
+      i = 1;
+    }
+    // koa-router named routes: router.post('login', '/login', handler)
+    if (app.framework === 'koa' && args.length >= 3 && staticString(args[0]) !== undefined && staticString(args[1]) !== undefined) i = 1;
+    let pathNode: ts.Expression | undefined;
+    let paths: Array<string | undefined>;
+    if (routePath !== undefined && (args.length === 0 || !isPathLike(args[0]))) {
+      paths = [routePath];
+    } else {
+      pathNode = args[i];
+      if (!pathNode || !isPathLike(pathNode)) return;
+      paths = pathValues(pathNode);
+      i++;
+    }
+    const items = args.slice(i).flatMap((a) => this.items(a, app.framework));
+    // `app.get('trust proxy')` reads a setting: a route needs a handler
+    if (items.length === 0) return;
+    for (const path of paths) app.routes.push({ method, path, span: this.registrationSpan(call, pathNode), items, seq: this.seq++ });
+  }
+
+  /** Fastify: shorthand methods, `route({...})`, `register(plugin, { prefix })`, `addHook`. */
+  private fastify(call: ts.CallExpression, name: string, app: FileApp): void {
+    const args = call.arguments;
+    if (name === 'register') return this.fastifyRegister(call, app);
+    if (name === 'addHook') {
+      const hook = staticString(args[0]);
+      if (!hook || !FASTIFY_HOOKS.has(hook) || !args[1]) return;
+      app.uses.push({ items: this.items(args[1], 'fastify'), span: this.ctx.span(call), seq: this.seq++, conditional: isConditional(call) });
+      return;
+    }
+    if (name === 'route') {
+      const opts = args[0] && unwrap(args[0]);
+      if (!opts || !ts.isObjectLiteralExpression(opts)) return;
+      const methods = methodList(property(opts, 'method'));
+      const url = property(opts, 'url') ?? property(opts, 'path');
+      const route = this.fastifyRoute(call, opts, url, undefined, app);
+      if (!route) return;
+      for (const method of methods) app.routes.push({ ...route, method, seq: this.seq++ });
+      return;
+    }
+    if (!HTTP_METHODS.has(name) || !args[0] || !isPathLike(args[0])) return;
+    const optsArg = args.length >= 3 || (args[1] && ts.isObjectLiteralExpression(unwrap(args[1]))) ? unwrap(args[1]) : undefined;
+    const opts = optsArg && ts.isObjectLiteralExpression(optsArg) ? optsArg : undefined;
+    const handler = args.length >= 3 ? args[2] : opts ? undefined : args[1];
+    const route = this.fastifyRoute(call, opts, args[0], handler, app);
+    if (route) app.routes.push({ ...route, method: name === 'del' ? 'DELETE' : name.toUpperCase(), seq: this.seq++ });
+  }
+
+  private fastifyRoute(call: ts.CallExpression, opts: ts.ObjectLiteralExpression | undefined, url: ts.Expression | undefined, handler: ts.Expression | undefined, _app: FileApp) {
+    const items: ChainItem[] = [];
+    let limiter: string | undefined;
+    let optOut = false;
+    if (opts) {
+      for (const hook of FASTIFY_HOOKS) {
+        const v = property(opts, hook);
+        if (v) items.push(...this.items(v, 'fastify'));
+      }
+      const config = property(opts, 'config');
+      const rateLimit = config && ts.isObjectLiteralExpression(unwrap(config)) ? property(unwrap(config) as ts.ObjectLiteralExpression, 'rateLimit') : undefined;
+      if (rateLimit) {
+        if (unwrap(rateLimit).kind === ts.SyntaxKind.FalseKeyword) optOut = true;
+        else limiter = 'config.rateLimit';
+      }
+      handler ??= property(opts, 'handler');
+    }
+    if (!handler) return undefined;
+    items.push(...this.items(handler, 'fastify'));
+    return { path: url ? staticString(url) : undefined, span: this.registrationSpan(call, url && url.pos >= call.pos && url.end <= call.end ? url : undefined), items, limiter, optOut };
+  }
+
+  private fastifyRegister(call: ts.CallExpression, app: FileApp): void {
+    const [pluginArg, optsArg] = call.arguments;
+    if (!pluginArg) return;
+    const opts = optsArg && ts.isObjectLiteralExpression(unwrap(optsArg)) ? (unwrap(optsArg) as ts.ObjectLiteralExpression) : undefined;
+    const prefix = opts ? staticString(property(opts, 'prefix')) : undefined;
+    let plugin = unwrap(pluginArg);
+    if (ts.isAwaitExpression(plugin)) plugin = unwrap(plugin.expression);
+    const value = this.ctx.resolver.evaluate(plugin);
+    const m = modulePath(value.kind === 'call' ? value.callee : value);
+    if (m && (m.source === '@fastify/rate-limit' || m.source === 'fastify-rate-limit')) {
+      const global = opts ? property(opts, 'global') : undefined;
+      if (!(global && unwrap(global).kind === ts.SyntaxKind.FalseKeyword)) app.limiter = { name: m.source, span: this.ctx.span(call), conditional: isConditional(call) };
+      return;
+    }
+    if (m && m.source === '@fastify/autoload') {
+      this.facts.autoload = this.facts.apps.indexOf(app);
+      return;
+    }
+    // fastify-plugin: fp(plugin) shares the plugin's registrations with the parent
+    let fnExpr: ts.Expression = plugin;
+    let unencapsulated = false;
+    if (ts.isCallExpression(plugin)) {
+      const fm = modulePath(this.ctx.resolver.evaluate(plugin.expression));
+      if (fm && fm.source === 'fastify-plugin' && plugin.arguments[0]) {
+        fnExpr = unwrap(plugin.arguments[0]);
+        unencapsulated = true;
+      }
+    }
+    // register(import('./routes/auth.js'))
+    if (ts.isCallExpression(fnExpr) && fnExpr.expression.kind === ts.SyntaxKind.ImportKeyword && fnExpr.arguments[0] && ts.isStringLiteralLike(fnExpr.arguments[0])) {
+      const source = fnExpr.arguments[0].text;
+      if (isProjectSpecifier(source)) this.addPass(app, { target: { kind: 'module', source, path: ['default'] }, index: 0, prefix, span: this.ctx.span(call), seq: this.seq++ });
+      return;
+    }
+    const target = targetOfCallee(fnExpr, this.ctx.resolver, this.ctx.fnId);
+    if (!target) return;
+    if (target.kind === 'local' && unencapsulated) {
+      const child = this.byKey.get(`param:${target.fn}:0`);
+      if (child !== undefined) this.facts.apps[child].unencapsulated = true;
+    }
+    this.addPass(app, { target, index: 0, prefix, span: this.ctx.span(call), seq: this.seq++ });
+  }
+
+  private addPass(app: FileApp, pass: PassDecl): void {
+    app.passes.push(pass);
+  }
+
+  /** `setupAuthRoutes(app)`, `require('./routes')(app, limiter)`: the app handed to project code. */
+  private pass(call: ts.CallExpression): void {
+    if (call.arguments.length === 0) return;
+    const callee = unwrap(call.expression);
+    if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'register' || callee.name.text === 'use' || HTTP_METHODS.has(callee.name.text))) return;
+    let target: ReturnType<typeof callTarget>;
+    for (let i = 0; i < call.arguments.length; i++) {
+      const arg = unwrap(call.arguments[i]);
+      if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg)) continue;
+      const app = this.resolveApp(arg);
+      if (!app) continue;
+      target ??= callTarget(call, this.ctx.resolver, this.ctx.fnId);
+      if (!target) return;
+      this.addPass(this.facts.apps[app.app], { target, index: i, span: this.ctx.span(call), seq: this.seq++ });
+    }
+  }
+
+  // ---- chain items --------------------------------------------------------------------------
+
+  /** What one middleware/handler argument is: a limiter, a router, a project function, or opaque. */
+  private items(arg: ts.Expression, framework: Framework): ChainItem[] {
+    const e = unwrap(arg);
+    if (ts.isArrayLiteralExpression(e)) return e.elements.flatMap((el) => this.items(el, framework));
+    if (ts.isSpreadElement(e)) return this.items(e.expression, framework);
+    const span = this.ctx.span(e);
+    const label = limiterLabel(e) || (isFunctionLike(e) ? '<inline handler>' : e.getText(this.sf).slice(0, 40));
+    const limiter = limiterOfExpression(e, this.ctx.resolver, this.ctx.limiters);
+    if (limiter) return [{ label, span, limiter }];
+    if (ts.isCallExpression(e)) {
+      const callee = unwrap(e.expression);
+      // Koa: router.routes() / router.middleware() mounts the router; allowedMethods() only answers 405s
+      if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'routes' || callee.name.text === 'middleware')) {
+        const app = this.resolveApp(callee.expression);
+        if (app) return [{ label, span, app: { kind: 'local', app: app.app } }];
+      }
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'allowedMethods') return [];
+      // fn.bind(this)
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') return this.items(callee.expression, framework);
+      const app = this.resolveApp(e);
+      if (app) return [{ label, span, app: { kind: 'local', app: app.app } }];
+      // asyncHandler(async (req, res) => ...), catchAsync(controller.login): the wrapped function is the handler
+      const wrapped = e.arguments.find((a) => isFunctionValued(unwrap(a), this.ctx.resolver));
+      if (wrapped) {
+        const inner = this.items(wrapped, framework).filter((i) => i.target);
+        if (inner.length > 0) return inner.map((i) => ({ ...i, label: `${calleeText(e)}(${i.label})` }));
+      }
+      return [{ label, span }];
+    }
+    const app = this.resolveApp(e);
+    if (app) return [{ label, span, app: { kind: 'local', app: app.app } }];
+    const value = this.ctx.resolver.evaluate(e);
+    const target = targetOfCallee(e, this.ctx.resolver, this.ctx.fnId);
+    const item: ChainItem = { label, span };
+    if (target) item.target = target;
+    const m = value.kind === 'module' ? value : undefined;
+    if (m && isProjectSpecifier(m.source)) item.app = { kind: 'module', source: m.source, path: m.path } satisfies AppRef;
+    return [item];
+  }
+
+  /** From the start of the call to the end of its path argument: where the route is declared. */
+  private registrationSpan(call: ts.CallExpression, pathNode: ts.Node | undefined): Span {
+    const start = this.sf.getLineAndCharacterOfPosition(call.getStart(this.sf));
+    const endNode = pathNode ?? call.expression;
+    const end = this.sf.getLineAndCharacterOfPosition(endNode.getEnd());
+    return { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+  }
+}
+
+// ---- small helpers --------------------------------------------------------------------------
+
+function wrap(id: number | undefined): { app: number } | undefined {
+  return id === undefined ? undefined : { app: id };
+}
+
+function property(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const p of obj.properties) {
+    if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return p.name;
+    if (ts.isMethodDeclaration(p) && ts.isIdentifier(p.name) && p.name.text === name) return p as unknown as ts.Expression;
+  }
+  return undefined;
+}
+
+function optionString(arg: ts.Expression | undefined, name: string): string | undefined {
+  const o = arg && unwrap(arg);
+  return o && ts.isObjectLiteralExpression(o) ? staticString(property(o, name)) : undefined;
+}
+
+function methodList(expr: ts.Expression | undefined): string[] {
+  if (!expr) return ['ALL'];
+  const e = unwrap(expr);
+  if (ts.isArrayLiteralExpression(e)) return e.elements.map((el) => (staticString(el) ?? 'ALL').toUpperCase());
+  return [(staticString(e) ?? 'ALL').toUpperCase()];
+}
+
+/** A first argument that is a path: a string, a template, an array of strings, a regular expression. */
+function isPathLike(expr: ts.Expression): boolean {
+  const e = unwrap(expr);
+  return ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isRegularExpressionLiteral(e) || (ts.isArrayLiteralExpression(e) && e.elements.every((el) => ts.isStringLiteralLike(el))) || (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) || (ts.isIdentifier(e) && /path|url|route|prefix|base/i.test(e.text));
+}
+
+function pathValues(expr: ts.Expression): Array<string | undefined> {
+  const e = unwrap(expr);
+  if (ts.isArrayLiteralExpression(e)) return e.elements.map((el) => staticString(el));
+  return [staticString(e)];
+}
+
+function pathArg(expr: ts.Expression | undefined): { given: boolean; value?: string } {
+  if (!expr) return { given: false };
+  const e = unwrap(expr);
+  if (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e)) return { given: true, value: staticString(e) };
+  if (ts.isArrayLiteralExpression(e) && e.elements.length > 0 && e.elements.every((el) => ts.isStringLiteralLike(el))) return { given: true, value: staticString(e.elements[0]) };
+  return { given: false };
+}
+
+function isConditional(node: ts.Node): boolean {
+  for (let n = node.parent; n && !ts.isSourceFile(n); n = n.parent) {
+    if (isFunctionLike(n)) return false;
+    if (ts.isIfStatement(n) || ts.isConditionalExpression(n) || ts.isSwitchStatement(n)) return true;
+    if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || n.operatorToken.kind === ts.SyntaxKind.BarBarToken)) return true;
+  }
+  return false;
+}
+
+function isFunctionValued(e: ts.Expression, resolver: Resolver): boolean {
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return true;
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return false;
+  const v = resolver.evaluate(e);
+  return v.kind === 'function' || (v.kind === 'module' && isProjectSpecifier(v.source));
+}
+
+function calleeText(call: ts.CallExpression): string {
+  return memberName(unwrap(call.expression)) ?? limiterLabel(unwrap(call.expression)) ?? 'wrapper';
+}
+
+export { spanOf };

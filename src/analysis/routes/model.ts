@@ -1,14 +1,238 @@
 /**
- * The one route model every framework adapter feeds, linked across files (mounts, prefixes,
- * plugins). Filled in by the endpoint-rules work.
+ * The one route model every framework adapter feeds, linked across files: routers mounted in
+ * other files (`app.use('/auth', limiter, authRouter)`), Fastify plugins registered with a
+ * prefix, functions handed the app (`require('./routes')(app)`), NestJS global guards and
+ * Next.js middleware. For every route instance it answers: the full path after mounts, the
+ * project functions that handle it, and the rate limiter guarding it (or none).
  */
-import type { FileFacts } from '../extract.js';
-import type { CallGraph } from '../call-graph.js';
+import type { FileFacts, FunctionFact, HandlerFact } from '../extract.js';
+import type { CallGraph, FnRef } from '../call-graph.js';
 import type { ModuleResolver } from '../module-resolution.js';
+import type { Span } from '../ast.js';
+import type { ChainItem, FileApp, Framework, ProjectLimiter, RouteDecl } from './types.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface RouteFacts {}
-
-export function buildRouteFacts(_files: readonly FileFacts[], _graph: CallGraph, _modules: ModuleResolver): RouteFacts {
-  return {};
+export interface Guard {
+  /** The limiter as written (`authLimiter`, `@fastify/rate-limit`, `ThrottlerGuard`). */
+  name: string;
+  file: string;
+  span: Span;
 }
+
+export interface Mount {
+  file: string;
+  span: Span;
+  /** The path it mounts under, as written there. */
+  path?: string;
+}
+
+export interface LinkedRoute {
+  framework: Framework;
+  method: string;
+  /** Full path after mounts and prefixes; undefined when some part is not a static string. */
+  path?: string;
+  file: string;
+  /** The registration (call or decorator carrying the path). */
+  span: Span;
+  /** Project functions in the route's chain (middleware and handler), resolved across files. */
+  functions: FnRef[];
+  /** The handler: the last project function of the chain. */
+  handler?: FnRef;
+  /** The limiter guarding this instance, or null. */
+  guard: Guard | null;
+  /** Mount points from the root app down to the route's app. */
+  mounts: Mount[];
+}
+
+export interface RouteFacts {
+  routes: LinkedRoute[];
+  /** Does a function (or what it calls, 3 levels) do this? */
+  reaches(ref: FnRef, what: (fn: FunctionFact, handler: HandlerFact | undefined) => boolean, via?: 'all' | 'success'): boolean;
+}
+
+interface AppNode {
+  file: string;
+  id: number;
+  app: FileApp;
+}
+
+interface Edge {
+  child: AppNode;
+  /** Path the child is mounted under, relative to the parent. */
+  prefix?: string;
+  seq: number;
+  span: Span;
+  /** Middleware given in the same `use` before the router (`app.use('/auth', limiter, router)`). */
+  before: ChainItem[];
+}
+
+/** A limiter that applies to routes below a point, under a path prefix (absolute). */
+interface ScopedGuard extends Guard {
+  under?: string;
+  /** Project- or app-wide (NestJS APP_GUARD, Fastify plugin): a route's opt-out removes it. */
+  wide?: boolean;
+}
+
+const MAX_INSTANCES = 20000;
+
+export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _modules: ModuleResolver): RouteFacts {
+  const nodes = new Map<string, AppNode>();
+  const key = (file: string, id: number) => `${id}@${file}`;
+  for (const f of files) f.routes.apps.forEach((app, id) => nodes.set(key(f.file, id), { file: f.file, id, app }));
+
+  const fnResolve = (file: string, item: ChainItem): FnRef[] => (item.target ? graph.resolve(file, item.target).flatMap((r) => (r.kind === 'fn' ? [r.ref] : [])) : []);
+  const reachCache = new Map<string, boolean>();
+  const reaches: RouteFacts['reaches'] = (ref, what, via = 'all') => reachesFrom(graph, ref, what, via, reachCache, 0, new Set());
+
+  // ---- edges ---------------------------------------------------------------------------------
+  const edges = new Map<AppNode, Edge[]>();
+  const hasParent = new Set<AppNode>();
+  const addEdge = (parent: AppNode, edge: Edge) => {
+    if (edge.child === parent) return;
+    const list = edges.get(parent) ?? [];
+    list.push(edge);
+    edges.set(parent, list);
+    hasParent.add(edge.child);
+  };
+  const paramApps = new Map<string, AppNode>();
+  for (const n of nodes.values()) if (n.app.param) paramApps.set(`${n.app.param.fn}:${n.app.param.index}@${n.file}`, n);
+
+  for (const parent of nodes.values()) {
+    for (const use of parent.app.uses) {
+      use.items.forEach((item, i) => {
+        const child = childApp(parent.file, item);
+        if (child) addEdge(parent, { child, prefix: use.path, seq: use.seq, span: use.span, before: use.items.slice(0, i) });
+      });
+    }
+    for (const pass of parent.app.passes) {
+      for (const r of graph.resolve(parent.file, pass.target)) {
+        if (r.kind !== 'fn') continue;
+        const child = paramApps.get(`${r.ref.fn}:${pass.index}@${r.ref.file}`);
+        if (child) addEdge(parent, { child, prefix: pass.prefix, seq: pass.seq, span: pass.span, before: [] });
+      }
+    }
+  }
+  function childApp(file: string, item: ChainItem): AppNode | undefined {
+    if (!item.app) return undefined;
+    if (item.app.kind === 'local') return nodes.get(key(file, item.app.app));
+    const found = graph.appAt(file, item.app.source, item.app.path);
+    return found ? nodes.get(key(found.file, found.app)) : undefined;
+  }
+  // @fastify/autoload: plugins nobody registers by hand are loaded into the instance that autoloads
+  for (const f of files) {
+    if (f.routes.autoload === undefined) continue;
+    const parent = nodes.get(key(f.file, f.routes.autoload));
+    if (!parent) continue;
+    for (const n of nodes.values()) {
+      if (n.app.param && n.app.framework === 'fastify' && !hasParent.has(n) && n !== parent) addEdge(parent, { child: n, seq: Number.MAX_SAFE_INTEGER, span: parent.app.span, before: [] });
+    }
+  }
+
+  const projectLimiters: Array<ProjectLimiter & { file: string }> = files.flatMap((f) => f.routes.projectLimiters.map((l) => ({ ...l, file: f.file })));
+
+  // ---- traversal -----------------------------------------------------------------------------
+  const isLimiterItem = (file: string, item: ChainItem): boolean => !!item.limiter || fnResolve(file, item).some((ref) => reaches(ref, (_fn, h) => !!h?.limits));
+  const guardOf = (file: string, item: ChainItem): Guard => ({ name: item.limiter ?? item.label, file, span: item.span });
+
+  const routes: LinkedRoute[] = [];
+  const visit = (node: AppNode, prefix: string | undefined, inherited: ScopedGuard[], mounts: Mount[], stack: Set<AppNode>) => {
+    if (stack.has(node) || routes.length > MAX_INSTANCES) return;
+    stack.add(node);
+    const app = node.app;
+    const base = join(prefix, app.prefix);
+    const appWide: ScopedGuard[] = [];
+    if (app.limiter) appWide.push({ name: app.limiter.name, file: node.file, span: app.limiter.span, wide: true });
+    // a fastify-plugin-wrapped child shares its registrations (rate-limit included) with its parent
+    for (const e of edges.get(node) ?? []) {
+      if (e.child.app.unencapsulated && e.child.app.limiter) appWide.push({ name: e.child.app.limiter.name, file: e.child.file, span: e.child.app.limiter.span, wide: true });
+    }
+    const usesBefore = (seq: number): ScopedGuard[] =>
+      app.uses
+        .filter((u) => !app.ordered || u.seq < seq)
+        .flatMap((u) => u.items.filter((it) => !it.app && isLimiterItem(node.file, it)).map((it) => ({ ...guardOf(node.file, it), under: u.path === undefined ? undefined : join(base, u.path) })));
+
+    for (const route of app.routes) {
+      const full = route.path === undefined ? undefined : join(base, route.path);
+      const functions = route.items.flatMap((it) => fnResolve(node.file, it));
+      const own = route.items.find((it) => isLimiterItem(node.file, it));
+      let guard: Guard | null = null;
+      if (route.limiter) guard = { name: route.limiter, file: node.file, span: route.span };
+      else if (own) guard = guardOf(node.file, own);
+      else {
+        const candidates = [...inherited, ...appWide, ...usesBefore(route.seq), ...projectGuards(projectLimiters, app.framework, full)];
+        const found = candidates.find((g) => !(route.optOut && g.wide) && covers(g.under, full));
+        if (found) guard = { name: found.name, file: found.file, span: found.span };
+      }
+      routes.push({ framework: app.framework, method: route.method, path: full, file: node.file, span: route.span, functions, handler: functions[functions.length - 1], guard, mounts });
+    }
+    for (const e of edges.get(node) ?? []) {
+      const childPrefix = join(base, e.prefix);
+      const passed: ScopedGuard[] = [...inherited, ...appWide, ...usesBefore(e.seq), ...e.before.filter((it) => isLimiterItem(node.file, it)).map((it) => ({ ...guardOf(node.file, it), under: childPrefix }))];
+      visit(e.child, childPrefix, passed, [...mounts, { file: node.file, span: e.span, path: e.prefix }], stack);
+    }
+    stack.delete(node);
+  };
+  for (const n of nodes.values()) if (!hasParent.has(n)) visit(n, undefined, [], [], new Set());
+  // apps only reachable through a cycle of mounts: judge them on their own
+  const seen = new Set(routes.map((r) => `${r.file}:${r.span.startLine}:${r.span.startColumn}`));
+  for (const n of nodes.values()) {
+    if (n.app.routes.some((r) => !seen.has(`${n.file}:${r.span.startLine}:${r.span.startColumn}`))) visit(n, undefined, [], [], new Set());
+  }
+  return { routes, reaches };
+}
+
+function projectGuards(limiters: ReadonlyArray<ProjectLimiter & { file: string }>, framework: Framework, path: string | undefined): ScopedGuard[] {
+  const out: ScopedGuard[] = [];
+  for (const l of limiters) {
+    if (l.framework !== framework) continue;
+    if (l.matcher && path !== undefined && !l.matcher.some((m) => matcherCovers(m, path))) continue;
+    out.push({ name: l.name, file: l.file, span: l.span, wide: true });
+  }
+  return out;
+}
+
+/** Next.js matchers: `/api/:path*`, `/api/auth/(.*)`, `/login`. */
+function matcherCovers(matcher: string, path: string): boolean {
+  const literal = matcher.replace(/\/:[\w]+[*+?]?.*$/, '').replace(/\/?\(.*$/, '').replace(/\*.*$/, '');
+  return covers(literal || '/', path);
+}
+
+/** Does a limiter under `prefix` (absolute) guard `path`? Unknown paths are given the benefit of the doubt. */
+export function covers(prefix: string | undefined, path: string | undefined): boolean {
+  if (prefix === undefined || path === undefined) return true;
+  const p = normalise(prefix);
+  if (p === '/') return true;
+  const target = normalise(path);
+  return target === p || target.startsWith(`${p}/`);
+}
+
+function normalise(path: string): string {
+  let p = path.replace(/\(\.\*\)|\{\*\w*\}|\/\*+$|\*+$/g, '').replace(/\/+/g, '/');
+  if (!p.startsWith('/')) p = `/${p}`;
+  if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  return p.toLowerCase();
+}
+
+/** Joins path pieces as routers do: `/api` + `auth/` + `/login` -> `/api/auth/login`. */
+export function join(a: string | undefined, b: string | undefined): string {
+  const parts = [a ?? '', b ?? ''].map((s) => s.replace(/^\/+|\/+$/g, '')).filter(Boolean);
+  return `/${parts.join('/')}`;
+}
+
+function reachesFrom(graph: CallGraph, ref: FnRef, what: (fn: FunctionFact, h: HandlerFact | undefined) => boolean, via: 'all' | 'success', cache: Map<string, boolean>, depth: number, seen: Set<string>): boolean {
+  const fn = graph.fn(ref);
+  if (!fn) return false;
+  if (what(fn, fn.handler)) return true;
+  if (depth >= 3) return false;
+  const k = `${ref.fn}@${ref.file}`;
+  if (seen.has(k)) return false;
+  seen.add(k);
+  const calls = via === 'success' ? (fn.handler?.successCalls ?? []) : fn.calls;
+  for (const t of calls) {
+    for (const r of graph.resolve(ref.file, t)) {
+      if (r.kind === 'fn' && reachesFrom(graph, r.ref, what, via, cache, depth + 1, seen)) return true;
+    }
+  }
+  return false;
+}
+
+export type { RouteDecl };

@@ -1,0 +1,53 @@
+import { defineRule } from '../src/rule.js';
+import { registrations, mountLocations, routeLabel } from '../src/analysis/routes/report-helpers.js';
+
+export default defineRule({
+  meta: {
+    id: 'missing-rate-limit',
+    name: 'MissingRateLimit',
+    level: 'warning',
+    description: 'Require a rate limiter in front of authentication endpoints',
+    fullDescription:
+      'Finds authentication endpoints — routes whose path names login, token, refresh, password reset, registration, OTP/MFA and the like, or whose handler issues a token or checks a password — with no rate limiter on the route, on the router before it, on the path it is mounted under, on the app, or inside the handler before the auth work. Express, Fastify, Koa, NestJS, Next.js and Hono routes are followed across files.',
+    rationale:
+      'Without a limit, an attacker can try passwords, one-time codes, reset tokens and stolen refresh tokens as fast as the server answers. Rate limiting turns credential stuffing and brute force into a slow, visible trickle, and its rejections are the signal monitoring alerts on (OWASP A07:2021, CWE-307).',
+    remedy:
+      'Put a limiter in front of every auth endpoint: `express-rate-limit` on the auth router (`app.use("/auth", authLimiter, authRouter)`), `@fastify/rate-limit` registered on the instance or `config.rateLimit` on the route, `ThrottlerGuard` globally in NestJS, or a limiter call at the top of a Next.js/serverless handler (`await ratelimit.limit(ip)`). If a gateway or WAF limits these routes, say so with `rateLimitedUpstream` in the config.',
+    examples: {
+      bad: `const router = express.Router();
+router.post('/login', async (req, res) => {
+  const user = await users.check(req.body.email, req.body.password);
+  res.json({ token: jwt.sign({ sub: user.id }, secret) });
+});
+app.use('/auth', router);`,
+      good: `const authLimiter = rateLimit({ windowMs: 15 * 60 * 1000, limit: 10 });
+const router = express.Router();
+router.post('/login', async (req, res) => { /* ... */ });
+app.use('/auth', authLimiter, router);`,
+    },
+    cwe: [307, 770],
+    tags: ['security', 'jwt', 'rate-limiting', 'owasp-a07'],
+    precision: 'medium',
+    securitySeverity: 5.3,
+    messages: {
+      missing: 'Auth endpoint {{route}} ({{reason}}) has no rate limiter in front of it.',
+    },
+  },
+  check({ facts, config, report }) {
+    if (config.rateLimitedUpstream) return;
+    for (const instances of registrations(facts.routes.routes)) {
+      const unguarded = instances.map((r) => ({ r, reason: facts.endpoints.authReason(r) })).find((x) => x.reason && !x.r.guard);
+      if (!unguarded) continue;
+      const { r, reason } = unguarded;
+      report({
+        file: r.file,
+        span: r.span,
+        messageId: 'missing',
+        data: { route: routeLabel(r), reason: reason! },
+        related: mountLocations(r),
+        scope: routeLabel(r),
+        code: `${r.method} ${r.path ?? ''}`,
+      });
+    }
+  },
+});

@@ -1,0 +1,84 @@
+/**
+ * What kind of endpoint a route is (SPEC): an auth endpoint (`missing-rate-limit`), a login
+ * handler (`unmonitored-login-failure`), a refresh handler (`unmonitored-refresh`). Paths are
+ * judged word by word, so `/authors` and `/presets` are not auth endpoints while `/oauth/token`
+ * and `/reset-password` are; handlers are judged by what they do, across files.
+ */
+import { splitWords } from '../ast.js';
+import type { CallGraph } from '../call-graph.js';
+import type { LinkedRoute, RouteFacts } from './model.js';
+
+/** Keywords of SPEC's auth-path pattern, matched inside words. */
+const AUTH_SUBSTRINGS = ['login', 'signin', 'logon', 'token', 'refresh', 'verify', 'password', 'passwd', 'register', 'signup', 'authenticat', 'authoriz', 'authoris'];
+/** Short keywords that must be whole words (`otp`, not `footprint`). */
+const AUTH_WORDS = new Set(['auth', 'oauth', 'oauth2', 'otp', 'totp', 'mfa', '2fa', 'reset', 'sso', 'saml', 'oidc']);
+const LOGIN_SUBSTRINGS = ['login', 'signin', 'logon', 'authenticat'];
+
+function words(path: string): string[] {
+  // `/sign-in` and `/sign_in` are one word for matching; `:param` segments are not words
+  const cleaned = path
+    .split('/')
+    .filter((s) => !s.startsWith(':') && !s.startsWith('[') && !s.startsWith('{'))
+    .join('/')
+    .replace(/sign[-_ ]?(in|up)/gi, 'sign$1')
+    .replace(/log[-_ ]?in/gi, 'login')
+    .replace(/two[-_]?factor/gi, '2fa');
+  return splitWords(cleaned);
+}
+
+function matchesWord(path: string, substrings: readonly string[], whole: ReadonlySet<string>): string | undefined {
+  for (const w of words(path)) {
+    if (whole.has(w)) return w;
+    const hit = substrings.find((s) => w.includes(s));
+    if (hit) return w;
+    // `/auth-callback`, `/authentication`: `auth` as the start of a word, but not `author(s)`
+    if (w.startsWith('auth') && !/^author(s|ed|ing|ship)?$/.test(w) && !w.startsWith('authority')) return w;
+  }
+  return undefined;
+}
+
+export interface EndpointOptions {
+  /** Extra auth path patterns from config (`authRoutes`). */
+  authRoutes: readonly RegExp[];
+}
+
+export class Endpoints {
+  constructor(
+    private readonly graph: CallGraph,
+    private readonly routes: RouteFacts,
+    private readonly options: EndpointOptions,
+  ) {}
+
+  /** Why a route is an auth endpoint, or undefined when it is not one. */
+  authReason(route: LinkedRoute): string | undefined {
+    if (route.path !== undefined) {
+      const extra = this.options.authRoutes.find((re) => re.test(route.path!));
+      if (extra) return `path matches configured pattern ${extra}`;
+      const w = matchesWord(route.path, AUTH_SUBSTRINGS, AUTH_WORDS);
+      if (w) return `path mentions "${w}"`;
+    }
+    if (this.handlerSigns(route)) return 'handler issues a token';
+    if (this.handlerChecksPassword(route)) return 'handler checks a password';
+    return undefined;
+  }
+
+  /** A login handler: path says login, or the handler compares a password and signs a token. */
+  isLogin(route: LinkedRoute): boolean {
+    if (route.path !== undefined && matchesWord(route.path, LOGIN_SUBSTRINGS, new Set())) return true;
+    return this.handlerChecksPassword(route) && this.handlerSigns(route);
+  }
+
+  /** A refresh handler: path says refresh, or the chain verifies a refresh token and then signs. */
+  isRefresh(route: LinkedRoute): boolean {
+    if (route.path !== undefined && /refresh/i.test(route.path)) return true;
+    return route.functions.some((f) => this.routes.reaches(f, (_fn, h) => !!h?.verifiesRefresh)) && this.handlerSigns(route);
+  }
+
+  handlerSigns(route: LinkedRoute): boolean {
+    return !!route.handler && (this.graph.signs(route.handler) || this.routes.reaches(route.handler, (fn) => fn.signs));
+  }
+
+  private handlerChecksPassword(route: LinkedRoute): boolean {
+    return !!route.handler && this.routes.reaches(route.handler, (_fn, h) => !!h?.checksPassword);
+  }
+}

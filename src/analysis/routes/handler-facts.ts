@@ -1,0 +1,190 @@
+/**
+ * What a handler does, recorded per function so the endpoint rules can ask across files: does
+ * it check a password, verify a refresh token, record anything on its success path, and which
+ * of its branches reject bad credentials (and whether they leave a trace).
+ */
+import { ts, unwrap, calleeName, receiverName, splitWords, isFunctionLike, memberName, type Node } from '../ast.js';
+import { modulePath, type Resolver } from '../values.js';
+import { isResponseCall, isResponseAssignment, isResponseConstruction, isKoaThrow } from '../responses.js';
+
+const PASSWORD_MODULES = new Set(['bcrypt', 'bcryptjs', 'bcrypt-nodejs', 'argon2', '@node-rs/argon2', '@node-rs/bcrypt', 'scrypt-kdf', '@phc/argon2']);
+const CHECK_WORDS = new Set(['compare', 'check', 'verify', 'valid', 'validate', 'match', 'matches', 'correct', 'authenticate']);
+const NOT_A_CHECK = new Set(['hash', 'set', 'reset', 'update', 'change', 'forgot', 'strength', 'policy', 'complexity', 'format', 'generate', 'create', 'encrypt', 'rules', 'requirements']);
+
+/** `bcrypt.compare(pw, hash)`, `argon2.verify(hash, pw)`, `user.comparePassword(pw)`, `isPasswordValid(...)`. */
+export function isPasswordCheck(call: ts.CallExpression, resolver: Resolver): boolean {
+  const name = calleeName(call);
+  if (!name) return false;
+  const m = modulePath(resolver.evaluate(unwrap(call.expression)));
+  if (m && PASSWORD_MODULES.has(m.source)) return /^(compare|compareSync|verify|verifySync)$/.test(m.path[m.path.length - 1] ?? '');
+  const words = splitWords(name);
+  if (!words.some((w) => w === 'password' || w === 'passwd' || w === 'pwd' || w === 'pass' || w === 'passphrase' || w === 'credentials')) return false;
+  return words.some((w) => CHECK_WORDS.has(w)) && !words.some((w) => NOT_A_CHECK.has(w));
+}
+
+const LOOKUP_CALL = /^(find|get|fetch|load|lookup|select|query|read|retrieve)/i;
+const USERISH = /user|account|member|admin|customer|person|principal|identity|login|credential/i;
+
+/** `const user = await User.findOne({ email })`, `prisma.user.findUnique`, `this.users.findByEmail(...)`. */
+export function isUserLookup(init: ts.Expression): boolean {
+  let e = unwrap(init);
+  if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  if (!ts.isCallExpression(e)) return false;
+  const name = calleeName(e) ?? '';
+  if (!LOOKUP_CALL.test(name) && !/^(findOne|findUnique|findFirst|findOneBy|findById)$/.test(name)) return false;
+  const callee = unwrap(e.expression);
+  const recv = ts.isPropertyAccessExpression(callee) ? callee.expression.getText() : '';
+  return USERISH.test(name) || USERISH.test(recv) || /^(findOne|findUnique|findFirst|findOneBy)$/.test(name);
+}
+
+/**
+ * Is this `if` a bad-credentials check, and which branch is the failure? `if (!user)`,
+ * `if (!valid)`, `if (!(await bcrypt.compare(...)))`, `if (!user || !match)`, or the `else` of
+ * `if (user && await bcrypt.compare(...))`.
+ */
+export function credentialFailureBranch(stmt: ts.IfStatement, resolver: Resolver): { branch: ts.Statement; what: 'user' | 'password' } | undefined {
+  const negative = failureTest(stmt.expression, resolver, true);
+  if (negative) return { branch: stmt.thenStatement, what: negative };
+  if (stmt.elseStatement) {
+    const positive = failureTest(stmt.expression, resolver, false);
+    if (positive) return { branch: stmt.elseStatement, what: positive };
+  }
+  return undefined;
+}
+
+/** With `negated`: does the condition hold when credentials are bad? Without: when they are good? */
+function failureTest(cond: ts.Expression, resolver: Resolver, negated: boolean): 'user' | 'password' | undefined {
+  const e = unwrap(cond);
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if ((negated && op === ts.SyntaxKind.BarBarToken) || (!negated && op === ts.SyntaxKind.AmpersandAmpersandToken)) {
+      return failureTest(e.left, resolver, negated) ?? failureTest(e.right, resolver, negated);
+    }
+    const isNullish = (x: ts.Expression) => x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
+    const isFalse = (x: ts.Expression) => x.kind === ts.SyntaxKind.FalseKeyword;
+    if (negated && (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken)) {
+      if (isNullish(unwrap(e.right)) || isFalse(unwrap(e.right))) return subject(e.left, resolver);
+    }
+    if (negated && (op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken)) {
+      // user.password !== hash(password)
+      if (/passw|hash/i.test(memberName(unwrap(e.left)) ?? '') || /passw|hash/i.test(memberName(unwrap(e.right)) ?? '')) return 'password';
+      if (e.right.kind === ts.SyntaxKind.TrueKeyword) return subject(e.left, resolver);
+    }
+    return undefined;
+  }
+  if (negated) {
+    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return subject(e.operand, resolver);
+    return undefined;
+  }
+  return subject(e, resolver);
+}
+
+/** What a tested value is: a password check's result, or a looked-up user. */
+function subject(expr: ts.Expression, resolver: Resolver): 'user' | 'password' | undefined {
+  let e = unwrap(expr);
+  if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  if (ts.isCallExpression(e)) return isPasswordCheck(e, resolver) ? 'password' : undefined;
+  if (ts.isPropertyAccessExpression(e) && /^(valid|success|ok|match|isValid|authenticated)$/i.test(e.name.text)) return subject(e.expression, resolver) ?? undefined;
+  if (!ts.isIdentifier(e)) return undefined;
+  const decl = resolver.findDeclaration(e);
+  if (!decl || decl.kind !== 'node' || !ts.isVariableDeclaration(decl.node) || !decl.node.initializer) {
+    return /^(is)?(password|pass|pwd)?(valid|match(es|ed)?|correct|ok)(password|pass|pwd)?$/i.test(e.text) && /pass|pwd|match|valid/i.test(e.text) ? 'password' : undefined;
+  }
+  const init = decl.node.initializer;
+  let inner = unwrap(init);
+  if (ts.isAwaitExpression(inner)) inner = unwrap(inner.expression);
+  if (ts.isCallExpression(inner) && isPasswordCheck(inner, resolver)) return 'password';
+  if (isUserLookup(init) && USERISH.test(e.text)) return 'user';
+  if (isUserLookup(init) && /^(found|existing|record|row|result|u)$/i.test(e.text)) return 'user';
+  return undefined;
+}
+
+/**
+ * The statement of a branch that rejects the request: a `throw`, a response (`res.status(401)`,
+ * `reply.code(401)`, `ctx.status = 401`, `ctx.throw(401)`, `new Response(...)`), or a
+ * strategy's `done(null, false)`. Undefined when the branch only returns a value to its caller.
+ */
+export function rejectingStatement(branch: ts.Statement): ts.Statement | undefined {
+  const statements = ts.isBlock(branch) ? branch.statements : [branch];
+  for (const st of statements) if (rejects(st)) return st;
+  return undefined;
+}
+
+function rejects(root: Node): boolean {
+  let found = false;
+  const visit = (n: Node): void => {
+    if (found) return;
+    if (n !== root && isFunctionLike(n)) return;
+    if (ts.isThrowStatement(n)) found = true;
+    else if (ts.isCallExpression(n) && (isResponseCall(n) || isKoaThrow(n) || isStrategyFailure(n) || isErrorForward(n))) found = true;
+    else if (isResponseAssignment(n) || isResponseConstruction(n)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(root);
+  return found;
+}
+
+/** passport's `done(null, false, { message })`: the strategy's "bad credentials". */
+function isStrategyFailure(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isIdentifier(callee) || !/^(done|cb|callback|verified|next)$/.test(callee.text)) return false;
+  const [a, b] = call.arguments;
+  return !!a && !!b && unwrap(a).kind === ts.SyntaxKind.NullKeyword && unwrap(b).kind === ts.SyntaxKind.FalseKeyword;
+}
+
+/** `next(new Error('Invalid credentials'))`, `next(createError(401))`: the rejection itself here. */
+function isErrorForward(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isIdentifier(callee) || callee.text !== 'next' || call.arguments.length === 0) return false;
+  const a = unwrap(call.arguments[0]);
+  return ts.isNewExpression(a) || (ts.isCallExpression(a) && /error|unauthori[sz]ed|forbidden/i.test(calleeName(a) ?? ''));
+}
+
+/**
+ * Is a node on a failure path of its function: inside a `catch`, a `.catch()` handler, or an
+ * `if` branch that rejects (`if (!stored) return res.status(401)...`)?
+ */
+export function inFailureBranch(node: Node): boolean {
+  for (let n: Node | undefined = node, child: Node | undefined; n; child = n, n = n.parent) {
+    if (isFunctionLike(n)) {
+      // a `.catch(err => ...)` or `.then(_, err => ...)` handler
+      const call = n.parent;
+      if (call && ts.isCallExpression(call) && ts.isPropertyAccessExpression(unwrap(call.expression))) {
+        const m = (unwrap(call.expression) as ts.PropertyAccessExpression).name.text;
+        if (m === 'catch' || (m === 'then' && call.arguments[1] === n)) return true;
+      }
+      return false;
+    }
+    if (ts.isCatchClause(n)) return true;
+    if (ts.isIfStatement(n) && child && child !== n.expression && rejects(child)) return true;
+  }
+  return false;
+}
+
+const USAGE_FIELD = /last.?used|used.?at|last.?refresh|refreshed.?at|rotated.?at|usage|use.?count|last.?seen|last.?activity|last.?login/i;
+
+/** Tracked usage: `session.update({ lastUsedAt: new Date() })`, `db.tokens.update({ where, data: { rotatedAt } })`. */
+export function tracksUsage(call: ts.CallExpression): boolean {
+  let found = false;
+  const visit = (n: Node): void => {
+    if (found) return;
+    if ((ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n)) && ts.isIdentifier(n.name) && USAGE_FIELD.test(n.name.text)) found = true;
+    else if (!isFunctionLike(n)) ts.forEachChild(n, visit);
+  };
+  for (const a of call.arguments) visit(a);
+  return found;
+}
+
+/** A verification of a refresh token: its arguments mention one (`refreshToken`, `cookies.refresh_token`, `REFRESH_SECRET`). */
+export function mentionsRefresh(call: ts.CallExpression, sf: ts.SourceFile): boolean {
+  return call.arguments.some((a) => /refresh/i.test(a.getText(sf)));
+}
+
+/** `verifyRefreshToken(rt)`, `this.tokens.validateRefresh(...)`: a project function named for it. */
+export function namedRefreshVerifier(call: ts.CallExpression): boolean {
+  const name = calleeName(call) ?? '';
+  const words = splitWords(name);
+  return words.includes('refresh') && words.some((w) => w === 'verify' || w === 'validate' || w === 'decode' || w === 'check');
+}
+
+export { receiverName };

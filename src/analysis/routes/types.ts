@@ -1,0 +1,101 @@
+/**
+ * The per-file vocabulary every framework adapter speaks: apps (an Express app or router, a
+ * Fastify instance or plugin, a Koa router, a Hono app, a NestJS controller, a Next.js route
+ * file), the routes registered on them, the middleware they `use`, and where they hand
+ * themselves to other code (mounts, plugins, `setupRoutes(app)`). Plain data, so it survives
+ * the AST; model.ts links it across files.
+ */
+import type { Span } from '../ast.js';
+import type { CallTarget } from '../call-targets.js';
+
+export type Framework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'nextjs' | 'hono';
+
+/** Another app: one of this file's, or an export of a project module (`require('./routes/auth')`). */
+export type AppRef = { kind: 'local'; app: number } | { kind: 'module'; source: string; path: string[] };
+
+/** One argument of a route or `use` call: a middleware, a handler, a limiter, a router. */
+export interface ChainItem {
+  /** As written (`authLimiter`, `passport.authenticate`, `<inline handler>`). */
+  label: string;
+  span: Span;
+  /** It is a rate limiter by itself: its name (a limiter library's middleware, a name like `loginLimiter`). */
+  limiter?: string;
+  /** A project function (handler or middleware): whether it limits, signs, checks passwords is decided across files. */
+  target?: CallTarget;
+  /** A router or sub-app mounted here. */
+  app?: AppRef;
+}
+
+export interface RouteDecl {
+  /** Upper-case HTTP method, or `ALL`. */
+  method: string;
+  /** Path as registered on its app (before mounts); undefined when not a static string. */
+  path?: string;
+  /** The registration: the call or decorator that carries the path (Next.js: the exported handler). */
+  span: Span;
+  /** Middleware and handler(s), in order; the last one is the handler. */
+  items: ChainItem[];
+  /** A limiter attached to the route itself (Fastify `config.rateLimit`, NestJS `@Throttle`/guard). */
+  limiter?: string;
+  /** The route opts out of an app-wide limiter (`@SkipThrottle()`, Fastify `config: { rateLimit: false }`). */
+  optOut?: boolean;
+  /** Position among the app's registrations (order matters for Express, Koa, Hono). */
+  seq: number;
+}
+
+export interface UseDecl {
+  /** Path prefix the middleware applies under (`app.use('/auth', limiter)`), undefined = everything. */
+  path?: string;
+  items: ChainItem[];
+  span: Span;
+  seq: number;
+  /** Registered inside an `if` (`if (env === 'production') app.use(limiter)`): still counts. */
+  conditional: boolean;
+}
+
+/** The app handed to project code that registers on it: `setupRoutes(app)`, `fastify.register(plugin, { prefix })`. */
+export interface PassDecl {
+  target: CallTarget;
+  /** Which parameter of the target receives the app. */
+  index: number;
+  prefix?: string;
+  span: Span;
+  seq: number;
+}
+
+export interface FileApp {
+  framework: Framework;
+  /** Where it is created (or the plugin function / controller class / route file). */
+  span: Span;
+  /** Does registration order decide what guards a route? (Express, Koa, Hono: yes; Fastify, NestJS: no.) */
+  ordered: boolean;
+  /** A prefix the app carries itself (`new Router({ prefix })`, `@Controller('auth')`, a Next.js route file's path). */
+  prefix?: string;
+  /** The app is a parameter of a function of this file (a Fastify plugin, `module.exports = (app) => {...}`). */
+  param?: { fn: number; index: number };
+  routes: RouteDecl[];
+  uses: UseDecl[];
+  passes: PassDecl[];
+  /** An app-wide limiter that is not middleware in order (Fastify's `register(rateLimit)`). */
+  limiter?: { name: string; span: Span; conditional: boolean };
+  /** Fastify: registered with `fastify-plugin`, so its hooks and plugins reach the parent. */
+  unencapsulated?: boolean;
+}
+
+/** Limiters that apply to a whole framework's routes in the project (NestJS `APP_GUARD`, Next.js `middleware.ts`). */
+export interface ProjectLimiter {
+  framework: Framework;
+  name: string;
+  span: Span;
+  /** Next.js middleware `config.matcher` paths; undefined = every route. */
+  matcher?: string[];
+}
+
+export interface RouteFileFacts {
+  apps: FileApp[];
+  projectLimiters: ProjectLimiter[];
+  /** Exported names that are apps of this file (`module.exports = router`, `export default router`). */
+  appExports: Record<string, number>;
+  /** `@fastify/autoload` registered on an app: unmounted plugin apps are its children. */
+  autoload?: number;
+}
