@@ -2,6 +2,7 @@ import { defineRule } from '../src/rule.js';
 import { registrations, routeLabel } from '../src/analysis/routes/report-helpers.js';
 import type { FnRef } from '../src/analysis/call-graph.js';
 import type { Rejection } from '../src/analysis/extract.js';
+import type { Span } from '../src/analysis/ast.js';
 
 export default defineRule({
   meta: {
@@ -38,10 +39,16 @@ if (!user || !(await bcrypt.compare(password, user.passwordHash))) {
   check({ facts, report }) {
     const { routes, endpoints, graph } = facts;
     const reported = new Set<string>();
+    const logins: Array<{ label: string; functions: FnRef[]; related: { file: string; span: Span; label: string } }> = [];
     for (const instances of registrations(routes.routes)) {
       const route = instances[0];
-      if (!endpoints.isLogin(route)) continue;
-      for (const { ref, rejection } of rejectionsBelow(route.functions)) {
+      if (endpoints.isLogin(route)) logins.push({ label: routeLabel(route), functions: route.functions, related: { file: route.file, span: route.span, label: 'login route registered here' } });
+    }
+    for (const f of facts.files.values()) {
+      for (const s of f.routes.loginStrategies) logins.push({ label: 'the passport-local strategy', functions: [{ file: f.file, fn: s.fn }], related: { file: f.file, span: s.span, label: 'login strategy declared here' } });
+    }
+    for (const login of logins) {
+      for (const { ref, rejection } of rejectionsBelow(login.functions)) {
         const k = `${ref.file}:${rejection.span.startLine}:${rejection.span.startColumn}`;
         if (reported.has(k)) continue;
         const monitored = rejection.monitored || rejection.calls.some((t) => graph.resolve(ref.file, t).some((r) => r.kind === 'fn' && routes.reaches(r.ref, (_fn, h) => !!h?.logs)));
@@ -51,8 +58,8 @@ if (!user || !(await bcrypt.compare(password, user.passwordHash))) {
           file: ref.file,
           span: rejection.span,
           messageId: rejection.what,
-          data: { route: routeLabel(route) },
-          related: [{ file: route.file, span: route.span, label: 'login route registered here' }],
+          data: { route: login.label },
+          related: [login.related],
           scope: graph.fn(ref)?.name ?? '<anonymous>',
           code: `${rejection.what} rejection`,
         });

@@ -62,7 +62,8 @@ function mayRegisterRoutes(text: string): boolean {
  * to app ids, so exports of apps can be recorded; it holds AST nodes and is not kept.
  */
 export function extractRouteFacts(sf: ts.SourceFile, ctx: RouteExtractContext, calls: readonly ts.CallExpression[]): { facts: RouteFileFacts; appOfNode: ReadonlyMap<unknown, number> } {
-  const facts: RouteFileFacts = { apps: [], projectLimiters: [], appExports: {} };
+  const facts: RouteFileFacts = { apps: [], projectLimiters: [], appExports: {}, loginStrategies: [] };
+  if (sf.text.includes('passport-local')) facts.loginStrategies = loginStrategies(sf, ctx);
   const nest = extractNestApps(sf, ctx);
   const next = extractNextApps(ctx.file, sf, ctx);
   facts.apps.push(...nest.apps, ...next.apps);
@@ -418,6 +419,32 @@ class CallRoutes {
     const end = this.sf.getLineAndCharacterOfPosition(endNode.getEnd());
     return { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
   }
+}
+
+/**
+ * passport-local's verify callback is where a username/password login fails:
+ * `passport.use(new LocalStrategy(async (username, password, done) => ...))`, or NestJS's
+ * `class LocalStrategy extends PassportStrategy(Strategy) { validate(...) }`.
+ */
+function loginStrategies(sf: ts.SourceFile, ctx: RouteExtractContext): RouteFileFacts['loginStrategies'] {
+  const out: RouteFileFacts['loginStrategies'] = [];
+  const isLocal = (expr: ts.Expression) => modulePath(ctx.resolver.evaluate(expr))?.source === 'passport-local';
+  const visit = (node: ts.Node): void => {
+    if (ts.isNewExpression(node) && isLocal(node.expression)) {
+      const fn = node.arguments?.map((a) => unwrap(a)).find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a) || ts.isIdentifier(a));
+      const value = fn && (isFunctionLike(fn) ? ({ kind: 'function', node: fn } as const) : ctx.resolver.evaluate(fn));
+      if (value && value.kind === 'function') out.push({ fn: ctx.fnId(value.node), span: ctx.span(node) });
+    }
+    if (ts.isClassDeclaration(node) && node.heritageClauses) {
+      const base = node.heritageClauses.flatMap((h) => h.types.map((t) => unwrap(t.expression)));
+      const passport = base.some((b) => ts.isCallExpression(b) && b.arguments.length > 0 && isLocal(b.arguments[0]));
+      const validate = passport ? node.members.find((m) => ts.isMethodDeclaration(m) && m.name.getText(sf) === 'validate') : undefined;
+      if (validate && ts.isMethodDeclaration(validate)) out.push({ fn: ctx.fnId(validate), span: ctx.span(node.name ?? node) });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
 }
 
 // ---- small helpers --------------------------------------------------------------------------

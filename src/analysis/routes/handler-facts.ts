@@ -22,7 +22,7 @@ export function isPasswordCheck(call: ts.CallExpression, resolver: Resolver): bo
   return words.some((w) => CHECK_WORDS.has(w)) && !words.some((w) => NOT_A_CHECK.has(w));
 }
 
-const LOOKUP_CALL = /^(find|get|fetch|load|lookup|select|query|read|retrieve)/i;
+const LOOKUP_CALL = /^(find|get|fetch|load|lookup|select|query|read|retrieve|validate|authenticate|verify|check)/i;
 const USERISH = /user|account|member|admin|customer|person|principal|identity|login|credential/i;
 
 /** `const user = await User.findOne({ email })`, `prisma.user.findUnique`, `this.users.findByEmail(...)`. */
@@ -91,12 +91,22 @@ function subject(expr: ts.Expression, resolver: Resolver): 'user' | 'password' |
     return /^(is)?(password|pass|pwd)?(valid|match(es|ed)?|correct|ok)(password|pass|pwd)?$/i.test(e.text) && /pass|pwd|match|valid/i.test(e.text) ? 'password' : undefined;
   }
   const init = decl.node.initializer;
-  let inner = unwrap(init);
-  if (ts.isAwaitExpression(inner)) inner = unwrap(inner.expression);
-  if (ts.isCallExpression(inner) && isPasswordCheck(inner, resolver)) return 'password';
+  // `await bcrypt.compare(...)`, `user ? await verifyPassword(...) : false`, `user && bcrypt.compareSync(...)`
+  if (containsPasswordCheck(init, resolver)) return 'password';
   if (isUserLookup(init) && USERISH.test(e.text)) return 'user';
   if (isUserLookup(init) && /^(found|existing|record|row|result|u)$/i.test(e.text)) return 'user';
   return undefined;
+}
+
+function containsPasswordCheck(root: ts.Expression, resolver: Resolver): boolean {
+  let found = false;
+  const visit = (n: Node): void => {
+    if (found || isFunctionLike(n)) return;
+    if (ts.isCallExpression(n) && isPasswordCheck(n, resolver)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(root);
+  return found;
 }
 
 /**

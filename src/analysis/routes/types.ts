@@ -98,4 +98,6 @@ export interface RouteFileFacts {
   appExports: Record<string, number>;
   /** `@fastify/autoload` registered on an app: unmounted plugin apps are its children. */
   autoload?: number;
+  /** passport-local verify functions (`new LocalStrategy(fn)`, NestJS `validate()`): login handlers without a route. */
+  loginStrategies: Array<{ fn: number; span: Span }>;
 }
