@@ -14,7 +14,7 @@ import { tokenValue } from './token-values.js';
 import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
 import { extractDenylistFacts, type DenylistFileFacts } from './denylists.js';
 import { isLimiterCall, type LimiterOptions } from './routes/limiters.js';
-import { isPasswordCheck, credentialFailureBranch, rejectingStatement, inFailureBranch, tracksUsage, mentionsRefresh, namedRefreshVerifier } from './routes/handler-facts.js';
+import { isPasswordCheck, credentialFailure, rejectingStatement, inFailureBranch, tracksUsage, mentionsRefresh, namedRefreshVerifier } from './routes/handler-facts.js';
 
 export interface FunctionFact {
   name?: string;
@@ -188,13 +188,15 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   const mayCheckPassword = /passw|pwd|bcrypt|argon|credential/i.test(text);
   const mayRejectLogin = mayCheckPassword || /user|account|member/i.test(text);
   const rejectionOf = (stmt: ts.IfStatement, o: number): void => {
-    const failure = credentialFailureBranch(stmt, resolver);
+    const failure = credentialFailure(stmt, resolver);
     if (!failure) return;
-    const rejecting = rejectingStatement(failure.branch);
+    const rejecting = rejectingStatement(failure.statements);
     if (!rejecting) return;
     let monitored = false;
     const calls: CallTarget[] = [];
-    walk(failure.branch, (n) => {
+    // monitoring counts on the failure path up to the rejection
+    const path = failure.statements.slice(0, failure.statements.indexOf(rejecting) + 1);
+    for (const st of path) walk(st, (n) => {
       if (isFunctionLike(n)) return false;
       if (!ts.isCallExpression(n)) return true;
       const ev = monitoringEvidence(n, resolver, options.monitoring, sf);
@@ -372,7 +374,10 @@ function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: Functio
       case 'call': {
         if (appOfNode.has(value.node)) return { kind: 'app', app: appOfNode.get(value.node)! };
         const api = apiOfValue(value);
-        return api ? { kind: 'jwt', api } : undefined;
+        if (api) return { kind: 'jwt', api };
+        // catchAsync(async (req, res) => ...), asyncHandler(handler): the wrapped function does the work
+        const inner = value.node.arguments.map((a) => unwrap(a)).find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a));
+        return inner ? { kind: 'fn', fn: fnId(inner as FunctionNode) } : undefined;
       }
       case 'object': {
         const members: Record<string, ExportTarget> = {};

@@ -26,13 +26,13 @@ function words(path: string): string[] {
   return splitWords(cleaned);
 }
 
-function matchesWord(path: string, substrings: readonly string[], whole: ReadonlySet<string>): string | undefined {
+function matchesWord(path: string, substrings: readonly string[], whole: ReadonlySet<string>, authPrefix = false): string | undefined {
   for (const w of words(path)) {
     if (whole.has(w)) return w;
     const hit = substrings.find((s) => w.includes(s));
     if (hit) return w;
     // `/auth-callback`, `/authentication`: `auth` as the start of a word, but not `author(s)`
-    if (w.startsWith('auth') && !/^author(s|ed|ing|ship)?$/.test(w) && !w.startsWith('authority')) return w;
+    if (authPrefix && w.startsWith('auth') && !/^author(s|ed|ing|ship)?$/.test(w) && !w.startsWith('authority')) return w;
   }
   return undefined;
 }
@@ -54,7 +54,7 @@ export class Endpoints {
     if (route.path !== undefined) {
       const extra = this.options.authRoutes.find((re) => re.test(route.path!));
       if (extra) return `path matches configured pattern ${extra}`;
-      const w = matchesWord(route.path, AUTH_SUBSTRINGS, AUTH_WORDS);
+      const w = matchesWord(route.path, AUTH_SUBSTRINGS, AUTH_WORDS, true);
       if (w) return `path mentions "${w}"`;
     }
     if (this.handlerSigns(route)) return 'handler issues a token';

@@ -216,11 +216,15 @@ class CallRoutes {
       return;
     }
     if (name === 'use') {
-      const path = pathArg(args[0]);
-      const first = path.given ? 1 : 0;
-      const items = args.slice(first).flatMap((a) => this.items(a, app.framework));
-      if (items.length === 0) return;
-      app.uses.push({ path: path.value, items, span: this.registrationSpan(call, path.given ? args[0] : undefined), seq: this.seq++, conditional: isConditional(call) });
+      // routes.forEach((r) => router.use(r.path, r.route)): one mount per element of the table
+      for (const variant of loopVariants(call, this.ctx.resolver)) {
+        const vargs = args.map((a) => variant(a));
+        const path = pathArg(vargs[0]);
+        const first = path.given ? 1 : 0;
+        const items = vargs.slice(first).flatMap((a) => this.items(a, app.framework));
+        if (items.length === 0) continue;
+        app.uses.push({ path: path.value, items, span: this.registrationSpan(call, path.given ? args[0] : undefined), seq: this.seq++, conditional: isConditional(call) });
+      }
       return;
     }
     if (name === 'route') {
@@ -445,6 +449,58 @@ function loginStrategies(sf: ts.SourceFile, ctx: RouteExtractContext): RouteFile
   };
   visit(sf);
   return out;
+}
+
+type Substitute = (expr: ts.Expression) => ts.Expression;
+
+/**
+ * A registration inside a loop over a literal table of routes (`[{ path: '/auth', route: authRoute }]`
+ * with `.forEach`, `.map` or `for...of`): one substitution per element, replacing `r.path` /
+ * destructured `path` by the element's value. Outside such a loop: the identity.
+ */
+function loopVariants(call: ts.Node, resolver: Resolver): Substitute[] {
+  const identity: Substitute[] = [(e) => e];
+  let binding: ts.BindingName | undefined;
+  let table: ts.Expression | undefined;
+  for (let n: ts.Node | undefined = call.parent; n && !ts.isSourceFile(n); n = n.parent) {
+    if (ts.isForOfStatement(n) && ts.isVariableDeclarationList(n.initializer) && n.initializer.declarations[0]) {
+      binding = n.initializer.declarations[0].name;
+      table = n.expression;
+      break;
+    }
+    if (isFunctionLike(n)) {
+      const parent = n.parent;
+      const callee = parent && ts.isCallExpression(parent) ? unwrap(parent.expression) : undefined;
+      if (callee && ts.isPropertyAccessExpression(callee) && /^(forEach|map)$/.test(callee.name.text) && (parent as ts.CallExpression).arguments[0] === n && n.parameters[0]) {
+        binding = n.parameters[0].name;
+        table = callee.expression;
+      }
+      break;
+    }
+  }
+  if (!binding || !table) return identity;
+  let t = unwrap(table);
+  if (ts.isIdentifier(t)) {
+    const decl = resolver.findDeclaration(t);
+    const init = decl && decl.kind === 'node' && ts.isVariableDeclaration(decl.node) ? decl.node.initializer : undefined;
+    if (!init) return identity;
+    t = unwrap(init);
+  }
+  if (!ts.isArrayLiteralExpression(t) || !t.elements.every((el) => ts.isObjectLiteralExpression(unwrap(el)))) return identity;
+  const bound = binding;
+  return t.elements.map((el) => {
+    const obj = unwrap(el) as ts.ObjectLiteralExpression;
+    return (expr: ts.Expression) => {
+      const e = unwrap(expr);
+      if (ts.isIdentifier(bound) && ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === bound.text) return property(obj, e.name.text) ?? expr;
+      if (ts.isObjectBindingPattern(bound) && ts.isIdentifier(e)) {
+        const el2 = bound.elements.find((b) => ts.isIdentifier(b.name) && b.name.text === e.text);
+        const key = el2 && (el2.propertyName && ts.isIdentifier(el2.propertyName) ? el2.propertyName.text : e.text);
+        if (key) return property(obj, key) ?? expr;
+      }
+      return expr;
+    };
+  });
 }
 
 // ---- small helpers --------------------------------------------------------------------------

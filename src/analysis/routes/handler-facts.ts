@@ -31,25 +31,38 @@ export function isUserLookup(init: ts.Expression): boolean {
   if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
   if (!ts.isCallExpression(e)) return false;
   const name = calleeName(e) ?? '';
-  if (!LOOKUP_CALL.test(name) && !/^(findOne|findUnique|findFirst|findOneBy|findById)$/.test(name)) return false;
+  if (!LOOKUP_CALL.test(name) && !/^(findOne|findUnique|findFirst|findOneBy)$/.test(name)) return false;
+  // a user fetched by id or from the session is not a check of submitted credentials
+  if (/By(Id|Pk|Uuid)$/i.test(name) || e.arguments.some((a) => !isFunctionLike(unwrap(a)) && /session|\bid\b|userId|params\.id/i.test(a.getText()))) return false;
   const callee = unwrap(e.expression);
   const recv = ts.isPropertyAccessExpression(callee) ? callee.expression.getText() : '';
   return USERISH.test(name) || USERISH.test(recv) || /^(findOne|findUnique|findFirst|findOneBy)$/.test(name);
 }
 
 /**
- * Is this `if` a bad-credentials check, and which branch is the failure? `if (!user)`,
- * `if (!valid)`, `if (!(await bcrypt.compare(...)))`, `if (!user || !match)`, or the `else` of
- * `if (user && await bcrypt.compare(...))`.
+ * Is this `if` a bad-credentials check, and which statements run when credentials are bad?
+ * `if (!user)`, `if (!valid)`, `if (!(await bcrypt.compare(...)))`, `if (!user || !match)`, the
+ * `else` of `if (user && await bcrypt.compare(...))`, or what follows `if (isMatch) return ...`.
  */
-export function credentialFailureBranch(stmt: ts.IfStatement, resolver: Resolver): { branch: ts.Statement; what: 'user' | 'password' } | undefined {
+export function credentialFailure(stmt: ts.IfStatement, resolver: Resolver): { statements: readonly ts.Statement[]; what: 'user' | 'password' } | undefined {
   const negative = failureTest(stmt.expression, resolver, true);
-  if (negative) return { branch: stmt.thenStatement, what: negative };
-  if (stmt.elseStatement) {
-    const positive = failureTest(stmt.expression, resolver, false);
-    if (positive) return { branch: stmt.elseStatement, what: positive };
+  if (negative) return { statements: asStatements(stmt.thenStatement), what: negative };
+  const positive = failureTest(stmt.expression, resolver, false);
+  if (!positive) return undefined;
+  if (stmt.elseStatement) return { statements: asStatements(stmt.elseStatement), what: positive };
+  // if (isMatch) { return done(null, user); }  return done(null, false);
+  const then = asStatements(stmt.thenStatement);
+  const last = then[then.length - 1];
+  const parent = stmt.parent;
+  if (last && (ts.isReturnStatement(last) || ts.isThrowStatement(last)) && (ts.isBlock(parent) || ts.isSourceFile(parent))) {
+    const siblings = parent.statements;
+    return { statements: siblings.slice(siblings.indexOf(stmt) + 1), what: positive };
   }
   return undefined;
+}
+
+function asStatements(stmt: ts.Statement): readonly ts.Statement[] {
+  return ts.isBlock(stmt) ? stmt.statements : [stmt];
 }
 
 /** With `negated`: does the condition hold when credentials are bad? Without: when they are good? */
@@ -87,6 +100,7 @@ function subject(expr: ts.Expression, resolver: Resolver): 'user' | 'password' |
   if (ts.isPropertyAccessExpression(e) && /^(valid|success|ok|match|isValid|authenticated)$/i.test(e.name.text)) return subject(e.expression, resolver) ?? undefined;
   if (!ts.isIdentifier(e)) return undefined;
   const decl = resolver.findDeclaration(e);
+  if (decl && decl.kind === 'node' && ts.isParameter(decl.node)) return callbackSubject(decl.node, e.text, resolver);
   if (!decl || decl.kind !== 'node' || !ts.isVariableDeclaration(decl.node) || !decl.node.initializer) {
     return /^(is)?(password|pass|pwd)?(valid|match(es|ed)?|correct|ok)(password|pass|pwd)?$/i.test(e.text) && /pass|pwd|match|valid/i.test(e.text) ? 'password' : undefined;
   }
@@ -95,6 +109,27 @@ function subject(expr: ts.Expression, resolver: Resolver): 'user' | 'password' |
   if (containsPasswordCheck(init, resolver)) return 'password';
   if (isUserLookup(init) && USERISH.test(e.text)) return 'user';
   if (isUserLookup(init) && /^(found|existing|record|row|result|u)$/i.test(e.text)) return 'user';
+  return undefined;
+}
+
+/**
+ * A callback parameter holding a lookup's or a comparison's answer:
+ * `User.findOne({ email }).then((user) => ...)`, `user.comparePassword(pw, (err, isMatch) => ...)`.
+ */
+function callbackSubject(param: ts.ParameterDeclaration, name: string, resolver: Resolver): 'user' | 'password' | undefined {
+  const fn = param.parent;
+  const call = fn && fn.parent;
+  if (!isFunctionLike(fn) || !call || !ts.isCallExpression(call)) return undefined;
+  const index = fn.parameters.indexOf(param);
+  if (isPasswordCheck(call, resolver) && index >= 1) return 'password';
+  const callee = unwrap(call.expression);
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'then' && index === 0) {
+    const source = unwrap(callee.expression);
+    if (ts.isCallExpression(source) && isPasswordCheck(source, resolver)) return 'password';
+    if (isUserLookup(source) && (USERISH.test(name) || /^(found|existing|record|row|result|u)$/i.test(name))) return 'user';
+  }
+  // lookups with a node-style callback: User.findOne({ email }, (err, user) => ...)
+  if (index === 1 && isUserLookup(call) && USERISH.test(name)) return 'user';
   return undefined;
 }
 
@@ -114,8 +149,7 @@ function containsPasswordCheck(root: ts.Expression, resolver: Resolver): boolean
  * `reply.code(401)`, `ctx.status = 401`, `ctx.throw(401)`, `new Response(...)`), or a
  * strategy's `done(null, false)`. Undefined when the branch only returns a value to its caller.
  */
-export function rejectingStatement(branch: ts.Statement): ts.Statement | undefined {
-  const statements = ts.isBlock(branch) ? branch.statements : [branch];
+export function rejectingStatement(statements: readonly ts.Statement[]): ts.Statement | undefined {
   for (const st of statements) if (rejects(st)) return st;
   return undefined;
 }
