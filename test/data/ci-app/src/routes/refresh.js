@@ -12,6 +12,7 @@ router.post('/refresh', (req, res) => {
     logger.warn({ err, reason: err.name }, 'refresh token rejected');
     return res.status(401).json({ error: 'invalid refresh token' });
   }
+  logger.info({ sub: claims.sub, ip: req.ip }, 'access token refreshed');
   const accessToken = jwt.sign({ sub: claims.sub }, process.env.JWT_SECRET, { expiresIn: '15m' });
   return res.json({ accessToken });
 });
