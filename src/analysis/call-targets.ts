@@ -35,6 +35,8 @@ export function targetOfCallee(expr: ts.Expression, resolver: Resolver, fnId: (n
   if (objectValue.kind === 'instance') {
     if (objectValue.of.kind === 'class') return { kind: 'method', className: objectValue.of.name, method };
     if (objectValue.of.kind === 'module') return isProjectSpecifier(objectValue.of.source) ? { kind: 'module', source: objectValue.of.source, path: [...objectValue.of.path, '#instance', method] } : undefined;
+    // `new Map()`, `new Date()`: an undeclared constructor is a global built-in, never project code
+    if (objectValue.of.kind === 'unknown') return undefined;
     return { kind: 'receiver', receiver: objectValue.name, method };
   }
   if (objectValue.kind === 'unknown') {
