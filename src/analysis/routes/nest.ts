@@ -1,12 +1,142 @@
 /**
  * NestJS: controllers (`@Controller(prefix)` + `@Post(path)`…) as apps, throttling from
- * `@UseGuards(ThrottlerGuard)`, `@Throttle`, `@SkipThrottle`, and project-wide `ThrottlerGuard`
- * as `APP_GUARD` / `useGlobalGuards`.
+ * `@UseGuards(ThrottlerGuard)` and `@Throttle(...)` on the route or its controller,
+ * `@SkipThrottle()` as an opt-out, and project-wide `ThrottlerGuard` as `APP_GUARD` or
+ * `app.useGlobalGuards(...)`. Decorators are recognised by import from `@nestjs/common` /
+ * `@nestjs/throttler`, guards also by a limiter-like class name (`CustomThrottlerGuard`).
  */
-import type { ts } from '../ast.js';
+import { ts, unwrap, staticString, walk, type Node } from '../ast.js';
+import { modulePath } from '../values.js';
 import type { RouteExtractContext } from './extract.js';
-import type { FileApp, ProjectLimiter } from './types.js';
+import { isLimiterName } from './limiters.js';
+import type { FileApp, ProjectLimiter, RouteDecl } from './types.js';
 
-export function extractNestApps(_sf: ts.SourceFile, _ctx: RouteExtractContext): { apps: FileApp[]; projectLimiters: ProjectLimiter[] } {
-  return { apps: [], projectLimiters: [] };
+const METHOD_DECORATORS: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', All: 'ALL', Options: 'OPTIONS', Head: 'HEAD' };
+
+export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { apps: FileApp[]; projectLimiters: ProjectLimiter[] } {
+  const apps: FileApp[] = [];
+  const projectLimiters: ProjectLimiter[] = [];
+  if (!sf.text.includes('@nestjs/')) return { apps, projectLimiters };
+
+  /** `@Post('login')` -> ['Post', call] when the decorator comes from `from`. */
+  const decorator = (d: ts.Decorator, from: RegExp): { name: string; call?: ts.CallExpression } | undefined => {
+    const e = unwrap(d.expression);
+    const callee = ts.isCallExpression(e) ? unwrap(e.expression) : e;
+    const m = modulePath(ctx.resolver.evaluate(callee));
+    if (!m || !from.test(m.source) || m.path.length !== 1) return undefined;
+    return { name: m.path[0], call: ts.isCallExpression(e) ? e : undefined };
+  };
+  const decoratorsOf = (node: ts.Node) => (ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : []);
+
+  /** A guard class that limits: `ThrottlerGuard`, a subclass named like a limiter, a configured name. */
+  const isLimiterGuard = (expr: ts.Expression): string | undefined => {
+    let e = unwrap(expr);
+    if (ts.isNewExpression(e)) e = unwrap(e.expression);
+    const m = modulePath(ctx.resolver.evaluate(e));
+    if (m && m.source === '@nestjs/throttler') return m.path.join('.') || 'ThrottlerGuard';
+    const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+    return name && isLimiterName(name, ctx.limiters) ? name : undefined;
+  };
+
+  /** Throttling declared on a class or method: a limiter, an opt-out, or nothing. */
+  const throttling = (node: ts.Node): { limiter?: string; optOut?: boolean } => {
+    const out: { limiter?: string; optOut?: boolean } = {};
+    for (const d of decoratorsOf(node)) {
+      const common = decorator(d, /^@nestjs\/common$/);
+      if (common?.name === 'UseGuards' && common.call) {
+        for (const a of common.call.arguments) out.limiter ??= isLimiterGuard(a);
+      }
+      const throttler = decorator(d, /^@nestjs\/throttler$/);
+      if (throttler?.name === 'Throttle') out.limiter ??= '@Throttle';
+      if (throttler?.name === 'SkipThrottle') out.optOut = !skipsNothing(throttler.call);
+    }
+    return out;
+  };
+
+  walk(sf, (node: Node) => {
+    if (ts.isClassDeclaration(node)) {
+      const controller = decoratorsOf(node)
+        .map((d) => decorator(d, /^@nestjs\/common$/))
+        .find((d) => d?.name === 'Controller');
+      if (controller) apps.push(controllerApp(node, controller.call));
+      return true;
+    }
+    if (ts.isObjectLiteralExpression(node)) {
+      // { provide: APP_GUARD, useClass: ThrottlerGuard }
+      const provide = property(node, 'provide');
+      const useClass = property(node, 'useClass') ?? property(node, 'useExisting');
+      if (provide && useClass) {
+        const p = modulePath(ctx.resolver.evaluate(unwrap(provide)));
+        const guard = p && p.source === '@nestjs/core' && p.path.join('.') === 'APP_GUARD' ? isLimiterGuard(useClass) : undefined;
+        if (guard) projectLimiters.push({ framework: 'nestjs', name: guard, span: ctx.span(node) });
+      }
+      return true;
+    }
+    if (ts.isCallExpression(node)) {
+      const callee = unwrap(node.expression);
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'useGlobalGuards') {
+        const guard = node.arguments.map((a) => isLimiterGuard(a)).find(Boolean);
+        if (guard) projectLimiters.push({ framework: 'nestjs', name: guard, span: ctx.span(node) });
+      }
+    }
+    return true;
+  });
+  return { apps, projectLimiters };
+
+  function controllerApp(cls: ts.ClassDeclaration, call: ts.CallExpression | undefined): FileApp {
+    const arg = call?.arguments[0] && unwrap(call.arguments[0]);
+    let prefix: string | undefined;
+    if (arg && ts.isObjectLiteralExpression(arg)) prefix = staticString(property(arg, 'path'));
+    else if (arg && ts.isArrayLiteralExpression(arg)) prefix = staticString(arg.elements[0]);
+    else prefix = staticString(arg);
+    const classThrottling = throttling(cls);
+    const className = cls.name?.text ?? '<controller>';
+    const routes: RouteDecl[] = [];
+    let seq = 0;
+    for (const member of cls.members) {
+      if (!ts.isMethodDeclaration(member) || !member.body) continue;
+      for (const d of decoratorsOf(member)) {
+        const info = decorator(d, /^@nestjs\/common$/);
+        const method = info && METHOD_DECORATORS[info.name];
+        if (!method) continue;
+        const pathArg = info.call?.arguments[0] && unwrap(info.call.arguments[0]);
+        const paths = pathArg && ts.isArrayLiteralExpression(pathArg) ? pathArg.elements.map((e) => staticString(e)) : [pathArg ? staticString(pathArg) : ''];
+        const own = throttling(member);
+        const methodName = member.name.getText(sf);
+        for (const path of paths) {
+          routes.push({
+            method,
+            path,
+            span: ctx.span(d),
+            items: [{ label: `${className}.${methodName}`, span: ctx.span(member.name), target: { kind: 'local', fn: ctx.fnId(member) } }],
+            // @SkipThrottle makes even an explicit ThrottlerGuard let the route through
+            limiter: (own.optOut ?? classThrottling.optOut) ? undefined : (own.limiter ?? classThrottling.limiter),
+            optOut: own.optOut ?? classThrottling.optOut,
+            seq: seq++,
+          });
+        }
+      }
+    }
+    return { framework: 'nestjs', span: ctx.span(cls.name ?? cls), ordered: false, prefix, routes, uses: [], passes: [] };
+  }
+}
+
+/** `@SkipThrottle({ default: false })` turns skipping off again. */
+function skipsNothing(call: ts.CallExpression | undefined): boolean {
+  const arg = call?.arguments[0] && unwrap(call.arguments[0]);
+  if (!arg) return false;
+  if (arg.kind === ts.SyntaxKind.FalseKeyword) return true;
+  if (ts.isObjectLiteralExpression(arg)) {
+    const values = arg.properties.filter(ts.isPropertyAssignment).map((p) => unwrap(p.initializer).kind);
+    return values.length > 0 && values.every((k) => k === ts.SyntaxKind.FalseKeyword);
+  }
+  return false;
+}
+
+function property(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const p of obj.properties) {
+    if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return p.name;
+  }
+  return undefined;
 }
