@@ -51,6 +51,16 @@ export class Endpoints {
 
   /** Why a route is an auth endpoint, or undefined when it is not one. */
   authReason(route: LinkedRoute): string | undefined {
+    // CORS preflights and HEAD probes carry no credentials to guess
+    if (route.method === 'OPTIONS' || route.method === 'HEAD') return undefined;
+    // SPEC: an ordinary protected route, whose middleware merely verifies the caller's token, is
+    // not an auth endpoint (`GET /auth/me` behind a JWT guard); issuing tokens or checking a
+    // password still makes it one (`/auth/refresh` behind a refresh-token guard, a password change).
+    if (route.protectedBy) {
+      if (this.handlerSigns(route)) return 'handler issues a token';
+      if (this.handlerChecksPassword(route)) return 'handler checks a password';
+      return undefined;
+    }
     if (route.path !== undefined) {
       const extra = this.options.authRoutes.find((re) => re.test(route.path!));
       if (extra) return `path matches configured pattern ${extra}`;

@@ -385,6 +385,7 @@ class CallRoutes {
     const label = limiterLabel(e) || (isFunctionLike(e) ? '<inline handler>' : e.getText(this.sf).slice(0, 40));
     const limiter = limiterOfExpression(e, this.ctx.resolver, this.ctx.limiters);
     if (limiter) return [{ label, span, limiter }];
+    if (isVerificationMiddleware(e, this.ctx.resolver)) return [{ label, span, verifies: true }];
     if (ts.isCallExpression(e)) {
       const callee = unwrap(e.expression);
       // Koa: router.routes() / router.middleware() mounts the router; allowedMethods() only answers 405s
@@ -501,6 +502,23 @@ function loopVariants(call: ts.Node, resolver: Resolver): Substitute[] {
       return expr;
     };
   });
+}
+
+/**
+ * Middleware from a library that verifies the caller's token: `expressjwt({...})`, koa-jwt's
+ * `jwt({...})`, hono/jwt's `jwt({...})`, `passport.authenticate('jwt')` (not `'local'`: that one
+ * checks a password, it is a login).
+ */
+function isVerificationMiddleware(e: ts.Expression, resolver: Resolver): boolean {
+  if (!ts.isCallExpression(e)) return false;
+  const m = modulePath(resolver.evaluate(e.expression));
+  if (!m) return false;
+  if (m.source === 'express-jwt' || m.source === 'koa-jwt' || (m.source === 'hono/jwt' && m.path.join('.') === 'jwt') || m.source === 'hono/bearer-auth') return true;
+  if (m.source === 'passport' && m.path[m.path.length - 1] === 'authenticate') {
+    const strategy = staticString(e.arguments[0]);
+    return !!strategy && /jwt|bearer|token|oauth2?-?bearer/i.test(strategy);
+  }
+  return false;
 }
 
 // ---- small helpers --------------------------------------------------------------------------

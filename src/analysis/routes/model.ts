@@ -39,6 +39,8 @@ export interface LinkedRoute {
   handler?: FnRef;
   /** The limiter guarding this instance, or null. */
   guard: Guard | null;
+  /** Middleware or a guard in front of it verifies the caller's token (an ordinary protected route). */
+  protectedBy?: string;
   /** Mount points from the root app down to the route's app. */
   mounts: Mount[];
 }
@@ -130,11 +132,35 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
   const projectLimiters: Array<ProjectLimiter & { file: string }> = files.flatMap((f) => f.routes.projectLimiters.map((l) => ({ ...l, file: f.file })));
 
   // ---- traversal -----------------------------------------------------------------------------
-  const isLimiterItem = (file: string, item: ChainItem): boolean => !!item.limiter || fnResolve(file, item).some((ref) => reaches(ref, (_fn, h) => !!h?.limits));
+  // functions that verify a token themselves (or through a wrapper): middleware made of them protects a route
+  const verifiers = new Set<string>();
+  for (const f of files) {
+    for (const site of f.verifySites) if (site.fn >= 0) verifiers.add(`${site.fn}@${f.file}`);
+    for (const call of f.projectCalls) {
+      if (call.fn < 0) continue;
+      if (graph.resolve(f.file, call.target).some((r) => (r.kind === 'jwt' ? r.api.operation === 'verify' : !!graph.wrapperApi(r.ref)))) verifiers.add(`${call.fn}@${f.file}`);
+    }
+  }
+  const verifierCache = new Map<ChainItem, boolean>();
+  const isVerifierItem = (file: string, item: ChainItem): boolean => {
+    let v = verifierCache.get(item);
+    if (v === undefined) {
+      v = !!item.verifies || fnResolve(file, item).some((ref) => verifiers.has(`${ref.fn}@${ref.file}`) || (graph.fn(ref)?.calls ?? []).some((t) => graph.resolve(ref.file, t).some((r) => r.kind === 'fn' && verifiers.has(`${r.ref.fn}@${r.ref.file}`))));
+      verifierCache.set(item, v);
+    }
+    return v;
+  };
+  const limiterCache = new Map<ChainItem, boolean>();
+  const isLimiterItem = (file: string, item: ChainItem): boolean => {
+    let v = limiterCache.get(item);
+    if (v === undefined) limiterCache.set(item, (v = isLimiterItemUncached(file, item)));
+    return v;
+  };
+  const isLimiterItemUncached = (file: string, item: ChainItem): boolean => !!item.limiter || fnResolve(file, item).some((ref) => reaches(ref, (_fn, h) => !!h?.limits));
   const guardOf = (file: string, item: ChainItem): Guard => ({ name: item.limiter ?? item.label, file, span: item.span });
 
   const routes: LinkedRoute[] = [];
-  const visit = (node: AppNode, prefix: string | undefined, inherited: ScopedGuard[], mounts: Mount[], stack: Set<AppNode>) => {
+  const visit = (node: AppNode, prefix: string | undefined, inherited: ScopedGuard[], mounts: Mount[], stack: Set<AppNode>, protectedBy: ScopedGuard[] = []) => {
     if (stack.has(node) || routes.length > MAX_INSTANCES) return;
     stack.add(node);
     const app = node.app;
@@ -150,9 +176,15 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
         .filter((u) => !app.ordered || u.seq < seq)
         .flatMap((u) => u.items.filter((it) => !it.app && isLimiterItem(node.file, it)).map((it) => ({ ...guardOf(node.file, it), under: u.path === undefined ? undefined : join(base, u.path) })));
 
+    const verifiersBefore = (seq: number): ScopedGuard[] =>
+      app.uses
+        .filter((u) => !app.ordered || u.seq < seq)
+        .flatMap((u) => u.items.filter((it) => !it.app && isVerifierItem(node.file, it)).map((it) => ({ ...guardOf(node.file, it), name: it.label, under: u.path === undefined ? undefined : join(base, u.path) })));
     for (const route of app.routes) {
       const full = route.path === undefined ? undefined : join(base, route.path);
       const functions = route.items.flatMap((it) => fnResolve(node.file, it));
+      const verifier = route.items.slice(0, -1).find((it) => isVerifierItem(node.file, it));
+      const protection = route.protectedBy ?? verifier?.label ?? [...protectedBy, ...verifiersBefore(route.seq)].find((g) => covers(g.under, full))?.name;
       const own = route.items.find((it) => isLimiterItem(node.file, it));
       let guard: Guard | null = null;
       if (route.limiter) guard = { name: route.limiter, file: node.file, span: route.span };
@@ -162,12 +194,13 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
         const found = candidates.find((g) => !(route.optOut && g.wide) && covers(g.under, full));
         if (found) guard = { name: found.name, file: found.file, span: found.span };
       }
-      routes.push({ framework: app.framework, method: route.method, path: full, file: node.file, span: route.span, functions, handler: functions[functions.length - 1], guard, mounts });
+      routes.push({ framework: app.framework, method: route.method, path: full, file: node.file, span: route.span, functions, handler: functions[functions.length - 1], guard, mounts, ...(protection ? { protectedBy: protection } : {}) });
     }
     for (const e of edges.get(node) ?? []) {
       const childPrefix = join(base, e.prefix);
       const passed: ScopedGuard[] = [...inherited, ...appWide, ...usesBefore(e.seq), ...e.before.filter((it) => isLimiterItem(node.file, it)).map((it) => ({ ...guardOf(node.file, it), under: childPrefix }))];
-      visit(e.child, childPrefix, passed, [...mounts, { file: node.file, span: e.span, path: e.prefix }], stack);
+      const protections: ScopedGuard[] = [...protectedBy, ...verifiersBefore(e.seq), ...e.before.filter((it) => isVerifierItem(node.file, it)).map((it) => ({ ...guardOf(node.file, it), name: it.label, under: childPrefix }))];
+      visit(e.child, childPrefix, passed, [...mounts, { file: node.file, span: e.span, path: e.prefix }], stack, protections);
     }
     stack.delete(node);
   };

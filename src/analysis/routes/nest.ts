@@ -38,13 +38,30 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
     return name && isLimiterName(name, ctx.limiters) ? name : undefined;
   };
 
-  /** Throttling declared on a class or method: a limiter, an opt-out, or nothing. */
-  const throttling = (node: ts.Node): { limiter?: string; optOut?: boolean } => {
-    const out: { limiter?: string; optOut?: boolean } = {};
+  /** A guard that verifies the caller's token: `AuthGuard('jwt')` of @nestjs/passport, `JwtAuthGuard`. */
+  const isTokenGuard = (expr: ts.Expression): string | undefined => {
+    let e = unwrap(expr);
+    if (ts.isNewExpression(e)) e = unwrap(e.expression);
+    if (ts.isCallExpression(e)) {
+      const m = modulePath(ctx.resolver.evaluate(e.expression));
+      const strategy = staticString(e.arguments[0]);
+      if (m && m.source === '@nestjs/passport' && m.path.join('.') === 'AuthGuard') return strategy && !/local|basic|password/i.test(strategy) ? `AuthGuard('${strategy}')` : undefined;
+      return undefined;
+    }
+    const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';
+    return /jwt|access.?token|bearer/i.test(name) && !/local|refresh/i.test(name) ? name : undefined;
+  };
+
+  /** Throttling and token guards declared on a class or method. */
+  const throttling = (node: ts.Node): { limiter?: string; optOut?: boolean; protectedBy?: string } => {
+    const out: { limiter?: string; optOut?: boolean; protectedBy?: string } = {};
     for (const d of decoratorsOf(node)) {
       const common = decorator(d, /^@nestjs\/common$/);
       if (common?.name === 'UseGuards' && common.call) {
-        for (const a of common.call.arguments) out.limiter ??= isLimiterGuard(a);
+        for (const a of common.call.arguments) {
+          out.limiter ??= isLimiterGuard(a);
+          out.protectedBy ??= isTokenGuard(a);
+        }
       }
       const throttler = decorator(d, /^@nestjs\/throttler$/);
       if (throttler?.name === 'Throttle') out.limiter ??= '@Throttle';
@@ -112,6 +129,7 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
             // @SkipThrottle makes even an explicit ThrottlerGuard let the route through
             limiter: (own.optOut ?? classThrottling.optOut) ? undefined : (own.limiter ?? classThrottling.limiter),
             optOut: own.optOut ?? classThrottling.optOut,
+            protectedBy: own.protectedBy ?? classThrottling.protectedBy,
             seq: seq++,
           });
         }

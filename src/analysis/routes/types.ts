@@ -24,6 +24,8 @@ export interface ChainItem {
   target?: CallTarget;
   /** A router or sub-app mounted here. */
   app?: AppRef;
+  /** It verifies the caller's token by itself (express-jwt, `passport.authenticate('jwt')`, koa-jwt, hono/jwt). */
+  verifies?: boolean;
 }
 
 export interface RouteDecl {
@@ -39,6 +41,8 @@ export interface RouteDecl {
   limiter?: string;
   /** The route opts out of an app-wide limiter (`@SkipThrottle()`, Fastify `config: { rateLimit: false }`). */
   optOut?: boolean;
+  /** A guard that verifies the caller's token (`@UseGuards(AuthGuard('jwt'))`): an ordinary protected route. */
+  protectedBy?: string;
   /** Position among the app's registrations (order matters for Express, Koa, Hono). */
   seq: number;
 }
