@@ -38,8 +38,11 @@ export class ModuleResolver {
       return this.tryFile(base);
     }
     const alias = /^(?:@|~|#)\/(.*)$/.exec(specifier)?.[1] ?? (/^(src|app|lib|server|apps|packages|libs)\//.test(specifier) ? specifier : undefined);
-    if (alias === undefined) return undefined;
-    return this.bySuffix(fromFile, alias);
+    if (alias !== undefined) return this.bySuffix(fromFile, alias);
+    // @acme/backend/services/auth/auth.service: a workspace package or path alias; match its deep path
+    const workspace = /^@[\w.-]+\/([\w.-]+)\/(.+)$/.exec(specifier);
+    if (workspace) return this.bySuffix(fromFile, `${workspace[1]}/${workspace[2]}`) ?? this.bySuffix(fromFile, workspace[2]);
+    return undefined;
   }
 
   private tryFile(base: string): string | undefined {

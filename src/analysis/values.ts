@@ -297,7 +297,15 @@ export function modulePath(value: Value): { source: string; path: string[]; prom
 }
 
 export function isProjectSpecifier(source: string): boolean {
-  return source.startsWith('.') || source.startsWith('/') || source.startsWith('@/') || source.startsWith('~/') || source.startsWith('#') || /^(src|app|lib|server|apps|packages|libs)\//.test(source);
+  return source.startsWith('.') || source.startsWith('/') || source.startsWith('@/') || source.startsWith('~/') || source.startsWith('#') || /^(src|app|lib|server|apps|packages|libs)\//.test(source) || isWorkspaceAlias(source);
+}
+
+/** Scopes of published packages: their deep imports are libraries, not the project's own code. */
+const PUBLISHED_SCOPES = /^@(nestjs|fastify|sentry|opentelemetry|aws-sdk|prisma|koa|hono|upstash|vercel|node-rs|types|angular|mui|apollo|google-cloud|azure|tanstack|trpc|babel|typescript-eslint|reduxjs|emotion|radix-ui|testing-library|octokit|firebase|supabase|clerk|auth|next|remix-run|sveltejs|vue|nuxt|graphql-tools|mikro-orm|casl|hapi|elastic|grpc|smithy|swc|jest|vitest|playwright|slack|stripe|datadog|arcjet|logtape|aws-lambda-powertools|simplewebauthn|otplib|lucia-auth|panva|peculiar)\//;
+
+/** `@acme/backend/services/auth.service`: a monorepo workspace or tsconfig path alias with a deep path. */
+export function isWorkspaceAlias(source: string): boolean {
+  return /^@[\w.-]+\/[\w.-]+\/[\w./-]+$/.test(source) && !PUBLISHED_SCOPES.test(source);
 }
 
 export { boundNames };

@@ -54,11 +54,17 @@ export function credentialFailure(stmt: ts.IfStatement, resolver: Resolver): { s
   const then = asStatements(stmt.thenStatement);
   const last = then[then.length - 1];
   const parent = stmt.parent;
-  if (last && (ts.isReturnStatement(last) || ts.isThrowStatement(last)) && (ts.isBlock(parent) || ts.isSourceFile(parent))) {
+  // only when the `then` branch is the success (`return done(null, user)`), not a rejection itself
+  if (last && ts.isReturnStatement(last) && !rejectsOnly(then) && (ts.isBlock(parent) || ts.isSourceFile(parent))) {
     const siblings = parent.statements;
     return { statements: siblings.slice(siblings.indexOf(stmt) + 1), what: positive };
   }
   return undefined;
+}
+
+/** A branch that answers with an error: a throw, a 4xx/5xx response, `done(null, false)`. */
+function rejectsOnly(statements: readonly ts.Statement[]): boolean {
+  return statements.some((st) => ts.isThrowStatement(st) || (rejects(st) && /\b[45]\d\d\b|false\)|Unauthorized|Forbidden|Error/.test(st.getText())));
 }
 
 function asStatements(stmt: ts.Statement): readonly ts.Statement[] {
