@@ -9,7 +9,7 @@ import type { CallGraph } from '../call-graph.js';
 import type { LinkedRoute, RouteFacts } from './model.js';
 
 /** Keywords of SPEC's auth-path pattern, matched inside words. */
-const AUTH_SUBSTRINGS = ['login', 'signin', 'logon', 'token', 'refresh', 'verify', 'password', 'passwd', 'register', 'signup', 'authenticat', 'authoriz', 'authoris'];
+const AUTH_SUBSTRINGS = ['login', 'signin', 'logon', 'token', 'refresh', 'password', 'passwd', 'register', 'signup', 'authenticat', 'authoriz', 'authoris'];
 /** Short keywords that must be whole words (`otp`, not `footprint`). */
 const AUTH_WORDS = new Set(['auth', 'oauth', 'oauth2', 'otp', 'totp', 'mfa', '2fa', 'reset', 'sso', 'saml', 'oidc']);
 const LOGIN_SUBSTRINGS = ['login', 'signin', 'logon', 'authenticat'];
@@ -26,8 +26,20 @@ function words(path: string): string[] {
   return splitWords(cleaned);
 }
 
+/** Words that only mean auth next to a credential (`/password/reset`, `/verify-email`), not `/websites/:id/reset`. */
+const CONTEXTUAL = new Set(['reset', 'verify']);
+const CREDENTIAL_CONTEXT = /^(password|passwd|pwd|pin|credential|credentials|account|auth|token|email|phone|mfa|otp|2fa|totp|code|identity|login|signin|signup|register|registration|user|magic|link)$/;
+const LOGOUT = /^(logout|signout|logoff)$/;
+
 function matchesWord(path: string, substrings: readonly string[], whole: ReadonlySet<string>, authPrefix = false): string | undefined {
-  for (const w of words(path)) {
+  const all = words(path);
+  // logging out guards nothing an attacker could guess
+  if (authPrefix && all.length > 0 && LOGOUT.test(all[all.length - 1])) return undefined;
+  for (const [i, w] of all.entries()) {
+    if (CONTEXTUAL.has(w) || w.startsWith('verif')) {
+      if (i === 0 || all.some((o) => o !== w && CREDENTIAL_CONTEXT.test(o))) return w;
+      continue;
+    }
     if (whole.has(w)) return w;
     const hit = substrings.find((s) => w.includes(s));
     if (hit) return w;
