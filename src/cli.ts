@@ -154,7 +154,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
   sub('scan')
     .description('scan files and directories for JWT logging and monitoring failures')
     .argument('[paths...]', 'files or directories to scan', ['.'])
-    .option('-f, --format <format>', 'report format: text, json, sarif, github (and any other installed reporter)', 'text')
+    .option('-f, --format <format>', 'report format: text, json, sarif, github, html', 'text')
     .option('-o, --output <file>', 'write the report to this file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(FAIL_ON).default('warning'))
     .option('-c, --config <file>', 'config file (default: .jwt-audit.json or package.json "jwt-audit" at the scan root)')
@@ -273,9 +273,25 @@ async function runEngine(
   return { result: { ...result, timing: { startTimeUtc, endTimeUtc: new Date().toISOString() } }, config };
 }
 
+/** Reads scanned files again for the HTML report's excerpts (decoded as the scan decoded them), once each. */
+async function sourceLineReader(cwd: string): Promise<(file: string) => string[] | undefined> {
+  const { readSource } = await import('./read-source.js');
+  const cache = new Map<string, string[] | undefined>();
+  return (file) => {
+    if (!cache.has(file)) {
+      try {
+        cache.set(file, readSource(path.resolve(cwd, file)).split(/\r\n|\r|\n/));
+      } catch {
+        cache.set(file, undefined);
+      }
+    }
+    return cache.get(file);
+  };
+}
+
 async function scanCommand(paths: string[], options: ScanCommandOptions, io: CliIO): Promise<number> {
   const { REPORTERS } = await import('./reporters/index.js');
-  const reporters = REPORTERS as unknown as Record<string, (result: ScanResult, options: { color: boolean; cwd: string }) => string>;
+  const reporters = REPORTERS as unknown as Record<string, (result: ScanResult, options: import('./reporters/index.js').ReporterOptions) => string>;
   if (!Object.hasOwn(reporters, options.format)) {
     throw new UsageError(`unknown format "${options.format}". Use one of: ${Object.keys(reporters).join(', ')}`);
   }
@@ -311,7 +327,7 @@ async function scanCommand(paths: string[], options: ScanCommandOptions, io: Cli
   }
 
   const color = useColor(options, io);
-  const reporterOptions = { color, cwd: io.cwd, quiet: options.quiet === true };
+  const reporterOptions = { color, cwd: io.cwd, quiet: options.quiet === true, sourceLines: options.format === 'html' ? await sourceLineReader(io.cwd) : undefined };
   const report = reporters[options.format](result, reporterOptions);
   emit(report, options.output, io);
 

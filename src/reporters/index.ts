@@ -4,6 +4,7 @@
  */
 import type { ScanResult } from '../types.js';
 import { githubReporter } from './github.js';
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
@@ -15,6 +16,8 @@ export interface ReporterOptions {
   cwd: string;
   /** `--quiet`: findings and errors only, no notices of skipped files and no summary line. */
   quiet?: boolean;
+  /** The lines of a scanned file (path as in a finding's location), for code excerpts (html). */
+  sourceLines?: (file: string) => string[] | undefined;
 }
 
 export type Reporter = (result: ScanResult, options: ReporterOptions) => string;
@@ -25,4 +28,5 @@ export const REPORTERS: Record<string, Reporter> = {
   json: jsonReporter,
   sarif: sarifReporter,
   github: githubReporter,
+  html: htmlReporter,
 };

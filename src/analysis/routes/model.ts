@@ -157,7 +157,7 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
     return v;
   };
   const isLimiterItemUncached = (file: string, item: ChainItem): boolean => !!item.limiter || fnResolve(file, item).some((ref) => reaches(ref, (_fn, h) => !!h?.limits));
-  const guardOf = (file: string, item: ChainItem): Guard => ({ name: item.limiter ?? item.label, file, span: item.span });
+  const guardOf = (file: string, item: ChainItem): Guard => ({ name: item.limiter ?? `limiter called in ${item.label}`, file, span: item.span });
 
   const routes: LinkedRoute[] = [];
   const visit = (node: AppNode, prefix: string | undefined, inherited: ScopedGuard[], mounts: Mount[], stack: Set<AppNode>, protectedBy: ScopedGuard[] = []) => {
