@@ -14,11 +14,11 @@ const ANSI = /\u001b\[[0-9;]*m/;
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 describe('REPORTERS', () => {
-  it('is an explicit map of the four formats', () => {
-    expect(Object.keys(REPORTERS)).toEqual(['text', 'json', 'sarif', 'github']);
+  it('is an explicit map of the five formats', () => {
+    expect(Object.keys(REPORTERS)).toEqual(['text', 'json', 'sarif', 'github', 'html']);
   });
 
-  it.each(['text', 'json', 'sarif', 'github'])('%s is deterministic and never leaks a JWT', (format) => {
+  it.each(['text', 'json', 'sarif', 'github', 'html'])('%s is deterministic and never leaks a JWT', (format) => {
     const a = REPORTERS[format](sampleResult(), PLAIN);
     const b = REPORTERS[format](sampleResult(), PLAIN);
     expect(a).toBe(b);
