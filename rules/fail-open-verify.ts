@@ -37,9 +37,9 @@ export default defineRule({
       failOpen: "Failure of JWT verification '{{call}}' is not monitored and the request goes on: the failure path {{reason}}.",
     },
   },
-  check({ facts, report }) {
-    for (const v of facts.verifications) {
-      if (v.monitored || !v.path.failOpen) continue;
+  check({ facts, report, each }) {
+    each(facts.verifications, (v) => {
+      if (v.monitored || !v.path.failOpen) return;
       report({
         file: v.file,
         span: v.span,
@@ -49,6 +49,6 @@ export default defineRule({
         scope: v.scope,
         code: v.code,
       });
-    }
+    });
   },
 });

@@ -33,11 +33,11 @@ app.use('/auth', authLimiter, router);`,
       missing: 'Auth endpoint {{route}} ({{reason}}) has no rate limiter in front of it.',
     },
   },
-  check({ facts, config, report }) {
+  check({ facts, config, report, each }) {
     if (config.rateLimitedUpstream) return;
-    for (const instances of registrations(facts.routes.routes)) {
+    each(registrations(facts.routes.routes), (instances) => {
       const unguarded = instances.map((r) => ({ r, reason: facts.endpoints.authReason(r) })).find((x) => x.reason && !x.r.guard);
-      if (!unguarded) continue;
+      if (!unguarded) return;
       const { r, reason } = unguarded;
       report({
         file: r.file,
@@ -48,6 +48,6 @@ app.use('/auth', authLimiter, router);`,
         scope: routeLabel(r),
         code: `${r.method} ${r.path ?? ''}`,
       });
-    }
+    });
   },
 });

@@ -36,9 +36,9 @@ export default defineRule({
       ignored: "JWT verification '{{call}}' passes a callback that never reads its error parameter.",
     },
   },
-  check({ facts, report }) {
-    for (const v of facts.verifications) {
-      if (v.monitored || v.path.failOpen) continue; // fail-open-verify reports those
+  check({ facts, report, each }) {
+    each(facts.verifications, (v) => {
+      if (v.monitored || v.path.failOpen) return; // fail-open-verify reports those
       const ignored = v.path.kind === 'callback-ignored';
       report({
         file: v.file,
@@ -49,6 +49,6 @@ export default defineRule({
         scope: v.scope,
         code: v.code,
       });
-    }
+    });
   },
 });

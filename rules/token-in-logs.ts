@@ -24,8 +24,8 @@ export default defineRule({
       tokenLogged: "'{{logger}}' writes {{what}}, a whole token, into the logs.",
     },
   },
-  check({ facts, report }) {
-    for (const t of facts.tokenLogs) {
+  check({ facts, report, each }) {
+    each(facts.tokenLogs, (t) => {
       const what = t.what.startsWith('the result of') ? t.what : `'${t.what}'`;
       report({
         file: t.file,
@@ -36,6 +36,6 @@ export default defineRule({
         scope: t.scope,
         code: t.code,
       });
-    }
+    });
   },
 });

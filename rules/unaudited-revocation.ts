@@ -31,10 +31,10 @@ export default defineRule({
       unaudited: "'{{call}}' adds a token to denylist '{{store}}' without recording who revoked it or why.",
     },
   },
-  check({ facts, report }) {
-    for (const w of facts.denylists.writes) {
-      if (w.audited) continue;
+  check({ facts, report, each }) {
+    each(facts.denylists.writes, (w) => {
+      if (w.audited) return;
       report({ file: w.file, span: w.span, messageId: 'unaudited', data: { call: w.label, store: w.store }, scope: w.scope, code: w.code });
-    }
+    });
   },
 });

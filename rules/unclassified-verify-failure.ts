@@ -30,9 +30,9 @@ export default defineRule({
       unclassified: "Failure of JWT verification '{{call}}' is monitored without recording why it failed (the error is never passed on or inspected).",
     },
   },
-  check({ facts, report }) {
-    for (const v of facts.verifications) {
-      if (!v.monitored || v.touchesError || v.path.classifies) continue;
+  check({ facts, report, each }) {
+    each(facts.verifications, (v) => {
+      if (!v.monitored || v.touchesError || v.path.classifies) return;
       report({
         file: v.file,
         span: v.span,
@@ -42,6 +42,6 @@ export default defineRule({
         scope: v.scope,
         code: v.code,
       });
-    }
+    });
   },
 });

@@ -30,9 +30,9 @@ export default defineRule({
       unloggedCheck: "Revoked token found by '{{call}}' is rejected without a log, metric or alert.",
     },
   },
-  check({ facts, report }) {
-    for (const hit of facts.denylists.hits) {
-      if (hit.monitored) continue;
+  check({ facts, report, each }) {
+    each(facts.denylists.hits, (hit) => {
+      if (hit.monitored) return;
       report({
         file: hit.file,
         span: hit.span,
@@ -42,6 +42,6 @@ export default defineRule({
         scope: hit.scope,
         code: hit.code,
       });
-    }
+    });
   },
 });

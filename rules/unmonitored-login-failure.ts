@@ -36,18 +36,18 @@ if (!user || !(await bcrypt.compare(password, user.passwordHash))) {
       password: 'Login failure for a wrong password on {{route}} is rejected without a log or metric.',
     },
   },
-  check({ facts, report }) {
+  check({ facts, report, each }) {
     const { routes, endpoints, graph } = facts;
     const reported = new Set<string>();
-    const logins: Array<{ label: string; functions: FnRef[]; related: { file: string; span: Span; label: string } }> = [];
+    const logins: Array<{ label: string; functions: FnRef[]; file: string; span: Span; related: { file: string; span: Span; label: string } }> = [];
     for (const instances of registrations(routes.routes)) {
       const route = instances[0];
-      if (endpoints.isLogin(route)) logins.push({ label: routeLabel(route), functions: route.functions, related: { file: route.file, span: route.span, label: 'login route registered here' } });
+      if (endpoints.isLogin(route)) logins.push({ label: routeLabel(route), functions: route.functions, file: route.file, span: route.span, related: { file: route.file, span: route.span, label: 'login route registered here' } });
     }
     for (const f of facts.files.values()) {
-      for (const s of f.routes.loginStrategies) logins.push({ label: 'the passport-local strategy', functions: [{ file: f.file, fn: s.fn }], related: { file: f.file, span: s.span, label: 'login strategy declared here' } });
+      for (const s of f.routes.loginStrategies) logins.push({ label: 'the passport-local strategy', functions: [{ file: f.file, fn: s.fn }], file: f.file, span: s.span, related: { file: f.file, span: s.span, label: 'login strategy declared here' } });
     }
-    for (const login of logins) {
+    each(logins, (login) => {
       for (const { ref, rejection } of rejectionsBelow(login.functions)) {
         const k = `${ref.file}:${rejection.span.startLine}:${rejection.span.startColumn}`;
         if (reported.has(k)) continue;
@@ -64,7 +64,7 @@ if (!user || !(await bcrypt.compare(password, user.passwordHash))) {
           code: `${rejection.what} rejection`,
         });
       }
-    }
+    });
 
     /** Rejections in the chain's functions and in what they call (3 levels). */
     function rejectionsBelow(start: readonly FnRef[]): Array<{ ref: FnRef; rejection: Rejection }> {

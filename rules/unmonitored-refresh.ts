@@ -32,13 +32,13 @@ export default defineRule({
       unmonitored: 'Refresh endpoint {{route}} issues new tokens without logging or recording the refresh.',
     },
   },
-  check({ facts, report }) {
+  check({ facts, report, each }) {
     const { routes, endpoints } = facts;
-    for (const instances of registrations(routes.routes)) {
+    each(registrations(routes.routes), (instances) => {
       const r = instances[0];
-      if (!endpoints.isRefresh(r) || !endpoints.handlerSigns(r)) continue;
+      if (!endpoints.isRefresh(r) || !endpoints.handlerSigns(r)) return;
       const recorded = r.functions.some((f) => routes.reaches(f, (_fn, h) => !!h?.successLogs, 'success'));
-      if (recorded) continue;
+      if (recorded) return;
       report({
         file: r.file,
         span: r.span,
@@ -48,6 +48,6 @@ export default defineRule({
         scope: routeLabel(r),
         code: `${r.method} ${r.path ?? ''}`,
       });
-    }
+    });
   },
 });

@@ -33,6 +33,22 @@ export interface RuleContext<MessageId extends string> {
   /** Problems with inline suppression directives (only for the rule that reports them). */
   directiveProblems: readonly DirectiveProblem[];
   report(report: Report<MessageId>): void;
+  /**
+   * Runs `fn` on each fact; when it throws on one, the failure is recorded with that fact's file
+   * and line and the rule goes on with the next (one odd file must not cost the whole rule).
+   * Facts with `file` and `span` are located automatically, groups by their first member.
+   */
+  each<T>(items: Iterable<T>, fn: (item: T) => void): void;
+}
+
+/** Where a fact is, for a rule failure: `{ file, span }`, or the first of a group of them. */
+export function factLocation(item: unknown): { file: string; span: Span } | undefined {
+  const first = Array.isArray(item) ? item[0] : item;
+  if (first && typeof first === 'object' && 'file' in first && 'span' in first) {
+    const f = first as { file: unknown; span: unknown };
+    if (typeof f.file === 'string' && f.span && typeof f.span === 'object') return { file: f.file, span: f.span as Span };
+  }
+  return undefined;
 }
 
 export interface Rule<MessageId extends string = string> {

@@ -13,7 +13,7 @@ import { buildFacts } from './analysis/facts.js';
 import { parseDirectives, applySuppressions, type Directive, type DirectiveProblem } from './suppressions.js';
 import { computeLineHashes, ownFingerprint } from './fingerprints.js';
 import { redactJwts } from './redact.js';
-import { renderMessage, type Report, type Rule } from './rule.js';
+import { renderMessage, factLocation, type Report, type Rule } from './rule.js';
 import { toRuleInfo } from './rule-help.js';
 import { RULES } from '../rules/index.js';
 import { buildInventory } from './inventory.js';
@@ -85,8 +85,16 @@ export function analyseFile(file: string, text: string | Error, context: Analyse
   const display = displayPath(context.cwd, file);
   if (text instanceof Error) return { file, notices: [{ kind: 'skipped', level: 'warning', file: display, message: `could not read file: ${text.message}` }] };
   const notices: Notice[] = [];
+  let parsed: ReturnType<typeof parseFile>;
   try {
-    const parsed = parseFile(file, text);
+    parsed = parseFile(file, text);
+  } catch (error) {
+    // TypeScript's parser recurses once per nesting level: code nested thousands of levels deep
+    // (generated or hostile) overflows it. Such a file is skipped and said so, not a failed run.
+    if (error instanceof RangeError) return { file, notices: [{ kind: 'skipped', level: 'warning', file: display, message: 'nested too deeply for the parser (stack overflow); not analysed' }] };
+    throw error;
+  }
+  try {
     if (parsed.syntaxErrors.length > 0) {
       const first = parsed.syntaxErrors[0];
       notices.push({ kind: 'parse-error', level: 'warning', file: display, line: first.line, column: first.column, message: `syntax error (${first.message}); analysed as far as the parser recovered` });
@@ -140,7 +148,18 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
   const reports: Array<{ rule: Rule; severity: Severity; report: Report<string> }> = [];
   const run = (entry: { rule: Rule; severity: Severity }, directiveProblems: readonly DirectiveProblem[]) => {
     try {
-      entry.rule.check({ facts, config: options.config, directiveProblems, report: (report) => reports.push({ ...entry, report }) });
+      const each = <T>(items: Iterable<T>, fn: (item: T) => void): void => {
+        for (const item of items) {
+          try {
+            fn(item);
+          } catch (error) {
+            const at = factLocation(item);
+            const where = at ? `${display(at.file)}:${at.span.startLine}` : 'a fact without a location';
+            notices.push({ kind: 'rule-error', level: 'error', ruleId: entry.rule.meta.id, ...(at ? { file: display(at.file), line: at.span.startLine } : {}), message: `rule ${entry.rule.meta.id} failed on ${where}: ${(error as Error).message}` });
+          }
+        }
+      };
+      entry.rule.check({ facts, config: options.config, directiveProblems, each, report: (report) => reports.push({ ...entry, report }) });
     } catch (error) {
       notices.push({ kind: 'rule-error', level: 'error', ruleId: entry.rule.meta.id, message: `rule ${entry.rule.meta.id} failed: ${(error as Error).message}` });
     }
