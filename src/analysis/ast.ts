@@ -8,6 +8,15 @@ export { ts };
 
 export type Node = ts.Node;
 
+/**
+ * The compiler's SyntaxKind enum as a plain object. ts-morph re-exports TypeScript through
+ * getters, so `SK.X` in a hot loop costs a getter call per access.
+ */
+export const SK: typeof ts.SyntaxKind = ts.SyntaxKind;
+
+const FUNCTION_KINDS = new Set<ts.SyntaxKind>([SK.FunctionDeclaration, SK.FunctionExpression, SK.ArrowFunction, SK.MethodDeclaration, SK.Constructor, SK.GetAccessor, SK.SetAccessor]);
+const forEachChild = ts.forEachChild;
+
 /** A span inside one file, 1-based, as editors show it. */
 export interface Span {
   startLine: number;
@@ -28,14 +37,20 @@ export function spanOf(node: Node, sf: ts.SourceFile): Span {
  */
 export function walk(root: Node, visit: (node: Node) => boolean | void): void {
   const stack: Node[] = [root];
+  const push = (child: Node) => {
+    stack.push(child);
+  };
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (visit(node) === false) continue;
-    const children: Node[] = [];
-    ts.forEachChild(node, (child) => {
-      children.push(child);
-    });
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    // children go on the stack in source order, then that run is reversed so the first pops first
+    const start = stack.length;
+    forEachChild(node, push);
+    for (let i = start, j = stack.length - 1; i < j; i++, j--) {
+      const t = stack[i];
+      stack[i] = stack[j];
+      stack[j] = t;
+    }
   }
 }
 
@@ -57,18 +72,7 @@ export type FunctionNode =
   | ts.SetAccessorDeclaration;
 
 export function isFunctionLike(node: Node): node is FunctionNode {
-  switch (node.kind) {
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.Constructor:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-      return true;
-    default:
-      return false;
-  }
+  return FUNCTION_KINDS.has(node.kind);
 }
 
 export function enclosingFunction(node: Node): FunctionNode | undefined {
@@ -77,12 +81,12 @@ export function enclosingFunction(node: Node): FunctionNode | undefined {
 }
 
 /** Strips parentheses, `as`, `!`, `satisfies` and type assertions: `(x as any)!` -> `x`. */
+const WRAPPER_KINDS = new Set<ts.SyntaxKind>([SK.ParenthesizedExpression, SK.AsExpression, SK.NonNullExpression, SK.TypeAssertionExpression, SK.SatisfiesExpression]);
+
 export function unwrap(expr: ts.Expression): ts.Expression {
   let e = expr;
-  for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
-    else return e;
-  }
+  while (WRAPPER_KINDS.has(e.kind)) e = (e as ts.ParenthesizedExpression).expression;
+  return e;
 }
 
 /** Skips `await` too: `await (x)` -> `x`. */
@@ -115,7 +119,7 @@ export function calleeName(call: ts.CallExpression | ts.NewExpression): string |
 export function receiverName(expr: ts.Expression): string | undefined {
   const e = unwrap(expr);
   if (ts.isIdentifier(e)) return e.text;
-  if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (e.kind === SK.ThisKeyword) return 'this';
   const name = memberName(e);
   if (name) return name;
   if (ts.isCallExpression(e)) return calleeName(e);
@@ -192,7 +196,7 @@ export function functionName(fn: FunctionNode): string | undefined {
   if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
   if (p && ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return p.name.text;
   if (p && ts.isPropertyDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
-  if (p && ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+  if (p && ts.isBinaryExpression(p) && p.operatorToken.kind === SK.EqualsToken) {
     const left = unwrap(p.left);
     if (ts.isIdentifier(left)) return left.text;
     return memberName(left);
@@ -223,7 +227,7 @@ export function staticString(expr: ts.Expression | undefined): string | undefine
   if (!expr) return undefined;
   const e = unwrap(expr);
   if (ts.isStringLiteralLike(e)) return e.text;
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.PlusToken) {
     const l = staticString(e.left);
     const r = staticString(e.right);
     if (l !== undefined && r !== undefined) return l + r;

@@ -10,7 +10,7 @@
  * calls (`isRevoked()` in another file) monitors on its own revoked path; a write is audited when
  * its function records something (following project helpers), or every caller of it does.
  */
-import { ts, walk, unwrap, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeName, calleeLabel, normalisedText, splitWords, type FunctionNode, type Node, type Span } from './ast.js';
+import { ts, walk, unwrap, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeName, calleeLabel, normalisedText, splitWords, type FunctionNode, type Node, type Span, SK } from './ast.js';
 import type { RouteExtractContext } from './routes/extract.js';
 import type { FileFacts } from './extract.js';
 import type { CallGraph, FnRef } from './call-graph.js';
@@ -300,7 +300,7 @@ function revocationField(arg: ts.Expression, depth: number): string | undefined 
       continue;
     }
     if (!isDenylistName(key)) continue;
-    const falsy = value.kind === ts.SyntaxKind.FalseKeyword || value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined');
+    const falsy = value.kind === SK.FalseKeyword || value.kind === SK.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined');
     if (!falsy) return key;
   }
   return undefined;

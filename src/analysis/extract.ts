@@ -4,7 +4,7 @@
  * project code (for cross-file monitoring and wrappers), exports, and token values written to
  * logs. The AST is released after this; everything cross-file works from these facts.
  */
-import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeLabel, normalisedText, unwrap, type FunctionNode, type Node, type Span } from './ast.js';
+import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeLabel, normalisedText, unwrap, type FunctionNode, type Node, type Span, SK } from './ast.js';
 import { Resolver, type Value, propName } from './values.js';
 import { classifyJwtCall, apiOfValue, isJoseSignChain, type JwtApi } from './jwt-apis.js';
 import { monitoringEvidence, splitWordsHasAny, type Evidence, type MonitoringOptions } from './monitoring.js';
@@ -230,7 +230,11 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   /** Every call, in source order, for the denylist facts (so they need no walk of their own). */
   const callNodes: ts.CallExpression[] = [];
 
+  /** Classes, for the exports and the call graph's method index (collected here, not by a second walk). */
+  const classNodes: ts.ClassLikeDeclaration[] = [];
+
   walk(sf, (node) => {
+    if (node.kind === SK.ClassDeclaration || node.kind === SK.ClassExpression) classNodes.push(node as ts.ClassLikeDeclaration);
     if (isFunctionLike(node)) {
       const id = fnId(node);
       const parent = enclosingFunction(node);
@@ -336,7 +340,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
 
   const routeContext = { file, resolver, fnId, span, monitoring: options.monitoring, limiters: options.limiters, region };
   const { facts: routes, appOfNode } = extractRouteFacts(sf, routeContext, callNodes);
-  const { exports, starExports, classes } = extractExports(sf, resolver, fnId, appOfNode);
+  const { exports, starExports, classes } = extractExports(sf, resolver, fnId, appOfNode, classNodes);
   const denylists = extractDenylistFacts(sf, routeContext, callNodes);
   return { file, functions, classes, exports, starExports, failurePaths, verifySites, projectCalls, tokenLogs, monitors, routes, denylists };
 }
@@ -354,7 +358,7 @@ function lastFunctionishArg(call: ts.CallExpression, api: JwtApi): ts.Expression
   return undefined;
 }
 
-function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: FunctionNode) => number, appOfNode: ReadonlyMap<unknown, number>): Pick<FileFacts, 'exports' | 'starExports' | 'classes'> {
+function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: FunctionNode) => number, appOfNode: ReadonlyMap<unknown, number>, classNodes: readonly ts.ClassLikeDeclaration[]): Pick<FileFacts, 'exports' | 'starExports' | 'classes'> {
   const exports: Record<string, ExportTarget> = {};
   const starExports: string[] = [];
   const classes: Record<string, ClassFact> = {};
@@ -400,11 +404,11 @@ function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: Functio
   const set = (name: string, target: ExportTarget | undefined) => {
     if (target) exports[name] = target;
   };
-  const hasExport = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-  const isDefault = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+  const hasExport = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === SK.ExportKeyword);
+  const isDefault = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === SK.DefaultKeyword);
 
-  walk(sf, (node) => {
-    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
+  for (const node of classNodes) {
+    {
       const name = node.name?.text ?? (node.parent && ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name) ? node.parent.name.text : undefined);
       if (name) {
         const methods: Record<string, number> = {};
@@ -420,8 +424,7 @@ function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: Functio
         classes[name] = { methods };
       }
     }
-    return !isFunctionLike(node) || true;
-  });
+  }
 
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st) && hasExport(st)) {
@@ -451,7 +454,7 @@ function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: Functio
       } else if (ts.isNamespaceExport(st.exportClause) && source) {
         set(st.exportClause.name.text, { kind: 'module', source, path: [] });
       }
-    } else if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    } else if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === SK.EqualsToken) {
       // module.exports = ..., module.exports.x = ..., exports.x = ...
       const left = unwrap(st.expression.left);
       const right = st.expression.right;

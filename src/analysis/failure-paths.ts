@@ -5,7 +5,7 @@
  * data: its monitoring evidence, the project calls it makes (resolved later), whether it touches
  * or classifies the error, and whether it lets the request through (fail-open).
  */
-import { ts, unwrap, walk, isFunctionLike, references, calleeName, endsWithExit, asList, memberName, receiverName, boundNames, type FunctionNode, type Node, type Span } from './ast.js';
+import { ts, unwrap, walk, isFunctionLike, references, calleeName, endsWithExit, asList, memberName, receiverName, boundNames, type FunctionNode, type Node, type Span, SK } from './ast.js';
 import { monitoringEvidence, isPropagationCall, type Evidence, type MonitoringOptions } from './monitoring.js';
 import { callTarget, type CallTarget } from './call-targets.js';
 import { isPassThroughCall, isResponseCall, isResponseAssignment, isKoaThrow, respondsOrExits } from './responses.js';
@@ -272,11 +272,11 @@ function errorBranch(body: Node, errorName: string): { statement: Node; region: 
 
 function isNegatedTest(test: ts.Expression, errorName: string): boolean {
   const t = unwrap(test);
-  if (ts.isPrefixUnaryExpression(t) && t.operator === ts.SyntaxKind.ExclamationToken) return references(t.operand, errorName);
-  if (ts.isBinaryExpression(t) && (t.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || t.operatorToken.kind === ts.SyntaxKind.EqualsEqualsToken)) {
+  if (ts.isPrefixUnaryExpression(t) && t.operator === SK.ExclamationToken) return references(t.operand, errorName);
+  if (ts.isBinaryExpression(t) && (t.operatorToken.kind === SK.EqualsEqualsEqualsToken || t.operatorToken.kind === SK.EqualsEqualsToken)) {
     const other = references(t.left, errorName) ? t.right : t.left;
     const o = unwrap(other);
-    return o.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(o) && o.text === 'undefined');
+    return o.kind === SK.NullKeyword || (ts.isIdentifier(o) && o.text === 'undefined');
   }
   return false;
 }
@@ -313,8 +313,8 @@ function regionFailOpen(regions: readonly Node[]): string | undefined {
     walk(r, (n) => {
       if (returnsTrue) return false;
       if (n !== r && isFunctionLike(n) && !(ts.isArrowFunction(r) || ts.isFunctionExpression(r))) return false;
-      if (ts.isReturnStatement(n) && n.expression && unwrap(n.expression).kind === ts.SyntaxKind.TrueKeyword) returnsTrue = true;
-      if (ts.isArrowFunction(n) && n === r && unwrap(n.body as ts.Expression).kind === ts.SyntaxKind.TrueKeyword) returnsTrue = true;
+      if (ts.isReturnStatement(n) && n.expression && unwrap(n.expression).kind === SK.TrueKeyword) returnsTrue = true;
+      if (ts.isArrowFunction(n) && n === r && unwrap(n.body as ts.Expression).kind === SK.TrueKeyword) returnsTrue = true;
       return !returnsTrue;
     });
     if (returnsTrue) return 'returns true';
@@ -358,14 +358,14 @@ function catchFailOpenEvenIfCalls(tryStmt: ts.TryStatement): string | undefined 
 
 function isPlainValue(e: ts.Expression): boolean {
   const u = unwrap(e);
-  return ts.isIdentifier(u) || u.kind === ts.SyntaxKind.NullKeyword || u.kind === ts.SyntaxKind.FalseKeyword || ts.isPropertyAccessExpression(u);
+  return ts.isIdentifier(u) || u.kind === SK.NullKeyword || u.kind === SK.FalseKeyword || ts.isPropertyAccessExpression(u);
 }
 
 function assignedNames(block: Node): Set<string> {
   const out = new Set<string>();
   walk(block, (n) => {
     if (ts.isVariableDeclaration(n)) for (const name of boundNames(n.name)) out.add(name);
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken) {
       const l = unwrap(n.left);
       if (ts.isIdentifier(l)) out.add(l.text);
       else if (ts.isPropertyAccessExpression(l)) out.add(receiverName(l.expression) ?? '');
@@ -380,7 +380,7 @@ function assignsFallbackUser(block: Node): boolean {
   let found = false;
   walk(block, (n) => {
     if (found) return false;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken) {
       const name = memberName(unwrap(n.left));
       if (name && /^(user|currentUser|auth|session|principal|identity)$/i.test(name)) found = true;
     }

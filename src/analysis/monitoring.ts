@@ -4,7 +4,7 @@
  * configured monitor. Calls into project functions are *deferred*: the call graph decides later,
  * across files, whether their bodies monitor.
  */
-import { ts, unwrap, memberName, receiverName, splitWords, calleeName } from './ast.js';
+import { ts, unwrap, memberName, receiverName, splitWords, calleeName, SK } from './ast.js';
 import { modulePath, type Resolver, type Value } from './values.js';
 
 export type EvidenceKind = 'log' | 'telemetry' | 'report' | 'propagate' | 'name' | 'configured';
@@ -131,7 +131,7 @@ export function isPropagationCall(call: ts.CallExpression): boolean {
   const arg = call.arguments[0];
   if (!arg) return false;
   const a = unwrap(arg);
-  if (a.kind === ts.SyntaxKind.NullKeyword || a.kind === ts.SyntaxKind.FalseKeyword || (ts.isIdentifier(a) && a.text === 'undefined')) return false;
+  if (a.kind === SK.NullKeyword || a.kind === SK.FalseKeyword || (ts.isIdentifier(a) && a.text === 'undefined')) return false;
   return true;
 }
 

@@ -3,7 +3,7 @@
  * `ctx.status = 401`, `c.json(..., 401)`, `NextResponse.json(..., { status: 401 })`, and how
  * middleware lets a request through (`next()` with no error).
  */
-import { ts, unwrap, memberName, receiverName, walk, type Node } from './ast.js';
+import { ts, unwrap, memberName, receiverName, walk, type Node, SK } from './ast.js';
 
 const RESPONSE_METHODS = new Set(['status', 'sendStatus', 'json', 'send', 'end', 'redirect', 'code', 'text', 'html', 'writeHead', 'body', 'render', 'unauthorized', 'forbidden', 'badRequest', 'notFound']);
 const RESPONDERS = /^(res|resp|response|reply|c|ctx|context|h|NextResponse|Response|rep)$/;
@@ -22,7 +22,7 @@ export function isResponseCall(call: ts.CallExpression): boolean {
 
 /** `ctx.status = 401`, `ctx.body = {...}`, `res.statusCode = 401` (Koa / raw Node). */
 export function isResponseAssignment(node: Node): boolean {
-  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== SK.EqualsToken) return false;
   const left = unwrap(node.left);
   const name = memberName(left);
   if (name !== 'status' && name !== 'body' && name !== 'statusCode') return false;

@@ -3,7 +3,7 @@
  * without truncation, a variable or property named like a token, or the result of signing one.
  * Truncation to a few characters, hashing and explicit mask/redact calls make it safe.
  */
-import { ts, unwrap, memberName, splitWords, calleeName, numericValue, staticString, type Node } from './ast.js';
+import { ts, unwrap, memberName, splitWords, calleeName, numericValue, staticString, type Node, SK } from './ast.js';
 import { classifyJwtCall, isJoseSignChain } from './jwt-apis.js';
 import type { Resolver } from './values.js';
 
@@ -78,10 +78,10 @@ export function tokenValue(expr: ts.Expression, resolver: Resolver, sf: ts.Sourc
     }
     return undefined;
   }
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.PlusToken) {
     return tokenValue(e.left, resolver, sf, depth + 1) ?? tokenValue(e.right, resolver, sf, depth + 1);
   }
-  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === SK.BarBarToken || e.operatorToken.kind === SK.QuestionQuestionToken)) {
     return tokenValue(e.left, resolver, sf, depth + 1) ?? tokenValue(e.right, resolver, sf, depth + 1);
   }
   if (ts.isConditionalExpression(e)) return tokenValue(e.whenTrue, resolver, sf, depth + 1) ?? tokenValue(e.whenFalse, resolver, sf, depth + 1);

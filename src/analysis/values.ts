@@ -5,7 +5,7 @@
  * library — so `import { verify as v } from 'jsonwebtoken'`, `const { verify } = require(...)`,
  * `promisify(jwt.verify)` and a shadowing parameter named `jwt` are all told apart.
  */
-import { ts, unwrap, memberName, boundNames, isFunctionLike, type FunctionNode } from './ast.js';
+import { ts, unwrap, memberName, boundNames, isFunctionLike, type FunctionNode, SK } from './ast.js';
 
 export type Value =
   /** A module or a member path inside it. `source` is a package name or a project module specifier. */
@@ -28,8 +28,9 @@ type Declaration =
   | { kind: 'node'; node: ts.Node; name: string };
 
 /** A node that opens a scope. */
+const SCOPE_KINDS = new Set<ts.SyntaxKind>([SK.SourceFile, SK.Block, SK.CatchClause, SK.ForStatement, SK.ForOfStatement, SK.ForInStatement, SK.CaseBlock, SK.ModuleBlock]);
 function isScope(node: ts.Node): boolean {
-  return ts.isSourceFile(node) || ts.isBlock(node) || isFunctionLike(node) || ts.isCatchClause(node) || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isCaseBlock(node) || ts.isModuleBlock(node);
+  return SCOPE_KINDS.has(node.kind) || isFunctionLike(node);
 }
 
 export class Resolver {
@@ -39,17 +40,31 @@ export class Resolver {
 
   constructor(readonly sf: ts.SourceFile) {}
 
-  /** What an expression evaluates to, as far as bindings tell. */
+  private readonly evaluated = new Map<ts.Node, Value>();
+
+  /** What an expression evaluates to, as far as bindings tell. Top-level answers are remembered per node. */
   evaluate(expr: ts.Expression, depth = 0): Value {
+    if (depth === 0) {
+      const known = this.evaluated.get(expr);
+      if (known) return known;
+      const value = this.compute(expr, 0);
+      // an answer cut short by a cycle in progress is not remembered
+      if (this.inProgress.size === 0) this.evaluated.set(expr, value);
+      return value;
+    }
+    return this.compute(expr, depth);
+  }
+
+  private compute(expr: ts.Expression, depth: number): Value {
     if (depth > 12) return UNKNOWN;
     const e = unwrap(expr);
     if (ts.isAwaitExpression(e)) return this.evaluate(e.expression, depth + 1);
     if (ts.isIdentifier(e)) return this.lookup(e, depth);
-    if (e.kind === ts.SyntaxKind.ThisKeyword) return UNKNOWN;
+    if (e.kind === SK.ThisKeyword) return UNKNOWN;
     if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
       const name = memberName(e);
       if (name === undefined) return UNKNOWN;
-      if (e.expression.kind === ts.SyntaxKind.ThisKeyword) return this.thisMember(e, name, depth);
+      if (e.expression.kind === SK.ThisKeyword) return this.thisMember(e, name, depth);
       return member(this.evaluate(e.expression, depth + 1), name, this, depth);
     }
     if (ts.isCallExpression(e)) return this.evaluateCall(e, depth);
@@ -70,7 +85,7 @@ export class Resolver {
     if (ts.isIdentifier(callee) && callee.text === 'require' && call.arguments.length === 1 && ts.isStringLiteralLike(call.arguments[0]) && !this.isDeclared(callee)) {
       return { kind: 'module', source: call.arguments[0].text, path: [] };
     }
-    if (callee.kind === ts.SyntaxKind.ImportKeyword && call.arguments[0] && ts.isStringLiteralLike(call.arguments[0])) {
+    if (callee.kind === SK.ImportKeyword && call.arguments[0] && ts.isStringLiteralLike(call.arguments[0])) {
       return { kind: 'module', source: call.arguments[0].text, path: [] };
     }
     const calleeValue = this.evaluate(callee, depth + 1);

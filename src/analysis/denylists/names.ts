@@ -12,7 +12,7 @@
  * Look-alikes that are not token denylists: allowlists (`allowedTokens`), `sessions`, a `Set`
  * named `tokens`, and blocklists of other things (`bannedWords`, `blacklistedIps`).
  */
-import { ts, unwrap, memberName, calleeName, splitWords } from '../ast.js';
+import { ts, unwrap, memberName, calleeName, splitWords, SK } from '../ast.js';
 import { propName, enclosingClass, type Resolver } from '../values.js';
 
 export const DENYLIST_NAME = /black.?list|deny.?list|block.?list|revok|banned|invalidated/i;
@@ -50,7 +50,7 @@ export function receiverNames(receiver: ts.Expression, resolver: Resolver, depth
     if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
       const name = memberName(e);
       const inner = unwrap(e.expression);
-      if (inner.kind === ts.SyntaxKind.ThisKeyword) {
+      if (inner.kind === SK.ThisKeyword) {
         if (name) {
           out.push(name);
           out.push(...classMemberNames(e, name));
@@ -156,7 +156,7 @@ export function keyNames(expr: ts.Expression | undefined, resolver: Resolver, de
     }
     return out;
   }
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return [...keyNames(e.left, resolver, depth + 1), ...keyNames(e.right, resolver, depth + 1)];
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.PlusToken) return [...keyNames(e.left, resolver, depth + 1), ...keyNames(e.right, resolver, depth + 1)];
   if (ts.isPropertyAccessExpression(e)) return [e.name.text];
   if (ts.isCallExpression(e)) {
     const name = calleeName(e);

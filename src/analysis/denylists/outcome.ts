@@ -11,7 +11,7 @@
  *
  * The revoked path also includes the statements between the lookup and its test: they run on it.
  */
-import { ts, unwrap, walk, isFunctionLike, references, asList, endsWithExit, functionName, calleeName, type FunctionNode, type Node } from '../ast.js';
+import { ts, unwrap, walk, isFunctionLike, references, asList, endsWithExit, functionName, calleeName, type FunctionNode, type Node, SK } from '../ast.js';
 import { isResponseCall, isResponseAssignment, isResponseConstruction, isKoaThrow, isPassThroughCall, respondsOrExits } from '../responses.js';
 import { isPropagationCall } from '../monitoring.js';
 import { enclosingClass } from '../values.js';
@@ -29,20 +29,20 @@ const QUERY_FINISHERS = new Set(['lean', 'exec', 'select', 'populate', 'orFail']
 /** Polarity of a comparison `x OP literal`: does a truthy `x` make it true? undefined = not a test. */
 function comparisonKeeps(op: ts.SyntaxKind, literal: ts.Expression): boolean | undefined {
   const l = unwrap(literal);
-  const falsy = l.kind === ts.SyntaxKind.NullKeyword || l.kind === ts.SyntaxKind.FalseKeyword || (ts.isIdentifier(l) && l.text === 'undefined') || (ts.isNumericLiteral(l) && Number(l.text) === 0) || (ts.isStringLiteral(l) && l.text === '');
-  const truthy = l.kind === ts.SyntaxKind.TrueKeyword || (ts.isNumericLiteral(l) && Number(l.text) > 0) || (ts.isStringLiteral(l) && l.text !== '');
+  const falsy = l.kind === SK.NullKeyword || l.kind === SK.FalseKeyword || (ts.isIdentifier(l) && l.text === 'undefined') || (ts.isNumericLiteral(l) && Number(l.text) === 0) || (ts.isStringLiteral(l) && l.text === '');
+  const truthy = l.kind === SK.TrueKeyword || (ts.isNumericLiteral(l) && Number(l.text) > 0) || (ts.isStringLiteral(l) && l.text !== '');
   switch (op) {
-    case ts.SyntaxKind.EqualsEqualsEqualsToken:
-    case ts.SyntaxKind.EqualsEqualsToken:
+    case SK.EqualsEqualsEqualsToken:
+    case SK.EqualsEqualsToken:
       return falsy ? false : truthy ? true : undefined;
-    case ts.SyntaxKind.ExclamationEqualsEqualsToken:
-    case ts.SyntaxKind.ExclamationEqualsToken:
+    case SK.ExclamationEqualsEqualsToken:
+    case SK.ExclamationEqualsToken:
       return falsy ? true : truthy ? false : undefined;
-    case ts.SyntaxKind.GreaterThanToken:
-    case ts.SyntaxKind.GreaterThanEqualsToken:
+    case SK.GreaterThanToken:
+    case SK.GreaterThanEqualsToken:
       return true;
-    case ts.SyntaxKind.LessThanToken:
-    case ts.SyntaxKind.LessThanEqualsToken:
+    case SK.LessThanToken:
+    case SK.LessThanEqualsToken:
       return false;
     default:
       return undefined;
@@ -73,7 +73,7 @@ export function outcomeOfUse(use: ts.Expression, positive: boolean, depth = 0): 
       node = p.parent;
       continue;
     }
-    if (ts.isPrefixUnaryExpression(p) && p.operator === ts.SyntaxKind.ExclamationToken) {
+    if (ts.isPrefixUnaryExpression(p) && p.operator === SK.ExclamationToken) {
       keeps = !keeps;
       node = p;
       continue;
@@ -84,7 +84,7 @@ export function outcomeOfUse(use: ts.Expression, positive: boolean, depth = 0): 
     }
     if (ts.isBinaryExpression(p)) {
       const op = p.operatorToken.kind;
-      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) {
+      if (op === SK.AmpersandAmpersandToken || op === SK.BarBarToken) {
         node = p;
         continue;
       }
@@ -111,14 +111,14 @@ export function outcomeOfUse(use: ts.Expression, positive: boolean, depth = 0): 
 
 function mirror(op: ts.SyntaxKind): ts.SyntaxKind {
   switch (op) {
-    case ts.SyntaxKind.LessThanToken:
-      return ts.SyntaxKind.GreaterThanToken;
-    case ts.SyntaxKind.LessThanEqualsToken:
-      return ts.SyntaxKind.GreaterThanEqualsToken;
-    case ts.SyntaxKind.GreaterThanToken:
-      return ts.SyntaxKind.LessThanToken;
-    case ts.SyntaxKind.GreaterThanEqualsToken:
-      return ts.SyntaxKind.LessThanEqualsToken;
+    case SK.LessThanToken:
+      return SK.GreaterThanToken;
+    case SK.LessThanEqualsToken:
+      return SK.GreaterThanEqualsToken;
+    case SK.GreaterThanToken:
+      return SK.LessThanToken;
+    case SK.GreaterThanEqualsToken:
+      return SK.LessThanEqualsToken;
     default:
       return op;
   }
@@ -129,7 +129,7 @@ function isDoneCall(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
   if (!ts.isIdentifier(callee) || !/^(done|cb|callback)$/.test(callee.text) || call.arguments.length < 2) return false;
   const first = unwrap(call.arguments[0]);
-  return first.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(first) && first.text === 'undefined');
+  return first.kind === SK.NullKeyword || (ts.isIdentifier(first) && first.text === 'undefined');
 }
 
 function ifOutcome(stmt: ts.IfStatement, keeps: boolean): RawOutcome {
@@ -223,14 +223,14 @@ function classify(regions: Node[], branch: Node[], fn: FunctionNode | undefined)
       else if (ts.isCallExpression(n)) {
         if (isResponseCall(n) || isKoaThrow(n) || isPropagationCall(n)) rejects = true;
         // passport: done(null, false)
-        else if (isDoneCall(n) && unwrap(n.arguments[1]).kind === ts.SyntaxKind.FalseKeyword) rejects = true;
+        else if (isDoneCall(n) && unwrap(n.arguments[1]).kind === SK.FalseKeyword) rejects = true;
       } else if (ts.isReturnStatement(n) && n.expression) {
         const e = unwrap(n.expression);
         const constant = constantOf(e);
         if (constant !== undefined) {
           if (falsyRejects && !constant) rejects = true;
           else if (returned === undefined) returned = constant;
-        } else if (ts.isCallExpression(unwrap(e.kind === ts.SyntaxKind.AwaitExpression ? (e as ts.AwaitExpression).expression : e))) {
+        } else if (ts.isCallExpression(unwrap(e.kind === SK.AwaitExpression ? (e as ts.AwaitExpression).expression : e))) {
           const call = unwrap(ts.isAwaitExpression(e) ? e.expression : e) as ts.CallExpression;
           if (!isPassThroughCall(call) && REJECTING_HELPER.test(calleeName(call) ?? '')) rejects = true;
         }
@@ -245,8 +245,8 @@ function classify(regions: Node[], branch: Node[], fn: FunctionNode | undefined)
 }
 
 function constantOf(e: ts.Expression): boolean | undefined {
-  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
-  if (e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword) return false;
+  if (e.kind === SK.TrueKeyword) return true;
+  if (e.kind === SK.FalseKeyword || e.kind === SK.NullKeyword) return false;
   if (ts.isIdentifier(e) && e.text === 'undefined') return false;
   if (ts.isNumericLiteral(e)) return Number(e.text) !== 0;
   return undefined;

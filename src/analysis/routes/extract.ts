@@ -8,7 +8,7 @@
  * (`module.exports = (app) => { app.post(...) }`). Apps are recognised by what they were created
  * from (by import), never by the spelling of the variable.
  */
-import { ts, unwrap, staticString, spanOf, memberName, isFunctionLike, type Span, type Node, type FunctionNode } from '../ast.js';
+import { ts, unwrap, staticString, spanOf, memberName, isFunctionLike, type Span, type Node, type FunctionNode, SK } from '../ast.js';
 import { modulePath, isProjectSpecifier, type Resolver, type Value } from '../values.js';
 import type { MonitoringOptions } from '../monitoring.js';
 import type { RegionContext } from '../failure-paths.js';
@@ -300,7 +300,7 @@ class CallRoutes {
       const config = property(opts, 'config');
       const rateLimit = config && ts.isObjectLiteralExpression(unwrap(config)) ? property(unwrap(config) as ts.ObjectLiteralExpression, 'rateLimit') : undefined;
       if (rateLimit) {
-        if (unwrap(rateLimit).kind === ts.SyntaxKind.FalseKeyword) optOut = true;
+        if (unwrap(rateLimit).kind === SK.FalseKeyword) optOut = true;
         else limiter = 'config.rateLimit';
       }
       handler ??= property(opts, 'handler');
@@ -321,7 +321,7 @@ class CallRoutes {
     const m = modulePath(value.kind === 'call' ? value.callee : value);
     if (m && (m.source === '@fastify/rate-limit' || m.source === 'fastify-rate-limit')) {
       const global = opts ? property(opts, 'global') : undefined;
-      if (!(global && unwrap(global).kind === ts.SyntaxKind.FalseKeyword)) app.limiter = { name: m.source, span: this.ctx.span(call), conditional: isConditional(call) };
+      if (!(global && unwrap(global).kind === SK.FalseKeyword)) app.limiter = { name: m.source, span: this.ctx.span(call), conditional: isConditional(call) };
       return;
     }
     if (m && m.source === '@fastify/autoload') {
@@ -339,7 +339,7 @@ class CallRoutes {
       }
     }
     // register(import('./routes/auth.js'))
-    if (ts.isCallExpression(fnExpr) && fnExpr.expression.kind === ts.SyntaxKind.ImportKeyword && fnExpr.arguments[0] && ts.isStringLiteralLike(fnExpr.arguments[0])) {
+    if (ts.isCallExpression(fnExpr) && fnExpr.expression.kind === SK.ImportKeyword && fnExpr.arguments[0] && ts.isStringLiteralLike(fnExpr.arguments[0])) {
       const source = fnExpr.arguments[0].text;
       if (isProjectSpecifier(source)) this.addPass(app, { target: { kind: 'module', source, path: ['default'] }, index: 0, prefix, span: this.ctx.span(call), seq: this.seq++ });
       return;
@@ -551,7 +551,7 @@ function methodList(expr: ts.Expression | undefined): string[] {
 /** A first argument that is a path: a string, a template, an array of strings, a regular expression. */
 function isPathLike(expr: ts.Expression): boolean {
   const e = unwrap(expr);
-  return ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isRegularExpressionLiteral(e) || (ts.isArrayLiteralExpression(e) && e.elements.every((el) => ts.isStringLiteralLike(el))) || (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) || (ts.isIdentifier(e) && /path|url|route|prefix|base/i.test(e.text));
+  return ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isRegularExpressionLiteral(e) || (ts.isArrayLiteralExpression(e) && e.elements.every((el) => ts.isStringLiteralLike(el))) || (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.PlusToken) || (ts.isIdentifier(e) && /path|url|route|prefix|base/i.test(e.text));
 }
 
 function pathValues(expr: ts.Expression): Array<string | undefined> {
@@ -572,7 +572,7 @@ function isConditional(node: ts.Node): boolean {
   for (let n = node.parent; n && !ts.isSourceFile(n); n = n.parent) {
     if (isFunctionLike(n)) return false;
     if (ts.isIfStatement(n) || ts.isConditionalExpression(n) || ts.isSwitchStatement(n)) return true;
-    if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || n.operatorToken.kind === ts.SyntaxKind.BarBarToken)) return true;
+    if (ts.isBinaryExpression(n) && (n.operatorToken.kind === SK.AmpersandAmpersandToken || n.operatorToken.kind === SK.BarBarToken)) return true;
   }
   return false;
 }

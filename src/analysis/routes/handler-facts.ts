@@ -3,7 +3,7 @@
  * it check a password, verify a refresh token, record anything on its success path, and which
  * of its branches reject bad credentials (and whether they leave a trace).
  */
-import { ts, unwrap, calleeName, receiverName, splitWords, isFunctionLike, memberName, type Node } from '../ast.js';
+import { ts, unwrap, calleeName, receiverName, splitWords, isFunctionLike, memberName, type Node, SK } from '../ast.js';
 import { modulePath, type Resolver } from '../values.js';
 import { isResponseCall, isResponseAssignment, isResponseConstruction, isKoaThrow } from '../responses.js';
 
@@ -76,23 +76,23 @@ function failureTest(cond: ts.Expression, resolver: Resolver, negated: boolean):
   const e = unwrap(cond);
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
-    if ((negated && op === ts.SyntaxKind.BarBarToken) || (!negated && op === ts.SyntaxKind.AmpersandAmpersandToken)) {
+    if ((negated && op === SK.BarBarToken) || (!negated && op === SK.AmpersandAmpersandToken)) {
       return failureTest(e.left, resolver, negated) ?? failureTest(e.right, resolver, negated);
     }
-    const isNullish = (x: ts.Expression) => x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
-    const isFalse = (x: ts.Expression) => x.kind === ts.SyntaxKind.FalseKeyword;
-    if (negated && (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken)) {
+    const isNullish = (x: ts.Expression) => x.kind === SK.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
+    const isFalse = (x: ts.Expression) => x.kind === SK.FalseKeyword;
+    if (negated && (op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken)) {
       if (isNullish(unwrap(e.right)) || isFalse(unwrap(e.right))) return subject(e.left, resolver);
     }
-    if (negated && (op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken)) {
+    if (negated && (op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken)) {
       // user.password !== hash(password)
       if (/passw|hash/i.test(memberName(unwrap(e.left)) ?? '') || /passw|hash/i.test(memberName(unwrap(e.right)) ?? '')) return 'password';
-      if (e.right.kind === ts.SyntaxKind.TrueKeyword) return subject(e.left, resolver);
+      if (e.right.kind === SK.TrueKeyword) return subject(e.left, resolver);
     }
     return undefined;
   }
   if (negated) {
-    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return subject(e.operand, resolver);
+    if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) return subject(e.operand, resolver);
     return undefined;
   }
   return subject(e, resolver);
@@ -179,7 +179,7 @@ function isStrategyFailure(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
   if (!ts.isIdentifier(callee) || !/^(done|cb|callback|verified|next)$/.test(callee.text)) return false;
   const [a, b] = call.arguments;
-  return !!a && !!b && unwrap(a).kind === ts.SyntaxKind.NullKeyword && unwrap(b).kind === ts.SyntaxKind.FalseKeyword;
+  return !!a && !!b && unwrap(a).kind === SK.NullKeyword && unwrap(b).kind === SK.FalseKeyword;
 }
 
 /** `next(new Error('Invalid credentials'))`, `next(createError(401))`: the rejection itself here. */

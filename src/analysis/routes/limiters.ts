@@ -4,7 +4,7 @@
  * like a limiter, a configured name — and, inside handlers, calls that consume a limiter
  * (`await ratelimit.limit(ip)`, `await limiter.consume(ip)`, `aj.protect(req)`).
  */
-import { ts, unwrap, calleeName, receiverName, memberName, splitWords } from '../ast.js';
+import { ts, unwrap, calleeName, receiverName, memberName, splitWords, SK } from '../ast.js';
 import { modulePath, type Resolver, type Value } from '../values.js';
 
 /** Packages whose factories (called or not) make request-limiting middleware. */
@@ -121,7 +121,7 @@ function labelOf(e: ts.Expression): string {
     const inner = labelOf(unwrap(e.expression));
     return inner ? `${inner}()` : '';
   }
-  if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (e.kind === SK.ThisKeyword) return 'this';
   return '';
 }
 

@@ -5,7 +5,7 @@
  * `app.useGlobalGuards(...)`. Decorators are recognised by import from `@nestjs/common` /
  * `@nestjs/throttler`, guards also by a limiter-like class name (`CustomThrottlerGuard`).
  */
-import { ts, unwrap, staticString, walk, type Node } from '../ast.js';
+import { ts, unwrap, staticString, walk, type Node, SK } from '../ast.js';
 import { modulePath } from '../values.js';
 import type { RouteExtractContext } from './extract.js';
 import { isLimiterName } from './limiters.js';
@@ -143,10 +143,10 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
 function skipsNothing(call: ts.CallExpression | undefined): boolean {
   const arg = call?.arguments[0] && unwrap(call.arguments[0]);
   if (!arg) return false;
-  if (arg.kind === ts.SyntaxKind.FalseKeyword) return true;
+  if (arg.kind === SK.FalseKeyword) return true;
   if (ts.isObjectLiteralExpression(arg)) {
     const values = arg.properties.filter(ts.isPropertyAssignment).map((p) => unwrap(p.initializer).kind);
-    return values.length > 0 && values.every((k) => k === ts.SyntaxKind.FalseKeyword);
+    return values.length > 0 && values.every((k) => k === SK.FalseKeyword);
   }
   return false;
 }

@@ -3,7 +3,7 @@
  * handlers as routes whose path is the file's location; `middleware.ts` limiters (with their
  * `config.matcher`) as project-wide limiters.
  */
-import { ts, unwrap, staticString, walk, isFunctionLike, type FunctionNode } from '../ast.js';
+import { ts, unwrap, staticString, walk, isFunctionLike, type FunctionNode, SK } from '../ast.js';
 import type { RouteExtractContext } from './extract.js';
 import { isLimiterCall } from './limiters.js';
 import type { FileApp, ProjectLimiter, RouteDecl } from './types.js';
@@ -60,10 +60,10 @@ export function extractNextApps(file: string, sf: ts.SourceFile, ctx: RouteExtra
     const out = new Map<string, { fn: FunctionNode; at: ts.Node }>();
     const hasModifier = (n: ts.Node, kind: ts.SyntaxKind) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === kind);
     for (const st of sf.statements) {
-      if (ts.isFunctionDeclaration(st) && hasModifier(st, ts.SyntaxKind.ExportKeyword) && st.body) {
-        if (hasModifier(st, ts.SyntaxKind.DefaultKeyword)) out.set('default', { fn: st, at: st.name ?? st });
+      if (ts.isFunctionDeclaration(st) && hasModifier(st, SK.ExportKeyword) && st.body) {
+        if (hasModifier(st, SK.DefaultKeyword)) out.set('default', { fn: st, at: st.name ?? st });
         else if (st.name) out.set(st.name.text, { fn: st, at: st.name });
-      } else if (ts.isVariableStatement(st) && hasModifier(st, ts.SyntaxKind.ExportKeyword)) {
+      } else if (ts.isVariableStatement(st) && hasModifier(st, SK.ExportKeyword)) {
         for (const d of st.declarationList.declarations) {
           const fn = d.initializer && functionOf(d.initializer);
           if (fn && ts.isIdentifier(d.name)) out.set(d.name.text, { fn, at: d.name });
