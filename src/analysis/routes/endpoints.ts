@@ -69,8 +69,9 @@ export class Endpoints {
     // not an auth endpoint (`GET /auth/me` behind a JWT guard); issuing tokens or checking a
     // password still makes it one (`/auth/refresh` behind a refresh-token guard, a password change).
     if (route.protectedBy) {
-      if (this.handlerSigns(route)) return 'handler issues a token';
       if (this.handlerChecksPassword(route)) return 'handler checks a password';
+      // re-signing for an already authenticated caller is a session refresh only where the path says so
+      if (this.handlerSigns(route) && route.path !== undefined && /refresh|token/i.test(route.path)) return 'handler issues a token';
       return undefined;
     }
     if (route.path !== undefined) {

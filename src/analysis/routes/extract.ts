@@ -64,6 +64,10 @@ function mayRegisterRoutes(text: string): boolean {
 export function extractRouteFacts(sf: ts.SourceFile, ctx: RouteExtractContext, calls: readonly ts.CallExpression[]): { facts: RouteFileFacts; appOfNode: ReadonlyMap<unknown, number> } {
   const facts: RouteFileFacts = { apps: [], projectLimiters: [], appExports: {}, loginStrategies: [] };
   if (sf.text.includes('passport-local')) facts.loginStrategies = loginStrategies(sf, ctx);
+  if (sf.text.includes('rate-limit')) {
+    const plugin = autoloadedRateLimit(sf, ctx);
+    if (plugin) facts.projectLimiters.push(plugin);
+  }
   const nest = extractNestApps(sf, ctx);
   const next = extractNextApps(ctx.file, sf, ctx);
   facts.apps.push(...nest.apps, ...next.apps);
@@ -424,6 +428,20 @@ class CallRoutes {
     const end = this.sf.getLineAndCharacterOfPosition(endNode.getEnd());
     return { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
   }
+}
+
+/**
+ * A plugin file for @fastify/autoload that only re-exports `@fastify/rate-limit`
+ * (`export default fastifyRateLimit`): autoload registers it on the root instance, skipping
+ * encapsulation as the package asks, so it limits every route.
+ */
+function autoloadedRateLimit(sf: ts.SourceFile, ctx: RouteExtractContext): RouteFileFacts['projectLimiters'][number] | undefined {
+  for (const st of sf.statements) {
+    if (!ts.isExportAssignment(st) || st.isExportEquals) continue;
+    const m = modulePath(ctx.resolver.evaluate(st.expression));
+    if (m && (m.source === '@fastify/rate-limit' || m.source === 'fastify-rate-limit') && m.path.length === 0) return { framework: 'fastify', name: `${m.source} (autoloaded plugin)`, span: ctx.span(st), viaAutoload: true };
+  }
+  return undefined;
 }
 
 /**

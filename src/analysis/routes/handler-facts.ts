@@ -17,6 +17,10 @@ export function isPasswordCheck(call: ts.CallExpression, resolver: Resolver): bo
   if (!name) return false;
   const m = modulePath(resolver.evaluate(unwrap(call.expression)));
   if (m && PASSWORD_MODULES.has(m.source)) return /^(compare|compareSync|verify|verifySync)$/.test(m.path[m.path.length - 1] ?? '');
+  // passwordManager.compare(pw, hash), this.passwords.verify(hash, pw)
+  const callee = unwrap(call.expression);
+  const receiver = ts.isPropertyAccessExpression(callee) ? receiverName(callee.expression) : undefined;
+  if (receiver && /passw|pwd|hasher|bcrypt|argon/i.test(receiver) && /^(compare|compareSync|verify|check|validate|matches|match)$/.test(name)) return true;
   const words = splitWords(name);
   if (!words.some((w) => w === 'password' || w === 'passwd' || w === 'pwd' || w === 'pass' || w === 'passphrase' || w === 'credentials')) return false;
   return words.some((w) => CHECK_WORDS.has(w)) && !words.some((w) => NOT_A_CHECK.has(w));
@@ -56,10 +60,28 @@ export function credentialFailure(stmt: ts.IfStatement, resolver: Resolver): { s
   const parent = stmt.parent;
   // only when the `then` branch is the success (`return done(null, user)`), not a rejection itself
   if (last && ts.isReturnStatement(last) && !rejectsOnly(then) && (ts.isBlock(parent) || ts.isSourceFile(parent))) {
-    const siblings = parent.statements;
-    return { statements: siblings.slice(siblings.indexOf(stmt) + 1), what: positive };
+    return { statements: statementsAfter(stmt), what: positive };
   }
   return undefined;
+}
+
+/**
+ * What runs after a statement when it completes: its following siblings, or — at the end of an
+ * `if` branch without `else` — what follows that `if` (`if (user) { if (ok) return; } reply.status(401)`).
+ */
+function statementsAfter(stmt: ts.Statement): readonly ts.Statement[] {
+  let current: ts.Node = stmt;
+  for (let depth = 0; depth < 4; depth++) {
+    const block = current.parent;
+    if (!block || !(ts.isBlock(block) || ts.isSourceFile(block))) return [];
+    const siblings = block.statements as readonly ts.Statement[];
+    const rest = siblings.slice(siblings.indexOf(current as ts.Statement) + 1);
+    if (rest.length > 0) return rest;
+    const owner = block.parent;
+    if (!owner || !ts.isIfStatement(owner) || owner.thenStatement !== block || owner.elseStatement) return [];
+    current = owner;
+  }
+  return [];
 }
 
 /** A branch that answers with an error: a throw, a 4xx/5xx response, `done(null, false)`. */

@@ -129,7 +129,8 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
     }
   }
 
-  const projectLimiters: Array<ProjectLimiter & { file: string }> = files.flatMap((f) => f.routes.projectLimiters.map((l) => ({ ...l, file: f.file })));
+  const usesAutoload = files.some((f) => f.routes.autoload !== undefined);
+  const projectLimiters: Array<ProjectLimiter & { file: string }> = files.flatMap((f) => f.routes.projectLimiters.filter((l) => !l.viaAutoload || usesAutoload).map((l) => ({ ...l, file: f.file })));
 
   // ---- traversal -----------------------------------------------------------------------------
   // functions that verify a token themselves (or through a wrapper): middleware made of them protects a route

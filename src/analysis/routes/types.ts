@@ -93,6 +93,8 @@ export interface ProjectLimiter {
   span: Span;
   /** Next.js middleware `config.matcher` paths; undefined = every route. */
   matcher?: string[];
+  /** Counts only when the project uses `@fastify/autoload` (a plugin file that re-exports `@fastify/rate-limit`). */
+  viaAutoload?: boolean;
 }
 
 export interface RouteFileFacts {
