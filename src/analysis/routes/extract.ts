@@ -41,7 +41,7 @@ function frameworkHint(sf: ts.SourceFile): Framework | undefined {
     if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) source = st.moduleSpecifier.text;
     if (!source) continue;
     if (source === 'fastify' || source === 'fastify-plugin' || source.startsWith('@fastify/')) return 'fastify';
-    if (source === 'hono' || source.startsWith('hono/')) return 'hono';
+    if (source === 'hono' || source.startsWith('hono/') || source.startsWith('@hono/')) return 'hono';
     if (source === 'koa' || source === '@koa/router' || source === 'koa-router') return 'koa';
     if (source === 'express') return 'express';
   }
@@ -52,9 +52,14 @@ function frameworkHint(sf: ts.SourceFile): Framework | undefined {
   return undefined;
 }
 
-/** Cheap test before the walk: can this file register routes at all? */
+/**
+ * Cheap test before the walk: can this file register routes at all? A call may carry type
+ * arguments (`app.post<{ Body: Login }>(...)`, Fastify's usual TypeScript style).
+ */
 function mayRegisterRoutes(text: string): boolean {
-  return /\.(get|post|put|patch|delete|all|use|route|register|on)\s*\(/.test(text);
+  if (/\.(get|post|put|patch|delete|options|head|all|use|route|register|on)\s*[(<]/.test(text)) return true;
+  // a file that only hands an app to other code: `loadRoutes(instance)` inside `fp(...)`
+  return /['"](express|fastify|fastify-plugin|koa|@koa\/router|koa-router|hono)(\/[\w-]+)?['"]/.test(text);
 }
 
 /**
@@ -136,7 +141,7 @@ class CallRoutes {
     if ((m.source === '@koa/router' || m.source === 'koa-router') && (p === '' || p === 'Router')) {
       return this.app(node, () => this.newApp('koa', node, { prefix: optionString(node.arguments?.[0], 'prefix') }));
     }
-    if (m.source === 'hono' && p === 'Hono') return this.app(node, () => this.newApp('hono', node));
+    if (isHonoConstructor(m.source, p)) return this.app(node, () => this.newApp('hono', node));
     if (m.source === 'express' && p === 'Router') return this.app(node, () => this.newApp('express', node));
     return undefined;
   }
@@ -373,7 +378,10 @@ class CallRoutes {
       const app = this.resolveApp(arg);
       if (!app) continue;
       target ??= callTarget(call, this.ctx.resolver, this.ctx.fnId);
-      if (!target) return;
+      if (!target) {
+        if (this.facts.apps[app.app].framework === 'fastify' && isExternalLoader(this.ctx.resolver.evaluate(callee))) this.facts.autoload = app.app;
+        return;
+      }
       this.addPass(this.facts.apps[app.app], { target, index: i, span: this.ctx.span(call), seq: this.seq++ });
     }
   }
@@ -607,3 +615,25 @@ function calleeText(call: ts.CallExpression): string {
 }
 
 export { spanOf };
+
+/**
+ * `Hono` from `hono` or one of its presets (`hono/tiny`, `hono/quick`: the same class with another
+ * router), and `OpenAPIHono` from `@hono/zod-openapi`, a subclass most OpenAPI-first apps use.
+ */
+function isHonoConstructor(source: string, exportPath: string): boolean {
+  if (source === 'hono' || source === 'hono/tiny' || source === 'hono/quick') return exportPath === 'Hono';
+  return source === '@hono/zod-openapi' && exportPath === 'OpenAPIHono';
+}
+
+/**
+ * A Fastify instance handed to a package function (`routes(app)` from a file-system router such as
+ * `virtual:fastify-routes`, fastify-now, a generated route table): like @fastify/autoload, it loads
+ * plugin files nobody registers by hand, so they are its children rather than apps of their own.
+ * Node's own modules (`http.createServer(app)`) load nothing.
+ */
+function isExternalLoader(value: Value): boolean {
+  const m = modulePath(value);
+  if (!m || isProjectSpecifier(m.source)) return false;
+  return !m.source.startsWith('node:') && !NODE_BUILTINS.has(m.source) && m.source !== 'fastify' && m.source !== 'fastify-plugin';
+}
+const NODE_BUILTINS = new Set(['http', 'https', 'http2', 'net', 'cluster', 'events', 'util', 'process']);

@@ -7,7 +7,11 @@ import { ts, unwrap, calleeName, receiverName, splitWords, isFunctionLike, membe
 import { modulePath, type Resolver } from '../values.js';
 import { isResponseCall, isResponseAssignment, isResponseConstruction, isKoaThrow } from '../responses.js';
 
-const PASSWORD_MODULES = new Set(['bcrypt', 'bcryptjs', 'bcrypt-nodejs', 'argon2', '@node-rs/argon2', '@node-rs/bcrypt', 'scrypt-kdf', '@phc/argon2']);
+/** Password-hashing packages: their `compare`/`verify` is a credential check whatever the receiver is called. */
+const PASSWORD_MODULES = new Set([
+  'bcrypt', 'bcryptjs', 'bcrypt-nodejs', 'bcrypt-ts', 'argon2', '@node-rs/argon2', '@node-rs/bcrypt', 'scrypt-kdf', '@phc/argon2',
+  'pbkdf2-passworder', 'password-hash', 'hash-wasm', '@noble/hashes/scrypt', 'oslo/password', '@oslojs/crypto', 'secure-password',
+]);
 const CHECK_WORDS = new Set(['compare', 'check', 'verify', 'valid', 'validate', 'match', 'matches', 'correct', 'authenticate']);
 const NOT_A_CHECK = new Set(['hash', 'set', 'reset', 'update', 'change', 'forgot', 'strength', 'policy', 'complexity', 'format', 'generate', 'create', 'encrypt', 'rules', 'requirements']);
 
