@@ -357,6 +357,25 @@ describe('other commands', () => {
     expect(inventory.verifySites[0].location.file).toBe('src/auth.js');
   });
 
+  it('inventory lists loggers but not HTTP access-log middleware (hono/logger, morgan)', () => {
+    const dir = project({
+      'src/app.ts': `import { Hono } from 'hono';
+import { logger } from 'hono/logger';
+import morgan from 'morgan';
+import pino from 'pino';
+const log = pino();
+const app = new Hono();
+app.use(logger());
+export const access = morgan('combined');
+export function audit(event: string) { log.info({ event }, 'audit'); }
+`,
+    });
+    const json = cli(dir, ['inventory', '-f', 'json']);
+    expect(json.status).toBe(0);
+    const labels = (JSON.parse(json.stdout).monitors as Array<{ name: string }>).map((m) => m.name);
+    expect(labels).toEqual(['log']);
+  });
+
   it('--version, --help, rules and explain do not load ts-morph', () => {
     const dir = project({});
     const log = path.join(dir, 'resolved.log');

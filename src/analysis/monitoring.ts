@@ -55,6 +55,9 @@ export function isLoggerValue(value: Value): boolean {
   return false;
 }
 
+/** Request/access-log middleware factories: an access log line is not monitoring (SPEC). */
+const ACCESS_LOG_MODULES = new Set(['morgan', 'koa-logger', 'hono/logger', 'pino-http', 'express-pino-logger', '@fastify/request-logger']);
+
 /** The `debug` package: off in production, so not monitoring (SPEC). */
 function isDebugPackageValue(value: Value): boolean {
   if (value.kind === 'call') {
@@ -111,6 +114,8 @@ export function monitoringEvidence(call: ts.CallExpression, resolver: Resolver, 
     const value = resolver.evaluate(callee);
     if (isDebugPackageValue(value)) return undefined;
     const m = modulePath(value);
+    // `app.use(logger())` from hono/logger, `morgan('combined')`: an HTTP access log (SPEC)
+    if (m && ACCESS_LOG_MODULES.has(m.source)) return undefined;
     if (m && /^@sentry\//.test(m.source) && /^capture/.test(m.path[m.path.length - 1] ?? '')) return { kind: 'report', label };
     // next(err), done(err), cb(err), reject(err): hands the error to whoever handles errors upstream
     if (isPropagationCall(call)) return { kind: 'propagate', label };
