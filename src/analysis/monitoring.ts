@@ -71,8 +71,19 @@ function isDebugPackageValue(value: Value): boolean {
 /** Does the function name say it monitors (`logAuthFailure`, `audit_event`; not `login`, `catalog`)? */
 export function nameSaysMonitor(name: string | undefined): boolean {
   if (!name) return false;
-  return splitWords(name).some((w) => MONITOR_WORDS.has(w));
+  const words = splitWords(name);
+  // `logIn` / `logOut` (passport) split into `log` + `in`: they are login and logout, not logging
+  const signIn = words.findIndex((w, i) => w === 'log' && /^(in|on|out|off)$/.test(words[i + 1] ?? ''));
+  const said = words.filter((w, i) => MONITOR_WORDS.has(w) && !(signIn >= 0 && i === signIn));
+  if (said.length === 0) return false;
+  // `getLogs()`, `fetchMetrics()`: reading what was recorded monitors nothing
+  if (READ_VERBS.has(words[0])) return false;
+  // `updateRecord()`, `generateRecordId()`: a record is a row in data-centric code, unless it is the verb
+  if (said.every((w) => w === 'record' || w === 'records') && words[0] !== 'record' && DATA_VERBS.has(words[0])) return false;
+  return true;
 }
+const READ_VERBS = new Set(['get', 'find', 'fetch', 'load', 'read', 'list', 'query', 'select', 'count', 'search', 'is', 'has', 'parse', 'format', 'to']);
+const DATA_VERBS = new Set(['create', 'update', 'delete', 'remove', 'insert', 'upsert', 'save', 'generate', 'set', 'patch', 'add', 'copy', 'move', 'duplicate', 'validate', 'build', 'map', 'convert']);
 
 export interface MonitoringOptions {
   /** Extra monitor names from config (`monitors`): a call whose name or dotted label matches. */

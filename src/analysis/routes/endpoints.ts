@@ -31,12 +31,14 @@ const CONTEXTUAL = new Set(['reset', 'verify']);
 const CREDENTIAL_CONTEXT = /^(password|passwd|pwd|pin|credential|credentials|account|auth|token|email|phone|mfa|otp|2fa|totp|code|identity|login|signin|signup|register|registration|user|magic|link)$/;
 const LOGOUT = /^(logout|signout|logoff)$/;
 
-function matchesWord(path: string, substrings: readonly string[], whole: ReadonlySet<string>, authPrefix = false): string | undefined {
+function matchesWord(path: string, substrings: readonly string[], whole: ReadonlySet<string>, authPrefix = false, contextual = true): string | undefined {
   const all = words(path);
   // logging out guards nothing an attacker could guess
   if (authPrefix && all.length > 0 && LOGOUT.test(all[all.length - 1])) return undefined;
   for (const [i, w] of all.entries()) {
     if (CONTEXTUAL.has(w) || w.startsWith('verif')) {
+      // `/password/reset` is an auth endpoint but not a login: only the auth judgement reads these
+      if (!contextual) continue;
       if (i === 0 || all.some((o) => o !== w && CREDENTIAL_CONTEXT.test(o))) return w;
       continue;
     }
@@ -87,7 +89,7 @@ export class Endpoints {
 
   /** A login handler: path says login, or the handler compares a password and signs a token. */
   isLogin(route: LinkedRoute): boolean {
-    if (route.path !== undefined && matchesWord(route.path, LOGIN_SUBSTRINGS, new Set())) return true;
+    if (route.path !== undefined && matchesWord(route.path, LOGIN_SUBSTRINGS, new Set(), false, false)) return true;
     return this.handlerChecksPassword(route) && this.handlerSigns(route);
   }
 
