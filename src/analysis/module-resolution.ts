@@ -41,7 +41,18 @@ export class ModuleResolver {
     if (alias !== undefined) return this.bySuffix(fromFile, alias);
     // @acme/backend/services/auth/auth.service: a workspace package or path alias; match its deep path
     const workspace = /^@[\w.-]+\/([\w.-]+)\/(.+)$/.exec(specifier);
-    if (workspace) return this.bySuffix(fromFile, `${workspace[1]}/${workspace[2]}`) ?? this.bySuffix(fromFile, workspace[2]);
+    if (workspace) {
+      const [, pkg, rest] = workspace;
+      // libraries/helpers/src/auth/auth.service for @acme/helpers/auth/auth.service: packages keep
+      // their code under src/ or lib/ (what tsconfig `paths` usually map to)
+      for (const dir of ['', 'src/', 'lib/']) {
+        const hit = this.bySuffix(fromFile, `${pkg}/${dir}${rest}`);
+        if (hit) return hit;
+      }
+      // else the deep path alone, preferring a file inside a folder named like the package over a
+      // same-named file of the importer's own package
+      return this.bySuffix(fromFile, rest, (file) => file.split('/').includes(pkg));
+    }
     return undefined;
   }
 
@@ -60,7 +71,7 @@ export class ModuleResolver {
   }
 
   /** `@/lib/auth` -> the scanned file whose path ends in `/lib/auth(.ts|/index.ts)`, nearest to the importer. */
-  private bySuffix(fromFile: string, rest: string): string | undefined {
+  private bySuffix(fromFile: string, rest: string, preferred?: (file: string) => boolean): string | undefined {
     const wanted = stripExtension(rest).replace(/\/$/, '');
     const candidates: string[] = [];
     for (const [stem, files] of this.byStem) {
@@ -69,7 +80,8 @@ export class ModuleResolver {
     if (candidates.length === 0) return undefined;
     // prefer the candidate sharing the longest directory prefix with the importer
     const from = fromFile.split(path.sep).join('/');
-    candidates.sort((a, b) => commonPrefix(b, from) - commonPrefix(a, from) || a.localeCompare(b));
+    const rank = (file: string) => (preferred?.(file.split(path.sep).join('/')) ? 1 : 0);
+    candidates.sort((a, b) => rank(b) - rank(a) || commonPrefix(b, from) - commonPrefix(a, from) || a.localeCompare(b));
     return candidates[0];
   }
 }
