@@ -79,6 +79,9 @@ export class Endpoints {
     if (route.path !== undefined) {
       const extra = this.options.authRoutes.find((re) => re.test(route.path!));
       if (extra) return `path matches configured pattern ${extra}`;
+      // RFC 8615 discovery documents (`/.well-known/openid-configuration`, `jwks.json`): public
+      // metadata with nothing to guess, whatever words their names contain
+      if (/(^|\/)\.well-known(\/|$)/.test(route.path)) return this.handlerSigns(route) ? 'handler issues a token' : undefined;
       const w = matchesWord(route.path, AUTH_SUBSTRINGS, AUTH_WORDS, true);
       if (w) return `path mentions "${w}"`;
     }
