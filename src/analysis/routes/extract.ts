@@ -43,7 +43,7 @@ function frameworkHint(sf: ts.SourceFile): Framework | undefined {
     if (source === 'fastify' || source === 'fastify-plugin' || source.startsWith('@fastify/')) return 'fastify';
     if (source === 'hono' || source.startsWith('hono/') || source.startsWith('@hono/')) return 'hono';
     if (source === 'koa' || source === '@koa/router' || source === 'koa-router') return 'koa';
-    if (source === 'express') return 'express';
+    if (source === 'express' || source === '@feathersjs/express') return 'express';
   }
   const text = sf.text;
   if (/require\(\s*['"](fastify|fastify-plugin|@fastify\/[\w-]+)['"]\s*\)/.test(text)) return 'fastify';
@@ -59,7 +59,7 @@ function frameworkHint(sf: ts.SourceFile): Framework | undefined {
 function mayRegisterRoutes(text: string): boolean {
   if (/\.(get|post|put|patch|delete|options|head|all|use|route|register|on)\s*[(<]/.test(text)) return true;
   // a file that only hands an app to other code: `loadRoutes(instance)` inside `fp(...)`
-  return /['"](express|fastify|fastify-plugin|koa|@koa\/router|koa-router|hono)(\/[\w-]+)?['"]/.test(text);
+  return /['"](express|fastify|fastify-plugin|koa|@koa\/router|koa-router|hono|@feathersjs\/express|@feathersjs\/koa)(\/[\w-]+)?['"]/.test(text);
 }
 
 /**
@@ -129,6 +129,9 @@ class CallRoutes {
     if (m.source === 'express' && p === '') return this.app(call, () => this.newApp('express', call));
     if (m.source === 'express' && p === 'Router') return this.app(call, () => this.newApp('express', call));
     if (m.source === 'fastify' && (p === '' || p === 'fastify')) return this.app(call, () => this.newApp('fastify', call));
+    // Feathers wraps the frameworks: `express(feathers())` is an Express app, `koa(feathers())` a Koa app
+    if (m.source === '@feathersjs/express' && (p === '' || p === 'default' || p === 'Router')) return this.app(call, () => this.newApp('express', call));
+    if (m.source === '@feathersjs/koa' && p === 'koa') return this.app(call, () => this.newApp('koa', call));
     return undefined;
   }
 
