@@ -55,6 +55,15 @@ export function isLoggerValue(value: Value): boolean {
   return false;
 }
 
+/** A logger fetched where it is used: `app.get('logger')` (Feathers, Express settings), `getLogger('auth')`, `container.resolve('logger')`. */
+function isLoggerLookup(receiver: ts.Expression): boolean {
+  if (!ts.isCallExpression(receiver)) return false;
+  const name = calleeName(receiver);
+  if (name && /^(getLogger|createLogger|childLogger|logger)$/.test(name)) return true;
+  const first = receiver.arguments[0];
+  return !!name && /^(get|resolve|service|inject)$/.test(name) && !!first && ts.isStringLiteralLike(first) && isLoggerName(first.text);
+}
+
 /** Request/access-log middleware factories: an access log line is not monitoring (SPEC). */
 const ACCESS_LOG_MODULES = new Set(['morgan', 'koa-logger', 'hono/logger', 'pino-http', 'express-pino-logger', '@fastify/request-logger']);
 
@@ -110,7 +119,7 @@ export function monitoringEvidence(call: ts.CallExpression, resolver: Resolver, 
     if (LOGGER_METHODS.has(method)) {
       const recvValue = resolver.evaluate(receiver);
       if (isDebugPackageValue(recvValue)) return undefined;
-      if (isLoggerName(recvName) || isLoggerValue(recvValue)) return { kind: 'log', label };
+      if (isLoggerName(recvName) || isLoggerValue(recvValue) || isLoggerLookup(receiver)) return { kind: 'log', label };
     }
     if (SPAN_METHODS.has(method) && (method === 'recordException' || /span/i.test(recvName ?? '') || (ts.isCallExpression(receiver) && /span/i.test(calleeName(receiver) ?? '')))) {
       return { kind: 'telemetry', label };

@@ -68,7 +68,7 @@ function mayRegisterRoutes(text: string): boolean {
  */
 export function extractRouteFacts(sf: ts.SourceFile, ctx: RouteExtractContext, calls: readonly ts.CallExpression[]): { facts: RouteFileFacts; appOfNode: ReadonlyMap<unknown, number> } {
   const facts: RouteFileFacts = { apps: [], projectLimiters: [], appExports: {}, loginStrategies: [] };
-  if (sf.text.includes('passport-local')) facts.loginStrategies = loginStrategies(sf, ctx);
+  if (sf.text.includes('passport-local') || sf.text.includes('@feathersjs/authentication')) facts.loginStrategies = loginStrategies(sf, ctx);
   if (sf.text.includes('rate-limit')) {
     const plugin = autoloadedRateLimit(sf, ctx);
     if (plugin) facts.projectLimiters.push(plugin);
@@ -474,6 +474,15 @@ function loginStrategies(sf: ts.SourceFile, ctx: RouteExtractContext): RouteFile
       const passport = base.some((b) => ts.isCallExpression(b) && b.arguments.length > 0 && isLocal(b.arguments[0]));
       const validate = passport ? node.members.find((m) => ts.isMethodDeclaration(m) && m.name.getText(sf) === 'validate') : undefined;
       if (validate && ts.isMethodDeclaration(validate)) out.push({ fn: ctx.fnId(validate), span: ctx.span(node.name ?? node) });
+      // Feathers: `class PasswordStrategy extends AuthenticationBaseStrategy { authenticate(data) }`,
+      // invoked by name from the authentication service that signs the JWT; a strategy that handles
+      // a password is a login (the JWT and OAuth strategies are not)
+      const feathers = base.some((b) => {
+        const m = modulePath(ctx.resolver.evaluate(b));
+        return !!m && ((m.source === '@feathersjs/authentication' && m.path[0] === 'AuthenticationBaseStrategy') || (m.source === '@feathersjs/authentication-local' && m.path[0] === 'LocalStrategy'));
+      });
+      const authenticate = feathers ? node.members.find((m) => ts.isMethodDeclaration(m) && m.name.getText(sf) === 'authenticate') : undefined;
+      if (authenticate && ts.isMethodDeclaration(authenticate) && /passw/i.test(authenticate.getText(sf))) out.push({ fn: ctx.fnId(authenticate), span: ctx.span(node.name ?? node) });
     }
     ts.forEachChild(node, visit);
   };

@@ -31,7 +31,8 @@ export function isPasswordCheck(call: ts.CallExpression, resolver: Resolver): bo
 }
 
 const LOOKUP_CALL = /^(find|get|fetch|load|lookup|select|query|read|retrieve|validate|authenticate|verify|check)/i;
-const USERISH = /user|account|member|admin|customer|person|principal|identity|login|credential/i;
+// `entity` is Feathers' name for the user record of an authentication strategy
+const USERISH = /user|account|member|admin|customer|person|principal|identity|login|credential|entity/i;
 
 /** `const user = await User.findOne({ email })`, `prisma.user.findUnique`, `this.users.findByEmail(...)`. */
 export function isUserLookup(init: ts.Expression): boolean {
@@ -133,6 +134,12 @@ function subject(expr: ts.Expression, resolver: Resolver): 'user' | 'password' |
   if (!ts.isIdentifier(e)) return undefined;
   const decl = resolver.findDeclaration(e);
   if (decl && decl.kind === 'node' && ts.isParameter(decl.node)) return callbackSubject(decl.node, e.text, resolver);
+  // `const [user] = await users.find(...)`, `const { data: [user] } = ...`: the destructured declaration
+  let declared: ts.Node | undefined = decl && decl.kind === 'node' ? decl.node : undefined;
+  while (declared && (ts.isBindingElement(declared) || ts.isArrayBindingPattern(declared) || ts.isObjectBindingPattern(declared))) declared = declared.parent;
+  if (declared && decl && decl.kind === 'node' && declared !== decl.node && ts.isVariableDeclaration(declared) && declared.initializer) {
+    return isUserLookup(declared.initializer) && USERISH.test(e.text) ? 'user' : undefined;
+  }
   if (!decl || decl.kind !== 'node' || !ts.isVariableDeclaration(decl.node) || !decl.node.initializer) {
     return /^(is)?(password|pass|pwd)?(valid|match(es|ed)?|correct|ok)(password|pass|pwd)?$/i.test(e.text) && /pass|pwd|match|valid/i.test(e.text) ? 'password' : undefined;
   }
