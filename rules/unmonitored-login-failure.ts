@@ -45,7 +45,7 @@ if (!user || !(await bcrypt.compare(password, user.passwordHash))) {
       if (endpoints.isLogin(route)) logins.push({ label: routeLabel(route), functions: route.functions, file: route.file, span: route.span, related: { file: route.file, span: route.span, label: 'login route registered here' } });
     }
     for (const f of facts.files.values()) {
-      for (const s of f.routes.loginStrategies) logins.push({ label: 'the passport-local strategy', functions: [{ file: f.file, fn: s.fn }], file: f.file, span: s.span, related: { file: f.file, span: s.span, label: 'login strategy declared here' } });
+      for (const s of f.routes.loginStrategies) logins.push({ label: s.library === 'feathers' ? 'the Feathers authentication strategy' : 'the passport-local strategy', functions: [{ file: f.file, fn: s.fn }], file: f.file, span: s.span, related: { file: f.file, span: s.span, label: 'login strategy declared here' } });
     }
     each(logins, (login) => {
       for (const { ref, rejection } of rejectionsBelow(login.functions)) {

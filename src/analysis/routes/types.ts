@@ -104,6 +104,6 @@ export interface RouteFileFacts {
   appExports: Record<string, number>;
   /** `@fastify/autoload` registered on an app: unmounted plugin apps are its children. */
   autoload?: number;
-  /** passport-local verify functions (`new LocalStrategy(fn)`, NestJS `validate()`): login handlers without a route. */
-  loginStrategies: Array<{ fn: number; span: Span }>;
+  /** passport-local verify functions (`new LocalStrategy(fn)`, NestJS `validate()`) and Feathers password strategies' `authenticate()`: login handlers without a route. */
+  loginStrategies: Array<{ fn: number; span: Span; library: 'passport-local' | 'feathers' }>;
 }
