@@ -181,7 +181,17 @@ class CallRoutes {
     }
     if (ts.isNewExpression(e)) return wrap(this.constructedApp(e));
     if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e)) return undefined;
-    return this.appOfValue(this.ctx.resolver.evaluate(e), depth);
+    const value = this.ctx.resolver.evaluate(e);
+    // `function init(app: Koa)`, `(router: Router)`: a parameter typed as a framework's app is a
+    // parameter app like an untyped one (the annotation made it an instance with no creation node)
+    if (ts.isIdentifier(e) && value.kind === 'instance' && !value.node && isFrameworkAppType(value.of)) {
+      const decl = this.ctx.resolver.findDeclaration(e);
+      if (decl && decl.kind === 'node' && ts.isParameter(decl.node) && isFunctionLike(decl.node.parent)) {
+        const fn = decl.node.parent as FunctionNode;
+        return { app: this.paramApp(fn, fn.parameters.indexOf(decl.node)) };
+      }
+    }
+    return this.appOfValue(value, depth);
   }
 
   private appOfValue(value: Value, depth: number): { app: number; routePath?: string } | undefined {
@@ -649,3 +659,16 @@ function isExternalLoader(value: Value): boolean {
   return !m.source.startsWith('node:') && !NODE_BUILTINS.has(m.source) && m.source !== 'fastify' && m.source !== 'fastify-plugin';
 }
 const NODE_BUILTINS = new Set(['http', 'https', 'http2', 'net', 'cluster', 'events', 'util', 'process']);
+
+/** The app classes a parameter may be typed with: `Koa`, `Router` (koa), `Hono`, `Express`, `Router` (express). */
+function isFrameworkAppType(of: Value): boolean {
+  const m = modulePath(of);
+  if (!m) return false;
+  const p = m.path.join('.');
+  if (m.source === 'koa') return p === '' || p === 'default' || p === 'Koa';
+  if (m.source === '@koa/router' || m.source === 'koa-router') return p === '' || p === 'default' || p === 'Router';
+  if (m.source === 'hono' || m.source === 'hono/tiny' || m.source === 'hono/quick') return p === 'Hono';
+  if (m.source === 'express') return p === 'Express' || p === 'Router' || p === 'Application' || p === 'IRouter';
+  if (m.source === 'fastify') return p === 'FastifyInstance';
+  return false;
+}
