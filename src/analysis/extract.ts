@@ -13,6 +13,7 @@ import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
 import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
 import { extractDenylistFacts, type DenylistFileFacts } from './denylists.js';
+import { DENYLIST_NAME } from './denylists/names.js';
 import { isLimiterCall, type LimiterOptions } from './routes/limiters.js';
 import { isPasswordCheck, credentialFailure, rejectingStatement, inFailureBranch, tracksUsage, mentionsRefresh, namedRefreshVerifier } from './routes/handler-facts.js';
 
@@ -341,7 +342,12 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   const routeContext = { file, resolver, fnId, span, monitoring: options.monitoring, limiters: options.limiters, region };
   const { facts: routes, appOfNode } = extractRouteFacts(sf, routeContext, callNodes);
   const { exports, starExports, classes } = extractExports(sf, resolver, fnId, appOfNode, classNodes);
-  const denylists = extractDenylistFacts(sf, routeContext, callNodes);
+  // Every denylist fact needs a denylist-like name (DENYLIST_NAME) spelled somewhere in this file,
+  // or a revocation option of a JWT middleware (`isRevoked`/`trusted`, a `*jwt*` module). Names
+  // are pieces of the source text; a backslash (an escape in a string or identifier) could spell
+  // one indirectly, so such files take the full path.
+  const mayDenylist = text.includes('\\') || DENYLIST_NAME.test(text) || /jwt|isRevoked|trusted/i.test(text);
+  const denylists = mayDenylist ? extractDenylistFacts(sf, routeContext, callNodes) : { lookups: [], options: [], writes: [] };
   return { file, functions, classes, exports, starExports, failurePaths, verifySites, projectCalls, tokenLogs, monitors, routes, denylists };
 }
 
