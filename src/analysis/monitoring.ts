@@ -20,6 +20,10 @@ const LOGGER_METHODS = new Set(['error', 'warn', 'warning', 'info', 'notice', 'f
 const SPAN_METHODS = new Set(['recordException', 'addEvent', 'setStatus', 'setAttribute', 'setAttributes']);
 const STATSD_METHODS = new Set(['increment', 'decrement', 'gauge', 'histogram', 'timing', 'distribution']);
 const MONITOR_WORDS = new Set(['log', 'logger', 'audit', 'track', 'monitor', 'alert', 'report', 'notify', 'metric', 'metrics', 'telemetry', 'capture', 'record', 'instrument']);
+/** A name starting with one of these reads what was recorded (`getLogs`, `fetchMetrics`): not monitoring. */
+const READ_VERBS = new Set(['get', 'find', 'fetch', 'load', 'read', 'list', 'query', 'select', 'count', 'search', 'is', 'has', 'parse', 'format', 'to']);
+/** With these, `record` is a database row (`updateRecord`, `generateRecordId`), not the verb. */
+const DATA_VERBS = new Set(['create', 'update', 'delete', 'remove', 'insert', 'upsert', 'save', 'generate', 'set', 'patch', 'add', 'copy', 'move', 'duplicate', 'validate', 'build', 'map', 'convert']);
 
 /** Logging libraries whose created values are loggers, by `module:path` of the factory. */
 const LOGGER_FACTORIES = new Set(['pino:', 'pino:pino', 'winston:createLogger', 'winston:loggers.get', 'winston:loggers.add', 'bunyan:createLogger', 'bunyan:', 'log4js:getLogger', 'signale:', 'consola:create', 'consola:createConsola', 'loglevel:getLogger', '@logtape/logtape:getLogger', 'tslog:', 'roarr:']);
@@ -91,8 +95,6 @@ export function nameSaysMonitor(name: string | undefined): boolean {
   if (said.every((w) => w === 'record' || w === 'records') && words[0] !== 'record' && DATA_VERBS.has(words[0])) return false;
   return true;
 }
-const READ_VERBS = new Set(['get', 'find', 'fetch', 'load', 'read', 'list', 'query', 'select', 'count', 'search', 'is', 'has', 'parse', 'format', 'to']);
-const DATA_VERBS = new Set(['create', 'update', 'delete', 'remove', 'insert', 'upsert', 'save', 'generate', 'set', 'patch', 'add', 'copy', 'move', 'duplicate', 'validate', 'build', 'map', 'convert']);
 
 export interface MonitoringOptions {
   /** Extra monitor names from config (`monitors`): a call whose name or dotted label matches. */

@@ -660,14 +660,14 @@ function isExternalLoader(value: Value): boolean {
 }
 const NODE_BUILTINS = new Set(['http', 'https', 'http2', 'net', 'cluster', 'events', 'util', 'process']);
 
-/** The app classes a parameter may be typed with: `Koa`, `Router` (koa), `Hono`, `Express`, `Router` (express). */
+/** The app classes a parameter may be typed with: `Koa`, `Router` (koa), `Hono` (and its presets), `Express`, `Router` (express). */
 function isFrameworkAppType(of: Value): boolean {
   const m = modulePath(of);
   if (!m) return false;
   const p = m.path.join('.');
   if (m.source === 'koa') return p === '' || p === 'default' || p === 'Koa';
   if (m.source === '@koa/router' || m.source === 'koa-router') return p === '' || p === 'default' || p === 'Router';
-  if (m.source === 'hono' || m.source === 'hono/tiny' || m.source === 'hono/quick') return p === 'Hono';
+  if (isHonoConstructor(m.source, p)) return true;
   if (m.source === 'express') return p === 'Express' || p === 'Router' || p === 'Application' || p === 'IRouter';
   if (m.source === 'fastify') return p === 'FastifyInstance';
   return false;

@@ -135,10 +135,11 @@ function subject(expr: ts.Expression, resolver: Resolver): 'user' | 'password' |
   const decl = resolver.findDeclaration(e);
   if (decl && decl.kind === 'node' && ts.isParameter(decl.node)) return callbackSubject(decl.node, e.text, resolver);
   // `const [user] = await users.find(...)`, `const { data: [user] } = ...`: the destructured declaration
-  let declared: ts.Node | undefined = decl && decl.kind === 'node' ? decl.node : undefined;
-  while (declared && (ts.isBindingElement(declared) || ts.isArrayBindingPattern(declared) || ts.isObjectBindingPattern(declared))) declared = declared.parent;
-  if (declared && decl && decl.kind === 'node' && declared !== decl.node && ts.isVariableDeclaration(declared) && declared.initializer) {
-    return isUserLookup(declared.initializer) && USERISH.test(e.text) ? 'user' : undefined;
+  if (decl && decl.kind === 'node' && ts.isBindingElement(decl.node)) {
+    let declared: ts.Node = decl.node;
+    while (ts.isBindingElement(declared) || ts.isArrayBindingPattern(declared) || ts.isObjectBindingPattern(declared)) declared = declared.parent;
+    const init = ts.isVariableDeclaration(declared) ? declared.initializer : undefined;
+    return init && isUserLookup(init) && USERISH.test(e.text) ? 'user' : undefined;
   }
   if (!decl || decl.kind !== 'node' || !ts.isVariableDeclaration(decl.node) || !decl.node.initializer) {
     return /^(is)?(password|pass|pwd)?(valid|match(es|ed)?|correct|ok)(password|pass|pwd)?$/i.test(e.text) && /pass|pwd|match|valid/i.test(e.text) ? 'password' : undefined;
