@@ -7,7 +7,7 @@
 import type { FileFacts, ExportTarget, FunctionFact } from './extract.js';
 import type { CallTarget } from './call-targets.js';
 import { apiOfValue, type JwtApi } from './jwt-apis.js';
-import { isProjectSpecifier } from './values.js';
+import { isProjectSpecifier, ANY_MEMBER, CALL_RESULT } from './values.js';
 import type { ModuleResolver } from './module-resolution.js';
 
 export interface FnRef {
@@ -140,8 +140,12 @@ export class CallGraph {
 
   private applyRest(file: string, target: ExportTarget, rest: string[], depth: number): Resolved[] {
     switch (target.kind) {
-      case 'fn':
-        return rest.length === 0 ? [{ kind: 'fn', ref: { file, fn: target.fn } }] : [];
+      case 'fn': {
+        if (rest.length === 0) return [{ kind: 'fn', ref: { file, fn: target.fn } }];
+        // `(await loadWeb()).default`: a lazy loader's result is the module it imports
+        const loads = rest[0] === CALL_RESULT ? this.byFile.get(file)?.functions[target.fn]?.returnsModule : undefined;
+        return loads !== undefined ? this.compute(file, { kind: 'module', source: loads, path: rest.slice(1) }).filter(() => depth < 8) : [];
+      }
       case 'jwt':
         return rest.length === 0 ? [{ kind: 'jwt', api: target.api }] : [];
       case 'class': {
@@ -151,6 +155,8 @@ export class CallGraph {
       }
       case 'object': {
         if (rest.length === 0) return [];
+        // services[name]: every member may be the one
+        if (rest[0] === ANY_MEMBER) return Object.values(target.members).flatMap((m) => this.applyRest(file, m, rest.slice(1), depth + 1));
         const m = target.members[rest[0]];
         return m ? this.applyRest(file, m, rest.slice(1), depth) : [];
       }

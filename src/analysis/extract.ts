@@ -5,7 +5,7 @@
  * logs. The AST is released after this; everything cross-file works from these facts.
  */
 import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeLabel, normalisedText, unwrap, type FunctionNode, type Node, type Span, SK } from './ast.js';
-import { Resolver, type Value, propName } from './values.js';
+import { Resolver, type Value, propName, lazyImportSource, isProjectSpecifier } from './values.js';
 import { classifyJwtCall, apiOfValue, isJoseSignChain, type JwtApi } from './jwt-apis.js';
 import { monitoringEvidence, splitWordsHasAny, type Evidence, type MonitoringOptions } from './monitoring.js';
 import { handlingOf, promiseExecutorOf, type FailurePath, type Handling, type RegionContext } from './failure-paths.js';
@@ -31,6 +31,8 @@ export interface FunctionFact {
   signs: boolean;
   /** Handler facts for the endpoint rules (routes/handler-facts.ts); omitted when all false/empty. */
   handler?: HandlerFact;
+  /** A lazy loader (`() => import('./web')`): the project module calling it yields. */
+  returnsModule?: string;
 }
 
 export interface Rejection {
@@ -331,6 +333,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
       calls: i?.calls ?? [],
       signs: i?.signs ?? false,
       ...(handlerInfo.has(id) ? { handler: handlerInfo.get(id) } : {}),
+      ...lazyLoader(node),
     };
   });
   // fnNodes may have grown while mapping (ids handed out lazily): map again for stragglers.
@@ -349,6 +352,11 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   const mayDenylist = text.includes('\\') || DENYLIST_NAME.test(text) || /jwt|isRevoked|trusted/i.test(text);
   const denylists = mayDenylist ? extractDenylistFacts(sf, routeContext, callNodes) : { lookups: [], options: [], writes: [] };
   return { file, functions, classes, exports, starExports, failurePaths, verifySites, projectCalls, tokenLogs, monitors, routes, denylists };
+}
+
+function lazyLoader(node: FunctionNode): Pick<FunctionFact, 'returnsModule'> {
+  const source = lazyImportSource(node);
+  return source !== undefined && isProjectSpecifier(source) ? { returnsModule: source } : {};
 }
 
 /** The callback argument of an API that takes one (jsonwebtoken verify: the last function argument). */

@@ -5,7 +5,7 @@
  * library — so `import { verify as v } from 'jsonwebtoken'`, `const { verify } = require(...)`,
  * `promisify(jwt.verify)` and a shadowing parameter named `jwt` are all told apart.
  */
-import { ts, unwrap, memberName, boundNames, isFunctionLike, type FunctionNode, SK } from './ast.js';
+import { ts, unwrap, unwrapAwait, memberName, boundNames, isFunctionLike, type FunctionNode, SK } from './ast.js';
 
 export type Value =
   /** A module or a member path inside it. `source` is a package name or a project module specifier. */
@@ -22,6 +22,10 @@ export type Value =
   | { kind: 'unknown' };
 
 const UNKNOWN: Value = { kind: 'unknown' };
+
+/** Module path segments that only the call graph can resolve: any member (`services[name]`), and what calling the export returns. */
+export const ANY_MEMBER = '#any';
+export const CALL_RESULT = '#call';
 
 type Declaration =
   | { kind: 'import'; source: string; path: string[] }
@@ -63,7 +67,11 @@ export class Resolver {
     if (e.kind === SK.ThisKeyword) return UNKNOWN;
     if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
       const name = memberName(e);
-      if (name === undefined) return UNKNOWN;
+      if (name === undefined) {
+        // services[name]: any member of a project module's export (resolved to all of them later)
+        const object = ts.isElementAccessExpression(e) ? this.evaluate(e.expression, depth + 1) : UNKNOWN;
+        return object.kind === 'module' && isProjectSpecifier(object.source) ? { kind: 'module', source: object.source, path: [...object.path, ANY_MEMBER] } : UNKNOWN;
+      }
       if (e.expression.kind === SK.ThisKeyword) return this.thisMember(e, name, depth);
       return member(this.evaluate(e.expression, depth + 1), name, this, depth);
     }
@@ -96,6 +104,11 @@ export class Resolver {
     }
     // fn.bind(thisArg)
     if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') return this.evaluate(callee.expression, depth + 1);
+    // a lazy loader: (() => import('./web'))() is the module
+    if (calleeValue.kind === 'function') {
+      const lazy = lazyImportSource(calleeValue.node);
+      if (lazy !== undefined) return { kind: 'module', source: lazy, path: [] };
+    }
     return { kind: 'call', callee: calleeValue, node: call };
   }
 
@@ -266,6 +279,10 @@ export class Resolver {
 /** `value.name`: a deeper module path, an object literal's property, a class's static. */
 export function member(value: Value, name: string, resolver: Resolver, depth: number): Value {
   switch (value.kind) {
+    case 'call':
+      // `(await services.web()).default`: what a project module's function returns, resolved across files
+      if (value.callee.kind === 'module' && isProjectSpecifier(value.callee.source)) return { kind: 'module', source: value.callee.source, path: [...value.callee.path, CALL_RESULT, name] };
+      return UNKNOWN;
     case 'module':
       return { kind: 'module', source: value.source, path: [...value.path, name], promisified: false };
     case 'object': {
@@ -289,6 +306,20 @@ export function member(value: Value, name: string, resolver: Resolver, depth: nu
     default:
       return UNKNOWN;
   }
+}
+
+/** A function that only loads a module: `() => import('./web')`, `function () { return require('./web'); }`. */
+export function lazyImportSource(fn: FunctionNode): string | undefined {
+  const body = fn.body;
+  if (!body) return undefined;
+  let returned: ts.Expression | undefined;
+  if (!ts.isBlock(body)) returned = body;
+  else if (body.statements.length === 1 && ts.isReturnStatement(body.statements[0])) returned = body.statements[0].expression;
+  if (!returned) return undefined;
+  const e = unwrapAwait(returned);
+  if (!ts.isCallExpression(e) || e.arguments.length !== 1 || !ts.isStringLiteralLike(e.arguments[0])) return undefined;
+  const isLoader = e.expression.kind === SK.ImportKeyword || (ts.isIdentifier(e.expression) && e.expression.text === 'require');
+  return isLoader ? e.arguments[0].text : undefined;
 }
 
 export function propName(name: ts.PropertyName | undefined): string | undefined {

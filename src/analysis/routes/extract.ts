@@ -142,7 +142,7 @@ class CallRoutes {
     const p = m.path.join('.');
     if (m.source === 'koa' && (p === '' || p === 'Koa')) return this.app(node, () => this.newApp('koa', node));
     if ((m.source === '@koa/router' || m.source === 'koa-router') && (p === '' || p === 'Router')) {
-      return this.app(node, () => this.newApp('koa', node, { prefix: optionString(node.arguments?.[0], 'prefix') }));
+      return this.app(node, () => this.newApp('koa', node, { prefix: optionString(node.arguments?.[0], 'prefix'), router: true }));
     }
     if (isHonoConstructor(m.source, p)) return this.app(node, () => this.newApp('hono', node));
     if (m.source === 'express' && p === 'Router') return this.app(node, () => this.newApp('express', node));
@@ -240,12 +240,20 @@ class CallRoutes {
     if (name === 'use') {
       // routes.forEach((r) => router.use(r.path, r.route)): one mount per element of the table
       for (const variant of loopVariants(call, this.ctx.resolver)) {
-        const vargs = args.map((a) => variant(a));
-        const path = pathArg(vargs[0]);
+        let vargs = args.map((a) => variant(a));
+        let path = pathArg(vargs[0]);
+        let pathNode = path.given ? args[0] : undefined;
+        // Koa: app.use(mount('/api', api)) mounts under a prefix, like Express's app.use('/api', api)
+        const mounted = app.framework === 'koa' && vargs.length === 1 ? this.koaMount(vargs[0]) : undefined;
+        if (mounted) {
+          vargs = mounted.args;
+          path = pathArg(vargs[0]);
+          pathNode = path.given ? vargs[0] : undefined;
+        }
         const first = path.given ? 1 : 0;
         const items = vargs.slice(first).flatMap((a) => this.items(a, app.framework));
         if (items.length === 0) continue;
-        app.uses.push({ path: path.value, items, span: this.registrationSpan(call, path.given ? args[0] : undefined), seq: this.seq++, conditional: isConditional(call) });
+        app.uses.push({ path: path.value, items, span: this.registrationSpan(call, pathNode), seq: this.seq++, conditional: isConditional(call) });
       }
       return;
     }
@@ -375,6 +383,14 @@ class CallRoutes {
     this.addPass(app, { target, index: 0, prefix, span: this.ctx.span(call), seq: this.seq++ });
   }
 
+  /** `mount('/api', api)` / `mount(api)` with koa-mount: its arguments, read like a `use` call's. */
+  private koaMount(arg: ts.Expression): { args: ts.Expression[] } | undefined {
+    const e = unwrap(arg);
+    if (!ts.isCallExpression(e) || e.arguments.length === 0 || e.arguments.length > 2) return undefined;
+    const m = modulePath(this.ctx.resolver.evaluate(e.expression));
+    return m && m.source === 'koa-mount' && m.path.length === 0 ? { args: [...e.arguments] } : undefined;
+  }
+
   private addPass(app: FileApp, pass: PassDecl): void {
     app.passes.push(pass);
   }
@@ -417,6 +433,10 @@ class CallRoutes {
       if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'routes' || callee.name.text === 'middleware')) {
         const app = this.resolveApp(callee.expression);
         if (app) return [{ label, span, app: { kind: 'local', app: app.app } }];
+        // router.use('/', auth.routes()) with `auth` a router imported from a project module
+        const imported = this.ctx.resolver.evaluate(callee.expression);
+        if (imported.kind === 'module' && isProjectSpecifier(imported.source)) return [{ label, span, app: { kind: 'module', source: imported.source, path: imported.path } }];
+        if (framework === 'koa' && callee.name.text === 'routes' && imported.kind === 'unknown') return [{ label, span, opaqueRouter: true }];
       }
       if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'allowedMethods') return [];
       // fn.bind(this)

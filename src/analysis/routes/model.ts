@@ -65,6 +65,8 @@ interface Edge {
   span: Span;
   /** Middleware given in the same `use` before the router (`app.use('/auth', limiter, router)`). */
   before: ChainItem[];
+  /** The child's place is a guess (a router from a plugin registry): its paths are its own, not the parent's. */
+  guessed?: boolean;
 }
 
 /** A limiter that applies to routes below a point, under a path prefix (absolute). */
@@ -126,6 +128,16 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
     if (!parent) continue;
     for (const n of nodes.values()) {
       if (n.app.param && n.app.framework === 'fastify' && !hasParent.has(n) && n !== parent) addEdge(parent, { child: n, seq: Number.MAX_SAFE_INTEGER, span: parent.app.span, before: [] });
+    }
+  }
+
+  // Koa: a router mounted from a plugin registry (`router.use(provider.router.routes())`) is one the
+  // bindings cannot follow; the project's routers that nobody mounts are the ones it can be
+  const orphanRouters = [...nodes.values()].filter((n) => n.app.router && !hasParent.has(n));
+  for (const parent of nodes.values()) {
+    for (const use of parent.app.uses) {
+      if (!use.items.some((it) => it.opaqueRouter)) continue;
+      for (const child of orphanRouters) addEdge(parent, { child, seq: use.seq, span: use.span, before: [], guessed: true });
     }
   }
 
@@ -198,7 +210,7 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
       routes.push({ framework: app.framework, method: route.method, path: full, file: node.file, span: route.span, functions, handler: functions[functions.length - 1], guard, mounts, ...(protection ? { protectedBy: protection } : {}) });
     }
     for (const e of edges.get(node) ?? []) {
-      const childPrefix = join(base, e.prefix);
+      const childPrefix = e.guessed ? undefined : join(base, e.prefix);
       const passed: ScopedGuard[] = [...inherited, ...appWide, ...usesBefore(e.seq), ...e.before.filter((it) => isLimiterItem(node.file, it)).map((it) => ({ ...guardOf(node.file, it), under: childPrefix }))];
       const protections: ScopedGuard[] = [...protectedBy, ...verifiersBefore(e.seq), ...e.before.filter((it) => isVerifierItem(node.file, it)).map((it) => ({ ...guardOf(node.file, it), name: it.label, under: childPrefix }))];
       visit(e.child, childPrefix, passed, [...mounts, { file: node.file, span: e.span, path: e.prefix }], stack, protections);

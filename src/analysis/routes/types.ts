@@ -24,6 +24,8 @@ export interface ChainItem {
   target?: CallTarget;
   /** A router or sub-app mounted here. */
   app?: AppRef;
+  /** Koa: `provider.router.routes()` on a router the bindings cannot follow (a plugin registry, a loop over providers). */
+  opaqueRouter?: boolean;
   /** It verifies the caller's token by itself (express-jwt, `passport.authenticate('jwt')`, koa-jwt, hono/jwt). */
   verifies?: boolean;
 }
@@ -82,6 +84,8 @@ export interface FileApp {
   passes: PassDecl[];
   /** An app-wide limiter that is not middleware in order (Fastify's `register(rateLimit)`). */
   limiter?: { name: string; span: Span; conditional: boolean };
+  /** A koa-router router: it serves only through a mount, never by itself. */
+  router?: boolean;
   /** Fastify: registered with `fastify-plugin`, so its hooks and plugins reach the parent. */
   unencapsulated?: boolean;
 }
