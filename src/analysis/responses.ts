@@ -35,6 +35,32 @@ export function isResponseConstruction(node: Node): boolean {
   return ts.isNewExpression(node) && ts.isIdentifier(unwrap(node.expression)) && /^(Response|NextResponse|HttpResponse)$/.test((unwrap(node.expression) as ts.Identifier).text);
 }
 
+/** Project helpers that build a refusal: `unauthorized()`, `forbidden({ code })`, `sendUnauthorized(res)`. */
+const REFUSAL_HELPER = /^(send|respond|reply|return|make|create)?(unauthori[sz]ed|unauthenticated|forbidden|invalidCredentials|badCredentials|authFailed|loginFailed|accessDenied|denied)(Response|Error|Reply)?$/i;
+const REFUSAL_STATUS = new Set([401, 403]);
+
+/**
+ * `return unauthorized({ code })`, `return errorResponse(401, 'Invalid credentials')`: a handler
+ * answering through a project helper that builds the 401/403 response. The helper is named for
+ * the refusal, or is handed the status.
+ */
+export function isRefusalHelperReturn(node: Node): boolean {
+  if (!ts.isReturnStatement(node) || !node.expression) return false;
+  let e = unwrap(node.expression);
+  while (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  if (!ts.isCallExpression(e)) return false;
+  const callee = unwrap(e.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : memberName(callee);
+  if (name && REFUSAL_HELPER.test(name)) return true;
+  return e.arguments.some((a) => isRefusalStatus(unwrap(a)));
+}
+
+function isRefusalStatus(e: ts.Expression): boolean {
+  if (ts.isNumericLiteral(e)) return REFUSAL_STATUS.has(Number(e.text));
+  if (!ts.isObjectLiteralExpression(e)) return false;
+  return e.properties.some((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && /^(status|statusCode)$/.test(p.name.text) && ts.isNumericLiteral(unwrap(p.initializer)) && REFUSAL_STATUS.has(Number((unwrap(p.initializer) as ts.NumericLiteral).text)));
+}
+
 /** `next()` / `await next()` with no argument: lets the request through to the next handler. */
 export function isPassThroughCall(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
