@@ -264,6 +264,7 @@ class CallRoutes {
       app.uses.push({ path: staticString(args[0]), items, span: this.registrationSpan(call, args[0]), seq: this.seq++, conditional: isConditional(call) });
       return;
     }
+    if (name === 'register' && app.framework === 'koa') return this.koaRegister(call, app);
     if (name === 'register' || name === 'addHook') return;
     let i = 0;
     let method = name === 'del' ? 'DELETE' : name.toUpperCase();
@@ -288,6 +289,17 @@ class CallRoutes {
     // `app.get('trust proxy')` reads a setting: a route needs a handler
     if (items.length === 0) return;
     for (const path of paths) app.routes.push({ method, path, span: this.registrationSpan(call, pathNode), items, seq: this.seq++ });
+  }
+
+  /** koa-router's low-level `router.register('/login', ['POST'], [limiter, handler], opts)`. */
+  private koaRegister(call: ts.CallExpression, app: FileApp): void {
+    const [pathNode, methodsArg, middleware] = call.arguments;
+    if (!pathNode || !isPathLike(pathNode) || !methodsArg || !middleware) return;
+    const items = this.items(middleware, 'koa');
+    if (items.length === 0) return;
+    for (const path of pathValues(pathNode)) {
+      for (const method of methodList(methodsArg)) app.routes.push({ method, path, span: this.registrationSpan(call, pathNode), items, seq: this.seq++ });
+    }
   }
 
   /** Fastify: shorthand methods, `route({...})`, `register(plugin, { prefix })`, `addHook`. */
