@@ -252,6 +252,18 @@ export function endsWithExit(statements: readonly ts.Statement[]): boolean {
   return false;
 }
 
+/** Does every way out of these statements throw (no `return`, `break` or `continue` on the way)? */
+export function alwaysThrows(statements: readonly ts.Statement[]): boolean {
+  let leaves = false;
+  const visit = (n: Node): void => {
+    if (leaves || isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n) || ts.isBreakStatement(n) || ts.isContinueStatement(n)) leaves = true;
+    else ts.forEachChild(n, visit);
+  };
+  statements.forEach(visit);
+  return !leaves && endsWithExit(statements);
+}
+
 export function asList(stmt: ts.Statement): readonly ts.Statement[] {
   return ts.isBlock(stmt) ? stmt.statements : [stmt];
 }

@@ -252,11 +252,11 @@ export class CallGraph {
     for (const facts of this.byFile.values()) {
       for (const site of facts.verifySites) {
         if (site.fn < 0) continue;
-        if (site.handling.kind === 'propagates') mark({ file: facts.file, fn: site.fn }, { library: site.library, operation: 'verify', mode: 'async' });
+        if (escapes(facts, site.handling)) mark({ file: facts.file, fn: site.fn }, { library: site.library, operation: 'verify', mode: 'async' });
         if (site.handling.kind === 'callback-param') this.callbackWrappers.set(key({ file: facts.file, fn: site.fn }), site.handling.index);
       }
       for (const call of facts.projectCalls) {
-        if (call.fn < 0 || call.handling.kind !== 'propagates') continue;
+        if (call.fn < 0 || !escapes(facts, call.handling)) continue;
         const caller = { file: facts.file, fn: call.fn };
         for (const r of this.resolve(facts.file, call.target)) {
           if (r.kind === 'jwt' && r.api.operation === 'verify') mark(caller, r.api);
@@ -274,4 +274,9 @@ export class CallGraph {
       for (const caller of propagatingCallers.get(key(cur)) ?? []) mark(caller, api);
     }
   }
+}
+
+/** The error leaves the function: no handler, or a `catch` that only throws a (new) error. */
+function escapes(facts: FileFacts, handling: FileFacts['verifySites'][number]['handling']): boolean {
+  return handling.kind === 'propagates' || (handling.kind === 'handled' && !!facts.failurePaths[handling.path]?.rethrows);
 }

@@ -5,7 +5,7 @@
  * data: its monitoring evidence, the project calls it makes (resolved later), whether it touches
  * or classifies the error, and whether it lets the request through (fail-open).
  */
-import { ts, unwrap, walk, isFunctionLike, references, calleeName, endsWithExit, asList, memberName, receiverName, boundNames, type FunctionNode, type Node, type Span, SK } from './ast.js';
+import { ts, unwrap, walk, isFunctionLike, references, calleeName, endsWithExit, alwaysThrows, asList, memberName, receiverName, boundNames, type FunctionNode, type Node, type Span, SK } from './ast.js';
 import { monitoringEvidence, isPropagationCall, type Evidence, type MonitoringOptions } from './monitoring.js';
 import { callTarget, type CallTarget } from './call-targets.js';
 import { isPassThroughCall, isResponseCall, isResponseAssignment, isKoaThrow, respondsOrExits } from './responses.js';
@@ -32,6 +32,8 @@ export interface FailurePath {
   classifies: boolean;
   /** Why the request goes on despite the failure, when it does. */
   failOpen?: string;
+  /** A `catch` that only throws (`throw new AuthError()`) on every way out: the failure goes on to the caller. */
+  rethrows?: boolean;
 }
 
 export interface RegionContext {
@@ -165,7 +167,19 @@ function catchPath(tryStmt: ts.TryStatement, ctx: RegionContext): FailurePath {
   const errorName = clause.variableDeclaration && ts.isIdentifier(clause.variableDeclaration.name) ? clause.variableDeclaration.name.text : undefined;
   const summary = summarise([clause.block], errorName, ctx);
   const failOpen = summary.evidence.length === 0 && summary.calls.length === 0 ? catchFailOpen(tryStmt) : catchFailOpenEvenIfCalls(tryStmt);
-  return { kind: 'catch', span: ctx.span(clause), errorName, ...summary, failOpen };
+  const rethrows = summary.evidence.every((e) => e.label === 'throw') && alwaysThrows(clause.block.statements) && !callsOutsideThrows(clause.block, ctx);
+  return { kind: 'catch', span: ctx.span(clause), errorName, ...summary, failOpen, ...(rethrows ? { rethrows } : {}) };
+}
+
+/** Project calls other than the ones building the thrown error (`throw AuthenticationError('Invalid token')`). */
+function callsOutsideThrows(block: ts.Block, ctx: RegionContext): boolean {
+  let found = false;
+  walk(block, (n) => {
+    if (found || ts.isThrowStatement(n) || isFunctionLike(n)) return false;
+    if (ts.isCallExpression(n) && callTarget(n, ctx.resolver, ctx.fnId)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** `.catch(handler)` / `.then(_, handler)`: a function, a reference to one, or `next`. */
@@ -356,9 +370,12 @@ function catchFailOpenEvenIfCalls(tryStmt: ts.TryStatement): string | undefined 
   return catchFailOpen(tryStmt);
 }
 
+/** A fallback value handed back to the caller (`null`, `[ctx.ip]`, `{ user: undefined }`), never `true`: the caller decides. */
 function isPlainValue(e: ts.Expression): boolean {
   const u = unwrap(e);
-  return ts.isIdentifier(u) || u.kind === SK.NullKeyword || u.kind === SK.FalseKeyword || ts.isPropertyAccessExpression(u);
+  if (ts.isArrayLiteralExpression(u)) return u.elements.every((el) => !ts.isSpreadElement(el) && isPlainValue(el));
+  if (ts.isObjectLiteralExpression(u)) return u.properties.every((p) => ts.isShorthandPropertyAssignment(p) || (ts.isPropertyAssignment(p) && isPlainValue(p.initializer)));
+  return ts.isIdentifier(u) || u.kind === SK.NullKeyword || u.kind === SK.FalseKeyword || ts.isPropertyAccessExpression(u) || ts.isStringLiteralLike(u) || ts.isNumericLiteral(u);
 }
 
 function assignedNames(block: Node): Set<string> {
