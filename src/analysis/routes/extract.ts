@@ -77,6 +77,7 @@ export function extractRouteFacts(sf: ts.SourceFile, ctx: RouteExtractContext, c
   const next = extractNextApps(ctx.file, sf, ctx);
   facts.apps.push(...nest.apps, ...next.apps);
   facts.projectLimiters.push(...nest.projectLimiters, ...next.projectLimiters);
+  if (nest.bypassingGuards.length > 0) facts.bypassingGuards = nest.bypassingGuards;
   if (!mayRegisterRoutes(sf.text)) return { facts, appOfNode: new Map() };
   const routes = new CallRoutes(sf, ctx, facts);
   routes.run(calls);

@@ -142,7 +142,10 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
   }
 
   const usesAutoload = files.some((f) => f.routes.autoload !== undefined);
-  const projectLimiters: Array<ProjectLimiter & { file: string }> = files.flatMap((f) => f.routes.projectLimiters.filter((l) => !l.viaAutoload || usesAutoload).map((l) => ({ ...l, file: f.file })));
+  // a guard class that limits only some requests and lets the rest through guards nothing by name
+  const bypassing = new Set(files.flatMap((f) => f.routes.bypassingGuards ?? []));
+  const limits = (name: string | undefined) => !!name && !bypassing.has(name);
+  const projectLimiters: Array<ProjectLimiter & { file: string }> = files.flatMap((f) => f.routes.projectLimiters.filter((l) => (!l.viaAutoload || usesAutoload) && limits(l.name)).map((l) => ({ ...l, file: f.file })));
 
   // ---- traversal -----------------------------------------------------------------------------
   // functions that verify a token themselves (or through a wrapper): middleware made of them protects a route
@@ -200,7 +203,7 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
       const protection = route.protectedBy ?? verifier?.label ?? [...protectedBy, ...verifiersBefore(route.seq)].find((g) => covers(g.under, full))?.name;
       const own = route.items.find((it) => isLimiterItem(node.file, it));
       let guard: Guard | null = null;
-      if (route.limiter) guard = { name: route.limiter, file: node.file, span: route.span };
+      if (limits(route.limiter)) guard = { name: route.limiter!, file: node.file, span: route.span };
       else if (own) guard = guardOf(node.file, own);
       else {
         const candidates = [...inherited, ...appWide, ...usesBefore(route.seq), ...projectGuards(projectLimiters, app.framework, full)];

@@ -13,10 +13,11 @@ import type { FileApp, ProjectLimiter, RouteDecl } from './types.js';
 
 const METHOD_DECORATORS: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', All: 'ALL', Options: 'OPTIONS', Head: 'HEAD' };
 
-export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { apps: FileApp[]; projectLimiters: ProjectLimiter[] } {
+export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { apps: FileApp[]; projectLimiters: ProjectLimiter[]; bypassingGuards: string[] } {
   const apps: FileApp[] = [];
   const projectLimiters: ProjectLimiter[] = [];
-  if (!sf.text.includes('@nestjs/')) return { apps, projectLimiters };
+  const bypassingGuards: string[] = [];
+  if (!sf.text.includes('@nestjs/')) return { apps, projectLimiters, bypassingGuards };
 
   /** `@Post('login')` -> ['Post', call] when the decorator comes from `from`. */
   const decorator = (d: ts.Decorator, from: RegExp): { name: string; call?: ts.CallExpression } | undefined => {
@@ -76,6 +77,7 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
         .map((d) => decorator(d, /^@nestjs\/common$/))
         .find((d) => d?.name === 'Controller');
       if (controller) apps.push(controllerApp(node, controller.call));
+      if (node.name && bypassesByDefault(node, isLimiterGuard)) bypassingGuards.push(node.name.text);
       return true;
     }
     if (ts.isObjectLiteralExpression(node)) {
@@ -98,7 +100,7 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
     }
     return true;
   });
-  return { apps, projectLimiters };
+  return { apps, projectLimiters, bypassingGuards };
 
   function controllerApp(cls: ts.ClassDeclaration, call: ts.CallExpression | undefined): FileApp {
     const arg = call?.arguments[0] && unwrap(call.arguments[0]);
@@ -137,6 +139,19 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
     }
     return { framework: 'nestjs', span: ctx.span(cls.name ?? cls), ordered: false, prefix, routes, uses: [], passes: [] };
   }
+}
+
+/**
+ * A limiter guard subclass whose `canActivate` ends in `return true`: it limits only the requests
+ * its conditions pick (`if (url.includes('/public/v1/posts')) return super.canActivate(ctx)`)
+ * and lets every other one through, so it guards no route in particular.
+ */
+function bypassesByDefault(cls: ts.ClassDeclaration, isLimiterGuard: (e: ts.Expression) => string | undefined): boolean {
+  const base = cls.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0]?.expression;
+  if (!base || !isLimiterGuard(base)) return false;
+  const method = cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && m.name.getText() === 'canActivate');
+  const last = method?.body?.statements[method.body.statements.length - 1];
+  return !!last && ts.isReturnStatement(last) && !!last.expression && unwrap(last.expression).kind === SK.TrueKeyword;
 }
 
 /** `@SkipThrottle({ default: false })` turns skipping off again. */

@@ -108,6 +108,8 @@ export interface RouteFileFacts {
   appExports: Record<string, number>;
   /** `@fastify/autoload` registered on an app: unmounted plugin apps are its children. */
   autoload?: number;
+  /** Limiter guard classes declared here that let requests through by default (NestJS `canActivate` ending in `return true`). */
+  bypassingGuards?: string[];
   /** passport-local verify functions (`new LocalStrategy(fn)`, NestJS `validate()`) and Feathers password strategies' `authenticate()`: login handlers without a route. */
   loginStrategies: Array<{ fn: number; span: Span; library: 'passport-local' | 'feathers' }>;
 }
