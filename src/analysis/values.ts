@@ -98,7 +98,8 @@ export class Resolver {
     }
     const calleeValue = this.evaluate(callee, depth + 1);
     // promisify(jwt.verify), util.promisify(jwt.verify)
-    if (calleeValue.kind === 'module' && calleeValue.path.join('.') === (calleeValue.source === 'util' || calleeValue.source === 'node:util' ? 'promisify' : '\0') && call.arguments[0]) {
+    const util = modulePath(calleeValue);
+    if (util && util.source === 'util' && util.path.join('.') === 'promisify' && call.arguments[0]) {
       const inner = this.evaluate(call.arguments[0], depth + 1);
       return inner.kind === 'module' ? { ...inner, promisified: true } : inner;
     }
