@@ -221,6 +221,15 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
         }
       }
     }
+    // Token.findOne({ token, blacklisted: false }), prisma.session.findFirst({ where: { jti, revokedAt: null } }):
+    // the store is not named, the filter is — a row found with `false`/`null` is one NOT revoked
+    if (FILTER_LOOKUPS.has(name) && receiver && node.arguments[0] && receiverNames(receiver, resolver) !== undefined) {
+      const filter = revocationFilter(node.arguments[0], 0);
+      if (filter) {
+        addLookup(node, filter.key, 'collection', outcomeOfUse(node, filter.revokedWhenFound));
+        return;
+      }
+    }
     if (isCheckerName(name) && (!receiver || receiverNames(receiver, resolver) !== undefined)) {
       addLookup(node, name, 'function', outcomeOfUse(node, true));
       return;
@@ -278,6 +287,34 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
     });
   }
   return { lookups, options, writes };
+}
+
+/** ORM reads whose filter can name the denylist flag. */
+const FILTER_LOOKUPS = new Set(['findOne', 'findFirst', 'findUnique', 'findOneBy', 'findFirstOrThrow', 'count', 'countBy', 'countDocuments', 'exists', 'exist', 'existsBy']);
+
+/**
+ * A denylist flag in a lookup's filter: `{ blacklisted: false }` and `{ revokedAt: null }` find
+ * only live tokens (a miss is the hit), `{ revoked: true }` finds revoked ones. Looks inside
+ * `where` / `filter` / `query`; any other value (a variable, `IsNull()`) says nothing certain.
+ */
+function revocationFilter(arg: ts.Expression, depth: number): { key: string; revokedWhenFound: boolean } | undefined {
+  const a = unwrap(arg);
+  if (!ts.isObjectLiteralExpression(a) || depth > 2) return undefined;
+  for (const p of a.properties) {
+    if (!ts.isPropertyAssignment(p)) continue;
+    const key = propName(p.name);
+    if (!key) continue;
+    const value = unwrap(p.initializer);
+    if (/^(where|filter|query)$/.test(key)) {
+      const inner = revocationFilter(value, depth + 1);
+      if (inner) return inner;
+      continue;
+    }
+    if (!isDenylistName(key)) continue;
+    if (value.kind === SK.FalseKeyword || value.kind === SK.NullKeyword) return { key, revokedWhenFound: false };
+    if (value.kind === SK.TrueKeyword) return { key, revokedWhenFound: true };
+  }
+  return undefined;
 }
 
 /**
