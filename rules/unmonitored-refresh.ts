@@ -30,6 +30,7 @@ export default defineRule({
     securitySeverity: 5.5,
     messages: {
       unmonitored: 'Refresh endpoint {{route}} issues new tokens without logging or recording the refresh.',
+      unmonitoredHandler: 'Refresh handler {{name}} issues new tokens without logging or recording the refresh.',
     },
   },
   check({ facts, report, each }) {
@@ -49,5 +50,13 @@ export default defineRule({
         code: `${r.method} ${r.path ?? ''}`,
       });
     });
+    // refresh handlers without a route: oauth2orize exchanges, GraphQL resolvers, socket handlers
+    for (const ref of endpoints.routelessRefreshHandlers()) {
+      if (routes.reaches(ref, (_fn, h) => !!h?.successLogs, 'success')) continue;
+      const fn = facts.graph.fn(ref)!;
+      const own = fn.name ?? `the callback of ${fn.handedOver}`;
+      const name = fn.className && fn.name ? `${fn.className}.${fn.name}` : own;
+      report({ file: ref.file, span: fn.span, messageId: 'unmonitoredHandler', data: { name }, scope: name, code: name });
+    }
   },
 });

@@ -44,6 +44,10 @@ export class CallGraph {
     this.computeSigners();
   }
 
+  files(): Iterable<FileFacts> {
+    return this.byFile.values();
+  }
+
   file(path: string): FileFacts | undefined {
     return this.byFile.get(path);
   }
@@ -221,8 +225,16 @@ export class CallGraph {
     }
   }
 
+  /** Project functions that call this one (resolved call edges, nested functions included). */
+  callers(ref: FnRef): readonly FnRef[] {
+    this.callerIndex ??= this.reverseEdges((_f, fn) => fn.calls);
+    return this.callerIndex.get(key(ref)) ?? [];
+  }
+
+  private callerIndex: Map<string, FnRef[]> | undefined;
+
   private computeMonitored(): void {
-    const reverse = this.reverseEdges((_f, fn) => fn.calls);
+    const reverse = (this.callerIndex = this.reverseEdges((_f, fn) => fn.calls));
     const seeds: FnRef[] = [];
     for (const facts of this.byFile.values()) facts.functions.forEach((fn, id) => fn.monitors && seeds.push({ file: facts.file, fn: id }));
     this.propagate(seeds, reverse, this.monitored);

@@ -33,6 +33,8 @@ export interface FunctionFact {
   handler?: HandlerFact;
   /** A lazy loader (`() => import('./web')`): the project module calling it yields. */
   returnsModule?: string;
+  /** Handed to other code rather than called by name — a callback argument (the call as written), an object literal's or class property's value, a decorated method (`@Mutation()`). */
+  handedOver?: string;
 }
 
 export interface Rejection {
@@ -334,6 +336,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
       signs: i?.signs ?? false,
       ...(handlerInfo.has(id) ? { handler: handlerInfo.get(id) } : {}),
       ...lazyLoader(node),
+      ...handedOver(node, sf),
     };
   });
   // fnNodes may have grown while mapping (ids handed out lazily): map again for stragglers.
@@ -352,6 +355,15 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   const mayDenylist = text.includes('\\') || DENYLIST_NAME.test(text) || /jwt|isRevoked|trusted/i.test(text);
   const denylists = mayDenylist ? extractDenylistFacts(sf, routeContext, callNodes) : { lookups: [], options: [], writes: [] };
   return { file, functions, classes, exports, starExports, failurePaths, verifySites, projectCalls, tokenLogs, monitors, routes, denylists };
+}
+
+function handedOver(node: FunctionNode, sf: ts.SourceFile): Pick<FunctionFact, 'handedOver'> {
+  const p = node.parent;
+  let to: string | undefined;
+  if (ts.isCallExpression(p) && p.arguments.some((a) => a === node)) to = calleeLabel(p, sf);
+  else if (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) to = p.name.getText(sf);
+  else if (ts.isMethodDeclaration(node) && (ts.isObjectLiteralExpression(p) || (ts.getDecorators(node)?.length ?? 0) > 0)) to = node.name.getText(sf);
+  return to ? { handedOver: to } : {};
 }
 
 function lazyLoader(node: FunctionNode): Pick<FunctionFact, 'returnsModule'> {

@@ -5,7 +5,7 @@
  * and `/reset-password` are; handlers are judged by what they do, across files.
  */
 import { splitWords } from '../ast.js';
-import type { CallGraph } from '../call-graph.js';
+import type { CallGraph, FnRef } from '../call-graph.js';
 import type { LinkedRoute, RouteFacts } from './model.js';
 
 /** Keywords of SPEC's auth-path pattern, matched inside words. */
@@ -13,6 +13,8 @@ const AUTH_SUBSTRINGS = ['login', 'signin', 'logon', 'token', 'refresh', 'passwo
 /** Short keywords that must be whole words (`otp`, not `footprint`). */
 const AUTH_WORDS = new Set(['auth', 'oauth', 'oauth2', 'otp', 'totp', 'mfa', '2fa', 'reset', 'sso', 'saml', 'oidc']);
 const LOGIN_SUBSTRINGS = ['login', 'signin', 'logon', 'authenticat'];
+
+const refKey = (r: FnRef) => `${r.fn}@${r.file}`;
 
 function words(path: string): string[] {
   // `/sign-in` and `/sign_in` are one word for matching; `:param` segments are not words
@@ -100,6 +102,54 @@ export class Endpoints {
   isRefresh(route: LinkedRoute): boolean {
     if (route.path !== undefined && /refresh/i.test(route.path)) return true;
     return route.functions.some((f) => this.routes.reaches(f, (_fn, h) => !!h?.verifiesRefresh)) && this.handlerSigns(route);
+  }
+
+  /**
+   * Refresh handlers no route reaches: a callback handed to a library (oauth2orize's
+   * `exchange.refreshToken(fn)`, a GraphQL resolver, a socket handler) that verifies a refresh
+   * token and signs a new one. Found from each refresh verification up its callers (3 levels) to
+   * a function nothing in the project calls and that is handed to other code (not an exported
+   * helper whose callers may lie outside the scan); skipped when a route's chain holds any of them.
+   */
+  routelessRefreshHandlers(): FnRef[] {
+    if (this.routeless) return this.routeless;
+    const inRoutes = new Set(this.routes.routes.flatMap((r) => r.functions.map(refKey)));
+    const found = new Map<string, FnRef>();
+    for (const file of this.graph.files()) {
+      file.functions.forEach((fn, id) => {
+        if (!fn.handler?.verifiesRefresh) return;
+        const roots = this.rootsAbove({ file: file.file, fn: id }, inRoutes);
+        for (const root of roots ?? []) {
+          // an uncalled exported helper may have callers outside the scanned code: only callbacks count
+          if (!this.graph.fn(root)?.handedOver) continue;
+          if (this.graph.signs(root) || this.routes.reaches(root, (f) => f.signs)) found.set(refKey(root), root);
+        }
+      });
+    }
+    return (this.routeless = [...found.values()]);
+  }
+
+  private routeless: FnRef[] | undefined;
+
+  /** Uncalled functions at most 3 calls above `ref`; undefined when a route's chain is on the way. */
+  private rootsAbove(ref: FnRef, inRoutes: ReadonlySet<string>): FnRef[] | undefined {
+    const roots: FnRef[] = [];
+    const seen = new Set<string>();
+    let level: FnRef[] = [ref];
+    for (let depth = 0; depth <= 3 && level.length > 0; depth++) {
+      const next: FnRef[] = [];
+      for (const cur of level) {
+        const k = refKey(cur);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        if (inRoutes.has(k)) return undefined;
+        const callers = this.graph.callers(cur);
+        if (callers.length === 0) roots.push(cur);
+        else next.push(...callers);
+      }
+      level = next;
+    }
+    return level.length > 0 ? undefined : roots;
   }
 
   handlerSigns(route: LinkedRoute): boolean {

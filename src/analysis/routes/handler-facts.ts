@@ -248,11 +248,15 @@ export function inFailureBranch(node: Node): boolean {
 const USAGE_FIELD = /last.?used|used.?at|last.?refresh|refreshed.?at|rotated.?at|usage|use.?count|last.?seen|last.?activity|last.?login/i;
 
 /** Tracked usage: `session.update({ lastUsedAt: new Date() })`, `db.tokens.update({ where, data: { rotatedAt } })`. */
+const READ_CLAUSES = new Set(['select', 'include', 'where', 'orderBy', 'omit', 'distinct', 'cursor', 'attributes', 'projection']);
+
 export function tracksUsage(call: ts.CallExpression): boolean {
   let found = false;
   const visit = (n: Node): void => {
     if (found) return;
     if ((ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n)) && ts.isIdentifier(n.name) && USAGE_FIELD.test(n.name.text)) found = true;
+    // `select: { lastUsedTime: true }` reads the field, `where: { lastUsedAt }` filters on it: neither records a use
+    else if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && READ_CLAUSES.has(n.name.text)) return;
     else if (!isFunctionLike(n)) ts.forEachChild(n, visit);
   };
   for (const a of call.arguments) visit(a);
