@@ -61,6 +61,23 @@ function isRefusalStatus(e: ts.Expression): boolean {
   return e.properties.some((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && /^(status|statusCode)$/.test(p.name.text) && ts.isNumericLiteral(unwrap(p.initializer)) && REFUSAL_STATUS.has(Number((unwrap(p.initializer) as ts.NumericLiteral).text)));
 }
 
+/**
+ * A statement that calls a project helper which throws the HTTP error for it:
+ * `NcError.badRequest('Invalid credentials')`, `HttpErrors.unauthorized()`, `throwUnauthorized()`.
+ * Recognised by name: a receiver named like an error class, or a function named `throw*`/`raise*`.
+ */
+export function isThrowingHelperStatement(node: Node): boolean {
+  if (!ts.isExpressionStatement(node)) return false;
+  let e = unwrap(node.expression);
+  while (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  if (!ts.isCallExpression(e)) return false;
+  const callee = unwrap(e.expression);
+  if (ts.isIdentifier(callee)) return /^(throw|raise)[A-Z]/.test(callee.text);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const recv = receiverName(callee.expression) ?? '';
+  return /(Error|Errors|Exception|Exceptions)$/.test(recv) && /^[A-Z]/.test(recv);
+}
+
 /** `next()` / `await next()` with no argument: lets the request through to the next handler. */
 export function isPassThroughCall(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);

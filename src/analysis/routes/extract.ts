@@ -477,7 +477,12 @@ class CallRoutes {
 
   /** From the start of the call to the end of its path argument: where the route is declared. */
   private registrationSpan(call: ts.CallExpression, pathNode: ts.Node | undefined): Span {
-    const start = this.sf.getLineAndCharacterOfPosition(call.getStart(this.sf));
+    // router.post('/login', a).post('/reset', b), or `router` on a line of its own: each link of a
+    // chain starts at its own method name
+    const callee = unwrap(call.expression);
+    const method = ts.isPropertyAccessExpression(callee) ? callee.name.getStart(this.sf) : undefined;
+    const own = method !== undefined && (ts.isCallExpression(unwrap((callee as ts.PropertyAccessExpression).expression)) || this.sf.getLineAndCharacterOfPosition(method).line !== this.sf.getLineAndCharacterOfPosition(call.getStart(this.sf)).line);
+    const start = this.sf.getLineAndCharacterOfPosition(own ? method : call.getStart(this.sf));
     const endNode = pathNode ?? call.expression;
     const end = this.sf.getLineAndCharacterOfPosition(endNode.getEnd());
     return { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };

@@ -5,7 +5,7 @@
  */
 import { ts, unwrap, calleeName, receiverName, splitWords, isFunctionLike, memberName, type Node, SK } from '../ast.js';
 import { modulePath, type Resolver } from '../values.js';
-import { isResponseCall, isResponseAssignment, isResponseConstruction, isKoaThrow, isRefusalHelperReturn } from '../responses.js';
+import { isResponseCall, isResponseAssignment, isResponseConstruction, isKoaThrow, isRefusalHelperReturn, isThrowingHelperStatement } from '../responses.js';
 
 /** Password-hashing packages: their `compare`/`verify` is a credential check whatever the receiver is called. */
 const PASSWORD_MODULES = new Set([
@@ -201,7 +201,7 @@ function rejects(root: Node): boolean {
     if (n !== root && isFunctionLike(n)) return;
     if (ts.isThrowStatement(n)) found = true;
     else if (ts.isCallExpression(n) && (isResponseCall(n) || isKoaThrow(n) || isStrategyFailure(n) || isErrorForward(n))) found = true;
-    else if (isResponseAssignment(n) || isResponseConstruction(n) || isRefusalHelperReturn(n)) found = true;
+    else if (isResponseAssignment(n) || isResponseConstruction(n) || isRefusalHelperReturn(n) || isThrowingHelperStatement(n)) found = true;
     else ts.forEachChild(n, visit);
   };
   visit(root);
