@@ -78,6 +78,7 @@ export function extractRouteFacts(sf: ts.SourceFile, ctx: RouteExtractContext, c
   facts.apps.push(...nest.apps, ...next.apps);
   facts.projectLimiters.push(...nest.projectLimiters, ...next.projectLimiters);
   if (nest.bypassingGuards.length > 0) facts.bypassingGuards = nest.bypassingGuards;
+  if (nest.tokenGuards.length > 0) facts.tokenGuards = nest.tokenGuards;
   if (!mayRegisterRoutes(sf.text)) return { facts, appOfNode: new Map() };
   const routes = new CallRoutes(sf, ctx, facts);
   routes.run(calls);

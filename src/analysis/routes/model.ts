@@ -145,6 +145,7 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
   // a guard class that limits only some requests and lets the rest through guards nothing by name
   const bypassing = new Set(files.flatMap((f) => f.routes.bypassingGuards ?? []));
   const limits = (name: string | undefined) => !!name && !bypassing.has(name);
+  const tokenGuards = new Set(files.flatMap((f) => f.routes.tokenGuards ?? []));
   const projectLimiters: Array<ProjectLimiter & { file: string }> = files.flatMap((f) => f.routes.projectLimiters.filter((l) => (!l.viaAutoload || usesAutoload) && limits(l.name)).map((l) => ({ ...l, file: f.file })));
 
   // ---- traversal -----------------------------------------------------------------------------
@@ -200,7 +201,7 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
       const full = route.path === undefined ? undefined : join(base, route.path);
       const functions = route.items.flatMap((it) => fnResolve(node.file, it));
       const verifier = route.items.slice(0, -1).find((it) => isVerifierItem(node.file, it));
-      const protection = route.protectedBy ?? verifier?.label ?? [...protectedBy, ...verifiersBefore(route.seq)].find((g) => covers(g.under, full))?.name;
+      const protection = route.protectedBy ?? route.guards?.find((g) => tokenGuards.has(g)) ?? verifier?.label ?? [...protectedBy, ...verifiersBefore(route.seq)].find((g) => covers(g.under, full))?.name;
       const own = route.items.find((it) => isLimiterItem(node.file, it));
       let guard: Guard | null = null;
       if (limits(route.limiter)) guard = { name: route.limiter!, file: node.file, span: route.span };

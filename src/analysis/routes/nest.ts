@@ -13,11 +13,12 @@ import type { FileApp, ProjectLimiter, RouteDecl } from './types.js';
 
 const METHOD_DECORATORS: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', All: 'ALL', Options: 'OPTIONS', Head: 'HEAD' };
 
-export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { apps: FileApp[]; projectLimiters: ProjectLimiter[]; bypassingGuards: string[] } {
+export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { apps: FileApp[]; projectLimiters: ProjectLimiter[]; bypassingGuards: string[]; tokenGuards: string[] } {
   const apps: FileApp[] = [];
   const projectLimiters: ProjectLimiter[] = [];
   const bypassingGuards: string[] = [];
-  if (!sf.text.includes('@nestjs/')) return { apps, projectLimiters, bypassingGuards };
+  const tokenGuards: string[] = [];
+  if (!sf.text.includes('@nestjs/')) return { apps, projectLimiters, bypassingGuards, tokenGuards };
 
   /** `@Post('login')` -> ['Post', call] when the decorator comes from `from`. */
   const decorator = (d: ts.Decorator, from: RegExp): { name: string; call?: ts.CallExpression } | undefined => {
@@ -45,23 +46,30 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
     if (ts.isNewExpression(e)) e = unwrap(e.expression);
     if (ts.isCallExpression(e)) {
       const m = modulePath(ctx.resolver.evaluate(e.expression));
-      const strategy = staticString(e.arguments[0]);
-      if (m && m.source === '@nestjs/passport' && m.path.join('.') === 'AuthGuard') return strategy && !/local|basic|password/i.test(strategy) ? `AuthGuard('${strategy}')` : undefined;
-      return undefined;
+      if (!m || m.source !== '@nestjs/passport' || m.path.join('.') !== 'AuthGuard') return undefined;
+      // AuthGuard('jwt'), AuthGuard(['jwt', 'api-key'])
+      const arg = e.arguments[0] && unwrap(e.arguments[0]);
+      const strategies = arg && ts.isArrayLiteralExpression(arg) ? arg.elements.map((el) => staticString(el)) : [staticString(arg)];
+      // strategies that check a credential the caller presents on every request; `github`, `google`,
+      // `oidc`, `local` are login flows, and a refresh-token guard guards a token endpoint
+      const verifying = strategies.filter((st): st is string => !!st && /jwt|bearer|token|api.?key|session/i.test(st) && !/refresh/i.test(st));
+      return verifying.length > 0 ? `AuthGuard('${verifying.join("', '")}')` : undefined;
     }
     const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';
     return /jwt|access.?token|bearer/i.test(name) && !/local|refresh/i.test(name) ? name : undefined;
   };
 
   /** Throttling and token guards declared on a class or method. */
-  const throttling = (node: ts.Node): { limiter?: string; optOut?: boolean; protectedBy?: string } => {
-    const out: { limiter?: string; optOut?: boolean; protectedBy?: string } = {};
+  const throttling = (node: ts.Node): { limiter?: string; optOut?: boolean; protectedBy?: string; guards?: string[] } => {
+    const out: { limiter?: string; optOut?: boolean; protectedBy?: string; guards?: string[] } = {};
     for (const d of decoratorsOf(node)) {
       const common = decorator(d, /^@nestjs\/common$/);
       if (common?.name === 'UseGuards' && common.call) {
         for (const a of common.call.arguments) {
           out.limiter ??= isLimiterGuard(a);
           out.protectedBy ??= isTokenGuard(a);
+          const u = unwrap(a);
+          if (ts.isIdentifier(u)) (out.guards ??= []).push(u.text);
         }
       }
       const throttler = decorator(d, /^@nestjs\/throttler$/);
@@ -78,6 +86,9 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
         .find((d) => d?.name === 'Controller');
       if (controller) apps.push(controllerApp(node, controller.call));
       if (node.name && bypassesByDefault(node, isLimiterGuard)) bypassingGuards.push(node.name.text);
+      // class GlobalGuard extends AuthGuard(['jwt']): routes it guards elsewhere are protected
+      const base = node.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0]?.expression;
+      if (node.name && base && isTokenGuard(base)) tokenGuards.push(node.name.text);
       return true;
     }
     if (ts.isObjectLiteralExpression(node)) {
@@ -100,7 +111,7 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
     }
     return true;
   });
-  return { apps, projectLimiters, bypassingGuards };
+  return { apps, projectLimiters, bypassingGuards, tokenGuards };
 
   function controllerApp(cls: ts.ClassDeclaration, call: ts.CallExpression | undefined): FileApp {
     const arg = call?.arguments[0] && unwrap(call.arguments[0]);
@@ -132,6 +143,7 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
             limiter: (own.optOut ?? classThrottling.optOut) ? undefined : (own.limiter ?? classThrottling.limiter),
             optOut: own.optOut ?? classThrottling.optOut,
             protectedBy: own.protectedBy ?? classThrottling.protectedBy,
+            ...(own.guards || classThrottling.guards ? { guards: [...(own.guards ?? []), ...(classThrottling.guards ?? [])] } : {}),
             seq: seq++,
           });
         }

@@ -45,6 +45,8 @@ export interface RouteDecl {
   optOut?: boolean;
   /** A guard that verifies the caller's token (`@UseGuards(AuthGuard('jwt'))`): an ordinary protected route. */
   protectedBy?: string;
+  /** NestJS: guard classes in `@UseGuards` by name, for guards declared in other files (`GlobalGuard extends AuthGuard('jwt')`). */
+  guards?: string[];
   /** Position among the app's registrations (order matters for Express, Koa, Hono). */
   seq: number;
 }
@@ -108,6 +110,8 @@ export interface RouteFileFacts {
   appExports: Record<string, number>;
   /** `@fastify/autoload` registered on an app: unmounted plugin apps are its children. */
   autoload?: number;
+  /** Guard classes declared here that verify the caller's token (`extends AuthGuard('jwt')`). */
+  tokenGuards?: string[];
   /** Limiter guard classes declared here that let requests through by default (NestJS `canActivate` ending in `return true`). */
   bypassingGuards?: string[];
   /** passport-local verify functions (`new LocalStrategy(fn)`, NestJS `validate()`) and Feathers password strategies' `authenticate()`: login handlers without a route. */
