@@ -4,7 +4,7 @@
  * whatever the job count. Linking and rules run once, in the main thread.
  */
 import { Worker } from 'node:worker_threads';
-import { finishScan, type FileAnalysis, type ScanOptions } from './scan.js';
+import { analyseContext, finishScan, type FileAnalysis, type ScanOptions } from './scan.js';
 import type { ScanResult } from './types.js';
 
 const BATCH = 48;
@@ -33,7 +33,7 @@ export async function scanParallel(options: ScanOptions, jobs: number): Promise<
       worker.postMessage({ id: b.id, files: b.files });
     };
     for (let i = 0; i < workerCount; i++) {
-      const worker = new Worker(workerUrl, { workerData: { cwd: options.cwd, monitors: options.config.monitors, rateLimiters: options.config.rateLimiters } });
+      const worker = new Worker(workerUrl, { workerData: analyseContext(options) });
       workers.push(worker);
       worker.on('message', (msg: { id: number; analyses: FileAnalysis[] }) => {
         const b = batches[msg.id];

@@ -9,6 +9,8 @@ import type { Finding, Notice, ScanResult, Severity, SourceLocation } from './ty
 import { SEVERITY_RANK } from './types.js';
 import { parseFile } from './project.js';
 import { extractFileFacts, type FileFacts } from './analysis/extract.js';
+import { useWorkspacePackages } from './analysis/values.js';
+import { findWorkspacePackages, type WorkspacePackage } from './workspace.js';
 import { buildFacts } from './analysis/facts.js';
 import { parseDirectives, applySuppressions, type Directive, type DirectiveProblem } from './suppressions.js';
 import { computeLineHashes, ownFingerprint } from './fingerprints.js';
@@ -73,6 +75,22 @@ export interface AnalyseContext {
   cwd: string;
   monitors: readonly string[];
   rateLimiters: readonly string[];
+  /** Names of the monorepo's own packages (their imports are project code). */
+  packages: readonly string[];
+}
+
+const packagesOf = new WeakMap<ScanOptions, WorkspacePackage[]>();
+
+/** The scan's workspace packages, found once per scan. */
+export function workspacePackages(options: ScanOptions): WorkspacePackage[] {
+  let found = packagesOf.get(options);
+  if (!found) packagesOf.set(options, (found = findWorkspacePackages(options.files, options.repoRoot)));
+  return found;
+}
+
+/** What every file's analysis needs to know of the scan (plain data: it is sent to workers). */
+export function analyseContext(options: ScanOptions): AnalyseContext {
+  return { cwd: options.cwd, monitors: options.config.monitors, rateLimiters: options.config.rateLimiters, packages: workspacePackages(options).map((p) => p.name) };
 }
 
 const displayPath = (cwd: string, abs: string) => toSlash(path.relative(cwd, abs)) || path.basename(abs);
@@ -99,6 +117,7 @@ export function analyseFile(file: string, text: string | Error, context: Analyse
       const first = parsed.syntaxErrors[0];
       notices.push({ kind: 'parse-error', level: 'warning', file: display, line: first.line, column: first.column, message: `syntax error (${first.message}); analysed as far as the parser recovered` });
     }
+    useWorkspacePackages(context.packages);
     const facts = extractFileFacts(file, parsed.sourceFile, { monitoring: { monitors: new Set(context.monitors) }, limiters: { rateLimiters: new Set(context.rateLimiters) } });
     const directives = text.includes('jwt-audit-disable') ? parseDirectives(text) : undefined;
     return { file, facts, directives, notices };
@@ -118,7 +137,7 @@ function readOrError(read: (f: string) => string, file: string): string | Error 
 
 /** Analyses every file in this thread, then links and runs the rules. */
 export function scan(options: ScanOptions): ScanResult {
-  const context: AnalyseContext = { cwd: options.cwd, monitors: options.config.monitors, rateLimiters: options.config.rateLimiters };
+  const context = analyseContext(options);
   const analyses = options.files.map((file, index) => {
     const analysis = analyseFile(file, readOrError(options.readFile, file), context);
     options.onProgress?.(index + 1, options.files.length);
@@ -143,7 +162,8 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
     scanned++;
   }
 
-  const facts = buildFacts(fileFacts, options.files, { authRoutes: options.config.authRoutes.map((p) => new RegExp(p, 'i')) });
+  useWorkspacePackages(analyseContext(options).packages);
+  const facts = buildFacts(fileFacts, options.files, { packages: workspacePackages(options), authRoutes: options.config.authRoutes.map((p) => new RegExp(p, 'i')) });
   const selected = selectRules(options);
   const reports: Array<{ rule: Rule; severity: Severity; report: Report<string> }> = [];
   const run = (entry: { rule: Rule; severity: Severity }, directiveProblems: readonly DirectiveProblem[]) => {

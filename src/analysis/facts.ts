@@ -9,6 +9,7 @@ import type { FailurePath } from './failure-paths.js';
 import type { Span } from './ast.js';
 import { CallGraph } from './call-graph.js';
 import { ModuleResolver } from './module-resolution.js';
+import type { WorkspacePackage } from '../workspace.js';
 import { buildRouteFacts, type RouteFacts } from './routes/model.js';
 import { Endpoints } from './routes/endpoints.js';
 import { buildDenylistFacts, type DenylistFacts } from './denylists.js';
@@ -55,12 +56,14 @@ export interface Facts {
 }
 
 export interface FactsOptions {
+  /** The monorepo's own packages: imports of them resolve into the scanned files. */
+  packages?: readonly WorkspacePackage[];
   /** Extra auth route patterns from config (`authRoutes`). */
   authRoutes?: readonly RegExp[];
 }
 
 export function buildFacts(files: readonly FileFacts[], allFiles: readonly string[], options: FactsOptions = {}): Facts {
-  const modules = new ModuleResolver(allFiles);
+  const modules = new ModuleResolver(allFiles, options.packages);
   const graph = new CallGraph(files, modules);
   const monitors = (file: string, path: FailurePath) => {
     if (path.kind === 'callback-ignored') return false;

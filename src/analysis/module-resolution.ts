@@ -5,6 +5,8 @@
  * path aliases (`@/lib/auth`, `~/auth`, `src/auth/auth.service`) matched by suffix.
  */
 import path from 'node:path';
+import type { WorkspacePackage } from '../workspace.js';
+import { packageNameOf } from './values.js';
 
 const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 
@@ -14,8 +16,11 @@ export class ModuleResolver {
   private readonly byStem = new Map<string, string[]>();
   private readonly cache = new Map<string, string | undefined>();
 
-  constructor(files: readonly string[]) {
+  private readonly packages: ReadonlyMap<string, WorkspacePackage>;
+
+  constructor(files: readonly string[], packages: readonly WorkspacePackage[] = []) {
     this.files = new Set(files);
+    this.packages = new Map(packages.map((p) => [p.name, p]));
     for (const f of files) {
       const stem = stripExtension(f).split(path.sep).join('/');
       const list = this.byStem.get(stem) ?? [];
@@ -37,6 +42,11 @@ export class ModuleResolver {
       const base = specifier.startsWith('/') ? specifier : path.resolve(path.dirname(fromFile), specifier);
       return this.tryFile(base);
     }
+    const pkg = this.packages.get(packageNameOf(specifier));
+    if (pkg) {
+      const hit = this.inPackage(pkg, specifier.slice(pkg.name.length).replace(/^\//, ''));
+      if (hit) return hit;
+    }
     const alias = /^(?:@|~|#)\/(.*)$/.exec(specifier)?.[1] ?? (/^(src|app|lib|server|apps|packages|libs)\//.test(specifier) ? specifier : undefined);
     if (alias !== undefined) return this.bySuffix(fromFile, alias);
     // @acme/backend/services/auth/auth.service: a workspace package or path alias; match its deep path
@@ -52,6 +62,24 @@ export class ModuleResolver {
       // else the deep path alone, preferring a file inside a folder named like the package over a
       // same-named file of the importer's own package
       return this.bySuffix(fromFile, rest, (file) => file.split('/').includes(pkg));
+    }
+    return undefined;
+  }
+
+  /** `@acme/core` -> its manifest's entry (sources preferred to built output), `@acme/core/x` -> `x` under src/, lib/ or the root. */
+  private inPackage(pkg: WorkspacePackage, subpath: string): string | undefined {
+    if (subpath === '') {
+      for (const entry of pkg.entries) {
+        // dist/index.js of a TypeScript package: its source is src/index.ts
+        const source = entry.replace(/^(\.\/)?(dist|build|lib|out)\//, 'src/').replace(/\.d\.ts$/, '');
+        const hit = this.tryFile(path.resolve(pkg.dir, source)) ?? this.tryFile(path.resolve(pkg.dir, entry));
+        if (hit) return hit;
+      }
+      return this.tryFile(path.join(pkg.dir, 'src')) ?? this.tryFile(path.join(pkg.dir, 'index')) ?? this.tryFile(path.join(pkg.dir, 'lib'));
+    }
+    for (const dir of ['src', 'lib', '']) {
+      const hit = this.tryFile(path.join(pkg.dir, dir, subpath));
+      if (hit) return hit;
     }
     return undefined;
   }

@@ -343,7 +343,24 @@ export function modulePath(value: Value): { source: string; path: string[]; prom
   return { source: value.source.replace(/^node:/, ''), path, promisified: value.promisified ?? false };
 }
 
+/**
+ * The scanned monorepo's own package names (src/workspace.ts), set once per thread before files
+ * are analysed: their imports are project code, not libraries.
+ */
+let workspacePackages: ReadonlySet<string> = new Set();
+
+export function useWorkspacePackages(names: readonly string[]): void {
+  if (names.length !== workspacePackages.size || names.some((n) => !workspacePackages.has(n))) workspacePackages = new Set(names);
+}
+
+/** `@acme/core/utils` -> `@acme/core`, `lodash/fp` -> `lodash`. */
+export function packageNameOf(source: string): string {
+  const parts = source.split('/');
+  return source.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
 export function isProjectSpecifier(source: string): boolean {
+  if (workspacePackages.size > 0 && workspacePackages.has(packageNameOf(source))) return true;
   return source.startsWith('.') || source.startsWith('/') || source.startsWith('@/') || source.startsWith('~/') || source.startsWith('#') || /^(src|app|lib|server|apps|packages|libs)\//.test(source) || isWorkspaceAlias(source);
 }
 
