@@ -236,7 +236,8 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
     }
     // prisma.refreshToken.update({ where: { id }, data: { revoked: true } }): a row marked revoked
     if (MARKING_UPDATES.has(name) && receiver && !insideWrite(node, writeCalls) && receiverNames(receiver, resolver) !== undefined) {
-      const field = node.arguments.map((a) => revocationField(a, 0)).find((f) => f !== undefined);
+      // the update given inline, or through a local (`const update = { is_revoked: true }; repo.update(k, update)`)
+      const field = node.arguments.map((a) => revocationField(a, 0, resolver)).find((f) => f !== undefined);
       if (field && !inLoader(node)) {
         writeCalls.add(node);
         const owner = writerFunction(node);
@@ -317,22 +318,32 @@ function revocationFilter(arg: ts.Expression, depth: number): { key: string; rev
   return undefined;
 }
 
+/** An object given by a local name (`const update = { revoked: true }`): its literal. */
+function objectLiteralOf(arg: ts.Expression, resolver: RouteExtractContext['resolver']): ts.Expression {
+  const a = unwrap(arg);
+  if (!ts.isIdentifier(a)) return a;
+  const value = resolver.evaluate(a);
+  return value.kind === 'object' ? value.node : a;
+}
+
 /**
  * A property set to a revoking value inside an update's argument: `{ data: { revoked: true } }`,
  * `{ $set: { revokedAt: new Date() } }`, `{ isBlacklisted: true }`. `revoked: false` un-revokes.
  */
-function revocationField(arg: ts.Expression, depth: number): string | undefined {
-  const a = unwrap(arg);
+function revocationField(arg: ts.Expression, depth: number, resolver: RouteExtractContext['resolver']): string | undefined {
+  const a = objectLiteralOf(arg, resolver);
   if (!ts.isObjectLiteralExpression(a) || depth > 3) return undefined;
   for (const p of a.properties) {
-    if (!ts.isPropertyAssignment(p)) continue;
+    // `{ where, data }` with `data` a local object
+    const initializer = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
+    if (!initializer) continue;
     const key = propName(p.name);
     if (!key) continue;
-    const value = unwrap(p.initializer);
+    const value = objectLiteralOf(initializer, resolver);
     if (ts.isObjectLiteralExpression(value)) {
       // the query part names the row, it does not change it
       if (/^(where|filter|query|select|include)$/.test(key)) continue;
-      const inner = revocationField(value, depth + 1);
+      const inner = revocationField(value, depth + 1, resolver);
       if (inner) return inner;
       continue;
     }
