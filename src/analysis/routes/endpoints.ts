@@ -14,7 +14,7 @@ const AUTH_SUBSTRINGS = ['login', 'signin', 'logon', 'token', 'refresh', 'passwo
 const AUTH_WORDS = new Set(['auth', 'oauth', 'oauth2', 'otp', 'totp', 'mfa', '2fa', 'reset', 'sso', 'saml', 'oidc']);
 const LOGIN_SUBSTRINGS = ['login', 'signin', 'logon', 'authenticat'];
 
-function words(path: string): string[] {
+function words(path: string): readonly string[] {
   // `/sign-in` and `/sign_in` are one word for matching; `:param` segments are not words
   const cleaned = path
     .split('/')
