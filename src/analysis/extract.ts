@@ -14,8 +14,8 @@ import { tokenValue } from './token-values.js';
 import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
 import { extractDenylistFacts, type DenylistFileFacts } from './denylists.js';
 import { DENYLIST_NAME } from './denylists/names.js';
-import { isLimiterCall, type LimiterOptions } from './routes/limiters.js';
-import { isPasswordCheck, credentialFailure, rejectingStatement, inFailureBranch, tracksUsage, mentionsRefresh, namedRefreshVerifier } from './routes/handler-facts.js';
+import { isLimiterCall, mayCallLimiter, type LimiterOptions } from './routes/limiters.js';
+import { isPasswordCheck, credentialFailure, rejectingStatement, inFailureBranch, tracksUsage, USAGE_FIELD, mentionsRefresh, namedRefreshVerifier } from './routes/handler-facts.js';
 
 export interface FunctionFact {
   name?: string;
@@ -185,7 +185,9 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   };
   // Cheap pre-filters: most files mention no limiter and no password.
   const text = sf.text;
-  const mayLimit = /limit|throttl|brute|slow|protect|consume|firewall/i.test(text);
+  const mayLimit = mayCallLimiter(text, options.limiters);
+  // Usage tracking is a property named like USAGE_FIELD; an identifier can hide it only behind a `\u` escape.
+  const mayTrackUsage = text.includes('\\u') || USAGE_FIELD.test(text);
   const mayCheckPassword = /passw|pwd|bcrypt|argon|credential/i.test(text);
   const mayRejectLogin = mayCheckPassword || /user|account|member/i.test(text);
   const rejectionOf = (stmt: ts.IfStatement, o: number): void => {
@@ -262,7 +264,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
     if (o >= 0) {
       if (mayLimit && isLimiterCall(node, resolver, options.limiters)) handler(o).limits = true;
       if (mayCheckPassword && isPasswordCheck(node, resolver)) handler(o).checksPassword = true;
-      if (tracksUsage(node) && !inFailureBranch(node)) handler(o).successLogs = true;
+      if (mayTrackUsage && tracksUsage(node) && !inFailureBranch(node)) handler(o).successLogs = true;
     }
     const jwt = classifyJwtCall(node, resolver);
     if (jwt) {
