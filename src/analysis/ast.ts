@@ -71,8 +71,12 @@ export type FunctionNode =
   | ts.GetAccessorDeclaration
   | ts.SetAccessorDeclaration;
 
+/** FUNCTION_KINDS as a table indexed by kind: asked of every node of every walk. */
+const IS_FUNCTION_KIND = new Uint8Array(SK.Count);
+for (const kind of FUNCTION_KINDS) IS_FUNCTION_KIND[kind] = 1;
+
 export function isFunctionLike(node: Node): node is FunctionNode {
-  return FUNCTION_KINDS.has(node.kind);
+  return IS_FUNCTION_KIND[node.kind] === 1;
 }
 
 export function enclosingFunction(node: Node): FunctionNode | undefined {

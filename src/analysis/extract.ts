@@ -412,8 +412,15 @@ function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: Functio
   const set = (name: string, target: ExportTarget | undefined) => {
     if (target) exports[name] = target;
   };
-  const hasExport = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === SK.ExportKeyword);
-  const isDefault = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === SK.DefaultKeyword);
+  // Read the statement's own modifier list (decorators sit in it too, and are not keywords):
+  // ts.getModifiers allocated a filtered copy per call, for every top-level statement.
+  const hasModifier = (node: ts.Statement, kind: ts.SyntaxKind) => {
+    const modifiers = (node as { modifiers?: ts.NodeArray<ts.ModifierLike> }).modifiers;
+    if (modifiers) for (const m of modifiers) if (m.kind === kind) return true;
+    return false;
+  };
+  const hasExport = (node: ts.Statement) => hasModifier(node, SK.ExportKeyword);
+  const isDefault = (node: ts.Statement) => hasModifier(node, SK.DefaultKeyword);
 
   for (const node of classNodes) {
     {
