@@ -250,76 +250,78 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
       }
       return true;
     }
-    if (ts.isThrowStatement(node)) {
+    // kind compares, not ts.isX: ts-morph re-exports TypeScript through getters (see SK), and this runs for every node
+    if (node.kind === SK.ThrowStatement) {
       const o = owner(node);
       if (o >= 0) info(o).monitors = true;
       return true;
     }
-    if (mayRejectLogin && ts.isIfStatement(node)) {
+    if (mayRejectLogin && node.kind === SK.IfStatement) {
       const o = owner(node);
-      if (o >= 0) rejectionOf(node, o);
+      if (o >= 0) rejectionOf(node as ts.IfStatement, o);
       return true;
     }
-    if (!ts.isCallExpression(node)) return true;
-    callNodes.push(node);
-    const o = owner(node);
+    if (node.kind !== SK.CallExpression) return true;
+    const call = node as ts.CallExpression;
+    callNodes.push(call);
+    const o = owner(call);
     if (o >= 0) {
-      if (mayLimit && isLimiterCall(node, resolver, options.limiters)) handler(o).limits = true;
-      if (mayCheckPassword && isPasswordCheck(node, resolver)) handler(o).checksPassword = true;
-      if (mayTrackUsage && tracksUsage(node) && !inFailureBranch(node)) handler(o).successLogs = true;
+      if (mayLimit && isLimiterCall(call, resolver, options.limiters)) handler(o).limits = true;
+      if (mayCheckPassword && isPasswordCheck(call, resolver)) handler(o).checksPassword = true;
+      if (mayTrackUsage && tracksUsage(call) && !inFailureBranch(call)) handler(o).successLogs = true;
     }
-    const jwt = classifyJwtCall(node, resolver);
+    const jwt = classifyJwtCall(call, resolver);
     if (jwt) {
       if (jwt.operation === 'sign') {
         if (o >= 0) info(o).signs = true;
         return true;
       }
-      if (o >= 0 && mentionsRefresh(node, sf)) handler(o).verifiesRefresh = true;
-      const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(node, jwt) : undefined;
-      const handling = canonical(handlingOf(node, region, { callbackArg }));
-      verifySites.push({ span: span(node), label: calleeLabel(node, sf), library: jwt.library, fn: o, handling: store(handling), scope: scopeName(o), code: normalisedText(node, sf) });
+      if (o >= 0 && mentionsRefresh(call, sf)) handler(o).verifiesRefresh = true;
+      const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(call, jwt) : undefined;
+      const handling = canonical(handlingOf(call, region, { callbackArg }));
+      verifySites.push({ span: span(call), label: calleeLabel(call, sf), library: jwt.library, fn: o, handling: store(handling), scope: scopeName(o), code: normalisedText(call, sf) });
       return true;
     }
-    if (isJoseSignChain(node, resolver)) {
+    if (isJoseSignChain(call, resolver)) {
       if (o >= 0) info(o).signs = true;
       return true;
     }
-    const evidence = monitoringEvidence(node, resolver, options.monitoring, sf);
+    const evidence = monitoringEvidence(call, resolver, options.monitoring, sf);
     if (evidence) {
       if (o >= 0) info(o).monitors = true;
       if (o >= 0 && evidence.kind !== 'propagate') {
         const h = handler(o);
         h.logs = true;
-        if (!inFailureBranch(node)) h.successLogs = true;
+        if (!inFailureBranch(call)) h.successLogs = true;
       }
-      monitors.push({ label: evidence.label, kind: evidence.kind, span: span(node) });
+      monitors.push({ label: evidence.label, kind: evidence.kind, span: span(call) });
       if (LOG_KINDS.has(evidence.kind) || (evidence.kind === 'name' && splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']))) {
-        for (const arg of node.arguments) {
+        for (const arg of call.arguments) {
           const tv = tokenValue(arg, resolver, sf);
           if (tv) {
-            tokenLogs.push({ span: span(node), logger: evidence.label, what: tv.what, source: span(tv.source), scope: scopeName(o), code: normalisedText(node, sf) });
+            tokenLogs.push({ span: span(call), logger: evidence.label, what: tv.what, source: span(tv.source), scope: scopeName(o), code: normalisedText(call, sf) });
             break;
           }
         }
       }
       return true;
     }
-    const target = callTarget(node, resolver, fnId);
+    const target = callTarget(call, resolver, fnId);
     if (target) {
       if (o >= 0) info(o).calls.push(target);
-      if (o >= 0 && namedRefreshVerifier(node)) handler(o).verifiesRefresh = true;
-      if (o >= 0 && !inFailureBranch(node)) handler(o).successCalls.push(target);
-      const handling = canonical(handlingOf(node, region, {}));
+      if (o >= 0 && namedRefreshVerifier(call)) handler(o).verifiesRefresh = true;
+      if (o >= 0 && !inFailureBranch(call)) handler(o).successCalls.push(target);
+      const handling = canonical(handlingOf(call, region, {}));
       const callbacks: Record<number, number> = {};
-      node.arguments.forEach((arg, i) => {
+      call.arguments.forEach((arg, i) => {
         const a = unwrap(arg);
         if ((ts.isArrowFunction(a) || ts.isFunctionExpression(a)) && a.parameters.length >= 1 && ts.isIdentifier(a.parameters[0].name) && /^(err|error|e|ex|er|exception|verifyError|jwtError)$/i.test(a.parameters[0].name.text)) {
-          const h = canonical(handlingOf(node, region, { callbackArg: a }));
+          const h = canonical(handlingOf(call, region, { callbackArg: a }));
           const stored = store(h);
           if (stored.kind === 'handled') callbacks[i] = stored.path;
         }
       });
-      projectCalls.push({ span: span(node), label: calleeLabel(node, sf), target, fn: o, handling: store(handling), callbacks, scope: scopeName(o), code: normalisedText(node, sf) });
+      projectCalls.push({ span: span(call), label: calleeLabel(call, sf), target, fn: o, handling: store(handling), callbacks, scope: scopeName(o), code: normalisedText(call, sf) });
     }
     return true;
   });
