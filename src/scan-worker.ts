@@ -3,21 +3,13 @@
  * posts back plain data. Only `analyseFile` runs here; linking and rules stay in the main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyseFile, type AnalyseContext } from './scan.js';
+import { analyseFile, readOrError, type AnalyseContext } from './scan.js';
 import { readSource } from './read-source.js';
 
 const context = workerData as AnalyseContext;
 
 parentPort!.on('message', (batch: { id: number; files: string[] }) => {
-  const analyses = batch.files.map((file) => {
-    let text: string | Error;
-    try {
-      text = readSource(file);
-    } catch (error) {
-      text = error instanceof Error ? error : new Error(String(error));
-    }
-    return analyseFile(file, text, context);
-  });
+  const analyses = batch.files.map((file) => analyseFile(file, readOrError(readSource, file), context));
   // Errors do not survive structured cloning as Error instances; analyses hold only plain data.
   parentPort!.postMessage({ id: batch.id, analyses });
 });

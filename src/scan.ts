@@ -127,7 +127,7 @@ export function analyseFile(file: string, text: string | Error, context: Analyse
   }
 }
 
-function readOrError(read: (f: string) => string, file: string): string | Error {
+export function readOrError(read: (f: string) => string, file: string): string | Error {
   try {
     return read(file);
   } catch (error) {

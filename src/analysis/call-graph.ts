@@ -22,7 +22,7 @@ const key = (r: FnRef) => `${r.fn}@${r.file}`;
 export class CallGraph {
   private readonly byFile: Map<string, FileFacts>;
   /** lower-case class name -> declarations across the project */
-  private readonly classIndex = new Map<string, Array<{ file: string; methods: Record<string, number> }>>();
+  private readonly classIndex = new Map<string, Array<{ file: string; methods: ReadonlyMap<string, number> }>>();
   private readonly monitored = new Set<string>();
   private readonly wrappers = new Map<string, JwtApi>();
   private readonly callbackWrappers = new Map<string, number>();
@@ -103,7 +103,7 @@ export class CallGraph {
       }
       case 'method': {
         const cls = this.byFile.get(fromFile)?.classes[target.className];
-        const id = cls?.methods[target.method];
+        const id = cls?.methods.get(target.method);
         if (id !== undefined) return [{ kind: 'fn', ref: { file: fromFile, fn: id } }];
         return this.byReceiver(target.className, target.method);
       }
@@ -117,7 +117,7 @@ export class CallGraph {
     const list = this.classIndex.get(receiver.toLowerCase()) ?? [];
     const out: Resolved[] = [];
     for (const c of list) {
-      const id = c.methods[method];
+      const id = c.methods.get(method);
       if (id !== undefined) out.push({ kind: 'fn', ref: { file: c.file, fn: id } });
     }
     return out;
@@ -154,7 +154,7 @@ export class CallGraph {
         return rest.length === 0 ? [{ kind: 'jwt', api: target.api }] : [];
       case 'class': {
         const method = rest[0] === '#instance' ? rest[1] : rest[0];
-        const id = method ? this.byFile.get(file)?.classes[target.name]?.methods[method] : undefined;
+        const id = method ? this.byFile.get(file)?.classes[target.name]?.methods.get(method) : undefined;
         return id !== undefined ? [{ kind: 'fn', ref: { file, fn: id } }] : [];
       }
       case 'object': {

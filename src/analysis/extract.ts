@@ -14,8 +14,8 @@ import { tokenValue } from './token-values.js';
 import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
 import { extractDenylistFacts, type DenylistFileFacts } from './denylists.js';
 import { DENYLIST_NAME } from './denylists/names.js';
-import { isLimiterCall, type LimiterOptions } from './routes/limiters.js';
-import { isPasswordCheck, credentialFailure, rejectingStatement, inFailureBranch, tracksUsage, mentionsRefresh, namedRefreshVerifier } from './routes/handler-facts.js';
+import { isLimiterCall, mayCallLimiter, type LimiterOptions } from './routes/limiters.js';
+import { isPasswordCheck, credentialFailure, rejectingStatement, inFailureBranch, tracksUsage, USAGE_FIELD, mentionsRefresh, namedRefreshVerifier } from './routes/handler-facts.js';
 
 export interface FunctionFact {
   name?: string;
@@ -107,7 +107,9 @@ export type ExportTarget =
   | { kind: 'app'; app: number };
 
 export interface ClassFact {
-  methods: Record<string, number>;
+  /** Method name -> function id. A Map, not an object: method names differ in every class, and
+   *  adding them as object keys built a V8 hidden-class transition per name (seen in the profile). */
+  methods: Map<string, number>;
 }
 
 export interface FileFacts {
@@ -189,7 +191,9 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   };
   // Cheap pre-filters: most files mention no limiter and no password.
   const text = sf.text;
-  const mayLimit = /limit|throttl|brute|slow|protect|consume|firewall/i.test(text);
+  const mayLimit = mayCallLimiter(text, options.limiters);
+  // Usage tracking is a property named like USAGE_FIELD; an identifier can hide it only behind a `\u` escape.
+  const mayTrackUsage = text.includes('\\u') || USAGE_FIELD.test(text);
   const mayCheckPassword = /passw|pwd|bcrypt|argon|credential/i.test(text);
   const mayRejectLogin = mayCheckPassword || /user|account|member/i.test(text);
   const rejectionOf = (stmt: ts.IfStatement, o: number): void => {
@@ -250,76 +254,78 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
       }
       return true;
     }
-    if (ts.isThrowStatement(node)) {
+    // kind compares, not ts.isX: ts-morph re-exports TypeScript through getters (see SK), and this runs for every node
+    if (node.kind === SK.ThrowStatement) {
       const o = owner(node);
       if (o >= 0) info(o).monitors = true;
       return true;
     }
-    if (mayRejectLogin && ts.isIfStatement(node)) {
+    if (mayRejectLogin && node.kind === SK.IfStatement) {
       const o = owner(node);
-      if (o >= 0) rejectionOf(node, o);
+      if (o >= 0) rejectionOf(node as ts.IfStatement, o);
       return true;
     }
-    if (!ts.isCallExpression(node)) return true;
-    callNodes.push(node);
-    const o = owner(node);
+    if (node.kind !== SK.CallExpression) return true;
+    const call = node as ts.CallExpression;
+    callNodes.push(call);
+    const o = owner(call);
     if (o >= 0) {
-      if (mayLimit && isLimiterCall(node, resolver, options.limiters)) handler(o).limits = true;
-      if (mayCheckPassword && isPasswordCheck(node, resolver)) handler(o).checksPassword = true;
-      if (tracksUsage(node) && !inFailureBranch(node)) handler(o).successLogs = true;
+      if (mayLimit && isLimiterCall(call, resolver, options.limiters)) handler(o).limits = true;
+      if (mayCheckPassword && isPasswordCheck(call, resolver)) handler(o).checksPassword = true;
+      if (mayTrackUsage && tracksUsage(call) && !inFailureBranch(call)) handler(o).successLogs = true;
     }
-    const jwt = classifyJwtCall(node, resolver);
+    const jwt = classifyJwtCall(call, resolver);
     if (jwt) {
       if (jwt.operation === 'sign') {
         if (o >= 0) info(o).signs = true;
         return true;
       }
-      if (o >= 0 && mentionsRefresh(node, sf)) handler(o).verifiesRefresh = true;
-      const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(node, jwt) : undefined;
-      const handling = canonical(handlingOf(node, region, { callbackArg }));
-      verifySites.push({ span: span(node), label: calleeLabel(node, sf), library: jwt.library, fn: o, handling: store(handling), scope: scopeName(o), code: normalisedText(node, sf) });
+      if (o >= 0 && mentionsRefresh(call, sf)) handler(o).verifiesRefresh = true;
+      const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(call, jwt) : undefined;
+      const handling = canonical(handlingOf(call, region, { callbackArg }));
+      verifySites.push({ span: span(call), label: calleeLabel(call, sf), library: jwt.library, fn: o, handling: store(handling), scope: scopeName(o), code: normalisedText(call, sf) });
       return true;
     }
-    if (isJoseSignChain(node, resolver)) {
+    if (isJoseSignChain(call, resolver)) {
       if (o >= 0) info(o).signs = true;
       return true;
     }
-    const evidence = monitoringEvidence(node, resolver, options.monitoring, sf);
+    const evidence = monitoringEvidence(call, resolver, options.monitoring, sf);
     if (evidence) {
       if (o >= 0) info(o).monitors = true;
       if (o >= 0 && evidence.kind !== 'propagate') {
         const h = handler(o);
         h.logs = true;
-        if (!inFailureBranch(node)) h.successLogs = true;
+        if (!inFailureBranch(call)) h.successLogs = true;
       }
-      monitors.push({ label: evidence.label, kind: evidence.kind, span: span(node) });
+      monitors.push({ label: evidence.label, kind: evidence.kind, span: span(call) });
       if (LOG_KINDS.has(evidence.kind) || (evidence.kind === 'name' && splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']))) {
-        for (const arg of node.arguments) {
+        for (const arg of call.arguments) {
           const tv = tokenValue(arg, resolver, sf);
           if (tv) {
-            tokenLogs.push({ span: span(node), logger: evidence.label, what: tv.what, source: span(tv.source), scope: scopeName(o), code: normalisedText(node, sf) });
+            tokenLogs.push({ span: span(call), logger: evidence.label, what: tv.what, source: span(tv.source), scope: scopeName(o), code: normalisedText(call, sf) });
             break;
           }
         }
       }
       return true;
     }
-    const target = callTarget(node, resolver, fnId);
+    const target = callTarget(call, resolver, fnId);
     if (target) {
       if (o >= 0) info(o).calls.push(target);
-      if (o >= 0 && namedRefreshVerifier(node)) handler(o).verifiesRefresh = true;
-      if (o >= 0 && !inFailureBranch(node)) handler(o).successCalls.push(target);
-      const handling = canonical(handlingOf(node, region, {}));
+      if (o >= 0 && namedRefreshVerifier(call)) handler(o).verifiesRefresh = true;
+      if (o >= 0 && !inFailureBranch(call)) handler(o).successCalls.push(target);
+      const handling = canonical(handlingOf(call, region, {}));
       const callbacks: Record<number, number> = {};
-      node.arguments.forEach((arg, i) => {
+      call.arguments.forEach((arg, i) => {
         const a = unwrap(arg);
         if ((ts.isArrowFunction(a) || ts.isFunctionExpression(a)) && a.parameters.length >= 1 && ts.isIdentifier(a.parameters[0].name) && /^(err|error|e|ex|er|exception|verifyError|jwtError)$/i.test(a.parameters[0].name.text)) {
-          const h = canonical(handlingOf(node, region, { callbackArg: a }));
+          const h = canonical(handlingOf(call, region, { callbackArg: a }));
           const stored = store(h);
           if (stored.kind === 'handled') callbacks[i] = stored.path;
         }
       });
-      projectCalls.push({ span: span(node), label: calleeLabel(node, sf), target, fn: o, handling: store(handling), callbacks, scope: scopeName(o), code: normalisedText(node, sf) });
+      projectCalls.push({ span: span(call), label: calleeLabel(call, sf), target, fn: o, handling: store(handling), callbacks, scope: scopeName(o), code: normalisedText(call, sf) });
     }
     return true;
   });
@@ -430,21 +436,28 @@ function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: Functio
   const set = (name: string, target: ExportTarget | undefined) => {
     if (target) exports[name] = target;
   };
-  const hasExport = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === SK.ExportKeyword);
-  const isDefault = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === SK.DefaultKeyword);
+  // Read the statement's own modifier list (decorators sit in it too, and are not keywords):
+  // ts.getModifiers allocated a filtered copy per call, for every top-level statement.
+  const hasModifier = (node: ts.Statement, kind: ts.SyntaxKind) => {
+    const modifiers = (node as { modifiers?: ts.NodeArray<ts.ModifierLike> }).modifiers;
+    if (modifiers) for (const m of modifiers) if (m.kind === kind) return true;
+    return false;
+  };
+  const hasExport = (node: ts.Statement) => hasModifier(node, SK.ExportKeyword);
+  const isDefault = (node: ts.Statement) => hasModifier(node, SK.DefaultKeyword);
 
   for (const node of classNodes) {
     {
       const name = node.name?.text ?? (node.parent && ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name) ? node.parent.name.text : undefined);
       if (name) {
-        const methods: Record<string, number> = {};
+        const methods = new Map<string, number>();
         for (const m of node.members) {
           if ((ts.isMethodDeclaration(m) || ts.isGetAccessor(m)) && m.body) {
             const n = propName(m.name);
-            if (n) methods[n] = fnId(m);
+            if (n) methods.set(n, fnId(m));
           } else if (ts.isPropertyDeclaration(m) && m.initializer && (ts.isArrowFunction(m.initializer) || ts.isFunctionExpression(m.initializer))) {
             const n = propName(m.name);
-            if (n) methods[n] = fnId(m.initializer);
+            if (n) methods.set(n, fnId(m.initializer));
           }
         }
         classes[name] = { methods };

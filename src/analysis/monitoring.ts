@@ -108,43 +108,44 @@ export interface MonitoringOptions {
 export function monitoringEvidence(call: ts.CallExpression, resolver: Resolver, options: MonitoringOptions, sf: ts.SourceFile): Evidence | undefined {
   const callee = unwrap(call.expression);
   const name = calleeName(call);
-  const label = shortLabel(callee, sf);
-  if (options.monitors.size > 0 && ((name && options.monitors.has(name)) || options.monitors.has(label))) return { kind: 'configured', label };
+  // the label is the call's text: taken only for calls that are evidence (most calls are not)
+  const label = (): string => shortLabel(callee, sf);
+  if (options.monitors.size > 0 && ((name && options.monitors.has(name)) || options.monitors.has(label()))) return { kind: 'configured', label: label() };
 
   if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
     const method = memberName(callee) ?? '';
     const receiver = unwrap(callee.expression);
     const recvName = receiverName(receiver);
     if (ts.isIdentifier(receiver) && receiver.text === 'console' && !resolver.isDeclared(receiver)) {
-      return CONSOLE_METHODS.has(method) ? { kind: 'log', label } : undefined;
+      return CONSOLE_METHODS.has(method) ? { kind: 'log', label: label() } : undefined;
     }
     if (LOGGER_METHODS.has(method)) {
       const recvValue = resolver.evaluate(receiver);
       if (isDebugPackageValue(recvValue)) return undefined;
-      if (isLoggerName(recvName) || isLoggerValue(recvValue) || isLoggerLookup(receiver)) return { kind: 'log', label };
+      if (isLoggerName(recvName) || isLoggerValue(recvValue) || isLoggerLookup(receiver)) return { kind: 'log', label: label() };
     }
     if (SPAN_METHODS.has(method) && (method === 'recordException' || /span/i.test(recvName ?? '') || (ts.isCallExpression(receiver) && /span/i.test(calleeName(receiver) ?? '')))) {
-      return { kind: 'telemetry', label };
+      return { kind: 'telemetry', label: label() };
     }
-    if ((method === 'add' || method === 'record') && isInstrument(receiver, resolver)) return { kind: 'telemetry', label };
-    if (method === 'inc' || method === 'observe') return { kind: 'telemetry', label };
-    if (STATSD_METHODS.has(method) && !/^(res|req|ctx|reply|request|response)$/.test(recvName ?? '')) return { kind: 'telemetry', label };
-    if (/^(captureException|captureMessage|captureEvent|noticeError|trackException|trackEvent)$/.test(method)) return { kind: 'report', label };
-    if (method === 'notify' && /bugsnag/i.test(recvName ?? '')) return { kind: 'report', label };
-    if (/^(error|warning|critical)$/.test(method) && /rollbar/i.test(recvName ?? '')) return { kind: 'report', label };
+    if ((method === 'add' || method === 'record') && isInstrument(receiver, resolver)) return { kind: 'telemetry', label: label() };
+    if (method === 'inc' || method === 'observe') return { kind: 'telemetry', label: label() };
+    if (STATSD_METHODS.has(method) && !/^(res|req|ctx|reply|request|response)$/.test(recvName ?? '')) return { kind: 'telemetry', label: label() };
+    if (/^(captureException|captureMessage|captureEvent|noticeError|trackException|trackEvent)$/.test(method)) return { kind: 'report', label: label() };
+    if (method === 'notify' && /bugsnag/i.test(recvName ?? '')) return { kind: 'report', label: label() };
+    if (/^(error|warning|critical)$/.test(method) && /rollbar/i.test(recvName ?? '')) return { kind: 'report', label: label() };
   } else if (ts.isIdentifier(callee)) {
     const value = resolver.evaluate(callee);
     if (isDebugPackageValue(value)) return undefined;
     const m = modulePath(value);
     // `app.use(logger())` from hono/logger, `morgan('combined')`: an HTTP access log (SPEC)
     if (m && ACCESS_LOG_MODULES.has(m.source)) return undefined;
-    if (m && /^@sentry\//.test(m.source) && /^capture/.test(m.path[m.path.length - 1] ?? '')) return { kind: 'report', label };
+    if (m && /^@sentry\//.test(m.source) && /^capture/.test(m.path[m.path.length - 1] ?? '')) return { kind: 'report', label: label() };
     // next(err), done(err), cb(err), reject(err): hands the error to whoever handles errors upstream
-    if (isPropagationCall(call)) return { kind: 'propagate', label };
+    if (isPropagationCall(call)) return { kind: 'propagate', label: label() };
   }
   if (nameSaysMonitor(name)) {
     // a logger-named function created by the debug package is not monitoring
-    return { kind: 'name', label };
+    return { kind: 'name', label: label() };
   }
   return undefined;
 }

@@ -33,8 +33,13 @@ type Declaration =
 
 /** A node that opens a scope. */
 const SCOPE_KINDS = new Set<ts.SyntaxKind>([SK.SourceFile, SK.Block, SK.CatchClause, SK.ForStatement, SK.ForOfStatement, SK.ForInStatement, SK.CaseBlock, SK.ModuleBlock]);
+/** SCOPE_KINDS and the function kinds as a table indexed by kind: asked of every ancestor of every lookup. */
+const IS_SCOPE_KIND = new Uint8Array(SK.Count);
+for (const kind of SCOPE_KINDS) IS_SCOPE_KIND[kind] = 1;
+for (let kind = 0; kind < SK.Count; kind++) if (isFunctionLike({ kind } as ts.Node)) IS_SCOPE_KIND[kind] = 1;
+
 function isScope(node: ts.Node): boolean {
-  return SCOPE_KINDS.has(node.kind) || isFunctionLike(node);
+  return IS_SCOPE_KIND[node.kind] === 1;
 }
 
 export class Resolver {

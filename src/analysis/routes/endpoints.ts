@@ -16,7 +16,7 @@ const LOGIN_SUBSTRINGS = ['login', 'signin', 'logon', 'authenticat'];
 
 const refKey = (r: FnRef) => `${r.fn}@${r.file}`;
 
-function words(path: string): string[] {
+function words(path: string): readonly string[] {
   // `/sign-in` and `/sign_in` are one word for matching; `:param` segments are not words
   const cleaned = path
     .split('/')

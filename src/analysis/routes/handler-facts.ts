@@ -245,7 +245,7 @@ export function inFailureBranch(node: Node): boolean {
   return false;
 }
 
-const USAGE_FIELD = /last.?used|used.?at|last.?refresh|refreshed.?at|rotated.?at|usage|use.?count|last.?seen|last.?activity|last.?login/i;
+export const USAGE_FIELD = /last.?used|used.?at|last.?refresh|refreshed.?at|rotated.?at|usage|use.?count|last.?seen|last.?activity|last.?login/i;
 
 /** Tracked usage: `session.update({ lastUsedAt: new Date() })`, `db.tokens.update({ where, data: { rotatedAt } })`. */
 const READ_CLAUSES = new Set(['select', 'include', 'where', 'orderBy', 'omit', 'distinct', 'cursor', 'attributes', 'projection']);

@@ -27,7 +27,7 @@ const MIDDLEWARE_MODULES = new Set([
 ]);
 
 /** Packages whose objects are consumed from inside a handler. */
-const CONSUMER_MODULES = new Set(['rate-limiter-flexible', '@upstash/ratelimit', 'limiter', '@arcjet/next', '@arcjet/node', '@arcjet/bun', 'arcjet', '@vercel/firewall', 'bottleneck', 'p-throttle', 'express-brute']);
+export const CONSUMER_MODULES = new Set(['rate-limiter-flexible', '@upstash/ratelimit', 'limiter', '@arcjet/next', '@arcjet/node', '@arcjet/bun', 'arcjet', '@vercel/firewall', 'bottleneck', 'p-throttle', 'express-brute']);
 const CONSUMER_METHODS = new Set(['consume', 'limit', 'removeTokens', 'tryRemoveTokens', 'protect', 'checkRateLimit', 'penalty', 'block', 'prevent', 'check', 'hit', 'take', 'get']);
 
 const LIMITER_NAME = /rate.?limit|limiter|throttl|brute|slow.?down/i;
@@ -104,6 +104,18 @@ export function isLimiterCall(call: ts.CallExpression, resolver: Resolver, optio
   if (isLimiterName(recv, options) && CONSUMER_METHODS.has(method)) return true;
   return isLimiterName(method, options) && !/^(set|get)/.test(method) && !isMiddlewareFactory(value);
 }
+
+/**
+ * Raw-text pre-filter for `isLimiterCall`: it answers yes only for a limiter-like name
+ * (LIMITER_NAME), a limiter package (CONSUMER_MODULES, all spelled below) or a configured name.
+ * Names and package specifiers are spelled in the file unless a backslash escape spells them.
+ * (Plain `limit`, `protect`, `consume` passed 78% of files.)
+ */
+export function mayCallLimiter(text: string, options: LimiterOptions): boolean {
+  return options.rateLimiters.size > 0 || text.includes('\\') || LIMITER_TEXT.test(text);
+}
+
+const LIMITER_TEXT = /rate.?limit|limiter|throttl|brute|slow.?down|arcjet|firewall|bottleneck/i;
 
 /** `rateLimit({...})` builds middleware; calling it is not consuming a limiter. */
 function isMiddlewareFactory(value: Value): boolean {

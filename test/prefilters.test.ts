@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { CONSUMER_MODULES, mayCallLimiter } from '../src/analysis/routes/limiters.js';
+import { USAGE_FIELD } from '../src/analysis/routes/handler-facts.js';
+
+// Raw-text pre-filters skip work in files that cannot match; they must never skip a file that can.
+describe('raw-text pre-filters', () => {
+  const none = { rateLimiters: new Set<string>() };
+  it('every limiter package a handler consumes passes the limiter pre-filter', () => {
+    for (const source of CONSUMER_MODULES) expect(mayCallLimiter(`import x from '${source}';`, none), source).toBe(true);
+  });
+  it('limiter-like names pass it; a file without any, or with a configured name, is decided by the option', () => {
+    for (const name of ['authLimiter', 'loginRateLimit', 'bruteforce', 'throttleLogin', 'slowDown']) expect(mayCallLimiter(`${name}()`, none), name).toBe(true);
+    expect(mayCallLimiter('const limit = 10; protect(); consume();', none)).toBe(false);
+    expect(mayCallLimiter('guard()', { rateLimiters: new Set(['guard']) })).toBe(true);
+    expect(mayCallLimiter("const s = '\\x6cimiter';", none)).toBe(true);
+  });
+  it('usage fields are spelled as USAGE_FIELD matches', () => {
+    expect(USAGE_FIELD.test('lastUsedAt')).toBe(true);
+  });
+});
