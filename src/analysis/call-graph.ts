@@ -89,7 +89,8 @@ export class CallGraph {
     return this.resolve(fromFile, target).some((r) => r.kind === 'fn' && this.isMonitored(r.ref));
   }
 
-  private compute(fromFile: string, target: CallTarget): Resolved[] {
+  /** `depth` counts the re-export hops followed so far: cyclic re-exports (`a` re-exports `b` re-exports `a`) end there. */
+  private compute(fromFile: string, target: CallTarget, depth = 0): Resolved[] {
     switch (target.kind) {
       case 'local':
         return [{ kind: 'fn', ref: { file: fromFile, fn: target.fn } }];
@@ -98,8 +99,9 @@ export class CallGraph {
           const api = apiOfValue({ kind: 'module', source: target.source, path: target.path });
           return api ? [{ kind: 'jwt', api }] : [];
         }
+        if (depth > 8) return [];
         const file = this.modules.resolve(fromFile, target.source);
-        return file ? this.resolveExportPath(file, target.path, 0) : [];
+        return file ? this.resolveExportPath(file, target.path, depth) : [];
       }
       case 'method': {
         const cls = this.byFile.get(fromFile)?.classes[target.className];
@@ -148,7 +150,7 @@ export class CallGraph {
         if (rest.length === 0) return [{ kind: 'fn', ref: { file, fn: target.fn } }];
         // `(await loadWeb()).default`: a lazy loader's result is the module it imports
         const loads = rest[0] === CALL_RESULT ? this.byFile.get(file)?.functions[target.fn]?.returnsModule : undefined;
-        return loads !== undefined ? this.compute(file, { kind: 'module', source: loads, path: rest.slice(1) }).filter(() => depth < 8) : [];
+        return loads !== undefined ? this.compute(file, { kind: 'module', source: loads, path: rest.slice(1) }, depth + 1) : [];
       }
       case 'jwt':
         return rest.length === 0 ? [{ kind: 'jwt', api: target.api }] : [];
@@ -165,7 +167,7 @@ export class CallGraph {
         return m ? this.applyRest(file, m, rest.slice(1), depth) : [];
       }
       case 'module':
-        return this.compute(file, { kind: 'module', source: target.source, path: [...target.path, ...rest] }).filter(() => depth < 8);
+        return this.compute(file, { kind: 'module', source: target.source, path: [...target.path, ...rest] }, depth + 1);
       case 'app':
         return [];
     }
