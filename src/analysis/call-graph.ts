@@ -76,13 +76,18 @@ export class CallGraph {
 
   /** What a call recorded in `fromFile` can land on. */
   resolve(fromFile: string, target: CallTarget): Resolved[] {
+    // a recorded target is one object resolved many times (monitoring, signers, callers, rules):
+    // remember it by identity before paying for a text key
+    const seen = this.byTarget.get(target);
+    if (seen && seen.file === fromFile) return seen.out;
     const cacheKey = `${fromFile}\0${JSON.stringify(target)}`;
-    const cached = this.resolveCache.get(cacheKey);
-    if (cached) return cached;
-    const out = this.compute(fromFile, target);
+    const out = this.resolveCache.get(cacheKey) ?? this.compute(fromFile, target);
     this.resolveCache.set(cacheKey, out);
+    this.byTarget.set(target, { file: fromFile, out });
     return out;
   }
+
+  private readonly byTarget = new WeakMap<CallTarget, { file: string; out: Resolved[] }>();
 
   /** Does a call made from `fromFile` reach a monitoring function? */
   targetMonitors(fromFile: string, target: CallTarget): boolean {

@@ -15,6 +15,8 @@ export class ModuleResolver {
   /** Path without extension -> files, for alias suffix matching. */
   private readonly byStem = new Map<string, string[]>();
   private readonly cache = new Map<string, string | undefined>();
+  /** Last path segment (a folder's name for its `index`) -> stems. */
+  private readonly stemsByName = new Map<string, Set<string>>();
 
   private readonly packages: ReadonlyMap<string, WorkspacePackage>;
 
@@ -26,6 +28,18 @@ export class ModuleResolver {
       const list = this.byStem.get(stem) ?? [];
       list.push(f);
       this.byStem.set(stem, list);
+      // suffix lookups only look at stems ending in the wanted name (`auth`, or `auth/index`)
+      const segments = stem.split('/');
+      const last = segments[segments.length - 1];
+      const name = last === 'index' && segments.length > 1 ? segments[segments.length - 2] : last;
+      const bucket = this.stemsByName.get(name) ?? new Set<string>();
+      bucket.add(stem);
+      this.stemsByName.set(name, bucket);
+      if (name !== last) {
+        const own = this.stemsByName.get(last) ?? new Set<string>();
+        own.add(stem);
+        this.stemsByName.set(last, own);
+      }
     }
   }
 
@@ -102,8 +116,9 @@ export class ModuleResolver {
   private bySuffix(fromFile: string, rest: string, preferred?: (file: string) => boolean): string | undefined {
     const wanted = stripExtension(rest).replace(/\/$/, '');
     const candidates: string[] = [];
-    for (const [stem, files] of this.byStem) {
-      if (stem.endsWith(`/${wanted}`) || stem.endsWith(`/${wanted}/index`)) candidates.push(...files);
+    const name = wanted.slice(wanted.lastIndexOf('/') + 1);
+    for (const stem of this.stemsByName.get(name) ?? []) {
+      if (stem.endsWith(`/${wanted}`) || stem.endsWith(`/${wanted}/index`)) candidates.push(...this.byStem.get(stem)!);
     }
     if (candidates.length === 0) return undefined;
     // prefer the candidate sharing the longest directory prefix with the importer
