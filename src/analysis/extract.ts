@@ -6,7 +6,7 @@
  */
 import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeLabel, normalisedText, unwrap, type FunctionNode, type Node, type Span, SK } from './ast.js';
 import { Resolver, type Value, propName, lazyImportSource, isProjectSpecifier } from './values.js';
-import { classifyJwtCall, apiOfValue, isJoseSignChain, type JwtApi } from './jwt-apis.js';
+import { classifyJwtCall, apiOfValue, isJoseSignChain, mayUseJwtApi, type JwtApi } from './jwt-apis.js';
 import { monitoringEvidence, splitWordsHasAny, type Evidence, type MonitoringOptions } from './monitoring.js';
 import { handlingOf, promiseExecutorOf, type FailurePath, type Handling, type RegionContext } from './failure-paths.js';
 import { callTarget, type CallTarget } from './call-targets.js';
@@ -196,6 +196,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   const mayTrackUsage = text.includes('\\u') || USAGE_FIELD.test(text);
   const mayCheckPassword = /passw|pwd|bcrypt|argon|credential/i.test(text);
   const mayRejectLogin = mayCheckPassword || /user|account|member/i.test(text);
+  const mayUseJwt = mayUseJwtApi(text);
   const rejectionOf = (stmt: ts.IfStatement, o: number): void => {
     const failure = credentialFailure(stmt, resolver);
     if (!failure) return;
@@ -274,7 +275,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
       if (mayCheckPassword && isPasswordCheck(call, resolver)) handler(o).checksPassword = true;
       if (mayTrackUsage && tracksUsage(call) && !inFailureBranch(call)) handler(o).successLogs = true;
     }
-    const jwt = classifyJwtCall(call, resolver);
+    const jwt = mayUseJwt ? classifyJwtCall(call, resolver) : undefined;
     if (jwt) {
       if (jwt.operation === 'sign') {
         if (o >= 0) info(o).signs = true;
@@ -286,7 +287,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
       verifySites.push({ span: span(call), label: calleeLabel(call, sf), library: jwt.library, fn: o, handling: store(handling), scope: scopeName(o), code: normalisedText(call, sf) });
       return true;
     }
-    if (isJoseSignChain(call, resolver)) {
+    if (mayUseJwt && isJoseSignChain(call, resolver)) {
       if (o >= 0) info(o).signs = true;
       return true;
     }

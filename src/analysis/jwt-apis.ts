@@ -78,6 +78,15 @@ export function apiOfValue(value: Value): JwtApi | undefined {
  * Framework decorations that are not imported in the calling file (@fastify/jwt decorates
  * `request` and `fastify`) are recognised by their distinctive member names instead.
  */
+/**
+ * Raw-text pre-filter: a file can call a JWT API only if it spells one of these — a module name,
+ * `jwtVerify`, `SignJWT`, `createVerifier`, `jwtService` (`\bsign` keeps `Object.assign` out). A
+ * backslash could spell one through an escape, so such files take the full path.
+ */
+export function mayUseJwtApi(text: string): boolean {
+  return text.includes('\\') || /jwt|jose|jsonwebtoken|jws|verif|encode|decode/i.test(text) || /\bsign|Sign/.test(text);
+}
+
 export function classifyJwtCall(call: ts.CallExpression, resolver: Resolver): JwtApi | undefined {
   const callee = unwrap(call.expression);
   const value = resolver.evaluate(callee);
