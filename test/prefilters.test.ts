@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONSUMER_MODULES, mayCallLimiter } from '../src/analysis/routes/limiters.js';
 import { USAGE_FIELD } from '../src/analysis/routes/handler-facts.js';
-import { JWT_MODULES, mayUseJwtApi } from '../src/analysis/jwt-apis.js';
+import { JWT_API_MODULES, mayUseJwtApi } from '../src/analysis/jwt-apis.js';
 
 // Raw-text pre-filters skip work in files that cannot match; they must never skip a file that can.
 describe('raw-text pre-filters', () => {
@@ -19,8 +19,8 @@ describe('raw-text pre-filters', () => {
     expect(USAGE_FIELD.test('lastUsedAt')).toBe(true);
   });
   it('every JWT library and API spelling passes the JWT pre-filter; plain code does not', () => {
-    expect(JWT_MODULES.length).toBeGreaterThan(5);
-    for (const source of JWT_MODULES) expect(mayUseJwtApi(`import * as x from '${source}';`), source).toBe(true);
+    expect(JWT_API_MODULES.length).toBeGreaterThan(5);
+    for (const source of JWT_API_MODULES) expect(mayUseJwtApi(`import * as x from '${source}';`), source).toBe(true);
     for (const spelling of ['request.jwtVerify()', 'new SignJWT({})', 'createVerifier({ key })', 'this.jwtService.verifyAsync(t)', 'x.sign(p, k)']) expect(mayUseJwtApi(spelling), spelling).toBe(true);
     expect(mayUseJwtApi('Object.assign(a, b); design(); const n = 1;')).toBe(false);
     expect(mayUseJwtApi("require('json\\u0077ebtoken')")).toBe(true);

@@ -78,6 +78,9 @@ export function apiOfValue(value: Value): JwtApi | undefined {
  * Framework decorations that are not imported in the calling file (@fastify/jwt decorates
  * `request` and `fastify`) are recognised by their distinctive member names instead.
  */
+/** The modules whose members classifyJwtCall recognises (what the pre-filter must let through). */
+export const JWT_API_MODULES: readonly string[] = [...new Set([...Object.keys(MODULE_APIS), ...Object.keys(FACTORIES)].map((k) => k.slice(0, k.indexOf(':'))))];
+
 /**
  * Raw-text pre-filter: a file can call a JWT API only if it spells one of these — a module name,
  * `jwtVerify`, `SignJWT`, `createVerifier`, `jwtService` (`\bsign` keeps `Object.assign` out). A
