@@ -82,8 +82,11 @@ function isDebugPackageValue(value: Value): boolean {
 }
 
 /** Does the function name say it monitors (`logAuthFailure`, `audit_event`; not `login`, `catalog`)? */
+/** Every MONITOR_WORDS word as a substring: a name without one cannot say it monitors (checked before splitting). */
+const MONITOR_WORD_TEXT = new RegExp([...MONITOR_WORDS].join('|'), 'i');
+
 export function nameSaysMonitor(name: string | undefined): boolean {
-  if (!name) return false;
+  if (!name || !MONITOR_WORD_TEXT.test(name)) return false;
   const words = splitWords(name);
   // `logIn` / `logOut` (passport) split into `log` + `in`: they are login and logout, not logging
   const signIn = words.findIndex((w, i) => w === 'log' && /^(in|on|out|off)$/.test(words[i + 1] ?? ''));

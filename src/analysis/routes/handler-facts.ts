@@ -194,7 +194,16 @@ export function rejectingStatement(statements: readonly ts.Statement[]): ts.Stat
   return undefined;
 }
 
+/** Branches are asked again for every call and callback inside them (inFailureBranch): answer each once. */
+const rejectsCache = new WeakMap<Node, boolean>();
+
 function rejects(root: Node): boolean {
+  let known = rejectsCache.get(root);
+  if (known === undefined) rejectsCache.set(root, (known = rejectsUncached(root)));
+  return known;
+}
+
+function rejectsUncached(root: Node): boolean {
   let found = false;
   const visit = (n: Node): void => {
     if (found) return;
