@@ -257,9 +257,10 @@ async function runEngine(
   const { scan } = await import('./scan.js');
   const { readSource } = await import('./read-source.js');
   const startTimeUtc = new Date().toISOString();
-  // Each worker loads the parser again (~0.4 s) and the main thread still links everything, so by
-  // default workers are used only where they measured faster (npm run bench: even at 3,000 files,
-  // 27% faster at 10,000). An explicit --jobs N is taken at its word.
+  // Each worker loads the parser again (~0.4 s) and linking stays in the main thread (which also
+  // takes batches), so by default workers are used only where they measured faster: slower at
+  // 1,000 and 2,200 files, even at 3,000, 16% faster at 10,000 (npm run bench). An explicit
+  // --jobs N is taken at its word.
   const jobs = options.jobs ?? os.availableParallelism();
   const parallel = jobs > 1 && discovered.files.length >= jobs && (options.jobs !== undefined || discovered.files.length >= PARALLEL_THRESHOLD);
   const engine = parallel ? (await import('./parallel.js')).scanParallel : async (o: Parameters<typeof scan>[0]) => scan(o);
