@@ -9,6 +9,8 @@ import type { WorkspacePackage } from '../workspace.js';
 import { packageNameOf } from './values.js';
 
 const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
+/** Where packages keep their code (what tsconfig `paths` usually map a package's name to). */
+const PACKAGE_SOURCE_DIRS = ['src', 'lib'];
 
 export class ModuleResolver {
   private readonly files: Set<string>;
@@ -32,13 +34,10 @@ export class ModuleResolver {
       const segments = stem.split('/');
       const last = segments[segments.length - 1];
       const name = last === 'index' && segments.length > 1 ? segments[segments.length - 2] : last;
-      const bucket = this.stemsByName.get(name) ?? new Set<string>();
-      bucket.add(stem);
-      this.stemsByName.set(name, bucket);
-      if (name !== last) {
-        const own = this.stemsByName.get(last) ?? new Set<string>();
-        own.add(stem);
-        this.stemsByName.set(last, own);
+      for (const key of new Set([name, last])) {
+        const bucket = this.stemsByName.get(key) ?? new Set<string>();
+        bucket.add(stem);
+        this.stemsByName.set(key, bucket);
       }
     }
   }
@@ -69,8 +68,8 @@ export class ModuleResolver {
       const [, pkg, rest] = workspace;
       // libraries/helpers/src/auth/auth.service for @acme/helpers/auth/auth.service: packages keep
       // their code under src/ or lib/ (what tsconfig `paths` usually map to)
-      for (const dir of ['', 'src/', 'lib/']) {
-        const hit = this.bySuffix(fromFile, `${pkg}/${dir}${rest}`);
+      for (const dir of ['', ...PACKAGE_SOURCE_DIRS]) {
+        const hit = this.bySuffix(fromFile, path.posix.join(pkg, dir, rest));
         if (hit) return hit;
       }
       // else the deep path alone, preferring a file inside a folder named like the package over a
@@ -91,7 +90,7 @@ export class ModuleResolver {
       }
       return this.tryFile(path.join(pkg.dir, 'src')) ?? this.tryFile(path.join(pkg.dir, 'index')) ?? this.tryFile(path.join(pkg.dir, 'lib'));
     }
-    for (const dir of ['src', 'lib', '']) {
+    for (const dir of [...PACKAGE_SOURCE_DIRS, '']) {
       const hit = this.tryFile(path.join(pkg.dir, dir, subpath));
       if (hit) return hit;
     }

@@ -3,7 +3,7 @@
  * `ctx.status = 401`, `c.json(..., 401)`, `NextResponse.json(..., { status: 401 })`, and how
  * middleware lets a request through (`next()` with no error).
  */
-import { ts, unwrap, memberName, receiverName, walk, type Node, SK } from './ast.js';
+import { ts, unwrap, unwrapAwait, memberName, receiverName, walk, type Node, SK } from './ast.js';
 
 const RESPONSE_METHODS = new Set(['status', 'sendStatus', 'json', 'send', 'end', 'redirect', 'code', 'text', 'html', 'writeHead', 'body', 'render', 'unauthorized', 'forbidden', 'badRequest', 'notFound']);
 const RESPONDERS = /^(res|resp|response|reply|c|ctx|context|h|NextResponse|Response|rep)$/;
@@ -46,8 +46,7 @@ const REFUSAL_STATUS = new Set([401, 403]);
  */
 export function isRefusalHelperReturn(node: Node): boolean {
   if (!ts.isReturnStatement(node) || !node.expression) return false;
-  let e = unwrap(node.expression);
-  while (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  const e = unwrapAwait(node.expression);
   if (!ts.isCallExpression(e)) return false;
   const callee = unwrap(e.expression);
   const name = ts.isIdentifier(callee) ? callee.text : memberName(callee);
@@ -68,8 +67,7 @@ function isRefusalStatus(e: ts.Expression): boolean {
  */
 export function isThrowingHelperStatement(node: Node): boolean {
   if (!ts.isExpressionStatement(node)) return false;
-  let e = unwrap(node.expression);
-  while (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  const e = unwrapAwait(node.expression);
   if (!ts.isCallExpression(e)) return false;
   const callee = unwrap(e.expression);
   if (ts.isIdentifier(callee)) return /^(throw|raise)[A-Z]/.test(callee.text);

@@ -256,9 +256,10 @@ export function inFailureBranch(node: Node): boolean {
 
 export const USAGE_FIELD = /last.?used|used.?at|last.?refresh|refreshed.?at|rotated.?at|usage|use.?count|last.?seen|last.?activity|last.?login/i;
 
-/** Tracked usage: `session.update({ lastUsedAt: new Date() })`, `db.tokens.update({ where, data: { rotatedAt } })`. */
+/** Query clauses that read or filter on fields: a usage field named there records nothing. */
 const READ_CLAUSES = new Set(['select', 'include', 'where', 'orderBy', 'omit', 'distinct', 'cursor', 'attributes', 'projection']);
 
+/** Tracked usage: `session.update({ lastUsedAt: new Date() })`, `db.tokens.update({ where, data: { rotatedAt } })`. */
 export function tracksUsage(call: ts.CallExpression): boolean {
   let found = false;
   const visit = (n: Node): void => {

@@ -85,10 +85,12 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
         .map((d) => decorator(d, /^@nestjs\/common$/))
         .find((d) => d?.name === 'Controller');
       if (controller) apps.push(controllerApp(node, controller.call));
-      if (node.name && bypassesByDefault(node, isLimiterGuard)) bypassingGuards.push(node.name.text);
-      // class GlobalGuard extends AuthGuard(['jwt']): routes it guards elsewhere are protected
       const base = node.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0]?.expression;
-      if (node.name && base && isTokenGuard(base)) tokenGuards.push(node.name.text);
+      if (node.name && base) {
+        if (isLimiterGuard(base) && bypassesByDefault(node)) bypassingGuards.push(node.name.text);
+        // class GlobalGuard extends AuthGuard(['jwt']): routes it guards elsewhere are protected
+        if (isTokenGuard(base)) tokenGuards.push(node.name.text);
+      }
       return true;
     }
     if (ts.isObjectLiteralExpression(node)) {
@@ -154,14 +156,12 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
 }
 
 /**
- * A limiter guard subclass whose `canActivate` ends in `return true`: it limits only the requests
+ * A limiter guard subclass whose `canActivate` ends in `return true` limits only the requests
  * its conditions pick (`if (url.includes('/public/v1/posts')) return super.canActivate(ctx)`)
  * and lets every other one through, so it guards no route in particular.
  */
-function bypassesByDefault(cls: ts.ClassDeclaration, isLimiterGuard: (e: ts.Expression) => string | undefined): boolean {
-  const base = cls.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0]?.expression;
-  if (!base || !isLimiterGuard(base)) return false;
-  const method = cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && m.name.getText() === 'canActivate');
+function bypassesByDefault(cls: ts.ClassDeclaration): boolean {
+  const method = cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && m.name.text === 'canActivate');
   const last = method?.body?.statements[method.body.statements.length - 1];
   return !!last && ts.isReturnStatement(last) && !!last.expression && unwrap(last.expression).kind === SK.TrueKeyword;
 }
