@@ -34,22 +34,47 @@ const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'a
 const FASTIFY_HOOKS = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler']);
 const ORDERED: Record<Framework, boolean> = { express: true, koa: true, hono: true, fastify: false, nestjs: false, nextjs: false };
 
+/**
+ * The frameworks' modules, in the order a file importing several is judged by: a name ending in
+ * `/` is a scope or folder prefix (`@fastify/cookie`, `hono/jwt`), any other also covers its
+ * subpaths (`express/lib/router`).
+ */
+const FRAMEWORK_MODULES: ReadonlyArray<readonly [Framework, readonly string[]]> = [
+  ['fastify', ['fastify', 'fastify-plugin', '@fastify/']],
+  ['hono', ['hono', '@hono/']],
+  ['koa', ['koa', '@koa/router', 'koa-router', '@feathersjs/koa']],
+  ['express', ['express', '@feathersjs/express']],
+];
+
+function frameworkOfModule(source: string): Framework | undefined {
+  for (const [framework, modules] of FRAMEWORK_MODULES) {
+    if (modules.some((m) => (m.endsWith('/') ? source.startsWith(m) : source === m || source.startsWith(`${m}/`)))) return framework;
+  }
+  return undefined;
+}
+
+/** `@fastify/` -> `@fastify\/[\w-]+`, `koa` -> `koa(\/[\w-]+)?`: the same coverage as frameworkOfModule. */
+function modulePattern(m: string): string {
+  const literal = m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return m.endsWith('/') ? `${literal}[\\w-]+` : `${literal}(\\/[\\w-]+)?`;
+}
+
+/** A quoted framework module anywhere in the text (an import, a `require`, an `import()`). */
+const FRAMEWORK_MODULE_TEXT = new RegExp(`['"](${FRAMEWORK_MODULES.flatMap(([, modules]) => modules.map(modulePattern)).join('|')})['"]`);
+
 /** Framework a file's imports point at, for apps known only as parameters. */
 function frameworkHint(sf: ts.SourceFile): Framework | undefined {
   for (const st of sf.statements) {
-    let source: string | undefined;
-    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) source = st.moduleSpecifier.text;
-    if (!source) continue;
-    if (source === 'fastify' || source === 'fastify-plugin' || source.startsWith('@fastify/')) return 'fastify';
-    if (source === 'hono' || source.startsWith('hono/') || source.startsWith('@hono/')) return 'hono';
-    if (source === 'koa' || source === '@koa/router' || source === 'koa-router') return 'koa';
-    if (source === 'express' || source === '@feathersjs/express') return 'express';
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    const framework = frameworkOfModule(st.moduleSpecifier.text);
+    if (framework) return framework;
   }
-  const text = sf.text;
-  if (/require\(\s*['"](fastify|fastify-plugin|@fastify\/[\w-]+)['"]\s*\)/.test(text)) return 'fastify';
-  if (/require\(\s*['"](koa|@koa\/router|koa-router)['"]\s*\)/.test(text)) return 'koa';
-  if (/require\(\s*['"]express['"]\s*\)/.test(text)) return 'express';
-  return undefined;
+  const required = new Set<Framework>();
+  for (const m of sf.text.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    const framework = frameworkOfModule(m[1]);
+    if (framework) required.add(framework);
+  }
+  return FRAMEWORK_MODULES.find(([framework]) => required.has(framework))?.[0];
 }
 
 /**
@@ -59,7 +84,7 @@ function frameworkHint(sf: ts.SourceFile): Framework | undefined {
 function mayRegisterRoutes(text: string): boolean {
   if (/\.(get|post|put|patch|delete|options|head|all|use|route|register|on)\s*[(<]/.test(text)) return true;
   // a file that only hands an app to other code: `loadRoutes(instance)` inside `fp(...)`
-  return /['"](express|fastify|fastify-plugin|koa|@koa\/router|koa-router|hono|@feathersjs\/express|@feathersjs\/koa)(\/[\w-]+)?['"]/.test(text);
+  return FRAMEWORK_MODULE_TEXT.test(text);
 }
 
 /**
@@ -481,9 +506,11 @@ class CallRoutes {
     // router.post('/login', a).post('/reset', b), or `router` on a line of its own: each link of a
     // chain starts at its own method name
     const callee = unwrap(call.expression);
-    const method = ts.isPropertyAccessExpression(callee) ? callee.name.getStart(this.sf) : undefined;
-    const own = method !== undefined && (ts.isCallExpression(unwrap((callee as ts.PropertyAccessExpression).expression)) || this.sf.getLineAndCharacterOfPosition(method).line !== this.sf.getLineAndCharacterOfPosition(call.getStart(this.sf)).line);
-    const start = this.sf.getLineAndCharacterOfPosition(own ? method : call.getStart(this.sf));
+    let start = this.sf.getLineAndCharacterOfPosition(call.getStart(this.sf));
+    if (ts.isPropertyAccessExpression(callee)) {
+      const method = this.sf.getLineAndCharacterOfPosition(callee.name.getStart(this.sf));
+      if (ts.isCallExpression(unwrap(callee.expression)) || method.line !== start.line) start = method;
+    }
     const endNode = pathNode ?? call.expression;
     const end = this.sf.getLineAndCharacterOfPosition(endNode.getEnd());
     return { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
