@@ -69,9 +69,9 @@ if (!user || !(await bcrypt.compare(password, user.passwordHash))) {
     /** Rejections in the chain's functions and in what they call (3 levels). */
     function rejectionsBelow(start: readonly FnRef[]): Array<{ ref: FnRef; rejection: Rejection }> {
       const out: Array<{ ref: FnRef; rejection: Rejection }> = [];
-      const seen = new Set<string>();
+      const seen = new Set<number>();
       const visit = (ref: FnRef, depth: number) => {
-        const k = `${ref.fn}@${ref.file}`;
+        const k = graph.refKey(ref);
         if (seen.has(k) || depth > 3) return;
         seen.add(k);
         const fn = graph.fn(ref);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CONSUMER_MODULES, mayCallLimiter } from '../src/analysis/routes/limiters.js';
 import { USAGE_FIELD } from '../src/analysis/routes/handler-facts.js';
 import { JWT_API_MODULES, mayUseJwtApi } from '../src/analysis/jwt-apis.js';
+import { mayEscapeNames } from '../src/analysis/ast.js';
 
 // Raw-text pre-filters skip work in files that cannot match; they must never skip a file that can.
 describe('raw-text pre-filters', () => {
@@ -24,5 +25,11 @@ describe('raw-text pre-filters', () => {
     for (const spelling of ['request.jwtVerify()', 'new SignJWT({})', 'createVerifier({ key })', 'this.jwtService.verifyAsync(t)', 'x.sign(p, k)']) expect(mayUseJwtApi(spelling), spelling).toBe(true);
     expect(mayUseJwtApi('Object.assign(a, b); design(); const n = 1;')).toBe(false);
     expect(mayUseJwtApi("require('json\\u0077ebtoken')")).toBe(true);
+  });
+  it('escapes that can spell a name let a file through; other backslashes do not', () => {
+    for (const text of ["const s = 'bl\\x61cklist';", 'const \\u006Awt = 1;', "const s = 'black\\\nlist';", "const s = '\\142';"]) expect(mayEscapeNames(text), text).toBe(true);
+    for (const text of ["const s = 'a\\nb';", 'const re = /\\d+\\.\\w/;', "const t = `\\t${x}`;"]) expect(mayEscapeNames(text), text).toBe(false);
+    expect(mayUseJwtApi("const re = /\\s+/; const s = 'line\\n';")).toBe(false);
+    expect(mayCallLimiter("const s = 'a\\nb';", none)).toBe(false);
   });
 });

@@ -17,20 +17,25 @@ export interface FnRef {
 
 export type Resolved = { kind: 'fn'; ref: FnRef } | { kind: 'jwt'; api: JwtApi };
 
-const key = (r: FnRef) => `${r.fn}@${r.file}`;
-
 export class CallGraph {
   private readonly byFile: Map<string, FileFacts>;
   /** lower-case class name -> declarations across the project */
   private readonly classIndex = new Map<string, Array<{ file: string; methods: ReadonlyMap<string, number> }>>();
-  private readonly monitored = new Set<string>();
-  private readonly wrappers = new Map<string, JwtApi>();
-  private readonly callbackWrappers = new Map<string, number>();
-  private readonly signers = new Set<string>();
+  private readonly monitored = new Set<number>();
+  private readonly wrappers = new Map<number, JwtApi>();
+  private readonly callbackWrappers = new Map<number, number>();
+  private readonly signers = new Set<number>();
   private readonly resolveCache = new Map<string, Resolved[]>();
+  /** Where each file's functions start in the project-wide numbering of `refKey`. */
+  private readonly firstKey = new Map<string, number>();
+  private nextKey = 0;
 
   constructor(files: readonly FileFacts[], private readonly modules: ModuleResolver) {
     this.byFile = new Map(files.map((f) => [f.file, f]));
+    for (const f of files) {
+      this.firstKey.set(f.file, this.nextKey);
+      this.nextKey += f.functions.length;
+    }
     for (const f of files) {
       for (const [name, cls] of Object.entries(f.classes)) {
         const k = name.toLowerCase();
@@ -42,6 +47,21 @@ export class CallGraph {
     this.computeMonitored();
     this.computeWrappers();
     this.computeSigners();
+  }
+
+  /**
+   * One number per project function, for sets and maps of functions: a text key
+   * (`${fn}@${file}`) was built and hashed for every edge of every fixpoint (seen in the profile).
+   */
+  refKey(ref: FnRef): number {
+    let first = this.firstKey.get(ref.file);
+    if (first === undefined) {
+      // a file without facts: numbered after every known one, with room for any function id
+      first = this.nextKey;
+      this.nextKey += 1 << 20;
+      this.firstKey.set(ref.file, first);
+    }
+    return first + ref.fn;
   }
 
   files(): Iterable<FileFacts> {
@@ -57,21 +77,21 @@ export class CallGraph {
   }
 
   isMonitored(ref: FnRef): boolean {
-    return this.monitored.has(key(ref));
+    return this.monitored.has(this.refKey(ref));
   }
 
   /** The JWT API whose error escapes from this function, if it is a verification wrapper. */
   wrapperApi(ref: FnRef): JwtApi | undefined {
-    return this.wrappers.get(key(ref));
+    return this.wrappers.get(this.refKey(ref));
   }
 
   callbackWrapperIndex(ref: FnRef): number | undefined {
-    return this.callbackWrappers.get(key(ref));
+    return this.callbackWrappers.get(this.refKey(ref));
   }
 
   /** The function signs a token, itself or through project functions it calls. */
   signs(ref: FnRef): boolean {
-    return this.signers.has(key(ref));
+    return this.signers.has(this.refKey(ref));
   }
 
   /** What a call recorded in `fromFile` can land on. */
@@ -198,16 +218,17 @@ export class CallGraph {
     return undefined;
   }
 
-  /** Callers of each function, through the resolved call edges. */
-  private reverseEdges(edgesOf: (file: FileFacts, fn: FunctionFact, id: number) => Iterable<CallTarget>): Map<string, FnRef[]> {
-    const reverse = new Map<string, FnRef[]>();
+  /** Callers of each function, through the resolved call edges (built once: monitoring, signers and `callers` share it). */
+  private callerIndex(): Map<number, FnRef[]> {
+    if (this.callersByKey) return this.callersByKey;
+    const reverse = new Map<number, FnRef[]>();
     for (const facts of this.byFile.values()) {
       facts.functions.forEach((fn, id) => {
         const caller = { file: facts.file, fn: id };
-        for (const t of edgesOf(facts, fn, id)) {
+        for (const t of fn.calls) {
           for (const r of this.resolve(facts.file, t)) {
             if (r.kind !== 'fn') continue;
-            const k = key(r.ref);
+            const k = this.refKey(r.ref);
             const list = reverse.get(k) ?? [];
             list.push(caller);
             reverse.set(k, list);
@@ -215,16 +236,18 @@ export class CallGraph {
         }
       });
     }
-    return reverse;
+    return (this.callersByKey = reverse);
   }
 
-  private propagate(seeds: FnRef[], reverse: Map<string, FnRef[]>, into: Set<string>): void {
+  private callersByKey: Map<number, FnRef[]> | undefined;
+
+  private propagate(seeds: FnRef[], reverse: Map<number, FnRef[]>, into: Set<number>): void {
     const queue = [...seeds];
-    for (const s of seeds) into.add(key(s));
+    for (const s of seeds) into.add(this.refKey(s));
     while (queue.length > 0) {
       const cur = queue.pop()!;
-      for (const caller of reverse.get(key(cur)) ?? []) {
-        const k = key(caller);
+      for (const caller of reverse.get(this.refKey(cur)) ?? []) {
+        const k = this.refKey(caller);
         if (into.has(k)) continue;
         into.add(k);
         queue.push(caller);
@@ -234,21 +257,18 @@ export class CallGraph {
 
   /** Project functions that call this one (resolved call edges, nested functions included). */
   callers(ref: FnRef): readonly FnRef[] {
-    this.callerIndex ??= this.reverseEdges((_f, fn) => fn.calls);
-    return this.callerIndex.get(key(ref)) ?? [];
+    return this.callerIndex().get(this.refKey(ref)) ?? [];
   }
 
-  private callerIndex: Map<string, FnRef[]> | undefined;
-
   private computeMonitored(): void {
-    const reverse = (this.callerIndex = this.reverseEdges((_f, fn) => fn.calls));
+    const reverse = this.callerIndex();
     const seeds: FnRef[] = [];
     for (const facts of this.byFile.values()) facts.functions.forEach((fn, id) => fn.monitors && seeds.push({ file: facts.file, fn: id }));
     this.propagate(seeds, reverse, this.monitored);
   }
 
   private computeSigners(): void {
-    const reverse = this.reverseEdges((_f, fn) => fn.calls);
+    const reverse = this.callerIndex();
     const seeds: FnRef[] = [];
     for (const facts of this.byFile.values()) facts.functions.forEach((fn, id) => fn.signs && seeds.push({ file: facts.file, fn: id }));
     this.propagate(seeds, reverse, this.signers);
@@ -261,18 +281,18 @@ export class CallGraph {
   private computeWrappers(): void {
     const queue: FnRef[] = [];
     const mark = (ref: FnRef, api: JwtApi) => {
-      const k = key(ref);
+      const k = this.refKey(ref);
       if (this.wrappers.has(k)) return;
       this.wrappers.set(k, api);
       queue.push(ref);
     };
     // callers whose call of X propagates, by X
-    const propagatingCallers = new Map<string, FnRef[]>();
+    const propagatingCallers = new Map<number, FnRef[]>();
     for (const facts of this.byFile.values()) {
       for (const site of facts.verifySites) {
         if (site.fn < 0) continue;
         if (escapes(facts, site.handling)) mark({ file: facts.file, fn: site.fn }, { library: site.library, operation: 'verify', mode: 'async' });
-        if (site.handling.kind === 'callback-param') this.callbackWrappers.set(key({ file: facts.file, fn: site.fn }), site.handling.index);
+        if (site.handling.kind === 'callback-param') this.callbackWrappers.set(this.refKey({ file: facts.file, fn: site.fn }), site.handling.index);
       }
       for (const call of facts.projectCalls) {
         if (call.fn < 0 || !escapes(facts, call.handling)) continue;
@@ -280,17 +300,17 @@ export class CallGraph {
         for (const r of this.resolve(facts.file, call.target)) {
           if (r.kind === 'jwt' && r.api.operation === 'verify') mark(caller, r.api);
           if (r.kind === 'fn') {
-            const list = propagatingCallers.get(key(r.ref)) ?? [];
+            const list = propagatingCallers.get(this.refKey(r.ref)) ?? [];
             list.push(caller);
-            propagatingCallers.set(key(r.ref), list);
+            propagatingCallers.set(this.refKey(r.ref), list);
           }
         }
       }
     }
     while (queue.length > 0) {
       const cur = queue.pop()!;
-      const api = this.wrappers.get(key(cur))!;
-      for (const caller of propagatingCallers.get(key(cur)) ?? []) mark(caller, api);
+      const api = this.wrappers.get(this.refKey(cur))!;
+      for (const caller of propagatingCallers.get(this.refKey(cur)) ?? []) mark(caller, api);
     }
   }
 }

@@ -473,7 +473,6 @@ function revocationOption(call: ts.CallExpression, name: string, ctx: RouteExtra
 
 // --- across files --------------------------------------------------------------------------
 
-const refKey = (file: string, fn: number) => `${fn}@${file}`;
 
 export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph): DenylistFacts {
   const hits: RevocationHit[] = [];
@@ -482,10 +481,10 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
   if (!files.some((f) => f.denylists.lookups.length + f.denylists.options.length + f.denylists.writes.length > 0)) return { hits, checks, writes };
 
   // lookups by enclosing function, to answer "what does this checker do on a hit?"
-  const byFn = new Map<string, Array<{ file: string; lookup: DenylistLookupFact }>>();
+  const byFn = new Map<number, Array<{ file: string; lookup: DenylistLookupFact }>>();
   for (const f of files) {
     for (const l of f.denylists.lookups) {
-      const k = refKey(f.file, l.fn);
+      const k = graph.refKey({ file: f.file, fn: l.fn });
       const list = byFn.get(k) ?? [];
       list.push({ file: f.file, lookup: l });
       byFn.set(k, list);
@@ -499,7 +498,7 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
   /** A checker (`isRevoked()`) monitors when every path on which it answers "revoked" monitors. */
   const checkerMonitors = (ref: FnRef, depth: number): boolean => {
     if (depth > 4) return false;
-    const answers = (byFn.get(refKey(ref.file, ref.fn)) ?? []).filter((x) => x.lookup.outcome === 'returns' && x.lookup.revokedValue === true);
+    const answers = (byFn.get(graph.refKey(ref)) ?? []).filter((x) => x.lookup.outcome === 'returns' && x.lookup.revokedValue === true);
     return answers.length > 0 && answers.every((x) => pathMonitored(x.file, x.lookup, depth));
   };
 
@@ -518,7 +517,7 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
     for (const o of f.denylists.options) {
       const rejectValue = o.option === 'isRevoked';
       for (const ref of fnRefs(f.file, o.target)) {
-        for (const { file, lookup } of byFn.get(refKey(ref.file, ref.fn)) ?? []) {
+        for (const { file, lookup } of byFn.get(graph.refKey(ref)) ?? []) {
           if (lookup.outcome !== 'returns' || lookup.revokedValue !== rejectValue) continue;
           const k = `${file}:${lookup.span.startLine}:${lookup.span.startColumn}`;
           if (reported.has(k)) continue;
@@ -548,18 +547,18 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
  * whether every caller of a function does.
  */
 function recordingFunctions(files: readonly FileFacts[], graph: CallGraph): { audited(ref: FnRef): boolean } {
-  const direct = new Set<string>();
+  const direct = new Set<number>();
   for (const f of files) {
     const spans = f.functions.map((fn) => fn.span);
     for (const m of f.monitors) {
       if (m.kind === 'propagate') continue;
       const id = innermost(spans, m.span);
-      if (id >= 0) direct.add(refKey(f.file, id));
+      if (id >= 0) direct.add(graph.refKey({ file: f.file, fn: id }));
     }
   }
-  const forward = new Map<string, boolean>();
-  const recordsForward = (ref: FnRef, depth: number, seen: Set<string>): boolean => {
-    const k = refKey(ref.file, ref.fn);
+  const forward = new Map<number, boolean>();
+  const recordsForward = (ref: FnRef, depth: number, seen: Set<number>): boolean => {
+    const k = graph.refKey(ref);
     if (direct.has(k)) return true;
     const memo = forward.get(k);
     if (memo !== undefined) return memo;
@@ -570,7 +569,7 @@ function recordingFunctions(files: readonly FileFacts[], graph: CallGraph): { au
     if (depth === 0) forward.set(k, result);
     return result;
   };
-  let callers: Map<string, FnRef[]> | undefined;
+  let callers: Map<number, FnRef[]> | undefined;
   const callersOf = (ref: FnRef): FnRef[] => {
     if (!callers) {
       callers = new Map();
@@ -581,7 +580,7 @@ function recordingFunctions(files: readonly FileFacts[], graph: CallGraph): { au
               if (r.kind !== 'fn') continue;
               // a function defined inside another is not called by it (a route handler is called by the framework)
               if (r.ref.file === f.file && contains(fn.span, graph.fn(r.ref)?.span ?? fn.span)) continue;
-              const k = refKey(r.ref.file, r.ref.fn);
+              const k = graph.refKey(r.ref);
               const list = callers!.get(k) ?? [];
               list.push({ file: f.file, fn: id });
               callers!.set(k, list);
@@ -590,11 +589,11 @@ function recordingFunctions(files: readonly FileFacts[], graph: CallGraph): { au
         });
       }
     }
-    return callers.get(refKey(ref.file, ref.fn)) ?? [];
+    return callers.get(graph.refKey(ref)) ?? [];
   };
-  const audited = (ref: FnRef, depth: number, seen: Set<string>): boolean => {
+  const audited = (ref: FnRef, depth: number, seen: Set<number>): boolean => {
     if (recordsForward(ref, 0, new Set())) return true;
-    const k = refKey(ref.file, ref.fn);
+    const k = graph.refKey(ref);
     if (depth > 3 || seen.has(k)) return false;
     seen.add(k);
     const up = callersOf(ref);

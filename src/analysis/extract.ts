@@ -4,7 +4,7 @@
  * project code (for cross-file monitoring and wrappers), exports, and token values written to
  * logs. The AST is released after this; everything cross-file works from these facts.
  */
-import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeLabel, normalisedText, unwrap, type FunctionNode, type Node, type Span, SK } from './ast.js';
+import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeLabel, normalisedText, unwrap, mayEscapeNames, type FunctionNode, type Node, type Span, SK } from './ast.js';
 import { Resolver, type Value, propName, lazyImportSource, isProjectSpecifier } from './values.js';
 import { classifyJwtCall, apiOfValue, isJoseSignChain, mayUseJwtApi, type JwtApi } from './jwt-apis.js';
 import { monitoringEvidence, splitWordsHasAny, type Evidence, type MonitoringOptions } from './monitoring.js';
@@ -357,9 +357,9 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   const { exports, starExports, classes } = extractExports(sf, resolver, fnId, appOfNode, classNodes);
   // Every denylist fact needs a denylist-like name (DENYLIST_NAME) spelled somewhere in this file,
   // or a revocation option of a JWT middleware (`isRevoked`/`trusted`, a `*jwt*` module). Names
-  // are pieces of the source text; a backslash (an escape in a string or identifier) could spell
-  // one indirectly, so such files take the full path.
-  const mayDenylist = text.includes('\\') || DENYLIST_NAME.test(text) || /jwt|isRevoked|trusted/i.test(text);
+  // are pieces of the source text; an escape could spell one indirectly (mayEscapeNames), so
+  // such files take the full path.
+  const mayDenylist = mayEscapeNames(text) || DENYLIST_NAME.test(text) || /jwt|isRevoked|trusted/i.test(text);
   const denylists = mayDenylist ? extractDenylistFacts(sf, routeContext, callNodes) : { lookups: [], options: [], writes: [] };
   return { file, functions, classes, exports, starExports, failurePaths, verifySites, projectCalls, tokenLogs, monitors, routes, denylists };
 }

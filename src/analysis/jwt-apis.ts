@@ -8,7 +8,7 @@
  * functions), @nestjs/jwt JwtService, @fastify/jwt (request.jwtVerify, fastify.jwt.verify,
  * reply.jwtSign), hono/jwt (verify, sign).
  */
-import { ts, unwrap, memberName } from './ast.js';
+import { ts, unwrap, memberName, mayEscapeNames } from './ast.js';
 import { modulePath, type Resolver, type Value } from './values.js';
 
 export type JwtOperation = 'verify' | 'sign';
@@ -83,11 +83,11 @@ export const JWT_API_MODULES: readonly string[] = [...new Set([...Object.keys(MO
 
 /**
  * Raw-text pre-filter: a file can call a JWT API only if it spells one of these — a module name,
- * `jwtVerify`, `SignJWT`, `createVerifier`, `jwtService` (`\bsign` keeps `Object.assign` out). A
- * backslash could spell one through an escape, so such files take the full path.
+ * `jwtVerify`, `SignJWT`, `createVerifier`, `jwtService` (`\bsign` keeps `Object.assign` out). An
+ * escape could spell one (mayEscapeNames), so such files take the full path.
  */
 export function mayUseJwtApi(text: string): boolean {
-  return text.includes('\\') || /jwt|jose|jsonwebtoken|jws|verif|encode|decode/i.test(text) || /\bsign|Sign/.test(text);
+  return mayEscapeNames(text) || /jwt|jose|jsonwebtoken|jws|verif|encode|decode/i.test(text) || /\bsign|Sign/.test(text);
 }
 
 export function classifyJwtCall(call: ts.CallExpression, resolver: Resolver): JwtApi | undefined {

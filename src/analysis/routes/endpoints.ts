@@ -14,8 +14,6 @@ const AUTH_SUBSTRINGS = ['login', 'signin', 'logon', 'token', 'refresh', 'passwo
 const AUTH_WORDS = new Set(['auth', 'oauth', 'oauth2', 'otp', 'totp', 'mfa', '2fa', 'reset', 'sso', 'saml', 'oidc']);
 const LOGIN_SUBSTRINGS = ['login', 'signin', 'logon', 'authenticat'];
 
-const refKey = (r: FnRef) => `${r.fn}@${r.file}`;
-
 function words(path: string): readonly string[] {
   // `/sign-in` and `/sign_in` are one word for matching; `:param` segments are not words
   const cleaned = path
@@ -113,8 +111,8 @@ export class Endpoints {
    */
   routelessRefreshHandlers(): FnRef[] {
     if (this.routeless) return this.routeless;
-    const inRoutes = new Set(this.routes.routes.flatMap((r) => r.functions.map(refKey)));
-    const found = new Map<string, FnRef>();
+    const inRoutes = new Set(this.routes.routes.flatMap((r) => r.functions.map((f) => this.graph.refKey(f))));
+    const found = new Map<number, FnRef>();
     for (const file of this.graph.files()) {
       file.functions.forEach((fn, id) => {
         if (!fn.handler?.verifiesRefresh) return;
@@ -122,7 +120,7 @@ export class Endpoints {
         for (const root of roots ?? []) {
           // an uncalled exported helper may have callers outside the scanned code: only callbacks count
           if (!this.graph.fn(root)?.handedOver) continue;
-          if (this.graph.signs(root) || this.routes.reaches(root, (f) => f.signs)) found.set(refKey(root), root);
+          if (this.graph.signs(root) || this.routes.reaches(root, (f) => f.signs)) found.set(this.graph.refKey(root), root);
         }
       });
     }
@@ -132,14 +130,14 @@ export class Endpoints {
   private routeless: FnRef[] | undefined;
 
   /** Uncalled functions at most 3 calls above `ref`; undefined when a route's chain is on the way. */
-  private rootsAbove(ref: FnRef, inRoutes: ReadonlySet<string>): FnRef[] | undefined {
+  private rootsAbove(ref: FnRef, inRoutes: ReadonlySet<number>): FnRef[] | undefined {
     const roots: FnRef[] = [];
-    const seen = new Set<string>();
+    const seen = new Set<number>();
     let level: FnRef[] = [ref];
     for (let depth = 0; depth <= 3 && level.length > 0; depth++) {
       const next: FnRef[] = [];
       for (const cur of level) {
-        const k = refKey(cur);
+        const k = this.graph.refKey(cur);
         if (seen.has(k)) continue;
         seen.add(k);
         if (inRoutes.has(k)) return undefined;

@@ -439,15 +439,18 @@ class CallRoutes {
     if (call.arguments.length === 0) return;
     const callee = unwrap(call.expression);
     if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'register' || callee.name.text === 'use' || HTTP_METHODS.has(callee.name.text))) return;
-    let target: ReturnType<typeof callTarget>;
+    // Only project code (or an external plugin loader, for Fastify's autoload) can receive an app:
+    // settle that first, so that the arguments of every other call are not resolved as apps (a
+    // parameter passed to `res.json(user)` would otherwise become an app of its own).
+    const target = callTarget(call, this.ctx.resolver, this.ctx.fnId);
+    if (!target && !isExternalLoader(this.ctx.resolver.evaluate(callee))) return;
     for (let i = 0; i < call.arguments.length; i++) {
       const arg = unwrap(call.arguments[i]);
       if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg)) continue;
       const app = this.resolveApp(arg);
       if (!app) continue;
-      target ??= callTarget(call, this.ctx.resolver, this.ctx.fnId);
       if (!target) {
-        if (this.facts.apps[app.app].framework === 'fastify' && isExternalLoader(this.ctx.resolver.evaluate(callee))) this.facts.autoload = app.app;
+        if (this.facts.apps[app.app].framework === 'fastify') this.facts.autoload = app.app;
         return;
       }
       this.addPass(this.facts.apps[app.app], { target, index: i, span: this.ctx.span(call), seq: this.seq++ });

@@ -4,7 +4,7 @@
  * like a limiter, a configured name — and, inside handlers, calls that consume a limiter
  * (`await ratelimit.limit(ip)`, `await limiter.consume(ip)`, `aj.protect(req)`).
  */
-import { ts, unwrap, calleeName, receiverName, memberName, splitWords, SK } from '../ast.js';
+import { ts, unwrap, calleeName, receiverName, memberName, splitWords, mayEscapeNames, SK } from '../ast.js';
 import { modulePath, type Resolver, type Value } from '../values.js';
 
 /** Packages whose factories (called or not) make request-limiting middleware. */
@@ -108,11 +108,11 @@ export function isLimiterCall(call: ts.CallExpression, resolver: Resolver, optio
 /**
  * Raw-text pre-filter for `isLimiterCall`: it answers yes only for a limiter-like name
  * (LIMITER_NAME), a limiter package (CONSUMER_MODULES, all spelled below) or a configured name.
- * Names and package specifiers are spelled in the file unless a backslash escape spells them.
+ * Names and package specifiers are spelled in the file unless an escape spells them (mayEscapeNames).
  * (Plain `limit`, `protect`, `consume` passed 78% of files.)
  */
 export function mayCallLimiter(text: string, options: LimiterOptions): boolean {
-  return options.rateLimiters.size > 0 || text.includes('\\') || LIMITER_TEXT.test(text);
+  return options.rateLimiters.size > 0 || mayEscapeNames(text) || LIMITER_TEXT.test(text);
 }
 
 const LIMITER_TEXT = /rate.?limit|limiter|throttl|brute|slow.?down|arcjet|firewall|bottleneck/i;

@@ -84,7 +84,7 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
   for (const f of files) f.routes.apps.forEach((app, id) => nodes.set(key(f.file, id), { file: f.file, id, app }));
 
   const fnResolve = (file: string, item: ChainItem): FnRef[] => (item.target ? graph.resolve(file, item.target).flatMap((r) => (r.kind === 'fn' ? [r.ref] : [])) : []);
-  const reachCache = new Map<string, boolean>();
+  const reachCache = new Map<number, boolean>();
   const reaches: RouteFacts['reaches'] = (ref, what, via = 'all') => reachesFrom(graph, ref, what, via, reachCache, 0, new Set());
 
   // ---- edges ---------------------------------------------------------------------------------
@@ -150,19 +150,19 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
 
   // ---- traversal -----------------------------------------------------------------------------
   // functions that verify a token themselves (or through a wrapper): middleware made of them protects a route
-  const verifiers = new Set<string>();
+  const verifiers = new Set<number>();
   for (const f of files) {
-    for (const site of f.verifySites) if (site.fn >= 0) verifiers.add(`${site.fn}@${f.file}`);
+    for (const site of f.verifySites) if (site.fn >= 0) verifiers.add(graph.refKey({ file: f.file, fn: site.fn }));
     for (const call of f.projectCalls) {
       if (call.fn < 0) continue;
-      if (graph.resolve(f.file, call.target).some((r) => (r.kind === 'jwt' ? r.api.operation === 'verify' : !!graph.wrapperApi(r.ref)))) verifiers.add(`${call.fn}@${f.file}`);
+      if (graph.resolve(f.file, call.target).some((r) => (r.kind === 'jwt' ? r.api.operation === 'verify' : !!graph.wrapperApi(r.ref)))) verifiers.add(graph.refKey({ file: f.file, fn: call.fn }));
     }
   }
   const verifierCache = new Map<ChainItem, boolean>();
   const isVerifierItem = (file: string, item: ChainItem): boolean => {
     let v = verifierCache.get(item);
     if (v === undefined) {
-      v = !!item.verifies || fnResolve(file, item).some((ref) => verifiers.has(`${ref.fn}@${ref.file}`) || (graph.fn(ref)?.calls ?? []).some((t) => graph.resolve(ref.file, t).some((r) => r.kind === 'fn' && verifiers.has(`${r.ref.fn}@${r.ref.file}`))));
+      v = !!item.verifies || fnResolve(file, item).some((ref) => verifiers.has(graph.refKey(ref)) || (graph.fn(ref)?.calls ?? []).some((t) => graph.resolve(ref.file, t).some((r) => r.kind === 'fn' && verifiers.has(graph.refKey(r.ref)))));
       verifierCache.set(item, v);
     }
     return v;
@@ -268,12 +268,12 @@ export function join(a: string | undefined, b: string | undefined): string {
   return `/${parts.join('/')}`;
 }
 
-function reachesFrom(graph: CallGraph, ref: FnRef, what: (fn: FunctionFact, h: HandlerFact | undefined) => boolean, via: 'all' | 'success', cache: Map<string, boolean>, depth: number, seen: Set<string>): boolean {
+function reachesFrom(graph: CallGraph, ref: FnRef, what: (fn: FunctionFact, h: HandlerFact | undefined) => boolean, via: 'all' | 'success', cache: Map<number, boolean>, depth: number, seen: Set<number>): boolean {
   const fn = graph.fn(ref);
   if (!fn) return false;
   if (what(fn, fn.handler)) return true;
   if (depth >= 3) return false;
-  const k = `${ref.fn}@${ref.file}`;
+  const k = graph.refKey(ref);
   if (seen.has(k)) return false;
   seen.add(k);
   const calls = via === 'success' ? (fn.handler?.successCalls ?? []) : fn.calls;
