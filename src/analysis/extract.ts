@@ -4,7 +4,7 @@
  * project code (for cross-file monitoring and wrappers), exports, and token values written to
  * logs. The AST is released after this; everything cross-file works from these facts.
  */
-import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeLabel, normalisedText, unwrap, mayEscapeNames, type FunctionNode, type Node, type Span, SK } from './ast.js';
+import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeLabel, normalisedText, unwrap, type FunctionNode, type Node, type Span, SK } from './ast.js';
 import { Resolver, type Value, propName, lazyImportSource, isProjectSpecifier } from './values.js';
 import { classifyJwtCall, apiOfValue, isJoseSignChain, mayUseJwtApi, type JwtApi } from './jwt-apis.js';
 import { monitoringEvidence, splitWordsHasAny, type Evidence, type MonitoringOptions } from './monitoring.js';
@@ -13,9 +13,9 @@ import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
 import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
 import { extractDenylistFacts, type DenylistFileFacts } from './denylists.js';
-import { DENYLIST_NAME } from './denylists/names.js';
+import { textSignals } from './text-signals.js';
 import { isLimiterCall, mayCallLimiter, type LimiterOptions } from './routes/limiters.js';
-import { isPasswordCheck, credentialFailure, rejectingStatement, inFailureBranch, tracksUsage, USAGE_FIELD, mentionsRefresh, namedRefreshVerifier } from './routes/handler-facts.js';
+import { isPasswordCheck, credentialFailure, rejectingStatement, inFailureBranch, tracksUsage, mentionsRefresh, namedRefreshVerifier } from './routes/handler-facts.js';
 
 export interface FunctionFact {
   name?: string;
@@ -191,12 +191,13 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   };
   // Cheap pre-filters: most files mention no limiter and no password.
   const text = sf.text;
-  const mayLimit = mayCallLimiter(text, options.limiters);
-  // Usage tracking is a property named like USAGE_FIELD; an identifier can hide it only behind a `\u` escape.
-  const mayTrackUsage = text.includes('\\u') || USAGE_FIELD.test(text);
-  const mayCheckPassword = /passw|pwd|bcrypt|argon|credential/i.test(text);
+  const spelled = textSignals(text);
+  const mayLimit = mayCallLimiter(spelled, options.limiters);
+  // Usage tracking is a property named like USAGE_FIELD, spelled unless an escape spells it.
+  const mayTrackUsage = spelled.escapes || spelled.usage;
+  const mayCheckPassword = spelled.password;
   const mayRejectLogin = mayCheckPassword || /user|account|member/i.test(text);
-  const mayUseJwt = mayUseJwtApi(text);
+  const mayUseJwt = mayUseJwtApi(spelled, text);
   const rejectionOf = (stmt: ts.IfStatement, o: number): void => {
     const failure = credentialFailure(stmt, resolver);
     if (!failure) return;
@@ -359,7 +360,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   // or a revocation option of a JWT middleware (`isRevoked`/`trusted`, a `*jwt*` module). Names
   // are pieces of the source text; an escape could spell one indirectly (mayEscapeNames), so
   // such files take the full path.
-  const mayDenylist = mayEscapeNames(text) || DENYLIST_NAME.test(text) || /jwt|isRevoked|trusted/i.test(text);
+  const mayDenylist = spelled.escapes || spelled.denylist || spelled.revocationOption;
   const denylists = mayDenylist ? extractDenylistFacts(sf, routeContext, callNodes) : { lookups: [], options: [], writes: [] };
   return { file, functions, classes, exports, starExports, failurePaths, verifySites, projectCalls, tokenLogs, monitors, routes, denylists };
 }

@@ -8,7 +8,8 @@
  * functions), @nestjs/jwt JwtService, @fastify/jwt (request.jwtVerify, fastify.jwt.verify,
  * reply.jwtSign), hono/jwt (verify, sign).
  */
-import { ts, unwrap, memberName, mayEscapeNames } from './ast.js';
+import { ts, unwrap, memberName } from './ast.js';
+import type { TextSignals } from './text-signals.js';
 import { modulePath, type Resolver, type Value } from './values.js';
 
 export type JwtOperation = 'verify' | 'sign';
@@ -86,9 +87,12 @@ export const JWT_API_MODULES: readonly string[] = [...new Set([...Object.keys(MO
  * `jwtVerify`, `SignJWT`, `createVerifier`, `jwtService` (`\bsign` keeps `Object.assign` out). An
  * escape could spell one (mayEscapeNames), so such files take the full path.
  */
-export function mayUseJwtApi(text: string): boolean {
-  return mayEscapeNames(text) || /jwt|jose|jsonwebtoken|jws|verif|encode|decode/i.test(text) || /\bsign|Sign/.test(text);
+export function mayUseJwtApi(signals: TextSignals, text: string): boolean {
+  return signals.escapes || signals.jwt || /\bsign|Sign/.test(text);
 }
+
+/** The case-insensitive part of mayUseJwtApi (read in one pass with the other families, text-signals.ts). */
+export const JWT_TEXT = /jwt|jose|jsonwebtoken|jws|verif|encode|decode/i;
 
 export function classifyJwtCall(call: ts.CallExpression, resolver: Resolver): JwtApi | undefined {
   const callee = unwrap(call.expression);

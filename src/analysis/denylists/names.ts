@@ -17,6 +17,9 @@ import { propName, enclosingClass, type Resolver } from '../values.js';
 
 export const DENYLIST_NAME = /black.?list|deny.?list|block.?list|revok|banned|invalidated/i;
 
+/** A revocation option of JWT middleware: `isRevoked` (express-jwt), `trusted` (@fastify/jwt), any `*jwt*` module. */
+export const REVOCATION_OPTION = /jwt|isRevoked|trusted/i;
+
 /** A denylist of something other than tokens or users: words, IP addresses, e-mail domains... */
 const NOT_TOKEN_WORDS = new Set(['ip', 'ips', 'ipv4', 'ipv6', 'address', 'addresses', 'word', 'words', 'email', 'emails', 'domain', 'domains', 'host', 'hosts', 'hostname', 'hostnames', 'country', 'countries', 'agent', 'agents', 'phrase', 'phrases', 'term', 'terms', 'url', 'urls', 'origin', 'origins', 'extension', 'extensions', 'mime', 'file', 'files', 'cidr', 'subnet', 'enabled', 'enable', 'disabled', 'ttl', 'size', 'count', 'metric', 'metrics', 'counter']);
 

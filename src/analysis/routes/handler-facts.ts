@@ -254,6 +254,9 @@ export function inFailureBranch(node: Node): boolean {
   return false;
 }
 
+/** Spelled in every file that can compare a password (isPasswordCheck). */
+export const PASSWORD_TEXT = /passw|pwd|bcrypt|argon|credential/i;
+
 export const USAGE_FIELD = /last.?used|used.?at|last.?refresh|refreshed.?at|rotated.?at|usage|use.?count|last.?seen|last.?activity|last.?login/i;
 
 /** Query clauses that read or filter on fields: a usage field named there records nothing. */

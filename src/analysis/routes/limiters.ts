@@ -4,7 +4,8 @@
  * like a limiter, a configured name — and, inside handlers, calls that consume a limiter
  * (`await ratelimit.limit(ip)`, `await limiter.consume(ip)`, `aj.protect(req)`).
  */
-import { ts, unwrap, calleeName, receiverName, memberName, splitWords, mayEscapeNames, SK } from '../ast.js';
+import { ts, unwrap, calleeName, receiverName, memberName, splitWords, SK } from '../ast.js';
+import type { TextSignals } from '../text-signals.js';
 import { modulePath, type Resolver, type Value } from '../values.js';
 
 /** Packages whose factories (called or not) make request-limiting middleware. */
@@ -111,11 +112,12 @@ export function isLimiterCall(call: ts.CallExpression, resolver: Resolver, optio
  * Names and package specifiers are spelled in the file unless an escape spells them (mayEscapeNames).
  * (Plain `limit`, `protect`, `consume` passed 78% of files.)
  */
-export function mayCallLimiter(text: string, options: LimiterOptions): boolean {
-  return options.rateLimiters.size > 0 || mayEscapeNames(text) || LIMITER_TEXT.test(text);
+export function mayCallLimiter(signals: TextSignals, options: LimiterOptions): boolean {
+  return options.rateLimiters.size > 0 || signals.escapes || signals.limiter;
 }
 
-const LIMITER_TEXT = /rate.?limit|limiter|throttl|brute|slow.?down|arcjet|firewall|bottleneck/i;
+/** Spelled in every file that can consume a limiter (read in one pass with the other families, text-signals.ts). */
+export const LIMITER_TEXT = /rate.?limit|limiter|throttl|brute|slow.?down|arcjet|firewall|bottleneck/i;
 
 /** `rateLimit({...})` builds middleware; calling it is not consuming a limiter. */
 function isMiddlewareFactory(value: Value): boolean {
