@@ -44,28 +44,36 @@ function isScope(node: ts.Node): boolean {
 
 export class Resolver {
   private readonly scopes = new Map<ts.Node, Map<string, Declaration>>();
-  private readonly memo = new Map<ts.Node, Value>();
+  /** Declarations' values, with the name they were asked for (a destructured parameter declares several). */
+  private readonly memo = new Map<ts.Node, { name: string; value: Value }>();
   private readonly inProgress = new Set<ts.Node>();
 
   constructor(readonly sf: ts.SourceFile) {}
 
   private readonly evaluated = new Map<ts.Node, Value>();
+  /**
+   * Answers cut short so far, by the depth limit or by a cycle in progress. Only an answer whose
+   * computation cut nothing is remembered: it is the same at any depth. (Remembering top-level
+   * answers only re-evaluated `a.b` inside every `a.b.c` and `a.b.d`, and every declaration
+   * reached below the top.)
+   */
+  private cuts = 0;
 
-  /** What an expression evaluates to, as far as bindings tell. Top-level answers are remembered per node. */
+  /** What an expression evaluates to, as far as bindings tell. Complete answers are remembered per node. */
   evaluate(expr: ts.Expression, depth = 0): Value {
-    if (depth === 0) {
-      const known = this.evaluated.get(expr);
-      if (known) return known;
-      const value = this.compute(expr, 0);
-      // an answer cut short by a cycle in progress is not remembered
-      if (this.inProgress.size === 0) this.evaluated.set(expr, value);
-      return value;
-    }
-    return this.compute(expr, depth);
+    const known = this.evaluated.get(expr);
+    if (known) return known;
+    const cuts = this.cuts;
+    const value = this.compute(expr, depth);
+    if (this.cuts === cuts) this.evaluated.set(expr, value);
+    return value;
   }
 
   private compute(expr: ts.Expression, depth: number): Value {
-    if (depth > 12) return UNKNOWN;
+    if (depth > 12) {
+      this.cuts++;
+      return UNKNOWN;
+    }
     const e = unwrap(expr);
     if (ts.isAwaitExpression(e)) return this.evaluate(e.expression, depth + 1);
     if (ts.isIdentifier(e)) return this.lookup(e, depth);
@@ -163,23 +171,39 @@ export class Resolver {
 
   findDeclaration(id: ts.Identifier): Declaration | undefined {
     const name = id.text;
-    for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
-      if (!isScope(n)) continue;
-      const d = this.declarationsOf(n).get(name);
-      if (d) return d;
+    let scope: ts.Node | undefined = id.parent;
+    while (scope && !isScope(scope)) scope = scope.parent;
+    if (!scope) return undefined;
+    // the answer depends only on the innermost scope and the name: `res`, `console`, `logger`
+    // come up many times in one function
+    let known = this.found.get(scope);
+    if (!known) this.found.set(scope, (known = new Map()));
+    const hit = known.get(name);
+    if (hit !== undefined) return hit ?? undefined;
+    let found: Declaration | null = null;
+    for (let n: ts.Node | undefined = scope; n && !found; n = n.parent) {
+      if (isScope(n)) found = this.declarationsOf(n).get(name) ?? null;
     }
-    return undefined;
+    known.set(name, found);
+    return found ?? undefined;
   }
+
+  /** findDeclaration's answers by innermost scope and name (null: not declared in the file). */
+  private readonly found = new Map<ts.Node, Map<string, Declaration | null>>();
 
   private valueOfDeclaration(node: ts.Node, name: string, depth: number): Value {
     const cached = this.memo.get(node);
-    if (cached) return cached;
-    if (this.inProgress.has(node)) return UNKNOWN;
+    if (cached && cached.name === name) return cached.value;
+    if (this.inProgress.has(node)) {
+      this.cuts++;
+      return UNKNOWN;
+    }
     this.inProgress.add(node);
+    const cuts = this.cuts;
     try {
       const value = this.computeDeclaration(node, name, depth);
       // Only a complete answer is remembered: one cut short by a cycle or the depth limit is not.
-      if (this.inProgress.size === 1 && depth === 0) this.memo.set(node, value);
+      if (this.cuts === cuts) this.memo.set(node, { name, value });
       return value;
     } finally {
       this.inProgress.delete(node);
