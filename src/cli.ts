@@ -248,22 +248,34 @@ async function runEngine(
     knownRuleIds: ruleIds,
   });
   const { discover, findGitRoot } = await import('./discover.js');
+  // Each worker loads the parser again (~0.4 s) and linking stays in the main thread (which also
+  // takes batches), so by default workers are used only where they measured faster: slower at
+  // 1,000 and 2,200 files, even at 3,000, 16% faster at 10,000 (npm run bench). An explicit
+  // --jobs N is taken at its word. Workers start as soon as discovery has seen that many files,
+  // so that their parser loads while the rest of the tree is listed.
+  const jobs = options.jobs ?? os.availableParallelism();
+  const enough = options.jobs !== undefined ? jobs : PARALLEL_THRESHOLD;
+  const { startWorkers } = await import('./worker-pool.js');
+  let pool: ReturnType<typeof startWorkers> | undefined;
+  const startEarly = (seen: number) => {
+    if (jobs > 1 && seen >= enough && !pool) pool = startWorkers(jobs - 1);
+  };
   const discovered = await discover({
     cwd,
     paths,
     ignore: [...rebaseConfigIgnores(config.ignore, source, cwd), ...(options.ignore ?? [])],
     includeTests: options.includeTests === true,
+    onSourcesSeen: startEarly,
+  }).catch((error: unknown) => {
+    pool?.stop(); // started workers would keep the process alive
+    throw error;
   });
   const { scan } = await import('./scan.js');
   const { readSource } = await import('./read-source.js');
   const startTimeUtc = new Date().toISOString();
-  // Each worker loads the parser again (~0.4 s) and linking stays in the main thread (which also
-  // takes batches), so by default workers are used only where they measured faster: slower at
-  // 1,000 and 2,200 files, even at 3,000, 16% faster at 10,000 (npm run bench). An explicit
-  // --jobs N is taken at its word.
-  const jobs = options.jobs ?? os.availableParallelism();
-  const parallel = jobs > 1 && discovered.files.length >= jobs && (options.jobs !== undefined || discovered.files.length >= PARALLEL_THRESHOLD);
-  const engine = parallel ? (await import('./parallel.js')).scanParallel : async (o: Parameters<typeof scan>[0]) => scan(o);
+  const parallel = jobs > 1 && discovered.files.length >= enough;
+  if (!parallel) pool?.stop();
+  const engine = parallel ? (o: Parameters<typeof scan>[0], n: number) => import('./parallel.js').then((m) => m.scanParallel(o, n, pool)) : async (o: Parameters<typeof scan>[0]) => scan(o);
   const { createProgress, progressWanted } = await import('./progress.js');
   const progress = createProgress(io.stderr, progressWanted(io.stderrIsTTY === true, io.env, options.quiet === true));
   const result = await engine({

@@ -45,6 +45,11 @@ export interface DiscoverOptions {
   ignore: string[];
   includeTests: boolean;
   maxFileBytes?: number;
+  /**
+   * Called while directories are read, with the number of source-named files seen so far (before
+   * ignore rules and file checks): a hint that the scan will be large, before the list is final.
+   */
+  onSourcesSeen?: (count: number) => void;
 }
 
 export interface DiscoverResult {
@@ -90,7 +95,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
       else skip(root.absolute, `not a JavaScript or TypeScript file (expected ${SOURCE_EXTENSIONS.join(' ')})`);
       continue;
     }
-    const walked = await walkDirectory(root.absolute, cwd, opts.ignore);
+    const walked = await walkDirectory(root.absolute, cwd, opts.ignore, opts.onSourcesSeen);
     for (const dir of walked.unreadable) skip(dir.path, `directory could not be read (${dir.code})`, 'warning');
     for (const link of walked.symlinks) skip(link, 'symbolic link, not followed');
     for (const file of walked.files) {
@@ -165,7 +170,7 @@ interface Walked {
 }
 
 /** All source files under `dir`, honouring .gitignore files (in it, below it, and above it up to the git root). */
-async function walkDirectory(dir: string, cwd: string, userIgnore: string[]): Promise<Walked> {
+async function walkDirectory(dir: string, cwd: string, userIgnore: string[], onSourcesSeen?: (count: number) => void): Promise<Walked> {
   const unreadable: Walked['unreadable'] = [];
   const gitignore = await gitignorePatterns(dir);
   const ignore = [...ALWAYS_IGNORED, ...rebaseIgnorePatterns(userIgnore, cwd, dir)];
@@ -178,7 +183,7 @@ async function walkDirectory(dir: string, cwd: string, userIgnore: string[]): Pr
     expandDirectories: false,
     ignore: gitignore === 'negations' ? ignore : [...ignore, ...gitignore],
     gitignore: gitignore === 'negations',
-    fs: readdirReporting(unreadable),
+    fs: readdirReporting(unreadable, onSourcesSeen),
   });
   const files: string[] = [];
   const symlinks: string[] = [];
@@ -193,13 +198,20 @@ async function walkDirectory(dir: string, cwd: string, userIgnore: string[]): Pr
  * An fs for fast-glob whose readdir turns "permission denied" into an empty directory and a
  * record, so that one unreadable directory is reported instead of aborting the scan.
  */
-function readdirReporting(unreadable: Walked['unreadable']): Partial<typeof fs> {
+function readdirReporting(unreadable: Walked['unreadable'], onSourcesSeen?: (count: number) => void): Partial<typeof fs> {
+  let seen = 0;
   const readdir = ((dirPath: fs.PathLike, options: unknown, callback: (err: NodeJS.ErrnoException | null, entries?: unknown) => void) => {
     fs.readdir(dirPath, options as fs.ObjectEncodingOptions & { withFileTypes: true }, (err, entries) => {
       if (err && (err.code === 'EACCES' || err.code === 'EPERM')) {
         unreadable.push({ path: String(dirPath), code: err.code });
         callback(null, []);
-      } else callback(err, entries);
+        return;
+      }
+      if (onSourcesSeen && entries) {
+        for (const entry of entries) if (typeof entry === 'object' && entry.isFile() && hasSourceExtension(entry.name)) seen++;
+        onSourcesSeen(seen);
+      }
+      callback(err, entries);
     });
   }) as unknown as typeof fs.readdir;
   return { readdir };

@@ -6,16 +6,19 @@
  * This thread takes batches too (measured at 10k files on 2 cores, against 2 workers and an idle
  * main thread): one parser load fewer, and its share of the facts is never structured-cloned
  * (cloning, then collecting the clones, cost the main thread ~2.5 s).
+ *
+ * Workers may be started before the file list is final (worker-pool.ts).
  */
 import { Worker } from 'node:worker_threads';
 import { analyseContext, analyseFile, finishScan, readOrError, type FileAnalysis, type ScanOptions } from './scan.js';
 import type { ScanResult } from './types.js';
+import { WORKER_URL, type WorkerPool } from './worker-pool.js';
 
 const BATCH = 48;
 /** Batches queued at each worker, so that it never waits while this thread works on a batch. */
 const AHEAD = 2;
 
-export async function scanParallel(options: ScanOptions, jobs: number): Promise<ScanResult> {
+export async function scanParallel(options: ScanOptions, jobs: number, pool?: WorkerPool): Promise<ScanResult> {
   const files = options.files;
   const results: FileAnalysis[] = new Array(files.length);
   const batches: Array<{ id: number; start: number; files: string[] }> = [];
@@ -24,7 +27,12 @@ export async function scanParallel(options: ScanOptions, jobs: number): Promise<
   const context = analyseContext(options);
   let next = 0;
   let done = 0;
-  const workerUrl = new URL('./scan-worker.js', import.meta.url);
+  const early = pool?.failure();
+  if (early) {
+    pool!.stop();
+    throw early;
+  }
+  const started = pool?.workers ?? [];
   const workers: Worker[] = [];
   let failed: Error | undefined;
   let settle: (() => void) | undefined;
@@ -44,9 +52,12 @@ export async function scanParallel(options: ScanOptions, jobs: number): Promise<
     failed ??= error;
     settle?.();
   };
+  // started workers beyond what the batches need are not used
+  for (let i = workerCount; i < started.length; i++) void started[i].terminate();
   for (let i = 0; i < workerCount; i++) {
-    const worker = new Worker(workerUrl, { workerData: context });
+    const worker = started[i] ?? new Worker(WORKER_URL);
     workers.push(worker);
+    worker.postMessage({ context });
     worker.on('message', (msg: { id: number; analyses: FileAnalysis[] }) => {
       record(batches[msg.id].start, msg.analyses);
       feed(worker);

@@ -27,6 +27,19 @@ afterEach(() => {
 });
 
 describe('discover', () => {
+  it('tells how many source files it has seen while it reads directories, before the list is final', async () => {
+    for (let i = 0; i < 30; i++) write(`src/m${i % 3}/f${i}.ts`);
+    write('src/notes.md', '# no');
+    write('src/m0/f0.test.ts');
+    const seen: number[] = [];
+    const result = await discover({ cwd: root, paths: ['.'], ignore: [], includeTests: false, onSourcesSeen: (n) => seen.push(n) });
+    expect(result.files).toHaveLength(30);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.every((n, i) => i === 0 || n >= seen[i - 1])).toBe(true);
+    // a hint, counted before test files and ignore rules are applied: the test file is in it, the markdown is not
+    expect(seen[seen.length - 1]).toBe(31);
+  });
+
   it('finds every supported extension, sorted and absolute, and nothing else', async () => {
     for (const ext of ['js', 'jsx', 'ts', 'tsx', 'mjs', 'cjs', 'mts', 'cts']) write(`src/a.${ext}`);
     write('src/readme.md', '# no');
