@@ -284,6 +284,8 @@ export function mentionsRefresh(call: ts.CallExpression, sf: ts.SourceFile): boo
 /** `verifyRefreshToken(rt)`, `this.tokens.validateRefresh(...)`: a project function named for it. */
 export function namedRefreshVerifier(call: ts.CallExpression): boolean {
   const name = calleeName(call) ?? '';
+  // asked of every project call: most names do not have the word at all
+  if (!/refresh/i.test(name)) return false;
   const words = splitWords(name);
   return words.includes('refresh') && words.some((w) => w === 'verify' || w === 'validate' || w === 'decode' || w === 'check');
 }
