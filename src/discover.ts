@@ -95,7 +95,9 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
       else skip(root.absolute, `not a JavaScript or TypeScript file (expected ${SOURCE_EXTENSIONS.join(' ')})`);
       continue;
     }
-    const walked = await walkDirectory(root.absolute, cwd, opts.ignore, opts.onSourcesSeen);
+    // the hint leaves out test files when they are not scanned (ignore rules it cannot tell)
+    const seen = opts.onSourcesSeen && { report: opts.onSourcesSeen, counts: (dir: string, name: string) => hasSourceExtension(name) && (opts.includeTests || !isTestFile(path.relative(root.absolute, path.join(dir, name)))) };
+    const walked = await walkDirectory(root.absolute, cwd, opts.ignore, seen || undefined);
     for (const dir of walked.unreadable) skip(dir.path, `directory could not be read (${dir.code})`, 'warning');
     for (const link of walked.symlinks) skip(link, 'symbolic link, not followed');
     for (const file of walked.files) {
@@ -170,7 +172,12 @@ interface Walked {
 }
 
 /** All source files under `dir`, honouring .gitignore files (in it, below it, and above it up to the git root). */
-async function walkDirectory(dir: string, cwd: string, userIgnore: string[], onSourcesSeen?: (count: number) => void): Promise<Walked> {
+interface SeenHint {
+  report: (count: number) => void;
+  counts: (dir: string, name: string) => boolean;
+}
+
+async function walkDirectory(dir: string, cwd: string, userIgnore: string[], seen?: SeenHint): Promise<Walked> {
   const unreadable: Walked['unreadable'] = [];
   const gitignore = await gitignorePatterns(dir);
   const ignore = [...ALWAYS_IGNORED, ...rebaseIgnorePatterns(userIgnore, cwd, dir)];
@@ -183,7 +190,7 @@ async function walkDirectory(dir: string, cwd: string, userIgnore: string[], onS
     expandDirectories: false,
     ignore: gitignore === 'negations' ? ignore : [...ignore, ...gitignore],
     gitignore: gitignore === 'negations',
-    fs: readdirReporting(unreadable, onSourcesSeen),
+    fs: readdirReporting(unreadable, seen),
   });
   const files: string[] = [];
   const symlinks: string[] = [];
@@ -198,8 +205,10 @@ async function walkDirectory(dir: string, cwd: string, userIgnore: string[], onS
  * An fs for fast-glob whose readdir turns "permission denied" into an empty directory and a
  * record, so that one unreadable directory is reported instead of aborting the scan.
  */
-function readdirReporting(unreadable: Walked['unreadable'], onSourcesSeen?: (count: number) => void): Partial<typeof fs> {
+function readdirReporting(unreadable: Walked['unreadable'], hint?: SeenHint): Partial<typeof fs> {
   let seen = 0;
+  // globby reads some directories twice (its own ignore-file search uses this fs too)
+  const counted = new Set<string>();
   const readdir = ((dirPath: fs.PathLike, options: unknown, callback: (err: NodeJS.ErrnoException | null, entries?: unknown) => void) => {
     fs.readdir(dirPath, options as fs.ObjectEncodingOptions & { withFileTypes: true }, (err, entries) => {
       if (err && (err.code === 'EACCES' || err.code === 'EPERM')) {
@@ -207,9 +216,10 @@ function readdirReporting(unreadable: Walked['unreadable'], onSourcesSeen?: (cou
         callback(null, []);
         return;
       }
-      if (onSourcesSeen && entries) {
-        for (const entry of entries) if (typeof entry === 'object' && entry.isFile() && hasSourceExtension(entry.name)) seen++;
-        onSourcesSeen(seen);
+      if (hint && entries && !counted.has(String(dirPath))) {
+        counted.add(String(dirPath));
+        for (const entry of entries) if (typeof entry === 'object' && entry.isFile() && hint.counts(String(dirPath), entry.name)) seen++;
+        hint.report(seen);
       }
       callback(err, entries);
     });

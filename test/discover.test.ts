@@ -36,8 +36,11 @@ describe('discover', () => {
     expect(result.files).toHaveLength(30);
     expect(seen.length).toBeGreaterThan(1);
     expect(seen.every((n, i) => i === 0 || n >= seen[i - 1])).toBe(true);
-    // a hint, counted before test files and ignore rules are applied: the test file is in it, the markdown is not
-    expect(seen[seen.length - 1]).toBe(31);
+    // each directory counted once; test files only when they are scanned; no markdown
+    expect(seen[seen.length - 1]).toBe(30);
+    const withTests: number[] = [];
+    await discover({ cwd: root, paths: ['.'], ignore: [], includeTests: true, onSourcesSeen: (n) => withTests.push(n) });
+    expect(withTests[withTests.length - 1]).toBe(31);
   });
 
   it('finds every supported extension, sorted and absolute, and nothing else', async () => {
