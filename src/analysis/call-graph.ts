@@ -100,9 +100,13 @@ export class CallGraph {
     // remember it by identity before paying for a text key
     const seen = this.byTarget.get(target);
     if (seen && seen.file === fromFile) return seen.out;
-    const cacheKey = `${fromFile}\0${JSON.stringify(target)}`;
-    const out = this.resolveCache.get(cacheKey) ?? this.compute(fromFile, target);
-    this.resolveCache.set(cacheKey, out);
+    let out: Resolved[];
+    if (target.kind === 'local') out = this.compute(fromFile, target);
+    else {
+      const cacheKey = textKey(fromFile, target);
+      out = this.resolveCache.get(cacheKey) ?? this.compute(fromFile, target);
+      this.resolveCache.set(cacheKey, out);
+    }
     this.byTarget.set(target, { file: fromFile, out });
     return out;
   }
@@ -312,6 +316,19 @@ export class CallGraph {
       const api = this.wrappers.get(this.refKey(cur))!;
       for (const caller of propagatingCallers.get(this.refKey(cur)) ?? []) mark(caller, api);
     }
+  }
+}
+
+/** Equal targets, equal keys (the same target recorded by many calls; JSON.stringify showed in the profile). */
+function textKey(fromFile: string, target: Exclude<CallTarget, { kind: 'local' }>): string {
+  switch (target.kind) {
+    case 'module':
+      return `m\0${fromFile}\0${target.source}\0${target.path.join('\0')}`;
+    case 'method':
+      return `c\0${fromFile}\0${target.className}\0${target.method}`;
+    case 'receiver':
+      // matched against classes of every file: the calling file does not matter
+      return `r\0${target.receiver}\0${target.method}`;
   }
 }
 
