@@ -37,8 +37,15 @@ export function processIO(): CliIO {
   };
 }
 
-/** Below this many files a single thread is faster than starting workers. */
-const PARALLEL_THRESHOLD = 3000;
+/**
+ * Below this much source a single thread is faster than starting workers (2 cores, npm run bench
+ * and real checkouts): medusa's 5,034 files (13 MB) 7% slower with a worker, 6,000 synthetic
+ * files (32 MB) 7% faster, 10,000 (54 MB) 16% faster. Bytes, not files: the work follows the
+ * text, while each file costs the same to hand over.
+ */
+const PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
+/** Files seen by discovery at which workers are started before its end (~24 MB of typical code). */
+const EARLY_START_FILES = 6000;
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -249,12 +256,11 @@ async function runEngine(
   });
   const { discover, findGitRoot } = await import('./discover.js');
   // Each worker loads the parser again (~0.4 s) and linking stays in the main thread (which also
-  // takes batches), so by default workers are used only where they measured faster: slower at
-  // 1,000 and 2,200 files, even at 3,000, 16% faster at 10,000 (npm run bench). An explicit
-  // --jobs N is taken at its word. Workers start as soon as discovery has seen that many files,
-  // so that their parser loads while the rest of the tree is listed.
+  // takes batches), so by default workers are used only where they measured faster
+  // (PARALLEL_MIN_BYTES). An explicit --jobs N is taken at its word. Workers start once discovery
+  // has seen enough files, so that their parser loads while the rest of the tree is listed.
   const jobs = options.jobs ?? os.availableParallelism();
-  const enough = options.jobs !== undefined ? jobs : PARALLEL_THRESHOLD;
+  const enough = options.jobs !== undefined ? jobs : EARLY_START_FILES;
   const { startWorkers } = await import('./worker-pool.js');
   let pool: ReturnType<typeof startWorkers> | undefined;
   const startEarly = (seen: number) => {
@@ -273,7 +279,7 @@ async function runEngine(
   const { scan } = await import('./scan.js');
   const { readSource } = await import('./read-source.js');
   const startTimeUtc = new Date().toISOString();
-  const parallel = jobs > 1 && discovered.files.length >= enough;
+  const parallel = jobs > 1 && discovered.files.length >= jobs && (options.jobs !== undefined || discovered.bytes >= PARALLEL_MIN_BYTES);
   if (!parallel) pool?.stop();
   const engine = parallel ? (o: Parameters<typeof scan>[0], n: number) => import('./parallel.js').then((m) => m.scanParallel(o, n, pool)) : async (o: Parameters<typeof scan>[0]) => scan(o);
   const { createProgress, progressWanted } = await import('./progress.js');

@@ -55,6 +55,8 @@ export interface DiscoverOptions {
 export interface DiscoverResult {
   /** Absolute paths, sorted, de-duplicated. */
   files: string[];
+  /** Their total size: the scan's work grows with it more than with the file count. */
+  bytes: number;
   /** Files not analysed and why (kind 'skipped', file relative to cwd). */
   skipped: Notice[];
   testFilesSkipped: number;
@@ -110,14 +112,18 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
   }
 
   const sampleBuffer = Buffer.alloc(SAMPLE_BYTES);
+  let bytes = 0;
   for (const file of new Set(candidates)) {
-    const reason = inspectFile(file, maxFileBytes, sampleBuffer);
-    if (reason === null) files.add(file);
-    else skip(file, reason);
+    const inspected = inspectFile(file, maxFileBytes, sampleBuffer);
+    if (typeof inspected === 'number') {
+      files.add(file);
+      bytes += inspected;
+    } else skip(file, inspected);
   }
 
   return {
     files: [...files].sort(compareStrings),
+    bytes,
     skipped: [...skipped.values()].sort((a, b) => compareStrings(a.file ?? '', b.file ?? '')),
     testFilesSkipped,
   };
@@ -137,11 +143,11 @@ export function isTestFile(relativePath: string): boolean {
 }
 
 /**
- * Why a file must not be analysed (minified, too large, binary, unreadable), or null.
+ * Why a file must not be analysed (minified, too large, binary, unreadable), or its size.
  * Reads at most SAMPLE_BYTES of it. Synchronous on purpose: on 10,500 files open/fstat/read/close
  * took 73 ms synchronously and 540 ms through the promise API (libuv thread pool round trips).
  */
-function inspectFile(file: string, maxFileBytes: number, buffer: Buffer): string | null {
+function inspectFile(file: string, maxFileBytes: number, buffer: Buffer): string | number {
   if (/\.min\.[cm]?js$/i.test(file)) return 'minified bundle (*.min.js)';
   let fd: number | undefined;
   try {
@@ -157,7 +163,7 @@ function inspectFile(file: string, maxFileBytes: number, buffer: Buffer): string
       const average = Math.round(bytesRead / lines);
       if (average > MINIFIED_AVERAGE_LINE) return `looks minified (average line length ${average} characters)`;
     }
-    return null;
+    return size;
   } catch (error) {
     return `could not be read (${errorCode(error)})`;
   } finally {

@@ -34,6 +34,7 @@ describe('discover', () => {
     const seen: number[] = [];
     const result = await discover({ cwd: root, paths: ['.'], ignore: [], includeTests: false, onSourcesSeen: (n) => seen.push(n) });
     expect(result.files).toHaveLength(30);
+    expect(result.bytes).toBe(30 * 'export const x = 1;\n'.length);
     expect(seen.length).toBeGreaterThan(1);
     expect(seen.every((n, i) => i === 0 || n >= seen[i - 1])).toBe(true);
     // each directory counted once; test files only when they are scanned; no markdown
