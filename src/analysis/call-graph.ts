@@ -103,7 +103,7 @@ export class CallGraph {
     let out: Resolved[];
     if (target.kind === 'local') out = this.compute(fromFile, target);
     else {
-      const cacheKey = textKey(fromFile, target);
+      const cacheKey = this.textKey(fromFile, target);
       out = this.resolveCache.get(cacheKey) ?? this.compute(fromFile, target);
       this.resolveCache.set(cacheKey, out);
     }
@@ -112,6 +112,25 @@ export class CallGraph {
   }
 
   private readonly byTarget = new WeakMap<CallTarget, { file: string; out: Resolved[] }>();
+
+  /**
+   * Equal targets, equal keys, shared as widely as the answer holds: an export path of a project
+   * module by the file it resolves to (every importer of `./auth` shares it), a receiver's method
+   * from any file. (JSON.stringify of the target showed in the profile.)
+   */
+  private textKey(fromFile: string, target: Exclude<CallTarget, { kind: 'local' }>): string {
+    switch (target.kind) {
+      case 'module': {
+        if (!isProjectSpecifier(target.source)) return `l\0${target.source}\0${target.path.join('\0')}`;
+        const file = this.modules.resolve(fromFile, target.source);
+        return file ? `e\0${file}\0${target.path.join('\0')}` : 'none';
+      }
+      case 'method':
+        return `c\0${fromFile}\0${target.className}\0${target.method}`;
+      case 'receiver':
+        return `r\0${target.receiver}\0${target.method}`;
+    }
+  }
 
   /** Does a call made from `fromFile` reach a monitoring function? */
   targetMonitors(fromFile: string, target: CallTarget): boolean {
@@ -316,19 +335,6 @@ export class CallGraph {
       const api = this.wrappers.get(this.refKey(cur))!;
       for (const caller of propagatingCallers.get(this.refKey(cur)) ?? []) mark(caller, api);
     }
-  }
-}
-
-/** Equal targets, equal keys (the same target recorded by many calls; JSON.stringify showed in the profile). */
-function textKey(fromFile: string, target: Exclude<CallTarget, { kind: 'local' }>): string {
-  switch (target.kind) {
-    case 'module':
-      return `m\0${fromFile}\0${target.source}\0${target.path.join('\0')}`;
-    case 'method':
-      return `c\0${fromFile}\0${target.className}\0${target.method}`;
-    case 'receiver':
-      // matched against classes of every file: the calling file does not matter
-      return `r\0${target.receiver}\0${target.method}`;
   }
 }
 

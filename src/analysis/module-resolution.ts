@@ -43,23 +43,36 @@ export class ModuleResolver {
   }
 
   resolve(fromFile: string, specifier: string): string | undefined {
-    const key = `${fromFile}\0${specifier}`;
-    if (this.cache.has(key)) return this.cache.get(key);
-    const result = this.compute(fromFile, specifier);
-    this.cache.set(key, result);
+    // Answers are shared as widely as they hold: a relative specifier means the same file from
+    // the whole folder, a workspace package's module the same from anywhere; only suffix-matched
+    // aliases prefer the candidate nearest to the importer.
+    if (specifier.startsWith('.') || specifier.startsWith('/')) {
+      const key = `d\0${path.dirname(fromFile)}\0${specifier}`;
+      if (this.cache.has(key)) return this.cache.get(key);
+      const hit = this.tryFile(specifier.startsWith('/') ? specifier : path.resolve(path.dirname(fromFile), specifier));
+      this.cache.set(key, hit);
+      return hit;
+    }
+    const inPackage = this.inWorkspacePackage(specifier);
+    if (inPackage) return inPackage;
+    const fileKey = `f\0${fromFile}\0${specifier}`;
+    if (this.cache.has(fileKey)) return this.cache.get(fileKey);
+    const result = this.byAlias(fromFile, specifier);
+    this.cache.set(fileKey, result);
     return result;
   }
 
-  private compute(fromFile: string, specifier: string): string | undefined {
-    if (specifier.startsWith('.') || specifier.startsWith('/')) {
-      const base = specifier.startsWith('/') ? specifier : path.resolve(path.dirname(fromFile), specifier);
-      return this.tryFile(base);
-    }
+  /** A module of one of the monorepo's packages, the same from every importer. */
+  private inWorkspacePackage(specifier: string): string | undefined {
     const pkg = this.packages.get(packageNameOf(specifier));
-    if (pkg) {
-      const hit = this.inPackage(pkg, specifier.slice(pkg.name.length).replace(/^\//, ''));
-      if (hit) return hit;
-    }
+    if (!pkg) return undefined;
+    const key = `p\0${specifier}`;
+    if (!this.cache.has(key)) this.cache.set(key, this.inPackage(pkg, specifier.slice(pkg.name.length).replace(/^\//, '')));
+    return this.cache.get(key);
+  }
+
+  /** A path alias or a workspace package's deep path, matched by suffix (after the package's own files). */
+  private byAlias(fromFile: string, specifier: string): string | undefined {
     const alias = /^(?:@|~|#)\/(.*)$/.exec(specifier)?.[1] ?? (/^(src|app|lib|server|apps|packages|libs)\//.test(specifier) ? specifier : undefined);
     if (alias !== undefined) return this.bySuffix(fromFile, alias);
     // @acme/backend/services/auth/auth.service: a workspace package or path alias; match its deep path
