@@ -393,9 +393,11 @@ function lastFunctionishArg(call: ts.CallExpression, api: JwtApi): ts.Expression
 }
 
 function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: FunctionNode) => number, appOfNode: ReadonlyMap<unknown, number>, classNodes: readonly ts.ClassLikeDeclaration[]): Pick<FileFacts, 'exports' | 'starExports' | 'classes'> {
-  const exports: Record<string, ExportTarget> = {};
+  // Keyed by names that differ in every file: dictionary objects from the start (no prototype, so
+  // an export named `constructor` is just a name), not a hidden-class transition per name added.
+  const exports: Record<string, ExportTarget> = Object.create(null);
   const starExports: string[] = [];
-  const classes: Record<string, ClassFact> = {};
+  const classes: Record<string, ClassFact> = Object.create(null);
   const toTarget = (value: Value, depth = 0): ExportTarget | undefined => {
     if (depth > 3) return undefined;
     switch (value.kind) {
@@ -418,7 +420,7 @@ function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: Functio
         return inner ? { kind: 'fn', fn: fnId(inner as FunctionNode) } : undefined;
       }
       case 'object': {
-        const members: Record<string, ExportTarget> = {};
+        const members: Record<string, ExportTarget> = Object.create(null);
         for (const p of value.node.properties) {
           const name = p.name ? propName(p.name as ts.PropertyName) : undefined;
           if (!name) continue;
