@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFile } from '../src/project.js';
 import { Resolver, type Value } from '../src/analysis/values.js';
-import { ts, walk } from '../src/analysis/ast.js';
+import { ts, walk, normalisedText } from '../src/analysis/ast.js';
 
 /** The resolver over a snippet, and the callee of the n-th call named `name`. */
 function setup(code: string) {
@@ -49,5 +49,25 @@ describe('Resolver', () => {
   it('finds the innermost declaration of a name, scope by scope', () => {
     const { resolver, callees } = setup("import log from 'pino'; function f() { log(); { const log = require('debug'); log(); } log(); } log();");
     expect(callees('log').map((e) => brief(resolver.evaluate(e)))).toEqual(['module pino:default', 'module debug:', 'module pino:default', 'module pino:default']);
+  });
+});
+
+describe('normalisedText', () => {
+  const naive = (text: string, max: number) => {
+    const t = text.replace(/\s+/g, ' ').trim();
+    return t.length > max ? t.slice(0, max) : t;
+  };
+  it('equals collapsing the whole text, whatever the length and wherever whitespace runs fall', () => {
+    for (const pad of [0, 1, 5, 190, 199, 200, 201, 399, 400, 401, 800]) {
+      for (const gap of ['', ' ', '\n\n   \t', ' '.repeat(450)]) {
+        const code = `f(${'a'.repeat(pad)},${gap}b,${gap}() => {${gap}return 1;${gap}})${gap}`;
+        const { sourceFile } = parseFile('/virtual/n.ts', `${code};`);
+        let call: ts.CallExpression | undefined;
+        walk(sourceFile, (n) => {
+          if (!call && ts.isCallExpression(n)) call = n;
+        });
+        for (const max of [10, 200]) expect(normalisedText(call!, sourceFile, max), `pad ${pad} gap ${gap.length} max ${max}`).toBe(naive(call!.getText(sourceFile), max));
+      }
+    }
   });
 });

@@ -302,6 +302,18 @@ export function asList(stmt: ts.Statement): readonly ts.Statement[] {
 
 /** Normalised source text for fingerprints: whitespace collapsed, bounded length. */
 export function normalisedText(node: Node, sf: ts.SourceFile, max = 200): string {
-  const text = node.getText(sf).replace(/\s+/g, ' ').trim();
-  return text.length > max ? text.slice(0, max) : text;
+  // Only the first `max` characters are kept: collapse a window of the text, not the whole node
+  // (a call's text holds its callbacks' bodies). Collapsing whitespace keeps prefixes, and the
+  // node's text starts at a token: once a window gives more than `max` characters, the rest of
+  // the text cannot change them.
+  const start = node.getStart(sf);
+  for (let window = max * 2; ; window *= 2) {
+    const end = Math.min(node.end, start + window);
+    const text = sf.text.slice(start, end).replace(/\s+/g, ' ');
+    if (end === node.end) {
+      const whole = text.trim();
+      return whole.length > max ? whole.slice(0, max) : whole;
+    }
+    if (text.length > max) return text.slice(0, max);
+  }
 }
