@@ -8,7 +8,7 @@ import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, encl
 import { Resolver, type Value, propName, lazyImportSource, isProjectSpecifier } from './values.js';
 import { classifyJwtCall, apiOfValue, isJoseSignChain, mayUseJwtApi, type JwtApi } from './jwt-apis.js';
 import { monitoringEvidence, splitWordsHasAny, type Evidence, type MonitoringOptions } from './monitoring.js';
-import { handlingOf, promiseExecutorOf, type FailurePath, type Handling, type RegionContext } from './failure-paths.js';
+import { handlingOf, executorPromise, type FailurePath, type Handling, type RegionContext } from './failure-paths.js';
 import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
 import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
@@ -223,7 +223,7 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   // Code in a Promise executor runs as part of the function that creates the promise.
   const owner = (node: Node): number => {
     let fn = enclosingFunction(node);
-    for (let executor = fn && promiseExecutorOf(node); fn && executor; executor = promiseExecutorOf(executor)) fn = enclosingFunction(executor);
+    for (let executor = fn && executorPromise(fn); fn && executor; executor = fn && executorPromise(fn)) fn = enclosingFunction(executor);
     return fn ? fnId(fn) : -1;
   };
   const scopeName = (fnIndex: number): string => {

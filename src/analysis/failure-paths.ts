@@ -106,8 +106,13 @@ export function handlingOf(call: ts.CallExpression, ctx: RegionContext, opts: { 
 /** The `new Promise(executor)` whose executor directly contains `node`, if any. */
 export function promiseExecutorOf(node: Node): ts.NewExpression | undefined {
   const fn = enclosingFn(node);
-  const p = fn?.parent;
-  if (fn && p && ts.isNewExpression(p) && p.arguments?.[0] === fn && ts.isIdentifier(unwrap(p.expression)) && (unwrap(p.expression) as ts.Identifier).text === 'Promise') return p;
+  return fn && executorPromise(fn);
+}
+
+/** The `new Promise(fn)` that `fn` is the executor of, if it is one. */
+export function executorPromise(fn: FunctionNode): ts.NewExpression | undefined {
+  const p = fn.parent;
+  if (p && ts.isNewExpression(p) && p.arguments?.[0] === fn && ts.isIdentifier(unwrap(p.expression)) && (unwrap(p.expression) as ts.Identifier).text === 'Promise') return p;
   return undefined;
 }
 
