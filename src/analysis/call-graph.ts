@@ -111,7 +111,7 @@ export class CallGraph {
     return out;
   }
 
-  private readonly byTarget = new WeakMap<CallTarget, { file: string; out: Resolved[] }>();
+  private readonly byTarget = new Map<CallTarget, { file: string; out: Resolved[] }>();
 
   /**
    * Equal targets, equal keys, shared as widely as the answer holds: an export path of a project

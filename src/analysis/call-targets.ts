@@ -18,16 +18,14 @@ export type CallTarget =
   | { kind: 'receiver'; receiver: string; method: string };
 
 export function callTarget(call: ts.CallExpression, resolver: Resolver, fnId: (node: FunctionNode) => number): CallTarget | undefined {
-  // asked of the same call by the walk, route passes and failure-path summaries; a call belongs
-  // to one file's extraction, so its resolver and function ids are always the same
-  const known = targets.get(call);
+  // asked of the same call by the walk, route passes and failure-path summaries: remembered with
+  // the file's bindings (a Map per file; a module-wide WeakMap cost more than it saved)
+  const known = resolver.callTargets.get(call);
   if (known !== undefined) return known ?? undefined;
   const target = targetOfCallee(call.expression, resolver, fnId);
-  targets.set(call, target ?? null);
+  resolver.callTargets.set(call, target ?? null);
   return target;
 }
-
-const targets = new WeakMap<ts.CallExpression, CallTarget | null>();
 
 /** Where calling this expression would go: also for a handler passed by reference (`router.post('/login', auth.login)`). */
 export function targetOfCallee(expr: ts.Expression, resolver: Resolver, fnId: (node: FunctionNode) => number): CallTarget | undefined {

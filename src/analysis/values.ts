@@ -6,6 +6,7 @@
  * `promisify(jwt.verify)` and a shadowing parameter named `jwt` are all told apart.
  */
 import { ts, unwrap, unwrapAwait, memberName, boundNames, isFunctionLike, type FunctionNode, SK } from './ast.js';
+import type { CallTarget } from './call-targets.js';
 
 export type Value =
   /** A module or a member path inside it. `source` is a package name or a project module specifier. */
@@ -51,6 +52,8 @@ export class Resolver {
   constructor(readonly sf: ts.SourceFile) {}
 
   private readonly evaluated = new Map<ts.Node, Value>();
+  /** call-targets.ts's answers for this file's calls (null: not project code). */
+  readonly callTargets = new Map<ts.CallExpression, CallTarget | null>();
   /**
    * Answers cut short so far, by the depth limit or by a cycle in progress. Only an answer whose
    * computation cut nothing is remembered: it is the same at any depth. (Remembering top-level

@@ -238,35 +238,13 @@ function isErrorForward(call: ts.CallExpression): boolean {
  * `if` branch that rejects (`if (!stored) return res.status(401)...`)?
  */
 export function inFailureBranch(node: Node): boolean {
-  if (isFunctionLike(node)) return isRejectionHandler(node);
-  if (ts.isCatchClause(node)) return true;
-  return failureAbove(node);
-}
-
-/** Is `child`'s place in its parent (and so on up to its function) a failure path? Remembered per node: asked for every call and nested function. */
-function failureAbove(start: Node): boolean {
-  // iterative: a call can sit 400,000 levels down a generated expression
-  const path: Node[] = [];
-  let answer: boolean | undefined;
-  for (let child: Node = start; answer === undefined; ) {
-    const known = aboveCache.get(child);
-    if (known !== undefined) {
-      answer = known;
-      break;
-    }
-    path.push(child);
-    const n = child.parent;
-    if (!n) answer = false;
-    else if (isFunctionLike(n)) answer = isRejectionHandler(n);
-    else if (ts.isCatchClause(n)) answer = true;
-    else if (ts.isIfStatement(n) && child !== n.expression && rejects(child)) answer = true;
-    else child = n;
+  for (let n: Node | undefined = node, child: Node | undefined; n; child = n, n = n.parent) {
+    if (isFunctionLike(n)) return isRejectionHandler(n);
+    if (ts.isCatchClause(n)) return true;
+    if (ts.isIfStatement(n) && child && child !== n.expression && rejects(child)) return true;
   }
-  for (const n of path) aboveCache.set(n, answer);
-  return answer;
+  return false;
 }
-
-const aboveCache = new WeakMap<Node, boolean>();
 
 /** A `.catch(err => ...)` or `.then(_, err => ...)` handler. */
 function isRejectionHandler(fn: Node): boolean {
