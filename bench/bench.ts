@@ -63,6 +63,11 @@ interface Row {
   /** wall and CPU relative to parse-only (medians). */
   ratioWall: number;
   ratioCpu: number;
+  /**
+   * Median of the per-round ratios (round i's scan over round i's parse-only, run next to each
+   * other): steadier than the ratio of medians on a shared machine whose speed drifts.
+   */
+  pairedRatioWall: number;
   findings?: number;
   wallAll: number[];
 }
@@ -159,6 +164,7 @@ function benchDir(label: string, dir: string, runs: number, variants: Variant[],
       linesPerS: lines / wall,
       ratioWall: wall / baseWall,
       ratioCpu: cpu / baseCpu,
+      pairedRatioWall: median(rs.map((r, i) => r.wall / base[i].wall)),
       findings: rs[0].findings,
       wallAll: rs.map((r) => r.wall),
     };
@@ -180,12 +186,12 @@ function markdown(reports: CorpusReport[], version: number[] | null): string {
   const out = [
     `Node ${process.version}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), medians; timer: ${useGnuTime ? 'GNU time' : 'process.resourceUsage()'}.`,
     '',
-    '| corpus | variant | runs | files | lines | wall s | CPU s | peak RSS MB | files/s | lines/s | scan / parse-only (wall) | (CPU) |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| corpus | variant | runs | files | lines | wall s | CPU s | peak RSS MB | files/s | lines/s | scan / parse-only (wall) | (CPU) | (wall, paired) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of reports) {
     for (const row of r.rows) {
-      out.push(`| ${row.corpus} | ${row.variant} | ${row.runs} | ${row.files} | ${k(row.lines)} | ${f(row.wall)} | ${f(row.cpu)} | ${f(row.rssMb, 0)} | ${f(row.filesPerS, 0)} | ${k(row.linesPerS)} | ${row.variant === 'parse-only' ? '1.00' : f(row.ratioWall)} | ${row.variant === 'parse-only' ? '1.00' : f(row.ratioCpu)} |`);
+      out.push(`| ${row.corpus} | ${row.variant} | ${row.runs} | ${row.files} | ${k(row.lines)} | ${f(row.wall)} | ${f(row.cpu)} | ${f(row.rssMb, 0)} | ${f(row.filesPerS, 0)} | ${k(row.linesPerS)} | ${row.variant === 'parse-only' ? '1.00' : f(row.ratioWall)} | ${row.variant === 'parse-only' ? '1.00' : f(row.ratioCpu)} | ${row.variant === 'parse-only' ? '1.00' : f(row.pairedRatioWall)} |`);
     }
   }
   out.push('');
