@@ -91,6 +91,15 @@ export function isFunctionLike(node: Node): node is FunctionNode {
   return IS_FUNCTION_KIND[node.kind] === 1;
 }
 
+/** Type annotations, interfaces, type aliases and type parameters: no call, function or statement can be inside. */
+const IS_TYPE_ONLY = new Uint8Array(SK.Count);
+for (let kind = SK.FirstTypeNode; kind <= SK.LastTypeNode; kind++) IS_TYPE_ONLY[kind] = 1;
+for (const kind of [SK.InterfaceDeclaration, SK.TypeAliasDeclaration, SK.TypeParameter]) IS_TYPE_ONLY[kind] = 1;
+
+export function isTypeOnly(node: Node): boolean {
+  return IS_TYPE_ONLY[node.kind] === 1;
+}
+
 export function enclosingFunction(node: Node): FunctionNode | undefined {
   for (let n = node.parent; n; n = n.parent) if (isFunctionLike(n)) return n;
   return undefined;

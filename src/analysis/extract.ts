@@ -4,7 +4,7 @@
  * project code (for cross-file monitoring and wrappers), exports, and token values written to
  * logs. The AST is released after this; everything cross-file works from these facts.
  */
-import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeLabel, normalisedText, unwrap, type FunctionNode, type Node, type Span, SK } from './ast.js';
+import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeLabel, normalisedText, unwrap, isTypeOnly, type FunctionNode, type Node, type Span, SK } from './ast.js';
 import { Resolver, type Value, propName, lazyImportSource, isProjectSpecifier } from './values.js';
 import { classifyJwtCall, apiOfValue, isJoseSignChain, mayUseJwtApi, type JwtApi } from './jwt-apis.js';
 import { monitoringEvidence, splitWordsHasAny, type Evidence, type MonitoringOptions } from './monitoring.js';
@@ -245,6 +245,8 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   const classNodes: ts.ClassLikeDeclaration[] = [];
 
   walk(sf, (node) => {
+    // types hold nothing this walk records, and they are a good part of TypeScript's nodes
+    if (isTypeOnly(node)) return false;
     if (node.kind === SK.ClassDeclaration || node.kind === SK.ClassExpression) classNodes.push(node as ts.ClassLikeDeclaration);
     if (isFunctionLike(node)) {
       const id = fnId(node);
