@@ -260,11 +260,11 @@ async function runEngine(
   // (PARALLEL_MIN_BYTES). An explicit --jobs N is taken at its word. Workers start once discovery
   // has seen enough files, so that their parser loads while the rest of the tree is listed.
   const jobs = options.jobs ?? os.availableParallelism();
-  const enough = options.jobs !== undefined ? jobs : EARLY_START_FILES;
+  const earlyStartAt = options.jobs !== undefined ? jobs : EARLY_START_FILES;
   const { startWorkers } = await import('./worker-pool.js');
   let pool: ReturnType<typeof startWorkers> | undefined;
   const startEarly = (seen: number) => {
-    if (jobs > 1 && seen >= enough && !pool) pool = startWorkers(jobs - 1);
+    if (jobs > 1 && seen >= earlyStartAt && !pool) pool = startWorkers(jobs - 1);
   };
   const discovered = await discover({
     cwd,

@@ -98,8 +98,8 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
       continue;
     }
     // the hint leaves out test files when they are not scanned (ignore rules it cannot tell)
-    const seen = opts.onSourcesSeen && { report: opts.onSourcesSeen, counts: (dir: string, name: string) => hasSourceExtension(name) && (opts.includeTests || !isTestFile(path.relative(root.absolute, path.join(dir, name)))) };
-    const walked = await walkDirectory(root.absolute, cwd, opts.ignore, seen || undefined);
+    const seen: SeenHint | undefined = opts.onSourcesSeen && { report: opts.onSourcesSeen, counts: (dir, name) => hasSourceExtension(name) && (opts.includeTests || !isTestFile(path.relative(root.absolute, path.join(dir, name)))) };
+    const walked = await walkDirectory(root.absolute, cwd, opts.ignore, seen);
     for (const dir of walked.unreadable) skip(dir.path, `directory could not be read (${dir.code})`, 'warning');
     for (const link of walked.symlinks) skip(link, 'symbolic link, not followed');
     for (const file of walked.files) {
@@ -177,12 +177,13 @@ interface Walked {
   unreadable: Array<{ path: string; code: string }>;
 }
 
-/** All source files under `dir`, honouring .gitignore files (in it, below it, and above it up to the git root). */
+/** DiscoverOptions.onSourcesSeen, and which directory entries it counts. */
 interface SeenHint {
   report: (count: number) => void;
   counts: (dir: string, name: string) => boolean;
 }
 
+/** All source files under `dir`, honouring .gitignore files (in it, below it, and above it up to the git root). */
 async function walkDirectory(dir: string, cwd: string, userIgnore: string[], seen?: SeenHint): Promise<Walked> {
   const unreadable: Walked['unreadable'] = [];
   const gitignore = await gitignorePatterns(dir);

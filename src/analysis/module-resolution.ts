@@ -47,9 +47,10 @@ export class ModuleResolver {
     // the whole folder, a workspace package's module the same from anywhere; only suffix-matched
     // aliases prefer the candidate nearest to the importer.
     if (specifier.startsWith('.') || specifier.startsWith('/')) {
-      const key = `d\0${path.dirname(fromFile)}\0${specifier}`;
+      const dir = path.dirname(fromFile);
+      const key = `d\0${dir}\0${specifier}`;
       if (this.cache.has(key)) return this.cache.get(key);
-      const hit = this.tryFile(specifier.startsWith('/') ? specifier : path.resolve(path.dirname(fromFile), specifier));
+      const hit = this.tryFile(specifier.startsWith('/') ? specifier : path.resolve(dir, specifier));
       this.cache.set(key, hit);
       return hit;
     }
