@@ -1,17 +1,18 @@
 /**
- * `npm run bench`: the full scan against the parse-only baseline (bench/parse-only.ts), each run
- * in its own process, interleaved (scan, [scan --jobs 1,] parse-only, scan, ...) so that drift in
- * the machine's speed hits every variant alike. Reports medians.
+ * `npm run bench`: the full scan against the parse-only baseline (bench/parse-only.ts), each run in
+ * its own process, interleaved (scan, [scan --jobs 1,] parse-only, scan, ...) so that drift in the
+ * machine's speed hits every variant alike. Reports medians.
  *
- *   node dist/bench/bench.js                     # synthetic corpora of 1,000 and 10,000 files
- *   node dist/bench/bench.js ../some-checkout    # a real directory instead
- *   options: --sizes 1000,10000  --runs 5 (10k and up default to 3)  --seed N
- *            --jobs default,1 (scan variants to run; default = the CLI's own choice, the only one by default)
- *            --json  --no-version
- *   The last results are also written to .bench/results.json and .bench/results.md.
+ *   node dist/bench/bench.js                     # synthetic corpora of 1,000 and 10,000 files node
+ *   dist/bench/bench.js ../some-checkout    # a real directory instead options: --sizes 1000,10000
+ *   --runs 5 (10k and up default to 3)  --seed N
+ *            --jobs default,1 (scan variants to run; default = the CLI's own choice, the only one
+ *            by default)
+ *            --json  --no-version The last results are also written to .bench/results.json and
+ *            .bench/results.md.
  *
- * Wall, user+sys CPU and peak RSS come from GNU time (`/usr/bin/time -f`) when it exists, else
- * from `process.resourceUsage()` reported by the child itself through a preloaded hook
+ * Wall, user+sys CPU and peak RSS come from GNU time (`/usr/bin/time -f`) when it exists, else from
+ * `process.resourceUsage()` reported by the child itself through a preloaded hook
  * (bench/rusage-hook.ts). Peak RSS is the whole process, worker threads included.
  */
 import { spawnSync } from 'node:child_process';
@@ -93,12 +94,21 @@ const useGnuTime = hasGnuTime();
 function measure(args: string[], cwd: string): { m: Measure; stdout: string } {
   const tmp = path.join(os.tmpdir(), `jwt-audit-bench-${process.pid}.txt`);
   fs.rmSync(tmp, { force: true });
-  let r;
+  let r: import('node:child_process').SpawnSyncReturns<string>;
   const start = process.hrtime.bigint();
   if (useGnuTime) {
-    r = spawnSync(GNU_TIME, ['-f', '%e %U %S %M', '-o', tmp, process.execPath, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    r = spawnSync(GNU_TIME, ['-f', '%e %U %S %M', '-o', tmp, process.execPath, ...args], {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
   } else {
-    r = spawnSync(process.execPath, ['--import', HOOK, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, JWT_AUDIT_BENCH_RUSAGE: tmp } });
+    r = spawnSync(process.execPath, ['--import', HOOK, ...args], {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, JWT_AUDIT_BENCH_RUSAGE: tmp },
+    });
   }
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
@@ -109,7 +119,14 @@ function measure(args: string[], cwd: string): { m: Measure; stdout: string } {
     return { m: { wall: e, cpu: u + s, rssMb: kb / 1024 }, stdout: r.stdout };
   }
   const usage = JSON.parse(text) as { userCPUTime: number; systemCPUTime: number; maxRSS: number };
-  return { m: { wall: elapsed, cpu: (usage.userCPUTime + usage.systemCPUTime) / 1e6, rssMb: usage.maxRSS / 1024 }, stdout: r.stdout };
+  return {
+    m: {
+      wall: elapsed,
+      cpu: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+      rssMb: usage.maxRSS / 1024,
+    },
+    stdout: r.stdout,
+  };
 }
 
 function runVariant(v: Variant, dir: string): RunResult {
@@ -118,8 +135,25 @@ function runVariant(v: Variant, dir: string): RunResult {
     return { ...m, report: JSON.parse(stdout.trim().split('\n').pop() ?? '{}') };
   }
   const out = path.join(os.tmpdir(), `jwt-audit-bench-${process.pid}.json`);
-  const { m } = measure([BIN, 'scan', '.', '--format', 'json', '--fail-on', 'none', '--quiet', '--output', out, ...v.args], dir);
-  const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { summary: { filesScanned: number; findings: number } };
+  const { m } = measure(
+    [
+      BIN,
+      'scan',
+      '.',
+      '--format',
+      'json',
+      '--fail-on',
+      'none',
+      '--quiet',
+      '--output',
+      out,
+      ...v.args,
+    ],
+    dir,
+  );
+  const report = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+    summary: { filesScanned: number; findings: number };
+  };
   fs.rmSync(out, { force: true });
   return { ...m, scanned: report.summary.filesScanned, findings: report.summary.findings };
 }
@@ -130,7 +164,13 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
-function benchDir(label: string, dir: string, runs: number, variants: Variant[], log: (s: string) => void): CorpusReport {
+function benchDir(
+  label: string,
+  dir: string,
+  runs: number,
+  variants: Variant[],
+  log: (s: string) => void,
+): CorpusReport {
   log(`${label}: warm-up (parse-only, fills the file cache)...`);
   runVariant(variants.find((v) => v.kind === 'parse')!, dir);
   const results = new Map<string, RunResult[]>(variants.map((v) => [v.name, []]));
@@ -138,7 +178,9 @@ function benchDir(label: string, dir: string, runs: number, variants: Variant[],
     for (const v of variants) {
       const r = runVariant(v, dir);
       results.get(v.name)!.push(r);
-      log(`${label} run ${i + 1}/${runs} ${v.name}: ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, ${r.rssMb.toFixed(0)} MB`);
+      log(
+        `${label} run ${i + 1}/${runs} ${v.name}: ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, ${r.rssMb.toFixed(0)} MB`,
+      );
     }
   }
   const base = results.get('parse-only')!;
@@ -148,7 +190,10 @@ function benchDir(label: string, dir: string, runs: number, variants: Variant[],
   const baseCpu = median(base.map((r) => r.cpu));
   const rows: Row[] = variants.map((v) => {
     const rs = results.get(v.name)!;
-    if (v.kind === 'scan' && rs.some((r) => r.scanned !== files)) throw new Error(`${v.name} scanned ${rs[0].scanned} files, parse-only ${files}: not the same file list`);
+    if (v.kind === 'scan' && rs.some((r) => r.scanned !== files))
+      throw new Error(
+        `${v.name} scanned ${rs[0].scanned} files, parse-only ${files}: not the same file list`,
+      );
     const wall = median(rs.map((r) => r.wall));
     const cpu = median(rs.map((r) => r.cpu));
     return {
@@ -171,7 +216,15 @@ function benchDir(label: string, dir: string, runs: number, variants: Variant[],
   });
   const discoverMs = median(base.map((r) => r.report!.discoverMs));
   const scanWall = rows.find((r) => r.variant === variants[0].name)!.wall;
-  return { corpus: label, dir, files, lines, rows, discoverMs, discoveryShare: discoverMs / 1000 / scanWall };
+  return {
+    corpus: label,
+    dir,
+    files,
+    lines,
+    rows,
+    discoverMs,
+    discoveryShare: discoverMs / 1000 / scanWall,
+  };
 }
 
 function versionTime(n: number): number[] {
@@ -182,7 +235,8 @@ function versionTime(n: number): number[] {
 
 function markdown(reports: CorpusReport[], version: number[] | null): string {
   const f = (x: number, d = 2) => x.toFixed(d);
-  const k = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(0));
+  const k = (x: number) =>
+    x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(0);
   const out = [
     `Node ${process.version}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), medians; timer: ${useGnuTime ? 'GNU time' : 'process.resourceUsage()'}.`,
     '',
@@ -191,12 +245,20 @@ function markdown(reports: CorpusReport[], version: number[] | null): string {
   ];
   for (const r of reports) {
     for (const row of r.rows) {
-      out.push(`| ${row.corpus} | ${row.variant} | ${row.runs} | ${row.files} | ${k(row.lines)} | ${f(row.wall)} | ${f(row.cpu)} | ${f(row.rssMb, 0)} | ${f(row.filesPerS, 0)} | ${k(row.linesPerS)} | ${row.variant === 'parse-only' ? '1.00' : f(row.ratioWall)} | ${row.variant === 'parse-only' ? '1.00' : f(row.ratioCpu)} | ${row.variant === 'parse-only' ? '1.00' : f(row.pairedRatioWall)} |`);
+      out.push(
+        `| ${row.corpus} | ${row.variant} | ${row.runs} | ${row.files} | ${k(row.lines)} | ${f(row.wall)} | ${f(row.cpu)} | ${f(row.rssMb, 0)} | ${f(row.filesPerS, 0)} | ${k(row.linesPerS)} | ${row.variant === 'parse-only' ? '1.00' : f(row.ratioWall)} | ${row.variant === 'parse-only' ? '1.00' : f(row.ratioCpu)} | ${row.variant === 'parse-only' ? '1.00' : f(row.pairedRatioWall)} |`,
+      );
     }
   }
   out.push('');
-  for (const r of reports) out.push(`- ${r.corpus}: discovery ${f(r.discoverMs, 0)} ms = ${f(r.discoveryShare * 100, 1)}% of the default scan's wall time; peak RSS per 1k files ${f(r.rows[0].rssMb / (r.files / 1000), 0)} MB.`);
-  if (version) out.push(`- \`jwt-audit --version\`: ${f(median(version), 3)} s wall (median of ${version.length}).`);
+  for (const r of reports)
+    out.push(
+      `- ${r.corpus}: discovery ${f(r.discoverMs, 0)} ms = ${f(r.discoveryShare * 100, 1)}% of the default scan's wall time; peak RSS per 1k files ${f(r.rows[0].rssMb / (r.files / 1000), 0)} MB.`,
+    );
+  if (version)
+    out.push(
+      `- \`jwt-audit --version\`: ${f(median(version), 3)} s wall (median of ${version.length}).`,
+    );
   return `${out.join('\n')}\n`;
 }
 
@@ -223,16 +285,27 @@ async function main(): Promise<void> {
   const jobs = (opt('--jobs') ?? 'default').split(',');
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const variants: Variant[] = [
-    ...jobs.map((j): Variant => ({ name: j === 'default' ? 'scan' : `scan --jobs ${j}`, kind: 'scan', args: j === 'default' ? [] : ['--jobs', j] })),
+    ...jobs.map(
+      (j): Variant => ({
+        name: j === 'default' ? 'scan' : `scan --jobs ${j}`,
+        kind: 'scan',
+        args: j === 'default' ? [] : ['--jobs', j],
+      }),
+    ),
     { name: 'parse-only', kind: 'parse', args: [] },
   ];
   const targets: Array<{ label: string; dir: string; files: number }> = [];
   if (argv.length > 0) {
-    for (const d of argv) targets.push({ label: path.basename(path.resolve(d)), dir: path.resolve(d), files: 0 });
+    for (const d of argv)
+      targets.push({ label: path.basename(path.resolve(d)), dir: path.resolve(d), files: 0 });
   } else {
     for (const n of sizes) {
       const { dir, manifest } = ensureCorpus(BENCH_DIR, n, seed, log);
-      targets.push({ label: `synthetic ${n >= 1000 ? `${n / 1000}k` : n}`, dir, files: manifest.files });
+      targets.push({
+        label: `synthetic ${n >= 1000 ? `${n / 1000}k` : n}`,
+        dir,
+        files: manifest.files,
+      });
     }
   }
   const reports: CorpusReport[] = [];
@@ -241,7 +314,17 @@ async function main(): Promise<void> {
     reports.push(benchDir(t.label, t.dir, runs, variants, log));
   }
   const version = noVersion ? null : versionTime(10);
-  const data = JSON.stringify({ node: process.version, cores: os.availableParallelism(), timer: useGnuTime ? 'gnu-time' : 'resourceUsage', reports, versionWall: version && { median: median(version), all: version } }, null, 2);
+  const data = JSON.stringify(
+    {
+      node: process.version,
+      cores: os.availableParallelism(),
+      timer: useGnuTime ? 'gnu-time' : 'resourceUsage',
+      reports,
+      versionWall: version && { median: median(version), all: version },
+    },
+    null,
+    2,
+  );
   fs.mkdirSync(BENCH_DIR, { recursive: true });
   fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), `${data}\n`);
   fs.writeFileSync(path.join(BENCH_DIR, 'results.md'), markdown(reports, version));

@@ -51,7 +51,14 @@ export async function parseOnly(dir: string): Promise<ParseOnlyResult> {
   }
   const t2 = performance.now();
   if (nodes < 0) throw new Error('unreachable');
-  return { files: files.length, lines, bytes, discoverMs: t1 - t0, parseMs: t2 - t1, totalMs: performance.now() };
+  return {
+    files: files.length,
+    lines,
+    bytes,
+    discoverMs: t1 - t0,
+    parseMs: t2 - t1,
+    totalMs: performance.now(),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

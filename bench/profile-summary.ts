@@ -46,7 +46,8 @@ export function summarise(files: string[], top = 40): string {
     const byId = new Map(p.nodes.map((n) => [n.id, n]));
     const parent = new Map<number, number>();
     for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-    const keyOf = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'}  ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+    const keyOf = (n: ProfileNode) =>
+      `${n.callFrame.functionName || '(anonymous)'}  ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
     for (let i = 0; i < p.samples.length; i++) {
       const dt = (p.timeDeltas[i] ?? 0) / 1000; // ms
       const node = byId.get(p.samples[i]);
@@ -54,7 +55,9 @@ export function summarise(files: string[], top = 40): string {
       total += dt;
       const k = keyOf(node);
       self.set(k, (self.get(k) ?? 0) + dt);
-      const f = node.callFrame.url ? shortUrl(node.callFrame.url).replace(/:\d+$/, '') : `(${node.callFrame.functionName})`;
+      const f = node.callFrame.url
+        ? shortUrl(node.callFrame.url).replace(/:\d+$/, '')
+        : `(${node.callFrame.functionName})`;
       byFile.set(f, (byFile.get(f) ?? 0) + dt);
       const seen = new Set<string>();
       for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
@@ -66,18 +69,41 @@ export function summarise(files: string[], top = 40): string {
     }
   }
   const pct = (ms: number) => `${((ms / total) * 100).toFixed(1).padStart(5)}%`;
-  const lines = [`total sampled: ${(total / 1000).toFixed(2)} s over ${files.length} profile(s)`, '', 'top self time:'];
-  for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`${pct(ms)} ${ms.toFixed(0).padStart(7)} ms  ${k}`);
+  const lines = [
+    `total sampled: ${(total / 1000).toFixed(2)} s over ${files.length} profile(s)`,
+    '',
+    'top self time:',
+  ];
+  for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top))
+    lines.push(`${pct(ms)} ${ms.toFixed(0).padStart(7)} ms  ${k}`);
   lines.push('', 'self time by file:');
-  for (const [k, ms] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 25)) lines.push(`${pct(ms)} ${ms.toFixed(0).padStart(7)} ms  ${k}`);
+  for (const [k, ms] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    lines.push(`${pct(ms)} ${ms.toFixed(0).padStart(7)} ms  ${k}`);
   // esbuild-style namespace export getters (`SyntaxKind: () => SyntaxKind`): every `ts.X` access in
   // hot code is a function call. They sit at the top of typescript.js (its export tables).
-  const getterMs = [...self].filter(([k]) => /typescript\.js:(\d+)$/.test(k) && Number(/:(\d+)$/.exec(k)![1]) < 2600).reduce((s, [, ms]) => s + ms, 0);
-  lines.push('', `typescript.js namespace export getters (ts.X accesses), self: ${pct(getterMs)} ${getterMs.toFixed(0)} ms`);
+  const getterMs = [...self]
+    .filter(([k]) => /typescript\.js:(\d+)$/.test(k) && Number(/:(\d+)$/.exec(k)![1]) < 2600)
+    .reduce((s, [, ms]) => s + ms, 0);
+  lines.push(
+    '',
+    `typescript.js namespace export getters (ts.X accesses), self: ${pct(getterMs)} ${getterMs.toFixed(0)} ms`,
+  );
   lines.push('', 'top inclusive time, TypeScript API entry points:');
-  for (const [k, ms] of [...inclusive].filter(([k]) => /^(createSourceFile|forEachChild|getLineAndCharacterOfPosition|computeLineStarts|getTextOfNodeFromSourceText|getTokenPosOfNode|getText|getStart|getSourceTextOfNodeFromSourceFile|flattenDiagnosticMessageText|fixupParentReferences|setParentRecursive|getModifiers|getCombinedModifierFlags|canHaveModifiers) /.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 15)) lines.push(`${pct(ms)} ${ms.toFixed(0).padStart(7)} ms  ${k}`);
+  for (const [k, ms] of [...inclusive]
+    .filter(([k]) =>
+      /^(createSourceFile|forEachChild|getLineAndCharacterOfPosition|computeLineStarts|getTextOfNodeFromSourceText|getTokenPosOfNode|getText|getStart|getSourceTextOfNodeFromSourceFile|flattenDiagnosticMessageText|fixupParentReferences|setParentRecursive|getModifiers|getCombinedModifierFlags|canHaveModifiers) /.test(
+        k,
+      ),
+    )
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15))
+    lines.push(`${pct(ms)} ${ms.toFixed(0).padStart(7)} ms  ${k}`);
   lines.push('', 'top inclusive time, project code (dist/src, dist/rules):');
-  for (const [k, ms] of [...inclusive].filter(([k]) => /dist\/(src|rules)\//.test(k)).sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`${pct(ms)} ${ms.toFixed(0).padStart(7)} ms  ${k}`);
+  for (const [k, ms] of [...inclusive]
+    .filter(([k]) => /dist\/(src|rules)\//.test(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top))
+    lines.push(`${pct(ms)} ${ms.toFixed(0).padStart(7)} ms  ${k}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -85,6 +111,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const ti = args.indexOf('--top');
   const top = ti === -1 ? 40 : Number(args.splice(ti, 2)[1]);
-  const files = args.flatMap((a) => (fs.statSync(a).isDirectory() ? fs.readdirSync(a).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(a, f)) : [a]));
+  const files = args.flatMap((a) =>
+    fs.statSync(a).isDirectory()
+      ? fs
+          .readdirSync(a)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .map((f) => path.join(a, f))
+      : [a],
+  );
   process.stdout.write(summarise(files, top));
 }

@@ -34,7 +34,8 @@ export default defineRule({
     precision: 'high',
     securitySeverity: 8.1,
     messages: {
-      failOpen: "Failure of JWT verification '{{call}}' is not monitored and the request goes on: the failure path {{reason}}.",
+      failOpen:
+        "Failure of JWT verification '{{call}}' is not monitored and the request goes on: the failure path {{reason}}.",
     },
   },
   check({ facts, report, each }) {
@@ -45,7 +46,9 @@ export default defineRule({
         span: v.span,
         messageId: 'failOpen',
         data: { call: v.label, reason: v.path.failOpen },
-        related: [{ file: v.file, span: v.path.span, label: 'failure path that lets the request through' }],
+        related: [
+          { file: v.file, span: v.path.span, label: 'failure path that lets the request through' },
+        ],
         scope: v.scope,
         code: v.code,
       });

@@ -5,7 +5,8 @@ export default defineRule({
     id: 'invalid-suppression',
     name: 'InvalidSuppression',
     level: 'warning',
-    description: 'Require inline suppressions to name known rules, give a reason, and suppress something',
+    description:
+      'Require inline suppressions to name known rules, give a reason, and suppress something',
     fullDescription:
       'Reports `jwt-audit-disable-line` / `jwt-audit-disable-next-line` directives that have no `-- reason`, name a rule that does not exist, or no longer suppress any finding.',
     rationale:
@@ -32,7 +33,12 @@ const payload = jwt.verify(token, secret);`,
       const d = p.directive;
       report({
         file: p.file,
-        span: { startLine: d.line, startColumn: d.column, endLine: d.line, endColumn: d.column + d.text.split('\n')[0].length },
+        span: {
+          startLine: d.line,
+          startColumn: d.column,
+          endLine: d.line,
+          endColumn: d.column + d.text.split('\n')[0].length,
+        },
         messageId: 'problem',
         data: { problem: p.message },
         scope: `${p.kind}:${p.ruleId ?? '*'}`,

@@ -1,5 +1,9 @@
 import { defineRule } from '../src/rule.js';
-import { registrations, mountLocations, routeLabel } from '../src/analysis/routes/report-helpers.js';
+import {
+  registrations,
+  mountLocations,
+  routeLabel,
+} from '../src/analysis/routes/report-helpers.js';
 
 export default defineRule({
   meta: {
@@ -36,7 +40,9 @@ app.use('/auth', authLimiter, router);`,
   check({ facts, config, report, each }) {
     if (config.rateLimitedUpstream) return;
     each(registrations(facts.routes.routes), (instances) => {
-      const unguarded = instances.map((r) => ({ r, reason: facts.endpoints.authReason(r) })).find((x) => x.reason && !x.r.guard);
+      const unguarded = instances
+        .map((r) => ({ r, reason: facts.endpoints.authReason(r) }))
+        .find((x) => x.reason && !x.r.guard);
       if (!unguarded) return;
       const { r, reason } = unguarded;
       report({

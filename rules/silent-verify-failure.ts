@@ -33,7 +33,8 @@ export default defineRule({
     securitySeverity: 6.5,
     messages: {
       silent: "Failure of JWT verification '{{call}}' is handled without a log, metric or rethrow.",
-      ignored: "JWT verification '{{call}}' passes a callback that never reads its error parameter.",
+      ignored:
+        "JWT verification '{{call}}' passes a callback that never reads its error parameter.",
     },
   },
   check({ facts, report, each }) {
@@ -45,7 +46,13 @@ export default defineRule({
         span: v.span,
         messageId: ignored ? 'ignored' : 'silent',
         data: { call: v.label },
-        related: [{ file: v.file, span: v.path.span, label: ignored ? 'callback ignoring the error' : 'failure path without monitoring' }],
+        related: [
+          {
+            file: v.file,
+            span: v.path.span,
+            label: ignored ? 'callback ignoring the error' : 'failure path without monitoring',
+          },
+        ],
         scope: v.scope,
         code: v.code,
       });

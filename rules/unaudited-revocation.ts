@@ -28,13 +28,21 @@ export default defineRule({
     precision: 'medium',
     securitySeverity: 4.3,
     messages: {
-      unaudited: "'{{call}}' adds a token to denylist '{{store}}' without recording who revoked it or why.",
+      unaudited:
+        "'{{call}}' adds a token to denylist '{{store}}' without recording who revoked it or why.",
     },
   },
   check({ facts, report, each }) {
     each(facts.denylists.writes, (w) => {
       if (w.audited) return;
-      report({ file: w.file, span: w.span, messageId: 'unaudited', data: { call: w.label, store: w.store }, scope: w.scope, code: w.code });
+      report({
+        file: w.file,
+        span: w.span,
+        messageId: 'unaudited',
+        data: { call: w.label, store: w.store },
+        scope: w.scope,
+        code: w.code,
+      });
     });
   },
 });

@@ -27,7 +27,8 @@ export default defineRule({
     precision: 'medium',
     securitySeverity: 3.1,
     messages: {
-      unclassified: "Failure of JWT verification '{{call}}' is monitored without recording why it failed (the error is never passed on or inspected).",
+      unclassified:
+        "Failure of JWT verification '{{call}}' is monitored without recording why it failed (the error is never passed on or inspected).",
     },
   },
   check({ facts, report, each }) {

@@ -26,8 +26,10 @@ export default defineRule({
     precision: 'high',
     securitySeverity: 6.5,
     messages: {
-      unlogged: "Revoked token found by '{{call}}' (denylist '{{store}}') is rejected without a log, metric or alert.",
-      unloggedCheck: "Revoked token found by '{{call}}' is rejected without a log, metric or alert.",
+      unlogged:
+        "Revoked token found by '{{call}}' (denylist '{{store}}') is rejected without a log, metric or alert.",
+      unloggedCheck:
+        "Revoked token found by '{{call}}' is rejected without a log, metric or alert.",
     },
   },
   check({ facts, report, each }) {

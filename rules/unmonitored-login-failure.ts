@@ -33,25 +33,55 @@ if (!user || !(await bcrypt.compare(password, user.passwordHash))) {
     securitySeverity: 4.3,
     messages: {
       user: 'Login failure for an unknown user on {{route}} is rejected without a log or metric.',
-      password: 'Login failure for a wrong password on {{route}} is rejected without a log or metric.',
+      password:
+        'Login failure for a wrong password on {{route}} is rejected without a log or metric.',
     },
   },
   check({ facts, report, each }) {
     const { routes, endpoints, graph } = facts;
     const reported = new Set<string>();
-    const logins: Array<{ label: string; functions: FnRef[]; file: string; span: Span; related: { file: string; span: Span; label: string } }> = [];
+    const logins: Array<{
+      label: string;
+      functions: FnRef[];
+      file: string;
+      span: Span;
+      related: { file: string; span: Span; label: string };
+    }> = [];
     for (const instances of registrations(routes.routes)) {
       const route = instances[0];
-      if (endpoints.isLogin(route)) logins.push({ label: routeLabel(route), functions: route.functions, file: route.file, span: route.span, related: { file: route.file, span: route.span, label: 'login route registered here' } });
+      if (endpoints.isLogin(route))
+        logins.push({
+          label: routeLabel(route),
+          functions: route.functions,
+          file: route.file,
+          span: route.span,
+          related: { file: route.file, span: route.span, label: 'login route registered here' },
+        });
     }
     for (const f of facts.files.values()) {
-      for (const s of f.routes.loginStrategies) logins.push({ label: s.library === 'feathers' ? 'the Feathers authentication strategy' : 'the passport-local strategy', functions: [{ file: f.file, fn: s.fn }], file: f.file, span: s.span, related: { file: f.file, span: s.span, label: 'login strategy declared here' } });
+      for (const s of f.routes.loginStrategies)
+        logins.push({
+          label:
+            s.library === 'feathers'
+              ? 'the Feathers authentication strategy'
+              : 'the passport-local strategy',
+          functions: [{ file: f.file, fn: s.fn }],
+          file: f.file,
+          span: s.span,
+          related: { file: f.file, span: s.span, label: 'login strategy declared here' },
+        });
     }
     each(logins, (login) => {
       for (const { ref, rejection } of rejectionsBelow(login.functions)) {
         const k = `${ref.file}:${rejection.span.startLine}:${rejection.span.startColumn}`;
         if (reported.has(k)) continue;
-        const monitored = rejection.monitored || rejection.calls.some((t) => graph.resolve(ref.file, t).some((r) => r.kind === 'fn' && routes.reaches(r.ref, (_fn, h) => !!h?.logs)));
+        const monitored =
+          rejection.monitored ||
+          rejection.calls.some((t) =>
+            graph
+              .resolve(ref.file, t)
+              .some((r) => r.kind === 'fn' && routes.reaches(r.ref, (_fn, h) => !!h?.logs)),
+          );
         if (monitored) continue;
         reported.add(k);
         report({
@@ -77,7 +107,8 @@ if (!user || !(await bcrypt.compare(password, user.passwordHash))) {
         const fn = graph.fn(ref);
         if (!fn) return;
         for (const rejection of fn.handler?.rejections ?? []) out.push({ ref, rejection });
-        for (const t of fn.calls) for (const r of graph.resolve(ref.file, t)) if (r.kind === 'fn') visit(r.ref, depth + 1);
+        for (const t of fn.calls)
+          for (const r of graph.resolve(ref.file, t)) if (r.kind === 'fn') visit(r.ref, depth + 1);
       };
       for (const ref of start) visit(ref, 0);
       return out;

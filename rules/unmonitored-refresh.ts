@@ -1,5 +1,9 @@
 import { defineRule } from '../src/rule.js';
-import { registrations, mountLocations, routeLabel } from '../src/analysis/routes/report-helpers.js';
+import {
+  registrations,
+  mountLocations,
+  routeLabel,
+} from '../src/analysis/routes/report-helpers.js';
 
 export default defineRule({
   meta: {
@@ -29,8 +33,10 @@ export default defineRule({
     precision: 'medium',
     securitySeverity: 5.5,
     messages: {
-      unmonitored: 'Refresh endpoint {{route}} issues new tokens without logging or recording the refresh.',
-      unmonitoredHandler: 'Refresh handler {{name}} issues new tokens without logging or recording the refresh.',
+      unmonitored:
+        'Refresh endpoint {{route}} issues new tokens without logging or recording the refresh.',
+      unmonitoredHandler:
+        'Refresh handler {{name}} issues new tokens without logging or recording the refresh.',
     },
   },
   check({ facts, report, each }) {
@@ -38,7 +44,9 @@ export default defineRule({
     each(registrations(routes.routes), (instances) => {
       const r = instances[0];
       if (!endpoints.isRefresh(r) || !endpoints.handlerSigns(r)) return;
-      const recorded = r.functions.some((f) => routes.reaches(f, (_fn, h) => !!h?.successLogs, 'success'));
+      const recorded = r.functions.some((f) =>
+        routes.reaches(f, (_fn, h) => !!h?.successLogs, 'success'),
+      );
       if (recorded) return;
       report({
         file: r.file,
@@ -56,7 +64,14 @@ export default defineRule({
       const fn = facts.graph.fn(ref)!;
       const own = fn.name ?? `the callback of ${fn.handedOver}`;
       const name = fn.className && fn.name ? `${fn.className}.${fn.name}` : own;
-      report({ file: ref.file, span: fn.span, messageId: 'unmonitoredHandler', data: { name }, scope: name, code: name });
+      report({
+        file: ref.file,
+        span: fn.span,
+        messageId: 'unmonitoredHandler',
+        data: { name },
+        scope: name,
+        code: name,
+      });
     }
   },
 });

@@ -12,5 +12,6 @@ const metas = Object.values(RULES).map((r) => r.meta);
 const readmePath = path.join(root, 'README.md');
 fs.writeFileSync(readmePath, withRulesTable(fs.readFileSync(readmePath, 'utf8'), metas));
 fs.mkdirSync(path.join(root, 'docs/rules'), { recursive: true });
-for (const meta of metas) fs.writeFileSync(path.join(root, 'docs/rules', `${meta.id}.md`), renderRulePage(meta));
+for (const meta of metas)
+  fs.writeFileSync(path.join(root, 'docs/rules', `${meta.id}.md`), renderRulePage(meta));
 console.log(`updated README.md and ${metas.length} rule pages`);

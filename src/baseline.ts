@@ -22,7 +22,9 @@ export function readBaselineFingerprints(text: string, display: string): Baselin
   try {
     report = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
-    throw new UsageError(`baseline ${display} is not valid JSON. Pass a report written by "jwt-audit scan --format json" or "--format sarif"`);
+    throw new UsageError(
+      `baseline ${display} is not valid JSON. Pass a report written by "jwt-audit scan --format json" or "--format sarif"`,
+    );
   }
   const counts = new Map<string, number>();
   const add = (fingerprint: string): void => {

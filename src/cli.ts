@@ -75,7 +75,9 @@ interface ScanCommandOptions extends CommonOptions {
   includeSuppressed?: boolean;
 }
 
-/** Runs the CLI with `argv` as in `process.argv` (node, script, args...) and returns the exit code. */
+/**
+ * Runs the CLI with `argv` as in `process.argv` (node, script, args...) and returns the exit code.
+ */
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   const debug = argv.includes('--debug');
   let exitCode = EXIT_OK;
@@ -95,7 +97,9 @@ function reportError(error: unknown, io: CliIO, debug: boolean): number {
     // help and version end here too, successfully
     if (error.exitCode === 0) return EXIT_OK;
     if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
-      io.stderr(`jwt-audit: no command given. Run "jwt-audit scan [paths...]", or "jwt-audit --help" for all commands\n`);
+      io.stderr(
+        `jwt-audit: no command given. Run "jwt-audit scan [paths...]", or "jwt-audit --help" for all commands\n`,
+      );
       return EXIT_FAILURE;
     }
     const text = oneLine(error.message.replace(/^error:\s*/i, ''));
@@ -131,7 +135,9 @@ function withPeriod(text: string): string {
 function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
   const program = new Command('jwt-audit');
   program
-    .description('Find JWT authentication failures that leave no trace: unlogged verification failures, unwatched refreshes, unlogged revoked-token use, unthrottled auth endpoints.')
+    .description(
+      'Find JWT authentication failures that leave no trace: unlogged verification failures, unwatched refreshes, unlogged revoked-token use, unthrottled auth endpoints.',
+    )
     .version(readVersion(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('--debug', 'show stack traces for errors')
@@ -139,7 +145,8 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout(text),
-      // Only the help shown for a missing command goes to writeErr: reportError prints one line instead.
+      // Only the help shown for a missing command goes to writeErr: reportError prints one line
+      // instead.
       writeErr: () => {},
       // Commander's own errors are rethrown by exitOverride and printed as one line by reportError.
       outputError: () => {},
@@ -148,16 +155,24 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     program
       .command(name)
       .exitOverride()
-      .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: () => {}, outputError: () => {} })
+      .configureOutput({
+        writeOut: (text) => io.stdout(text),
+        writeErr: () => {},
+        outputError: () => {},
+      })
       .option('--debug', 'show stack traces for errors');
 
   const collect = (value: string, previous: string[] | undefined): string[] => [
     ...(previous ?? []),
-    ...value.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
   ];
   const jobs = (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs "${value}" is not a positive whole number. Pass e.g. --jobs 2`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`--jobs "${value}" is not a positive whole number. Pass e.g. --jobs 2`);
     return n;
   };
 
@@ -166,26 +181,45 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .argument('[paths...]', 'files or directories to scan', ['.'])
     .option('-f, --format <format>', 'report format: text, json, sarif, github, html', 'text')
     .option('-o, --output <file>', 'write the report to this file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(FAIL_ON).default('warning'))
-    .option('-c, --config <file>', 'config file (default: .jwt-audit.json or package.json "jwt-audit" at the scan root)')
+    .addOption(
+      new Option('--fail-on <severity>', 'lowest severity that fails the run')
+        .choices(FAIL_ON)
+        .default('warning'),
+    )
+    .option(
+      '-c, --config <file>',
+      'config file (default: .jwt-audit.json or package.json "jwt-audit" at the scan root)',
+    )
     .option('--rule <id...>', 'run only these rules (repeat or separate with commas)', collect)
     .option('--disable <id...>', 'skip these rules (repeat or separate with commas)', collect)
     .option('--baseline <file>', 'a previous json or sarif report: report only findings not in it')
-    .option('--ignore <glob...>', 'extra ignore globs (.gitignore syntax, relative to the working directory)', collect)
+    .option(
+      '--ignore <glob...>',
+      'extra ignore globs (.gitignore syntax, relative to the working directory)',
+      collect,
+    )
     .option('--no-color', 'no colours in text output')
     .option('--quiet', 'print only findings and errors, no summary')
     .option('--since <git-ref>', 'report only findings on lines changed since this git ref')
     .option('--include-suppressed', 'also report findings silenced by inline directives')
     .option('--include-tests', 'also scan test files (*.test.*, *.spec.*, __tests__/, __mocks__/)')
-    .option('--jobs <n>', 'worker threads for parsing (default: available cores; output is identical for any value)', jobs)
+    .option(
+      '--jobs <n>',
+      'worker threads for parsing (default: available cores; output is identical for any value)',
+      jobs,
+    )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       setExitCode(await scanCommand(paths, options, io));
     });
 
   sub('inventory')
-    .description("list what the analysis recognised: auth routes and their limiters, verify sites, denylist checks, monitors")
+    .description(
+      'list what the analysis recognised: auth routes and their limiters, verify sites, denylist checks, monitors',
+    )
     .argument('[paths...]', 'files or directories to scan', ['.'])
-    .addOption(new Option('-f, --format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('-f, --format <format>', 'text or json').choices(['text', 'json']).default('text'),
+    )
     .option('-o, --output <file>', 'write the inventory to this file instead of stdout')
     .option('-c, --config <file>', 'config file')
     .option('--ignore <glob...>', 'extra ignore globs', collect)
@@ -211,7 +245,10 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .action(async (ruleId: string) => {
       const { RULES } = await loadRules();
       const rule = (RULES as Record<string, { meta: RuleMeta } | undefined>)[ruleId];
-      if (!rule) throw new UsageError(`unknown rule "${ruleId}". Known rules: ${Object.keys(RULES).join(', ')}`);
+      if (!rule)
+        throw new UsageError(
+          `unknown rule "${ruleId}". Known rules: ${Object.keys(RULES).join(', ')}`,
+        );
       const { renderHelpMarkdown } = await import('./rule-help.js');
       const text = renderHelpMarkdown(rule.meta);
       io.stdout(text.endsWith('\n') ? text : `${text}\n`);
@@ -227,22 +264,31 @@ async function loadRules(): Promise<{ RULES: Record<string, { meta: RuleMeta }> 
 }
 
 function readVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(
+    fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  ) as { version: string };
   return pkg.version;
 }
 
 /** What scan and inventory share: config, discovery, the engine. */
 async function runEngine(
   paths: string[],
-  options: CommonOptions & Partial<Pick<ScanCommandOptions, 'rule' | 'disable' | 'includeSuppressed'>>,
+  options: CommonOptions &
+    Partial<Pick<ScanCommandOptions, 'rule' | 'disable' | 'includeSuppressed'>>,
   io: CliIO,
 ): Promise<{ result: ScanResult; config: JwtAuditConfig }> {
   const { RULES } = await loadRules();
   const ruleIds = Object.keys(RULES);
   const cwd = io.cwd;
-  for (const [flag, ids] of [['--rule', options.rule], ['--disable', options.disable]] as const) {
+  for (const [flag, ids] of [
+    ['--rule', options.rule],
+    ['--disable', options.disable],
+  ] as const) {
     for (const id of ids ?? []) {
-      if (!ruleIds.includes(id)) throw new UsageError(`unknown rule "${id}" in ${flag}. Run "jwt-audit rules" to list the rule ids`);
+      if (!ruleIds.includes(id))
+        throw new UsageError(
+          `unknown rule "${id}" in ${flag}. Run "jwt-audit rules" to list the rule ids`,
+        );
     }
   }
   const scanRoot = paths.length === 1 && isDirectory(path.resolve(cwd, paths[0])) ? paths[0] : '.';
@@ -279,29 +325,47 @@ async function runEngine(
   const { scan } = await import('./scan.js');
   const { readSource } = await import('./read-source.js');
   const startTimeUtc = new Date().toISOString();
-  const parallel = jobs > 1 && discovered.files.length >= jobs && (options.jobs !== undefined || discovered.bytes >= PARALLEL_MIN_BYTES);
+  const parallel =
+    jobs > 1 &&
+    discovered.files.length >= jobs &&
+    (options.jobs !== undefined || discovered.bytes >= PARALLEL_MIN_BYTES);
   if (!parallel) pool?.stop();
-  const engine = parallel ? (o: Parameters<typeof scan>[0], n: number) => import('./parallel.js').then((m) => m.scanParallel(o, n, pool)) : async (o: Parameters<typeof scan>[0]) => scan(o);
+  const engine = parallel
+    ? (o: Parameters<typeof scan>[0], n: number) =>
+        import('./parallel.js').then((m) => m.scanParallel(o, n, pool))
+    : async (o: Parameters<typeof scan>[0]) => scan(o);
   const { createProgress, progressWanted } = await import('./progress.js');
-  const progress = createProgress(io.stderr, progressWanted(io.stderrIsTTY === true, io.env, options.quiet === true));
-  const result = await engine({
-    files: discovered.files,
-    cwd,
-    repoRoot: findGitRoot(cwd) ?? cwd,
-    readFile: readSource,
-    config,
-    only: options.rule,
-    disable: options.disable,
-    includeSuppressed: options.includeSuppressed === true,
-    skipped: discovered.skipped,
-    testFilesSkipped: discovered.testFilesSkipped,
-    onProgress: progress.update,
-  }, jobs);
+  const progress = createProgress(
+    io.stderr,
+    progressWanted(io.stderrIsTTY === true, io.env, options.quiet === true),
+  );
+  const result = await engine(
+    {
+      files: discovered.files,
+      cwd,
+      repoRoot: findGitRoot(cwd) ?? cwd,
+      readFile: readSource,
+      config,
+      only: options.rule,
+      disable: options.disable,
+      includeSuppressed: options.includeSuppressed === true,
+      skipped: discovered.skipped,
+      testFilesSkipped: discovered.testFilesSkipped,
+      onProgress: progress.update,
+    },
+    jobs,
+  );
   progress.done();
-  return { result: { ...result, timing: { startTimeUtc, endTimeUtc: new Date().toISOString() } }, config };
+  return {
+    result: { ...result, timing: { startTimeUtc, endTimeUtc: new Date().toISOString() } },
+    config,
+  };
 }
 
-/** Reads scanned files again for the HTML report's excerpts (decoded as the scan decoded them), once each. */
+/**
+ * Reads scanned files again for the HTML report's excerpts (decoded as the scan decoded them), once
+ * each.
+ */
 async function sourceLineReader(cwd: string): Promise<(file: string) => string[] | undefined> {
   const { readSource } = await import('./read-source.js');
   const cache = new Map<string, string[] | undefined>();
@@ -317,19 +381,31 @@ async function sourceLineReader(cwd: string): Promise<(file: string) => string[]
   };
 }
 
-async function scanCommand(paths: string[], options: ScanCommandOptions, io: CliIO): Promise<number> {
+async function scanCommand(
+  paths: string[],
+  options: ScanCommandOptions,
+  io: CliIO,
+): Promise<number> {
   const { REPORTERS } = await import('./reporters/index.js');
-  const reporters = REPORTERS as unknown as Record<string, (result: ScanResult, options: import('./reporters/index.js').ReporterOptions) => string>;
+  const reporters = REPORTERS as unknown as Record<
+    string,
+    (result: ScanResult, options: import('./reporters/index.js').ReporterOptions) => string
+  >;
   if (!Object.hasOwn(reporters, options.format)) {
-    throw new UsageError(`unknown format "${options.format}". Use one of: ${Object.keys(reporters).join(', ')}`);
+    throw new UsageError(
+      `unknown format "${options.format}". Use one of: ${Object.keys(reporters).join(', ')}`,
+    );
   }
-  const baselineFile = options.baseline === undefined ? undefined : path.resolve(io.cwd, options.baseline);
+  const baselineFile =
+    options.baseline === undefined ? undefined : path.resolve(io.cwd, options.baseline);
   let baselineText: string | undefined;
   if (baselineFile !== undefined) {
     try {
       baselineText = fs.readFileSync(baselineFile, 'utf8');
     } catch (error) {
-      throw new UsageError(`cannot read baseline "${options.baseline}" (${errorCode(error)}). Pass a report written by an earlier "jwt-audit scan --format json|sarif"`);
+      throw new UsageError(
+        `cannot read baseline "${options.baseline}" (${errorCode(error)}). Pass a report written by an earlier "jwt-audit scan --format json|sarif"`,
+      );
     }
   }
   // Validate --since before the (slow) scan.
@@ -355,7 +431,12 @@ async function scanCommand(paths: string[], options: ScanCommandOptions, io: Cli
   }
 
   const color = useColor(options, io);
-  const reporterOptions = { color, cwd: io.cwd, quiet: options.quiet === true, sourceLines: options.format === 'html' ? await sourceLineReader(io.cwd) : undefined };
+  const reporterOptions = {
+    color,
+    cwd: io.cwd,
+    quiet: options.quiet === true,
+    sourceLines: options.format === 'html' ? await sourceLineReader(io.cwd) : undefined,
+  };
   const report = reporters[options.format](result, reporterOptions);
   emit(report, options.output, io);
 
@@ -364,9 +445,14 @@ async function scanCommand(paths: string[], options: ScanCommandOptions, io: Cli
     if (typeof github.renderStepSummary === 'function') {
       const summary = (github.renderStepSummary as (r: ScanResult) => string)(result);
       try {
-        fs.appendFileSync(io.env.GITHUB_STEP_SUMMARY, summary.endsWith('\n') ? summary : `${summary}\n`);
+        fs.appendFileSync(
+          io.env.GITHUB_STEP_SUMMARY,
+          summary.endsWith('\n') ? summary : `${summary}\n`,
+        );
       } catch (error) {
-        throw new UsageError(`cannot append to GITHUB_STEP_SUMMARY (${errorCode(error)}). Check the variable points to a writable file`);
+        throw new UsageError(
+          `cannot append to GITHUB_STEP_SUMMARY (${errorCode(error)}). Check the variable points to a writable file`,
+        );
       }
     }
   }
@@ -380,16 +466,25 @@ async function scanCommand(paths: string[], options: ScanCommandOptions, io: Cli
   if (internal.length > 0) {
     const first = internal[0];
     const where = first.file ? ` on ${first.file}${first.line ? `:${first.line}` : ''}` : '';
-    io.stderr(`jwt-audit: the result is incomplete: ${first.ruleId ? `rule ${first.ruleId}` : 'the analysis'} failed${where} (${internal.length} internal error${internal.length === 1 ? '' : 's'}, listed in the report). Re-run with --debug and please report it\n`);
+    io.stderr(
+      `jwt-audit: the result is incomplete: ${first.ruleId ? `rule ${first.ruleId}` : 'the analysis'} failed${where} (${internal.length} internal error${internal.length === 1 ? '' : 's'}, listed in the report). Re-run with --debug and please report it\n`,
+    );
     return EXIT_FAILURE;
   }
   return failing > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-async function inventoryCommand(paths: string[], options: CommonOptions, io: CliIO): Promise<number> {
+async function inventoryCommand(
+  paths: string[],
+  options: CommonOptions,
+  io: CliIO,
+): Promise<number> {
   const { result } = await runEngine(paths, options, io);
   const { renderInventory } = await import('./reporters/inventory.js');
-  const report = renderInventory(result.inventory, { format: options.format as 'text' | 'json', quiet: options.quiet === true });
+  const report = renderInventory(result.inventory, {
+    format: options.format as 'text' | 'json',
+    quiet: options.quiet === true,
+  });
   emit(report, options.output, io);
   return EXIT_OK;
 }
@@ -398,12 +493,15 @@ async function inventoryCommand(paths: string[], options: CommonOptions, io: Cli
 export function countAtOrAbove(result: ScanResult, failOn: FailOn): number {
   if (failOn === 'none') return 0;
   const threshold = SEVERITY_RANK[failOn];
-  return result.findings.filter((f) => !f.suppression && SEVERITY_RANK[f.severity] >= threshold).length;
+  return result.findings.filter((f) => !f.suppression && SEVERITY_RANK[f.severity] >= threshold)
+    .length;
 }
 
 function describeCounts(result: ScanResult): string {
   const counts = (['error', 'warning', 'note'] as Severity[])
-    .map((s) => [s, result.findings.filter((f) => !f.suppression && f.severity === s).length] as const)
+    .map(
+      (s) => [s, result.findings.filter((f) => !f.suppression && f.severity === s).length] as const,
+    )
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`);
   return counts.length === 0 ? 'no findings' : counts.join(', ');
@@ -416,7 +514,10 @@ function useColor(options: CommonOptions, io: CliIO): boolean {
   return io.stdoutIsTTY;
 }
 
-/** Writes the report to stdout, or atomically to a file: temp file in the same directory, then rename. */
+/**
+ * Writes the report to stdout, or atomically to a file: temp file in the same directory, then
+ * rename.
+ */
 function emit(report: string, output: string | undefined, io: CliIO): void {
   const text = report.endsWith('\n') || report === '' ? report : `${report}\n`;
   if (output === undefined) {
@@ -424,7 +525,10 @@ function emit(report: string, output: string | undefined, io: CliIO): void {
     return;
   }
   const target = path.resolve(io.cwd, output);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`,
+  );
   try {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(temp, text);
@@ -435,7 +539,9 @@ function emit(report: string, output: string | undefined, io: CliIO): void {
     } catch {
       // the directory itself may be unwritable: nothing was created then
     }
-    throw new UsageError(`cannot write output file "${output}" (${errorCode(error)}). Choose a writable path with --output`);
+    throw new UsageError(
+      `cannot write output file "${output}" (${errorCode(error)}). Choose a writable path with --output`,
+    );
   }
 }
 
@@ -443,7 +549,8 @@ export function renderRulesTable(metas: RuleMeta[]): string {
   const rows = metas.map((m) => [m.id, m.level, m.description]);
   const header = ['RULE', 'DEFAULT', 'DESCRIPTION'];
   const widths = [0, 1].map((c) => Math.max(header[c].length, ...rows.map((r) => r[c].length)));
-  const line = (r: string[]): string => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`.trimEnd();
+  const line = (r: string[]): string =>
+    `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`.trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
@@ -451,7 +558,11 @@ export function renderRulesTable(metas: RuleMeta[]): string {
  * Config `ignore` globs are relative to the directory of the config file; discovery takes them
  * relative to the working directory.
  */
-export function rebaseConfigIgnores(patterns: string[], source: string | null, cwd: string): string[] {
+export function rebaseConfigIgnores(
+  patterns: string[],
+  source: string | null,
+  cwd: string,
+): string[] {
   if (source === null) return patterns;
   const prefix = path.relative(cwd, path.dirname(source)).split(path.sep).join('/');
   if (prefix === '' || prefix.startsWith('..') || path.isAbsolute(prefix)) return patterns;
@@ -480,5 +591,8 @@ function realpathOr(dir: string): string {
 }
 
 function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException)?.code ?? (error instanceof Error ? error.message : String(error));
+  return (
+    (error as NodeJS.ErrnoException)?.code ??
+    (error instanceof Error ? error.message : String(error))
+  );
 }

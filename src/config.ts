@@ -29,7 +29,15 @@ export const DEFAULT_CONFIG: JwtAuditConfig = {
 export const CONFIG_FILE_NAME = '.jwt-audit.json';
 export const PACKAGE_JSON_KEY = 'jwt-audit';
 const RULE_LEVELS = ['off', 'note', 'warning', 'error'] as const;
-const CONFIG_KEYS = ['$schema', 'rules', 'ignore', 'monitors', 'rateLimiters', 'authRoutes', 'rateLimitedUpstream'] as const;
+const CONFIG_KEYS = [
+  '$schema',
+  'rules',
+  'ignore',
+  'monitors',
+  'rateLimiters',
+  'authRoutes',
+  'rateLimitedUpstream',
+] as const;
 
 export interface LoadConfigOptions {
   cwd: string;
@@ -56,33 +64,55 @@ export interface LoadedConfig {
  * execute code from the tree it scans. Throws UsageError naming the file and the key.
  */
 export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
-  const display = (file: string): string => path.relative(opts.cwd, file).split(path.sep).join('/') || file;
+  const display = (file: string): string =>
+    path.relative(opts.cwd, file).split(path.sep).join('/') || file;
   if (opts.configPath !== undefined) {
     const file = path.resolve(opts.cwd, opts.configPath);
     if (!opts.exists(file)) {
-      throw new UsageError(`config file "${opts.configPath}" does not exist. Check the --config path`);
+      throw new UsageError(
+        `config file "${opts.configPath}" does not exist. Check the --config path`,
+      );
     }
     const value = parseJsonFile(opts, file, display(file));
     if (path.basename(file) === 'package.json') {
       const section = isObject(value) ? value[PACKAGE_JSON_KEY] : undefined;
       if (section === undefined) {
-        throw new UsageError(`config: ${display(file)} has no "${PACKAGE_JSON_KEY}" key. Add one, or pass a .jwt-audit.json file`);
+        throw new UsageError(
+          `config: ${display(file)} has no "${PACKAGE_JSON_KEY}" key. Add one, or pass a .jwt-audit.json file`,
+        );
       }
-      return { config: validateConfig(section, `${display(file)}#${PACKAGE_JSON_KEY}`, opts.knownRuleIds), source: file };
+      return {
+        config: validateConfig(section, `${display(file)}#${PACKAGE_JSON_KEY}`, opts.knownRuleIds),
+        source: file,
+      };
     }
     return { config: validateConfig(value, display(file), opts.knownRuleIds), source: file };
   }
 
-  for (const dir of searchDirectories(path.resolve(opts.cwd, opts.scanRoot), path.resolve(opts.cwd))) {
+  for (const dir of searchDirectories(
+    path.resolve(opts.cwd, opts.scanRoot),
+    path.resolve(opts.cwd),
+  )) {
     const file = path.join(dir, CONFIG_FILE_NAME);
     if (opts.exists(file)) {
-      return { config: validateConfig(parseJsonFile(opts, file, display(file)), display(file), opts.knownRuleIds), source: file };
+      return {
+        config: validateConfig(
+          parseJsonFile(opts, file, display(file)),
+          display(file),
+          opts.knownRuleIds,
+        ),
+        source: file,
+      };
     }
     const pkg = path.join(dir, 'package.json');
     if (opts.exists(pkg)) {
       const value = parseJsonFile(opts, pkg, display(pkg));
       if (isObject(value) && value[PACKAGE_JSON_KEY] !== undefined) {
-        const config = validateConfig(value[PACKAGE_JSON_KEY], `${display(pkg)}#${PACKAGE_JSON_KEY}`, opts.knownRuleIds);
+        const config = validateConfig(
+          value[PACKAGE_JSON_KEY],
+          `${display(pkg)}#${PACKAGE_JSON_KEY}`,
+          opts.knownRuleIds,
+        );
         return { config, source: pkg };
       }
     }
@@ -113,7 +143,9 @@ function parseJsonFile(opts: LoadConfigOptions, file: string, display: string): 
   return parseJson(text, display);
 }
 
-/** JSON.parse with an error that gives line and column (V8's message does not always carry them). */
+/**
+ * JSON.parse with an error that gives line and column (V8's message does not always carry them).
+ */
 export function parseJson(text: string, display: string): unknown {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
@@ -136,7 +168,10 @@ export function parseJson(text: string, display: string): unknown {
 function locateJsonError(text: string): { offset: number; problem: string } {
   let i = 0;
   class Stop {
-    constructor(readonly offset: number, readonly problem: string) {}
+    constructor(
+      readonly offset: number,
+      readonly problem: string,
+    ) {}
   }
   const fail = (problem: string): never => {
     throw new Stop(i, problem);
@@ -144,7 +179,8 @@ function locateJsonError(text: string): { offset: number; problem: string } {
   const ws = (): void => {
     while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
   };
-  const describe = (): string => (i >= text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(text[i])}`);
+  const describe = (): string =>
+    i >= text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(text[i])}`;
   const string = (): void => {
     i++; // opening quote
     while (i < text.length && text[i] !== '"') {
@@ -171,7 +207,12 @@ function locateJsonError(text: string): { offset: number; problem: string } {
       if (text[i] === '}') return void i++;
       for (;;) {
         ws();
-        if (text[i] !== '"') fail(text[i] === '}' ? 'trailing comma before "}"' : `expected a property name in double quotes, ${describe()}`);
+        if (text[i] !== '"')
+          fail(
+            text[i] === '}'
+              ? 'trailing comma before "}"'
+              : `expected a property name in double quotes, ${describe()}`,
+          );
         string();
         ws();
         if (text[i] !== ':') fail(`expected ":" after the property name, ${describe()}`);
@@ -204,7 +245,9 @@ function locateJsonError(text: string): { offset: number; problem: string } {
       }
     }
     if (c === '"') return string();
-    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i));
+    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
+      text.slice(i),
+    );
     if (literal) {
       i += literal[0].length;
       return;
@@ -223,9 +266,15 @@ function locateJsonError(text: string): { offset: number; problem: string } {
 }
 
 /** Strict validation: an unknown key or a wrong type is a UsageError that names the key. */
-export function validateConfig(value: unknown, display: string, knownRuleIds: readonly string[]): JwtAuditConfig {
+export function validateConfig(
+  value: unknown,
+  display: string,
+  knownRuleIds: readonly string[],
+): JwtAuditConfig {
   const bad = (key: string, expected: string, got: unknown): never => {
-    throw new UsageError(`config: "${key}" must be ${expected} (got ${describeValue(got)} in ${display}). Fix or remove it`);
+    throw new UsageError(
+      `config: "${key}" must be ${expected} (got ${describeValue(got)} in ${display}). Fix or remove it`,
+    );
   };
   if (!isObject(value)) bad('(top level)', 'an object', value);
   const input = value as Record<string, unknown>;
@@ -237,13 +286,17 @@ export function validateConfig(value: unknown, display: string, knownRuleIds: re
       );
     }
   }
-  if ('$schema' in input && typeof input.$schema !== 'string') bad('$schema', 'a string', input.$schema);
+  if ('$schema' in input && typeof input.$schema !== 'string')
+    bad('$schema', 'a string', input.$schema);
   if ('rules' in input) {
     const rules = input.rules;
-    if (!isObject(rules)) bad('rules', 'an object of rule id to off, note, warning or error', rules);
+    if (!isObject(rules))
+      bad('rules', 'an object of rule id to off, note, warning or error', rules);
     for (const [id, level] of Object.entries(rules as Record<string, unknown>)) {
       if (!knownRuleIds.includes(id)) {
-        throw new UsageError(`config: unknown rule "${id}" in "rules" of ${display}. Run "jwt-audit rules" to list the rule ids`);
+        throw new UsageError(
+          `config: unknown rule "${id}" in "rules" of ${display}. Run "jwt-audit rules" to list the rule ids`,
+        );
       }
       if (typeof level !== 'string' || !(RULE_LEVELS as readonly string[]).includes(level)) {
         bad(`rules.${id}`, `one of ${RULE_LEVELS.join(', ')}`, level);
@@ -256,7 +309,8 @@ export function validateConfig(value: unknown, display: string, knownRuleIds: re
     const list = input[key];
     if (!Array.isArray(list)) bad(key, 'an array of strings', list);
     (list as unknown[]).forEach((item, index) => {
-      if (typeof item !== 'string' || item.trim() === '') bad(`${key}[${index}]`, 'a non-empty string', item);
+      if (typeof item !== 'string' || item.trim() === '')
+        bad(`${key}[${index}]`, 'a non-empty string', item);
     });
     config[key] = [...(list as string[])];
   }
@@ -269,12 +323,17 @@ export function validateConfig(value: unknown, display: string, knownRuleIds: re
   });
   if ('rateLimitedUpstream' in input) {
     const upstream = input.rateLimitedUpstream;
-    if (!isObject(upstream)) bad('rateLimitedUpstream', 'an object like { "reason": "…" }', upstream);
+    if (!isObject(upstream))
+      bad('rateLimitedUpstream', 'an object like { "reason": "…" }', upstream);
     for (const key of Object.keys(upstream as object)) {
-      if (key !== 'reason') throw new UsageError(`config: unknown key "rateLimitedUpstream.${key}" in ${display}. The only key is "reason"`);
+      if (key !== 'reason')
+        throw new UsageError(
+          `config: unknown key "rateLimitedUpstream.${key}" in ${display}. The only key is "reason"`,
+        );
     }
     const reason = (upstream as Record<string, unknown>).reason;
-    if (typeof reason !== 'string' || reason.trim() === '') bad('rateLimitedUpstream.reason', 'a non-empty string', reason);
+    if (typeof reason !== 'string' || reason.trim() === '')
+      bad('rateLimitedUpstream.reason', 'a non-empty string', reason);
     config.rateLimitedUpstream = { reason: reason as string };
   }
   return config;
@@ -292,6 +351,7 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   return `${typeof value} ${String(value)}`;
 }

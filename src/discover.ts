@@ -9,13 +9,22 @@
  * cannot be expressed as ignore patterns, so a tree that has any falls back to `gitignore: true`.
  */
 import * as fs from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { globby } from 'globby';
 import { UsageError } from './errors.js';
 import type { Notice } from './types.js';
 
-export const SOURCE_EXTENSIONS = ['.js', '.jsx', '.ts', '.tsx', '.mjs', '.cjs', '.mts', '.cts'] as const;
+export const SOURCE_EXTENSIONS = [
+  '.js',
+  '.jsx',
+  '.ts',
+  '.tsx',
+  '.mjs',
+  '.cjs',
+  '.mts',
+  '.cts',
+] as const;
 
 /** Directories and files that are never analysed (build output, dependencies, declarations). */
 export const ALWAYS_IGNORED = [
@@ -41,7 +50,9 @@ export interface DiscoverOptions {
   cwd: string;
   /** Files or directories, relative to cwd or absolute. Empty means `.`. */
   paths: string[];
-  /** Extra ignore globs in .gitignore syntax, relative to cwd (`legacy/`, `*.gen.ts`, `src/old/**`). */
+  /**
+   * Extra ignore globs in .gitignore syntax, relative to cwd (`legacy/`, `*.gen.ts`, `src/old/**`).
+   */
   ignore: string[];
   includeTests: boolean;
   maxFileBytes?: number;
@@ -71,7 +82,8 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
   let testFilesSkipped = 0;
   const skip = (absolute: string, reason: string, level: Notice['level'] = 'note'): void => {
     const file = toRelative(cwd, absolute);
-    if (!skipped.has(file)) skipped.set(file, { kind: 'skipped', level, file, message: `Skipped ${file}: ${reason}.` });
+    if (!skipped.has(file))
+      skipped.set(file, { kind: 'skipped', level, file, message: `Skipped ${file}: ${reason}.` });
   };
 
   const roots: Array<{ input: string; absolute: string; isFile: boolean }> = [];
@@ -81,10 +93,14 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
     try {
       info = await stat(absolute); // an explicitly named symlink is followed: the user asked for it
     } catch {
-      throw new UsageError(`path "${input}" does not exist. Pass an existing file or directory, relative to ${cwd}`);
+      throw new UsageError(
+        `path "${input}" does not exist. Pass an existing file or directory, relative to ${cwd}`,
+      );
     }
     if (!info.isFile() && !info.isDirectory()) {
-      throw new UsageError(`path "${input}" is neither a file nor a directory. Pass a source file or a directory`);
+      throw new UsageError(
+        `path "${input}" is neither a file nor a directory. Pass a source file or a directory`,
+      );
     }
     roots.push({ input, absolute, isFile: info.isFile() });
   }
@@ -94,13 +110,23 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
     if (root.isFile) {
       // Named explicitly: scanned even if it is a test file or ignored, as long as it is source.
       if (hasSourceExtension(root.absolute)) candidates.push(root.absolute);
-      else skip(root.absolute, `not a JavaScript or TypeScript file (expected ${SOURCE_EXTENSIONS.join(' ')})`);
+      else
+        skip(
+          root.absolute,
+          `not a JavaScript or TypeScript file (expected ${SOURCE_EXTENSIONS.join(' ')})`,
+        );
       continue;
     }
     // the hint leaves out test files when they are not scanned (ignore rules it cannot tell)
-    const seen: SeenHint | undefined = opts.onSourcesSeen && { report: opts.onSourcesSeen, counts: (dir, name) => hasSourceExtension(name) && (opts.includeTests || !isTestFile(path.relative(root.absolute, path.join(dir, name)))) };
+    const seen: SeenHint | undefined = opts.onSourcesSeen && {
+      report: opts.onSourcesSeen,
+      counts: (dir, name) =>
+        hasSourceExtension(name) &&
+        (opts.includeTests || !isTestFile(path.relative(root.absolute, path.join(dir, name)))),
+    };
     const walked = await walkDirectory(root.absolute, cwd, opts.ignore, seen);
-    for (const dir of walked.unreadable) skip(dir.path, `directory could not be read (${dir.code})`, 'warning');
+    for (const dir of walked.unreadable)
+      skip(dir.path, `directory could not be read (${dir.code})`, 'warning');
     for (const link of walked.symlinks) skip(link, 'symbolic link, not followed');
     for (const file of walked.files) {
       if (!opts.includeTests && isTestFile(path.relative(root.absolute, file))) {
@@ -134,7 +160,10 @@ export function hasSourceExtension(file: string): boolean {
   return SOURCE_EXTENSIONS.some((ext) => lower.endsWith(ext)) && !/\.d\.[cm]?ts$/.test(lower);
 }
 
-/** `*.test.*`, `*.spec.*`, or anything under `__tests__/` or `__mocks__/` (path relative to the scanned root). */
+/**
+ * `*.test.*`, `*.spec.*`, or anything under `__tests__/` or `__mocks__/` (path relative to the
+ * scanned root).
+ */
 export function isTestFile(relativePath: string): boolean {
   const segments = relativePath.split(/[\\/]/);
   const base = segments[segments.length - 1] ?? '';
@@ -153,7 +182,8 @@ function inspectFile(file: string, maxFileBytes: number, buffer: Buffer): string
   try {
     fd = fs.openSync(file, 'r');
     const { size } = fs.fstatSync(fd);
-    if (size > maxFileBytes) return `larger than the ${formatBytes(maxFileBytes)} limit (${formatBytes(size)})`;
+    if (size > maxFileBytes)
+      return `larger than the ${formatBytes(maxFileBytes)} limit (${formatBytes(size)})`;
     const bytesRead = fs.readSync(fd, buffer, 0, Math.min(buffer.length, size), 0);
     const sample = buffer.subarray(0, bytesRead);
     if (sample.includes(0)) return 'binary file';
@@ -161,7 +191,8 @@ function inspectFile(file: string, maxFileBytes: number, buffer: Buffer): string
       let lines = 1;
       for (const byte of sample) if (byte === 0x0a) lines++;
       const average = Math.round(bytesRead / lines);
-      if (average > MINIFIED_AVERAGE_LINE) return `looks minified (average line length ${average} characters)`;
+      if (average > MINIFIED_AVERAGE_LINE)
+        return `looks minified (average line length ${average} characters)`;
     }
     return size;
   } catch (error) {
@@ -183,8 +214,16 @@ interface SeenHint {
   counts: (dir: string, name: string) => boolean;
 }
 
-/** All source files under `dir`, honouring .gitignore files (in it, below it, and above it up to the git root). */
-async function walkDirectory(dir: string, cwd: string, userIgnore: string[], seen?: SeenHint): Promise<Walked> {
+/**
+ * All source files under `dir`, honouring .gitignore files (in it, below it, and above it up to the
+ * git root).
+ */
+async function walkDirectory(
+  dir: string,
+  cwd: string,
+  userIgnore: string[],
+  seen?: SeenHint,
+): Promise<Walked> {
   const unreadable: Walked['unreadable'] = [];
   const gitignore = await gitignorePatterns(dir);
   const ignore = [...ALWAYS_IGNORED, ...rebaseIgnorePatterns(userIgnore, cwd, dir)];
@@ -203,7 +242,8 @@ async function walkDirectory(dir: string, cwd: string, userIgnore: string[], see
   const symlinks: string[] = [];
   for (const entry of entries) {
     if (entry.dirent.isSymbolicLink()) symlinks.push(entry.path);
-    else if (entry.dirent.isFile() && hasSourceExtension(entry.path)) files.push(path.normalize(entry.path));
+    else if (entry.dirent.isFile() && hasSourceExtension(entry.path))
+      files.push(path.normalize(entry.path));
   }
   return { files, symlinks, unreadable };
 }
@@ -216,20 +256,34 @@ function readdirReporting(unreadable: Walked['unreadable'], hint?: SeenHint): Pa
   let seen = 0;
   // globby reads some directories twice (its own ignore-file search uses this fs too)
   const counted = new Set<string>();
-  const readdir = ((dirPath: fs.PathLike, options: unknown, callback: (err: NodeJS.ErrnoException | null, entries?: unknown) => void) => {
-    fs.readdir(dirPath, options as fs.ObjectEncodingOptions & { withFileTypes: true }, (err, entries) => {
-      if (err && (err.code === 'EACCES' || err.code === 'EPERM')) {
-        unreadable.push({ path: String(dirPath), code: err.code });
-        callback(null, []);
-        return;
-      }
-      if (hint && entries && !counted.has(String(dirPath))) {
-        counted.add(String(dirPath));
-        for (const entry of entries) if (typeof entry === 'object' && entry.isFile() && hint.counts(String(dirPath), entry.name)) seen++;
-        hint.report(seen);
-      }
-      callback(err, entries);
-    });
+  const readdir = ((
+    dirPath: fs.PathLike,
+    options: unknown,
+    callback: (err: NodeJS.ErrnoException | null, entries?: unknown) => void,
+  ) => {
+    fs.readdir(
+      dirPath,
+      options as fs.ObjectEncodingOptions & { withFileTypes: true },
+      (err, entries) => {
+        if (err && (err.code === 'EACCES' || err.code === 'EPERM')) {
+          unreadable.push({ path: String(dirPath), code: err.code });
+          callback(null, []);
+          return;
+        }
+        if (hint && entries && !counted.has(String(dirPath))) {
+          counted.add(String(dirPath));
+          for (const entry of entries)
+            if (
+              typeof entry === 'object' &&
+              entry.isFile() &&
+              hint.counts(String(dirPath), entry.name)
+            )
+              seen++;
+          hint.report(seen);
+        }
+        callback(err, entries);
+      },
+    );
   }) as unknown as typeof fs.readdir;
   return { readdir };
 }
@@ -243,7 +297,11 @@ async function gitignorePatterns(dir: string): Promise<string[] | 'negations'> {
   const sources: Array<{ base: string; text: string }> = [];
   const gitRoot = findGitRoot(dir);
   if (gitRoot !== null) {
-    for (let ancestor = path.dirname(dir); isInsideOrEqual(ancestor, gitRoot); ancestor = path.dirname(ancestor)) {
+    for (
+      let ancestor = path.dirname(dir);
+      isInsideOrEqual(ancestor, gitRoot);
+      ancestor = path.dirname(ancestor)
+    ) {
       const text = await readFile(path.join(ancestor, '.gitignore'), 'utf8').catch(() => null);
       if (text !== null) sources.push({ base: ancestor, text });
       if (ancestor === gitRoot || ancestor === path.dirname(ancestor)) break;
@@ -262,7 +320,10 @@ async function gitignorePatterns(dir: string): Promise<string[] | 'negations'> {
   }
   const patterns: string[] = [];
   for (const source of sources) {
-    const lines = source.text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const lines = source.text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
     if (lines.some((l) => l.startsWith('!'))) return 'negations';
     patterns.push(...rebaseIgnorePatterns(lines, source.base, dir));
   }
@@ -271,14 +332,21 @@ async function gitignorePatterns(dir: string): Promise<string[] | 'negations'> {
 
 /**
  * Translates .gitignore-syntax patterns written relative to `base` into fast-glob ignore patterns
- * relative to `dir` (base may be dir, an ancestor of it, or a directory below it). A pattern without an inner slash matches at any
- * depth (`*.log`); one with a slash is anchored to `base` (`/build`, `src/gen/`); a trailing slash
- * means directories only. Anchored patterns that cannot match under `dir` are dropped, and so are
- * those that match `dir` itself: a directory named on the command line is scanned.
+ * relative to `dir` (base may be dir, an ancestor of it, or a directory below it). A pattern
+ * without an inner slash matches at any depth (`*.log`); one with a slash is anchored to `base`
+ * (`/build`, `src/gen/`); a trailing slash means directories only. Anchored patterns that cannot
+ * match under `dir` are dropped, and so are those that match `dir` itself: a directory named on the
+ * command line is scanned.
  */
 export function rebaseIgnorePatterns(patterns: string[], base: string, dir: string): string[] {
-  const up = path.relative(base, dir).split(path.sep).filter((s) => s !== '');
-  const down = path.relative(dir, base).split(path.sep).filter((s) => s !== '');
+  const up = path
+    .relative(base, dir)
+    .split(path.sep)
+    .filter((s) => s !== '');
+  const down = path
+    .relative(dir, base)
+    .split(path.sep)
+    .filter((s) => s !== '');
   // base below dir (a nested .gitignore): patterns apply under base only.
   const below = up[0] === '..' && down[0] !== '..' ? `${down.join('/')}/` : '';
   const outside = up[0] === '..' && down[0] === '..';
@@ -336,7 +404,10 @@ function expandIgnore(glob: string, dirOnly: boolean): string {
 
 function segmentMatches(glob: string, name: string): boolean {
   if (!/[*?[]/.test(glob)) return glob === name;
-  const source = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const source = glob
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   try {
     return new RegExp(`^${source}$`).test(name);
   } catch {

@@ -119,7 +119,10 @@ export interface OwnFingerprintParts {
   ruleId: string;
   /** Repository-relative path, forward slashes. */
   uri: string;
-  /** Name of the enclosing function/method/class chain (`AuthController.refresh`), or '' at top level. */
+  /**
+   * Name of the enclosing function/method/class chain (`AuthController.refresh`), or '' at top
+   * level.
+   */
   enclosing: string;
   /** Source text of the finding's key node. */
   code: string;
@@ -144,6 +147,12 @@ export function normaliseCode(code: string): string {
  * Identical code in the same function gives the same value: baselines match by count.
  */
 export function ownFingerprint(parts: OwnFingerprintParts): string {
-  const payload = JSON.stringify(['jwt-audit/v1', parts.ruleId, parts.uri, parts.enclosing, normaliseCode(parts.code)]);
+  const payload = JSON.stringify([
+    'jwt-audit/v1',
+    parts.ruleId,
+    parts.uri,
+    parts.enclosing,
+    normaliseCode(parts.code),
+  ]);
   return createHash('sha256').update(payload).digest('hex').slice(0, 32);
 }

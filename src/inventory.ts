@@ -16,9 +16,18 @@ export function buildInventory(facts: Facts, locate: Locate): Inventory {
       call: v.label,
       library: v.library,
       location: locate(v.file, v.span),
-      handling: (!v.monitored && v.path.failOpen ? 'fail-open' : v.monitored ? 'monitored' : 'unmonitored') as Inventory['verifySites'][number]['handling'],
+      handling: (!v.monitored && v.path.failOpen
+        ? 'fail-open'
+        : v.monitored
+          ? 'monitored'
+          : 'unmonitored') as Inventory['verifySites'][number]['handling'],
     })),
-    ...facts.propagating.map((p) => ({ call: p.label, library: p.library, location: locate(p.file, p.span), handling: 'propagates' as const })),
+    ...facts.propagating.map((p) => ({
+      call: p.label,
+      library: p.library,
+      location: locate(p.file, p.span),
+      handling: 'propagates' as const,
+    })),
   ];
   verifySites.sort((a, b) => cmpLoc(a.location, b.location));
 
@@ -27,7 +36,16 @@ export function buildInventory(facts: Facts, locate: Locate): Inventory {
   for (const f of facts.files.values()) {
     for (const m of f.monitors) {
       if (m.kind === 'propagate') continue;
-      const kind: InventoryMonitor['kind'] = m.kind === 'log' ? 'logger' : m.kind === 'telemetry' ? 'telemetry' : m.kind === 'report' ? 'reporter' : m.kind === 'configured' ? 'configured' : 'project-function';
+      const kind: InventoryMonitor['kind'] =
+        m.kind === 'log'
+          ? 'logger'
+          : m.kind === 'telemetry'
+            ? 'telemetry'
+            : m.kind === 'report'
+              ? 'reporter'
+              : m.kind === 'configured'
+                ? 'configured'
+                : 'project-function';
       const name = m.label.replace(/\.[^.]+$/, (s) => (m.kind === 'log' ? '' : s));
       const k = `${kind}:${name}`;
       if (seen.has(k)) continue;
@@ -37,9 +55,16 @@ export function buildInventory(facts: Facts, locate: Locate): Inventory {
   }
   monitors.sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
   const routeInventory = buildRouteInventory(facts, locate);
-  return { routes: routeInventory.routes, verifySites, denylistChecks: buildDenylistInventory(facts, locate), monitors };
+  return {
+    routes: routeInventory.routes,
+    verifySites,
+    denylistChecks: buildDenylistInventory(facts, locate),
+    monitors,
+  };
 }
 
 export function cmpLoc(a: SourceLocation, b: SourceLocation): number {
-  return a.file.localeCompare(b.file) || a.start.line - b.start.line || a.start.column - b.start.column;
+  return (
+    a.file.localeCompare(b.file) || a.start.line - b.start.line || a.start.column - b.start.column
+  );
 }

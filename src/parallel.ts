@@ -10,7 +10,14 @@
  * Workers may be started before the file list is final (worker-pool.ts).
  */
 import { Worker } from 'node:worker_threads';
-import { analyseContext, analyseFile, finishScan, readOrError, type FileAnalysis, type ScanOptions } from './scan.js';
+import {
+  analyseContext,
+  analyseFile,
+  finishScan,
+  readOrError,
+  type FileAnalysis,
+  type ScanOptions,
+} from './scan.js';
 import type { ScanResult } from './types.js';
 import { WORKER_URL, type WorkerPool } from './worker-pool.js';
 
@@ -18,11 +25,16 @@ const BATCH = 48;
 /** Batches queued at each worker, so that it never waits while this thread works on a batch. */
 const AHEAD = 2;
 
-export async function scanParallel(options: ScanOptions, jobs: number, pool?: WorkerPool): Promise<ScanResult> {
+export async function scanParallel(
+  options: ScanOptions,
+  jobs: number,
+  pool?: WorkerPool,
+): Promise<ScanResult> {
   const files = options.files;
   const results: FileAnalysis[] = new Array(files.length);
   const batches: Array<{ id: number; start: number; files: string[] }> = [];
-  for (let start = 0, id = 0; start < files.length; start += BATCH, id++) batches.push({ id, start, files: files.slice(start, start + BATCH) });
+  for (let start = 0, id = 0; start < files.length; start += BATCH, id++)
+    batches.push({ id, start, files: files.slice(start, start + BATCH) });
   const workerCount = Math.max(0, Math.min(jobs - 1, batches.length - 1));
   const context = analyseContext(options);
   let next = 0;
@@ -38,7 +50,7 @@ export async function scanParallel(options: ScanOptions, jobs: number, pool?: Wo
   let settle: (() => void) | undefined;
   const finished = () => done === files.length || failed !== undefined;
   const record = (start: number, analyses: readonly FileAnalysis[]) => {
-    analyses.forEach((a, i) => (results[start + i] = a));
+    for (const [i, a] of analyses.entries()) results[start + i] = a;
     done += analyses.length;
     options.onProgress?.(done, files.length);
     if (finished()) settle?.();
@@ -73,7 +85,10 @@ export async function scanParallel(options: ScanOptions, jobs: number, pool?: Wo
     // results are taken (and their queues refilled) in between.
     while (next < batches.length && failed === undefined) {
       const b = batches[next++];
-      record(b.start, b.files.map((file) => analyseFile(file, readOrError(options.readFile, file), context)));
+      record(
+        b.start,
+        b.files.map((file) => analyseFile(file, readOrError(options.readFile, file), context)),
+      );
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (!finished()) await new Promise<void>((resolve) => (settle = resolve));

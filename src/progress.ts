@@ -10,7 +10,11 @@ export interface Progress {
 
 const SILENT: Progress = { update() {}, done() {} };
 
-export function createProgress(write: (text: string) => void, enabled: boolean, now: () => number = Date.now): Progress {
+export function createProgress(
+  write: (text: string) => void,
+  enabled: boolean,
+  now: () => number = Date.now,
+): Progress {
   if (!enabled) return SILENT;
   const started = now();
   let lastDraw = 0;
@@ -30,6 +34,10 @@ export function createProgress(write: (text: string) => void, enabled: boolean, 
 }
 
 /** Whether a progress line may be drawn: a terminal on stderr, not CI, not asked to be quiet. */
-export function progressWanted(stderrIsTTY: boolean, env: Record<string, string | undefined>, quiet: boolean): boolean {
+export function progressWanted(
+  stderrIsTTY: boolean,
+  env: Record<string, string | undefined>,
+  quiet: boolean,
+): boolean {
   return stderrIsTTY && !quiet && !env.CI && env.TERM !== 'dumb';
 }

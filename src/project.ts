@@ -31,17 +31,26 @@ function scriptKind(file: string): ts.ScriptKind {
  * No rule reads JSDoc (types in comments, @tags): the parser leaves doc comments as trivia, the
  * same as any comment. Suppression directives are read from the raw text (src/suppressions.ts).
  */
-const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+const PARSE_OPTIONS: ts.CreateSourceFileOptions = {
+  languageVersion: ts.ScriptTarget.Latest,
+  jsDocParsingMode: ts.JSDocParsingMode.ParseNone,
+};
 
 export function parseFile(file: string, text: string): ParsedFile {
   // setParentNodes is false: the parser's own parent pass (fixupParentReferences) walks the tree
   // through a generic work queue and took a third of the parse; setParents does the same job.
   const sourceFile = ts.createSourceFile(file, text, PARSE_OPTIONS, false, scriptKind(file));
   setParents(sourceFile);
-  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const diagnostics =
+    (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] })
+      .parseDiagnostics ?? [];
   const syntaxErrors = diagnostics.map((d) => {
     const pos = sourceFile.getLineAndCharacterOfPosition(d.start ?? 0);
-    return { line: pos.line + 1, column: pos.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, ' ') };
+    return {
+      line: pos.line + 1,
+      column: pos.character + 1,
+      message: ts.flattenDiagnosticMessageText(d.messageText, ' '),
+    };
   });
   return { sourceFile, syntaxErrors };
 }

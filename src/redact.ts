@@ -1,14 +1,15 @@
 /**
- * Reports end up in CI logs, PR annotations and code-scanning UIs, which are far more widely readable
- * than the code itself. A JWT that appears in a message or a snippet (a hard-coded test token, a token
- * pasted into a comment) is a live credential until it expires, so every reporter strips them.
+ * Reports end up in CI logs, PR annotations and code-scanning UIs, which are far more widely
+ * readable than the code itself. A JWT that appears in a message or a snippet (a hard-coded test
+ * token, a token pasted into a comment) is a live credential until it expires, so every reporter
+ * strips them.
  */
 
 /**
  * A compact JWS (`header.payload.signature`, signature empty for `alg: none`) or JWE
- * (`header.key.iv.ciphertext.tag`, key empty for `dir`), whose protected header is base64url JSON and
- * therefore starts `eyJ` (`{"`). Not preceded by another base64url character, so `xeyJ…` inside a
- * longer identifier-like run is left alone.
+ * (`header.key.iv.ciphertext.tag`, key empty for `dir`), whose protected header is base64url JSON
+ * and therefore starts `eyJ` (`{"`). Not preceded by another base64url character, so `xeyJ…` inside
+ * a longer identifier-like run is left alone.
  */
 const JWT_PATTERN =
   /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?/g;

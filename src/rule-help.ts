@@ -56,7 +56,9 @@ function indent(text: string, by = '    '): string {
     .join('\n');
 }
 
-/** Help in GitHub-flavoured Markdown: title, what, why, how to fix, bad/good example, references. */
+/**
+ * Help in GitHub-flavoured Markdown: title, what, why, how to fix, bad/good example, references.
+ */
 export function renderHelpMarkdown(meta: RuleMeta): string {
   const references = [
     ...meta.cwe.map((n) => `- [${cweLabel(n)}](${cweUrl(n)})`),
@@ -122,5 +124,10 @@ export function renderHelpText(meta: RuleMeta): string {
 
 /** Rule metadata plus its rendered help, as the CLI and reporters consume it. */
 export function toRuleInfo(meta: RuleMeta): RuleInfo {
-  return { ...meta, helpMarkdown: renderHelpMarkdown(meta), helpText: renderHelpText(meta), docsUrl: docsUrl(meta.id) };
+  return {
+    ...meta,
+    helpMarkdown: renderHelpMarkdown(meta),
+    helpText: renderHelpText(meta),
+    docsUrl: docsUrl(meta.id),
+  };
 }

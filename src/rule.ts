@@ -46,7 +46,8 @@ export function factLocation(item: unknown): { file: string; span: Span } | unde
   const first = Array.isArray(item) ? item[0] : item;
   if (first && typeof first === 'object' && 'file' in first && 'span' in first) {
     const f = first as { file: unknown; span: unknown };
-    if (typeof f.file === 'string' && f.span && typeof f.span === 'object') return { file: f.file, span: f.span as Span };
+    if (typeof f.file === 'string' && f.span && typeof f.span === 'object')
+      return { file: f.file, span: f.span as Span };
   }
   return undefined;
 }
@@ -65,5 +66,7 @@ export function defineRule<MessageId extends string>(rule: Rule<MessageId>): Rul
 
 /** Renders `"Failure of '{{call}}' ..."` with data. Unknown placeholders stay visible. */
 export function renderMessage(template: string, data: Record<string, string> = {}): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name: string) => (name in data ? data[name] : m));
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name: string) =>
+    name in data ? data[name] : m,
+  );
 }

@@ -15,7 +15,9 @@ parentPort!.on('message', (msg: { context: AnalyseContext } | { id: number; file
     context = msg.context;
     return;
   }
-  const analyses = msg.files.map((file) => analyseFile(file, readOrError(readSource, file), context!));
+  const analyses = msg.files.map((file) =>
+    analyseFile(file, readOrError(readSource, file), context!),
+  );
   // Errors do not survive structured cloning as Error instances; analyses hold only plain data.
   parentPort!.postMessage({ id: msg.id, analyses });
 });

@@ -12,7 +12,12 @@ import { extractFileFacts, type FileFacts } from './analysis/extract.js';
 import { useWorkspacePackages } from './analysis/values.js';
 import { findWorkspacePackages, type WorkspacePackage } from './workspace.js';
 import { buildFacts } from './analysis/facts.js';
-import { parseDirectives, applySuppressions, type Directive, type DirectiveProblem } from './suppressions.js';
+import {
+  parseDirectives,
+  applySuppressions,
+  type Directive,
+  type DirectiveProblem,
+} from './suppressions.js';
 import { computeLineHashes, ownFingerprint } from './fingerprints.js';
 import { redactJwts } from './redact.js';
 import { renderMessage, factLocation, type Report, type Rule } from './rule.js';
@@ -41,7 +46,9 @@ export interface ScanOptions {
   /** What discovery skipped, carried into the report. */
   skipped?: Notice[];
   testFilesSkipped?: number;
-  /** The rule registry to run (tests inject extra rules; defaults to every rule in rules/index.ts). */
+  /**
+   * The rule registry to run (tests inject extra rules; defaults to every rule in rules/index.ts).
+   */
   rules?: Readonly<Record<string, Rule>>;
   /** Called after each file is analysed (progress display). */
   onProgress?: (done: number, total: number) => void;
@@ -50,7 +57,9 @@ export interface ScanOptions {
 const toSlash = (p: string) => p.split(path.sep).join('/');
 
 /** The rules that run, with their effective severity (config can change it or turn it off). */
-export function selectRules(options: Pick<ScanOptions, 'config' | 'only' | 'disable' | 'rules'>): Array<{ rule: Rule; severity: Severity }> {
+export function selectRules(
+  options: Pick<ScanOptions, 'config' | 'only' | 'disable' | 'rules'>,
+): Array<{ rule: Rule; severity: Severity }> {
   const out: Array<{ rule: Rule; severity: Severity }> = [];
   for (const [id, rule] of Object.entries(options.rules ?? RULES)) {
     if (options.only && options.only.length > 0 && !options.only.includes(id)) continue;
@@ -63,7 +72,9 @@ export function selectRules(options: Pick<ScanOptions, 'config' | 'only' | 'disa
   return out;
 }
 
-/** What one file contributes: its facts, its suppression directives, and problems met on the way. */
+/**
+ * What one file contributes: its facts, its suppression directives, and problems met on the way.
+ */
 export interface FileAnalysis {
   file: string;
   facts?: FileFacts;
@@ -84,24 +95,46 @@ const packagesOf = new WeakMap<ScanOptions, WorkspacePackage[]>();
 /** The scan's workspace packages, found once per scan. */
 export function workspacePackages(options: ScanOptions): WorkspacePackage[] {
   let found = packagesOf.get(options);
-  if (!found) packagesOf.set(options, (found = findWorkspacePackages(options.files, options.repoRoot)));
+  if (!found)
+    packagesOf.set(options, (found = findWorkspacePackages(options.files, options.repoRoot)));
   return found;
 }
 
 /** What every file's analysis needs to know of the scan (plain data: it is sent to workers). */
 export function analyseContext(options: ScanOptions): AnalyseContext {
-  return { cwd: options.cwd, monitors: options.config.monitors, rateLimiters: options.config.rateLimiters, packages: workspacePackages(options).map((p) => p.name) };
+  return {
+    cwd: options.cwd,
+    monitors: options.config.monitors,
+    rateLimiters: options.config.rateLimiters,
+    packages: workspacePackages(options).map((p) => p.name),
+  };
 }
 
-const displayPath = (cwd: string, abs: string) => toSlash(path.relative(cwd, abs)) || path.basename(abs);
+const displayPath = (cwd: string, abs: string) =>
+  toSlash(path.relative(cwd, abs)) || path.basename(abs);
 
 /**
  * Parses one file and extracts its facts; the syntax tree is dropped when this returns. Pure
  * data in and out, so it runs the same in the main thread or in a worker (src/scan-worker.ts).
  */
-export function analyseFile(file: string, text: string | Error, context: AnalyseContext): FileAnalysis {
+export function analyseFile(
+  file: string,
+  text: string | Error,
+  context: AnalyseContext,
+): FileAnalysis {
   const display = displayPath(context.cwd, file);
-  if (text instanceof Error) return { file, notices: [{ kind: 'skipped', level: 'warning', file: display, message: `could not read file: ${text.message}` }] };
+  if (text instanceof Error)
+    return {
+      file,
+      notices: [
+        {
+          kind: 'skipped',
+          level: 'warning',
+          file: display,
+          message: `could not read file: ${text.message}`,
+        },
+      ],
+    };
   const notices: Notice[] = [];
   let parsed: ReturnType<typeof parseFile>;
   try {
@@ -109,20 +142,46 @@ export function analyseFile(file: string, text: string | Error, context: Analyse
   } catch (error) {
     // TypeScript's parser recurses once per nesting level: code nested thousands of levels deep
     // (generated or hostile) overflows it. Such a file is skipped and said so, not a failed run.
-    if (error instanceof RangeError) return { file, notices: [{ kind: 'skipped', level: 'warning', file: display, message: 'nested too deeply for the parser (stack overflow); not analysed' }] };
+    if (error instanceof RangeError)
+      return {
+        file,
+        notices: [
+          {
+            kind: 'skipped',
+            level: 'warning',
+            file: display,
+            message: 'nested too deeply for the parser (stack overflow); not analysed',
+          },
+        ],
+      };
     throw error;
   }
   try {
     if (parsed.syntaxErrors.length > 0) {
       const first = parsed.syntaxErrors[0];
-      notices.push({ kind: 'parse-error', level: 'warning', file: display, line: first.line, column: first.column, message: `syntax error (${first.message}); analysed as far as the parser recovered` });
+      notices.push({
+        kind: 'parse-error',
+        level: 'warning',
+        file: display,
+        line: first.line,
+        column: first.column,
+        message: `syntax error (${first.message}); analysed as far as the parser recovered`,
+      });
     }
     useWorkspacePackages(context.packages);
-    const facts = extractFileFacts(file, parsed.sourceFile, { monitoring: { monitors: new Set(context.monitors) }, limiters: { rateLimiters: new Set(context.rateLimiters) } });
+    const facts = extractFileFacts(file, parsed.sourceFile, {
+      monitoring: { monitors: new Set(context.monitors) },
+      limiters: { rateLimiters: new Set(context.rateLimiters) },
+    });
     const directives = text.includes('jwt-audit-disable') ? parseDirectives(text) : undefined;
     return { file, facts, directives, notices };
   } catch (error) {
-    notices.push({ kind: 'rule-error', level: 'error', file: display, message: `internal error while analysing the file: ${(error as Error).message}` });
+    notices.push({
+      kind: 'rule-error',
+      level: 'error',
+      file: display,
+      message: `internal error while analysing the file: ${(error as Error).message}`,
+    });
     return { file, notices };
   }
 }
@@ -150,7 +209,8 @@ export function scan(options: ScanOptions): ScanResult {
 export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptions): ScanResult {
   const notices: Notice[] = [...(options.skipped ?? [])];
   const display = (abs: string) => displayPath(options.cwd, abs);
-  const uriOf = (abs: string) => toSlash(path.relative(options.repoRoot, abs)) || path.basename(abs);
+  const uriOf = (abs: string) =>
+    toSlash(path.relative(options.repoRoot, abs)) || path.basename(abs);
   const fileFacts: FileFacts[] = [];
   const directivesByFile: Record<string, Directive[]> = {};
   let scanned = 0;
@@ -163,10 +223,16 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
   }
 
   useWorkspacePackages(analyseContext(options).packages);
-  const facts = buildFacts(fileFacts, options.files, { packages: workspacePackages(options), authRoutes: options.config.authRoutes.map((p) => new RegExp(p, 'i')) });
+  const facts = buildFacts(fileFacts, options.files, {
+    packages: workspacePackages(options),
+    authRoutes: options.config.authRoutes.map((p) => new RegExp(p, 'i')),
+  });
   const selected = selectRules(options);
   const reports: Array<{ rule: Rule; severity: Severity; report: Report<string> }> = [];
-  const run = (entry: { rule: Rule; severity: Severity }, directiveProblems: readonly DirectiveProblem[]) => {
+  const run = (
+    entry: { rule: Rule; severity: Severity },
+    directiveProblems: readonly DirectiveProblem[],
+  ) => {
     try {
       const each = <T>(items: Iterable<T>, fn: (item: T) => void): void => {
         for (const item of items) {
@@ -174,14 +240,33 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
             fn(item);
           } catch (error) {
             const at = factLocation(item);
-            const where = at ? `${display(at.file)}:${at.span.startLine}` : 'a fact without a location';
-            notices.push({ kind: 'rule-error', level: 'error', ruleId: entry.rule.meta.id, ...(at ? { file: display(at.file), line: at.span.startLine } : {}), message: `rule ${entry.rule.meta.id} failed on ${where}: ${(error as Error).message}` });
+            const where = at
+              ? `${display(at.file)}:${at.span.startLine}`
+              : 'a fact without a location';
+            notices.push({
+              kind: 'rule-error',
+              level: 'error',
+              ruleId: entry.rule.meta.id,
+              ...(at ? { file: display(at.file), line: at.span.startLine } : {}),
+              message: `rule ${entry.rule.meta.id} failed on ${where}: ${(error as Error).message}`,
+            });
           }
         }
       };
-      entry.rule.check({ facts, config: options.config, directiveProblems, each, report: (report) => reports.push({ ...entry, report }) });
+      entry.rule.check({
+        facts,
+        config: options.config,
+        directiveProblems,
+        each,
+        report: (report) => reports.push({ ...entry, report }),
+      });
     } catch (error) {
-      notices.push({ kind: 'rule-error', level: 'error', ruleId: entry.rule.meta.id, message: `rule ${entry.rule.meta.id} failed: ${(error as Error).message}` });
+      notices.push({
+        kind: 'rule-error',
+        level: 'error',
+        ruleId: entry.rule.meta.id,
+        message: `rule ${entry.rule.meta.id} failed: ${(error as Error).message}`,
+      });
     }
   };
   for (const entry of selected) if (!entry.rule.phase) run(entry, []);
@@ -199,7 +284,11 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
     }
     return hashes;
   };
-  const location = (file: string, span: Report<string>['span'], label?: string): SourceLocation => ({
+  const location = (
+    file: string,
+    span: Report<string>['span'],
+    label?: string,
+  ): SourceLocation => ({
     file: display(file),
     uri: uriOf(file),
     start: { line: span.startLine, column: span.startColumn },
@@ -208,16 +297,25 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
   });
   const toFinding = (r: (typeof reports)[number]): Finding => {
     const { rule, severity, report } = r;
-    const message = redactJwts(renderMessage(rule.meta.messages[report.messageId] ?? report.messageId, report.data));
+    const message = redactJwts(
+      renderMessage(rule.meta.messages[report.messageId] ?? report.messageId, report.data),
+    );
     return {
       ruleId: rule.meta.id,
       severity,
       message,
       location: location(report.file, report.span),
-      related: (report.related ?? []).map((rel) => location(rel.file, rel.span, redactJwts(rel.label))),
+      related: (report.related ?? []).map((rel) =>
+        location(rel.file, rel.span, redactJwts(rel.label)),
+      ),
       fingerprints: {
         primaryLocationLineHash: lineHashes(report.file)[report.span.startLine - 1] ?? '',
-        jwtAudit: ownFingerprint({ ruleId: rule.meta.id, uri: uriOf(report.file), enclosing: report.scope, code: report.code }),
+        jwtAudit: ownFingerprint({
+          ruleId: rule.meta.id,
+          uri: uriOf(report.file),
+          enclosing: report.scope,
+          code: report.code,
+        }),
       },
     };
   };
@@ -231,9 +329,15 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
     (byFile[r.report.file] ??= []).push(f);
   }
   const activeIds = selected.map((s) => s.rule.meta.id);
-  const suppression = applySuppressions(byFile, directivesByFile, Object.keys(options.rules ?? RULES), activeIds);
+  const suppression = applySuppressions(
+    byFile,
+    directivesByFile,
+    Object.keys(options.rules ?? RULES),
+    activeIds,
+  );
   const before = reports.length;
-  for (const entry of selected) if (entry.rule.phase === 'suppressions') run(entry, suppression.problems);
+  for (const entry of selected)
+    if (entry.rule.phase === 'suppressions') run(entry, suppression.problems);
   const problemFindings = reports.slice(before).map(toFinding);
 
   const all = [...suppression.findings, ...problemFindings];
@@ -247,7 +351,12 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
     bySeverity[f.severity]++;
     byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
   }
-  notices.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.message.localeCompare(b.message));
+  notices.sort(
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      a.message.localeCompare(b.message),
+  );
 
   return {
     toolVersion: VERSION,
@@ -261,7 +370,9 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
       bySeverity,
       byRule,
       suppressed: suppression.suppressedCount,
-      ...(options.config.rateLimitedUpstream ? { rateLimitedUpstream: options.config.rateLimitedUpstream.reason } : {}),
+      ...(options.config.rateLimitedUpstream
+        ? { rateLimitedUpstream: options.config.rateLimitedUpstream.reason }
+        : {}),
     },
     rules: selected.map((s) => ({ ...toRuleInfo(s.rule.meta), level: s.severity })),
     inventory: buildInventory(facts, location),

@@ -13,7 +13,12 @@ import type { Finding, ScanResult } from './types.js';
 export type RunGit = (args: string[], cwd: string) => string;
 
 export const runGit: RunGit = (args, cwd) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 /** Absolute file path -> changed line numbers (1-based, new side), or 'all' for untracked files. */
 export type ChangedLines = Map<string, Set<number> | 'all'>;
@@ -24,28 +29,51 @@ export function changedLinesSince(ref: string, cwd: string, git: RunGit = runGit
     top = git(['rev-parse', '--show-toplevel'], cwd).trim();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UsageError('--since needs git, and no git executable was found on PATH. Install git or drop --since');
+      throw new UsageError(
+        '--since needs git, and no git executable was found on PATH. Install git or drop --since',
+      );
     }
-    throw new UsageError(`--since needs a git repository, and ${cwd} is not inside one. Run from a git work tree or drop --since`);
+    throw new UsageError(
+      `--since needs a git repository, and ${cwd} is not inside one. Run from a git work tree or drop --since`,
+    );
   }
-  if (ref.startsWith('-')) throw new UsageError(`--since "${ref}" is not a git ref. Pass a branch, tag or commit, e.g. --since origin/main`);
+  if (ref.startsWith('-'))
+    throw new UsageError(
+      `--since "${ref}" is not a git ref. Pass a branch, tag or commit, e.g. --since origin/main`,
+    );
   try {
     git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
   } catch {
-    throw new UsageError(`--since "${ref}" is not a known git ref. Pass a branch, tag or commit (fetch it first in a shallow CI clone)`);
+    throw new UsageError(
+      `--since "${ref}" is not a known git ref. Pass a branch, tag or commit (fetch it first in a shallow CI clone)`,
+    );
   }
   // Pinned so that user config cannot change what is parsed: prefixes (diff.noprefix,
   // diff.mnemonicPrefix), external diff drivers and textconv filters (which renumber lines).
   const diff = git(
     [
-      '-c', 'core.quotePath=false', 'diff', '--unified=0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames',
-      '--src-prefix=a/', '--dst-prefix=b/', ref, '--',
+      '-c',
+      'core.quotePath=false',
+      'diff',
+      '--unified=0',
+      '--no-color',
+      '--no-ext-diff',
+      '--no-textconv',
+      '--no-renames',
+      '--src-prefix=a/',
+      '--dst-prefix=b/',
+      ref,
+      '--',
     ],
     top,
   );
   const changed = parseUnifiedDiff(diff, top);
-  const untracked = git(['-c', 'core.quotePath=false', 'ls-files', '--others', '--exclude-standard', '-z'], top);
-  for (const file of untracked.split('\0')) if (file !== '') changed.set(path.resolve(top, file), 'all');
+  const untracked = git(
+    ['-c', 'core.quotePath=false', 'ls-files', '--others', '--exclude-standard', '-z'],
+    top,
+  );
+  for (const file of untracked.split('\0'))
+    if (file !== '') changed.set(path.resolve(top, file), 'all');
   return changed;
 }
 
@@ -85,12 +113,17 @@ export function parseUnifiedDiff(diff: string, root: string): ChangedLines {
 }
 
 /** Keeps the findings whose primary location touches a changed line. */
-export function filterToChangedLines(result: ScanResult, changed: ChangedLines, cwd: string): ScanResult {
+export function filterToChangedLines(
+  result: ScanResult,
+  changed: ChangedLines,
+  cwd: string,
+): ScanResult {
   const touches = (finding: Finding): boolean => {
     const lines = changed.get(path.resolve(cwd, finding.location.file));
     if (lines === undefined) return false;
     if (lines === 'all') return true;
-    for (let l = finding.location.start.line; l <= finding.location.end.line; l++) if (lines.has(l)) return true;
+    for (let l = finding.location.start.line; l <= finding.location.end.line; l++)
+      if (lines.has(l)) return true;
     return false;
   };
   return dropFindings(result, (finding) => !touches(finding));

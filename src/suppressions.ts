@@ -1,9 +1,9 @@
 /**
  * Inline suppressions, as ESLint users write them:
  *
- *   // jwt-audit-disable-next-line silent-verify-failure, token-in-logs -- legacy endpoint, removed in Q3
- *   jwt.verify(token, secret, () => {});
- *   logger.info(token); // jwt-audit-disable-line token-in-logs -- token is a test fixture
+ *   // jwt-audit-disable-next-line silent-verify-failure, token-in-logs -- legacy endpoint, removed
+ *   in Q3 jwt.verify(token, secret, () => {}); logger.info(token); // jwt-audit-disable-line
+ *   token-in-logs -- token is a test fixture
  *
  * Suppressions are accountable: a directive without a reason, naming an unknown rule, or
  * suppressing nothing is reported (the engine turns each problem into an `invalid-suppression`
@@ -41,7 +41,10 @@ export interface DirectiveProblem {
 }
 
 export interface SuppressionResult {
-  /** Every input finding (files in sorted order, each in input order); silenced ones carry `suppression`. */
+  /**
+   * Every input finding (files in sorted order, each in input order); silenced ones carry
+   * `suppression`.
+   */
   findings: Finding[];
   suppressedCount: number;
   problems: DirectiveProblem[];
@@ -114,7 +117,14 @@ function scanComments(text: string): Comment[] {
       let end = text.indexOf('\n', i);
       if (end === -1) end = n;
       const raw = text.slice(i, end).replace(/\r$/, '');
-      comments.push({ line, column: i - lineStart + 1, endLine: line, block: false, body: raw.slice(2), text: raw });
+      comments.push({
+        line,
+        column: i - lineStart + 1,
+        endLine: line,
+        block: false,
+        body: raw.slice(2),
+        text: raw,
+      });
       i = end;
     } else if (c === '/' && text[i + 1] === '*') {
       let end = text.indexOf('*/', i + 2);
@@ -128,7 +138,14 @@ function scanComments(text: string): Comment[] {
           lineStart = k + 1;
         }
       }
-      comments.push({ line: startLine, column, endLine: line, block: true, body: raw.slice(2, raw.endsWith('*/') ? -2 : undefined), text: raw });
+      comments.push({
+        line: startLine,
+        column,
+        endLine: line,
+        block: true,
+        body: raw.slice(2, raw.endsWith('*/') ? -2 : undefined),
+        text: raw,
+      });
       i = end;
     } else if (c === '"' || c === "'") {
       i++;
@@ -173,7 +190,9 @@ export function applySuppressions(
   const problems: DirectiveProblem[] = [];
   let suppressedCount = 0;
 
-  const files = [...new Set([...Object.keys(findingsByFile), ...Object.keys(directivesByFile)])].sort();
+  const files = [
+    ...new Set([...Object.keys(findingsByFile), ...Object.keys(directivesByFile)]),
+  ].sort();
   for (const file of files) {
     const directives = directivesByFile[file] ?? [];
     /** For each directive, the rule ids (or '*') that silenced at least one finding. */
@@ -190,7 +209,10 @@ export function applySuppressions(
       });
       if (silencedBy) {
         suppressedCount++;
-        findings.push({ ...finding, suppression: { kind: 'inSource', justification: silencedBy.reason ?? '' } });
+        findings.push({
+          ...finding,
+          suppression: { kind: 'inSource', justification: silencedBy.reason ?? '' },
+        });
       } else {
         findings.push(finding);
       }
@@ -199,21 +221,33 @@ export function applySuppressions(
     directives.forEach((directive, index) => {
       const where = `line ${directive.line}`;
       const problem = (kind: DirectiveProblemKind, message: string, ruleId?: string): void => {
-        problems.push(ruleId === undefined ? { kind, file, directive, message } : { kind, file, directive, ruleId, message });
+        problems.push(
+          ruleId === undefined
+            ? { kind, file, directive, message }
+            : { kind, file, directive, ruleId, message },
+        );
       };
       if (directive.reason === null) {
         problem('missing-reason', `Suppression at ${where} gives no reason; add one after "--".`);
       }
       if (directive.ruleIds.length === 0) {
         if (allActive && !used[index].has('*')) {
-          problem('unused', `Suppression of all rules at ${where} suppresses nothing on line ${directive.targetLine}.`);
+          problem(
+            'unused',
+            `Suppression of all rules at ${where} suppresses nothing on line ${directive.targetLine}.`,
+          );
         }
         return;
       }
       for (const id of directive.ruleIds) {
-        if (!known.has(id)) problem('unknown-rule', `Suppression at ${where} names unknown rule '${id}'.`, id);
+        if (!known.has(id))
+          problem('unknown-rule', `Suppression at ${where} names unknown rule '${id}'.`, id);
         else if (active.has(id) && !used[index].has(id)) {
-          problem('unused', `Suppression of '${id}' at ${where} suppresses nothing on line ${directive.targetLine}.`, id);
+          problem(
+            'unused',
+            `Suppression of '${id}' at ${where} suppresses nothing on line ${directive.targetLine}.`,
+            id,
+          );
         }
       }
     });

@@ -29,7 +29,9 @@ export interface SourceLocation {
 export interface Fingerprints {
   /** GitHub's rolling hash of the line text, with occurrence counter (`hash:n`). */
   primaryLocationLineHash: string;
-  /** jwt-audit's own line-independent fingerprint (rule, file, enclosing function, normalised code). */
+  /**
+   * jwt-audit's own line-independent fingerprint (rule, file, enclosing function, normalised code).
+   */
   jwtAudit: string;
 }
 
@@ -69,7 +71,9 @@ export interface ScanSummary {
   bySeverity: Record<Severity, number>;
   byRule: Record<string, number>;
   suppressed: number;
-  /** From config `rateLimitedUpstream.reason`: missing-rate-limit is off because a gateway limits. */
+  /**
+   * From config `rateLimitedUpstream.reason`: missing-rate-limit is off because a gateway limits.
+   */
   rateLimitedUpstream?: string;
 }
 

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 
-/** The package version, read from package.json whether running from `src/` (tests) or `dist/src/`. */
+/**
+ * The package version, read from package.json whether running from `src/` (tests) or `dist/src/`.
+ */
 function readVersion(): string {
   const require = createRequire(import.meta.url);
   for (const candidate of ['../package.json', '../../package.json']) {

@@ -20,7 +20,10 @@ export function startWorkers(count: number): WorkerPool {
   const workers = Array.from({ length: count }, () => {
     const worker = new Worker(WORKER_URL);
     worker.on('error', (error) => (failure ??= error));
-    worker.on('exit', (code) => (failure ??= new Error(`scan worker stopped with exit code ${code}`)));
+    worker.on(
+      'exit',
+      (code) => (failure ??= new Error(`scan worker stopped with exit code ${code}`)),
+    );
     return worker;
   });
   return {

@@ -40,7 +40,9 @@ function readManifest(dir: string): WorkspacePackage | null {
   try {
     const json = JSON.parse(text) as Record<string, unknown>;
     if (typeof json.name !== 'string' || json.name === '') return null;
-    const entries = ['source', 'types', 'typings', 'module', 'main'].map((k) => json[k]).filter((v): v is string => typeof v === 'string');
+    const entries = ['source', 'types', 'typings', 'module', 'main']
+      .map((k) => json[k])
+      .filter((v): v is string => typeof v === 'string');
     return { name: json.name, dir, entries };
   } catch {
     // a manifest that is not JSON names no package; it is not a scanned file

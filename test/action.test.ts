@@ -44,7 +44,16 @@ describe('action.yml', () => {
     expect(ACTION.description).toMatch(/JWT/);
     expect(ACTION.runs.using).toBe('composite');
     expect(Object.keys(ACTION.inputs)).toEqual(
-      expect.arrayContaining(['paths', 'fail-on', 'baseline', 'since', 'config', 'sarif-file', 'working-directory', 'version']),
+      expect.arrayContaining([
+        'paths',
+        'fail-on',
+        'baseline',
+        'since',
+        'config',
+        'sarif-file',
+        'working-directory',
+        'version',
+      ]),
     );
     for (const [name, input] of Object.entries(ACTION.inputs)) {
       expect(input.description, name).toMatch(/\.$/);
@@ -111,7 +120,12 @@ interface ActionRun {
  */
 function runAction(workspace: string, given: Record<string, string>): ActionRun {
   for (const name of Object.keys(given)) expect(Object.keys(ACTION.inputs)).toContain(name);
-  const inputs = Object.fromEntries(Object.entries(ACTION.inputs).map(([name, input]) => [name, given[name] ?? input.default ?? '']));
+  const inputs = Object.fromEntries(
+    Object.entries(ACTION.inputs).map(([name, input]) => [
+      name,
+      given[name] ?? input.default ?? '',
+    ]),
+  );
   const stepOutputs: Record<string, Record<string, string>> = {};
   const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-runner-'));
   dirs.push(runnerTemp);
@@ -159,7 +173,9 @@ function runAction(workspace: string, given: Record<string, string>): ActionRun 
     status = r.status ?? -1;
     if (status !== 0) break;
   }
-  const outputs = Object.fromEntries(Object.entries(ACTION.outputs).map(([name, output]) => [name, evaluate(output.value)]));
+  const outputs = Object.fromEntries(
+    Object.entries(ACTION.outputs).map(([name, output]) => [name, evaluate(output.value)]),
+  );
   return { status, stdout, outputs, summary: fs.readFileSync(summaryFile, 'utf8') };
 }
 
@@ -173,7 +189,11 @@ function workspace(): string {
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(REPO, 'dist/src/main.js'))) {
-    execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: REPO });
+    execFileSync(
+      process.execPath,
+      [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      { cwd: REPO },
+    );
   }
 });
 afterAll(() => {
@@ -185,25 +205,47 @@ describe('running the action', () => {
     const dir = workspace();
     const r = runAction(dir, { paths: 'src' });
     expect(r.status).toBe(1);
-    expect(r.outputs).toEqual({ 'sarif-file': path.join(dir, 'jwt-audit.sarif'), findings: '3', 'exit-code': '1' });
+    expect(r.outputs).toEqual({
+      'sarif-file': path.join(dir, 'jwt-audit.sarif'),
+      findings: '3',
+      'exit-code': '1',
+    });
     const sarif = JSON.parse(fs.readFileSync(r.outputs['sarif-file'], 'utf8'));
-    expect(sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toEqual(['silent-verify-failure', 'fail-open-verify', 'silent-verify-failure']);
+    expect(sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toEqual([
+      'silent-verify-failure',
+      'fail-open-verify',
+      'silent-verify-failure',
+    ]);
     expect(r.stdout).toMatch(/^::error file=src\/middleware\/auth\.js,line=8,/m);
     expect(r.stdout).toMatch(/^jwt-audit: 3 errors, 0 warnings, 0 notes in 2 files/m);
-    expect(r.stdout).toMatch(/^::error title=jwt-audit::jwt-audit found problems at or above "warning"/m);
+    expect(r.stdout).toMatch(
+      /^::error title=jwt-audit::jwt-audit found problems at or above "warning"/m,
+    );
     expect(r.summary).toContain('## jwt-audit');
   });
 
   it('passes with fail-on none or an up-to-date baseline, and reports only new findings against it', () => {
     const dir = workspace();
-    expect(runAction(dir, { 'fail-on': 'none', 'sarif-file': 'reports/base.sarif', annotations: 'false' })).toMatchObject({
+    expect(
+      runAction(dir, {
+        'fail-on': 'none',
+        'sarif-file': 'reports/base.sarif',
+        annotations: 'false',
+      }),
+    ).toMatchObject({
       status: 0,
       stdout: expect.not.stringMatching(/^::/m),
       outputs: { findings: '3', 'exit-code': '0' },
       summary: '',
     });
-    expect(runAction(dir, { baseline: 'reports/base.sarif' })).toMatchObject({ status: 0, outputs: { findings: '0', 'exit-code': '0' } });
-    fs.appendFileSync(path.join(dir, 'src/services/tokens.ts'), `\nexport function peek(t: string) {\n  try {\n    return jwt.verify(t, 'k');\n  } catch {\n    return undefined;\n  }\n}\n`);
+    expect(runAction(dir, { baseline: 'reports/base.sarif' })).toMatchObject({
+      status: 0,
+      outputs: { findings: '0', 'exit-code': '0' },
+    });
+    fs.appendFileSync(
+      path.join(dir, 'src/services/tokens.ts'),
+      `\nexport function peek(t: string) {\n  try {\n    return jwt.verify(t, 'k');\n  } catch {\n    return undefined;\n  }\n}\n`,
+    );
     const r = runAction(dir, { baseline: 'reports/base.sarif', 'fail-on': 'error' });
     expect(r).toMatchObject({ status: 1, outputs: { findings: '1', 'exit-code': '1' } });
     expect(r.stdout.match(/^::error file=/gm)).toHaveLength(1);
@@ -213,27 +255,45 @@ describe('running the action', () => {
     const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-action-mono-')));
     dirs.push(root);
     fs.cpSync(APP, path.join(root, 'services/api'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'services/api/ci.json'), '{"rules": {"fail-open-verify": "off"}}');
-    const r = runAction(root, { 'working-directory': 'services/api', paths: 'src/middleware\nsrc/routes  src/app.js', config: 'ci.json' });
+    fs.writeFileSync(
+      path.join(root, 'services/api/ci.json'),
+      '{"rules": {"fail-open-verify": "off"}}',
+    );
+    const r = runAction(root, {
+      'working-directory': 'services/api',
+      paths: 'src/middleware\nsrc/routes  src/app.js',
+      config: 'ci.json',
+    });
     expect(r.status).toBe(1);
-    expect(r.outputs).toMatchObject({ 'sarif-file': path.join(root, 'services/api/jwt-audit.sarif'), findings: '1' });
+    expect(r.outputs).toMatchObject({
+      'sarif-file': path.join(root, 'services/api/jwt-audit.sarif'),
+      findings: '1',
+    });
     // SARIF paths are relative to the repository root (here: no git, so the working directory).
     expect(r.stdout).toMatch(/^::error file=src\/middleware\/auth\.js,line=8,/m);
 
     const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=CI', ...args], { cwd: root, stdio: 'pipe' });
+      execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=CI', ...args], {
+        cwd: root,
+        stdio: 'pipe',
+      });
     git('init', '-q');
     git('add', '.');
     git('commit', '-q', '-m', 'init');
     const since = runAction(root, { 'working-directory': 'services/api', since: 'HEAD' });
     expect(since).toMatchObject({ status: 0, outputs: { findings: '0' } });
-    const sarif = JSON.parse(fs.readFileSync(path.join(root, 'services/api/jwt-audit.sarif'), 'utf8'));
+    const sarif = JSON.parse(
+      fs.readFileSync(path.join(root, 'services/api/jwt-audit.sarif'), 'utf8'),
+    );
     expect(sarif.runs[0].results).toEqual([]);
   });
 
   it('fails with exit 2 on bad inputs and scan errors, and inputs cannot run commands', () => {
     const dir = workspace();
-    expect(runAction(dir, { 'fail-on': 'sometimes' })).toMatchObject({ status: 2, stdout: expect.stringContaining('input fail-on must be error, warning, note or none.') });
+    expect(runAction(dir, { 'fail-on': 'sometimes' })).toMatchObject({
+      status: 2,
+      stdout: expect.stringContaining('input fail-on must be error, warning, note or none.'),
+    });
     expect(runAction(dir, { annotations: 'yes' }).status).toBe(2);
     expect(runAction(dir, { version: '1.0.0; touch pwned' }).status).toBe(2);
     const missing = runAction(dir, { paths: 'no-such-dir' });
@@ -264,9 +324,14 @@ describe('docs/ci.md', () => {
     const [job] = Object.values(workflow.jobs);
     expect(job.permissions['security-events']).toBe('write');
     const uses = job.steps.map((s) => s.uses?.replace(/@.*$/, ''));
-    expect(uses).toEqual(['actions/checkout', 'jwt-audit/jwt-audit', 'github/codeql-action/upload-sarif']);
+    expect(uses).toEqual([
+      'actions/checkout',
+      'jwt-audit/jwt-audit',
+      'github/codeql-action/upload-sarif',
+    ]);
     const [, scan, upload] = job.steps;
-    for (const input of Object.keys(scan.with ?? {})) expect(Object.keys(ACTION.inputs)).toContain(input);
+    for (const input of Object.keys(scan.with ?? {}))
+      expect(Object.keys(ACTION.inputs)).toContain(input);
     expect(upload.uses).toBe('github/codeql-action/upload-sarif@v3');
     expect(upload.if).toMatch(/^always\(\)/);
     expect(upload.with?.sarif_file).toBe(`\${{ steps.${scan.id}.outputs.sarif-file }}`);
@@ -275,15 +340,23 @@ describe('docs/ci.md', () => {
   it('the workflow without the action fails on findings and still uploads', () => {
     const steps = parse(blocks[1]) as Step[];
     const run = steps.find((s) => s.run !== undefined)!;
-    expect(run.run).toMatch(/^npx --yes jwt-audit@[\d.]+ scan .*--format sarif --output jwt-audit\.sarif$/);
+    expect(run.run).toMatch(
+      /^npx --yes jwt-audit@[\d.]+ scan .*--format sarif --output jwt-audit\.sarif$/,
+    );
     expect(run.run).not.toMatch(/--fail-on none|\|\| true/);
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@v3'))!;
     expect(upload).toMatchObject({ if: 'always()', with: { sarif_file: 'jwt-audit.sarif' } });
   });
 
   it('documents every input of action.yml with its default', () => {
-    const rows = new Map([...doc.matchAll(/^\| `([\w-]+)` \| ?(`[^`]*`)? ?\|/gm)].map((m) => [m[1], m[2]?.slice(1, -1) ?? '']));
-    for (const [name, input] of Object.entries(ACTION.inputs)) expect(rows.get(name), name).toBe(input.default ?? '');
+    const rows = new Map(
+      [...doc.matchAll(/^\| `([\w-]+)` \| ?(`[^`]*`)? ?\|/gm)].map((m) => [
+        m[1],
+        m[2]?.slice(1, -1) ?? '',
+      ]),
+    );
+    for (const [name, input] of Object.entries(ACTION.inputs))
+      expect(rows.get(name), name).toBe(input.default ?? '');
     expect([...rows.keys()].sort()).toEqual(Object.keys(ACTION.inputs).sort());
     for (const name of Object.keys(ACTION.outputs)) expect(doc).toContain(`\`${name}\``);
   });

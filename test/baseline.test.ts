@@ -4,12 +4,23 @@ import { UsageError } from '../src/errors.js';
 import { filterToChangedLines, parseUnifiedDiff } from '../src/since.js';
 import type { Finding, ScanResult, Severity } from '../src/types.js';
 
-function finding(ruleId: string, severity: Severity, line: number, fp: string, suppressed = false): Finding {
+function finding(
+  ruleId: string,
+  severity: Severity,
+  line: number,
+  fp: string,
+  suppressed = false,
+): Finding {
   return {
     ruleId,
     severity,
     message: 'm.',
-    location: { file: 'src/a.ts', uri: 'src/a.ts', start: { line, column: 1 }, end: { line, column: 5 } },
+    location: {
+      file: 'src/a.ts',
+      uri: 'src/a.ts',
+      start: { line, column: 1 },
+      end: { line, column: 5 },
+    },
     related: [],
     fingerprints: { primaryLocationLineHash: `h${line}:1`, jwtAudit: fp },
     ...(suppressed ? { suppression: { kind: 'inSource' as const, justification: 'r' } } : {}),
@@ -47,8 +58,14 @@ function result(findings: Finding[]): ScanResult {
 
 describe('readBaselineFingerprints', () => {
   it('reads fingerprints from a json report', () => {
-    const text = JSON.stringify({ version: '0.1.0', findings: [{ fingerprints: { jwtAudit: 'aaa' } }, { fingerprints: { jwtAudit: 'bbb' } }] });
-    expect([...readBaselineFingerprints(text, 'old.json')]).toEqual([['aaa', 1], ['bbb', 1]]);
+    const text = JSON.stringify({
+      version: '0.1.0',
+      findings: [{ fingerprints: { jwtAudit: 'aaa' } }, { fingerprints: { jwtAudit: 'bbb' } }],
+    });
+    expect([...readBaselineFingerprints(text, 'old.json')]).toEqual([
+      ['aaa', 1],
+      ['bbb', 1],
+    ]);
   });
 
   it('counts repeated fingerprints, and leaves out findings the report marks as suppressed', () => {
@@ -56,7 +73,10 @@ describe('readBaselineFingerprints', () => {
       findings: [
         { fingerprints: { jwtAudit: 'aaa' } },
         { fingerprints: { jwtAudit: 'aaa' } },
-        { fingerprints: { jwtAudit: 'bbb' }, suppression: { kind: 'inSource', justification: 'r' } },
+        {
+          fingerprints: { jwtAudit: 'bbb' },
+          suppression: { kind: 'inSource', justification: 'r' },
+        },
       ],
     });
     expect([...readBaselineFingerprints(json, 'old.json')]).toEqual([['aaa', 2]]);
@@ -64,7 +84,10 @@ describe('readBaselineFingerprints', () => {
       runs: [
         {
           results: [
-            { partialFingerprints: { 'jwtAudit/v1': 'ccc' }, fingerprints: { 'jwtAudit/v1': 'ccc' } },
+            {
+              partialFingerprints: { 'jwtAudit/v1': 'ccc' },
+              fingerprints: { 'jwtAudit/v1': 'ccc' },
+            },
             { partialFingerprints: { 'jwtAudit/v1': 'ccc' } },
             { partialFingerprints: { 'jwtAudit/v1': 'ddd' }, suppressions: [{ kind: 'inSource' }] },
           ],
@@ -77,7 +100,14 @@ describe('readBaselineFingerprints', () => {
   it('reads fingerprints from SARIF partialFingerprints, ignoring the line hash', () => {
     const sarif = {
       version: '2.1.0',
-      runs: [{ results: [{ partialFingerprints: { primaryLocationLineHash: 'x:1', 'jwtAudit/v1': 'ccc' } }, { partialFingerprints: {} }] }],
+      runs: [
+        {
+          results: [
+            { partialFingerprints: { primaryLocationLineHash: 'x:1', 'jwtAudit/v1': 'ccc' } },
+            { partialFingerprints: {} },
+          ],
+        },
+      ],
     };
     expect([...readBaselineFingerprints(JSON.stringify(sarif), 'old.sarif')]).toEqual([['ccc', 1]]);
   });
@@ -113,18 +143,30 @@ describe('applyBaseline', () => {
   });
 
   it('matches by count: one baselined copy of identical code does not hide a second, new one', () => {
-    const twice = result([finding('token-in-logs', 'error', 10, 'same'), finding('token-in-logs', 'error', 20, 'same')]);
+    const twice = result([
+      finding('token-in-logs', 'error', 10, 'same'),
+      finding('token-in-logs', 'error', 20, 'same'),
+    ]);
     const once = applyBaseline(twice, counts('same'));
     expect(once.findings.map((f) => f.location.start.line)).toEqual([20]);
-    expect(once.summary).toMatchObject({ findings: 1, bySeverity: { error: 1 }, byRule: { 'token-in-logs': 1 } });
+    expect(once.summary).toMatchObject({
+      findings: 1,
+      bySeverity: { error: 1 },
+      byRule: { 'token-in-logs': 1 },
+    });
     expect(applyBaseline(twice, counts('same', 'same')).findings).toEqual([]);
     expect(applyBaseline(twice, counts('same', 'same', 'same')).findings).toEqual([]);
   });
 
   it('lets a baseline entry excuse an unsuppressed finding before a suppressed copy of it', () => {
-    const mixed = result([finding('token-in-logs', 'error', 10, 'same', true), finding('token-in-logs', 'error', 20, 'same')]);
+    const mixed = result([
+      finding('token-in-logs', 'error', 10, 'same', true),
+      finding('token-in-logs', 'error', 20, 'same'),
+    ]);
     const after = applyBaseline(mixed, counts('same'));
-    expect(after.findings.map((f) => [f.location.start.line, f.suppression !== undefined])).toEqual([[10, true]]);
+    expect(after.findings.map((f) => [f.location.start.line, f.suppression !== undefined])).toEqual(
+      [[10, true]],
+    );
     expect(after.summary).toMatchObject({ findings: 0, suppressed: 1 });
   });
 });
@@ -144,15 +186,22 @@ describe('--since helpers', () => {
     ].join('\n');
     const changed = parseUnifiedDiff(diff, '/repo');
     expect([...changed.keys()]).toEqual(['/repo/src/a.ts']);
-    expect([...(changed.get('/repo/src/a.ts') as Set<number>)].sort((a, b) => a - b)).toEqual([3, 11, 12, 22, 23]);
+    expect([...(changed.get('/repo/src/a.ts') as Set<number>)].sort((a, b) => a - b)).toEqual([
+      3, 11, 12, 22, 23,
+    ]);
   });
 
   it('keeps only findings touching changed lines', () => {
-    const r = result([finding('token-in-logs', 'error', 3, 'a'), finding('token-in-logs', 'error', 5, 'b')]);
+    const r = result([
+      finding('token-in-logs', 'error', 3, 'a'),
+      finding('token-in-logs', 'error', 5, 'b'),
+    ]);
     const kept = filterToChangedLines(r, new Map([['/repo/src/a.ts', new Set([3])]]), '/repo');
     expect(kept.findings.map((f) => f.fingerprints.jwtAudit)).toEqual(['a']);
     expect(kept.summary.findings).toBe(1);
-    expect(filterToChangedLines(r, new Map([['/repo/src/a.ts', 'all']]), '/repo').findings).toHaveLength(2);
+    expect(
+      filterToChangedLines(r, new Map([['/repo/src/a.ts', 'all']]), '/repo').findings,
+    ).toHaveLength(2);
     expect(filterToChangedLines(r, new Map(), '/repo').findings).toHaveLength(0);
   });
 });

@@ -61,7 +61,10 @@ function cli(cwd: string, args: string[], env: Record<string, string> = {}): Run
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-function scanJson(cwd: string, args: string[] = []): { status: number | null; findings: Finding[]; summary: Record<string, unknown> } {
+function scanJson(
+  cwd: string,
+  args: string[] = [],
+): { status: number | null; findings: Finding[]; summary: Record<string, unknown> } {
   const r = cli(cwd, ['scan', 'src', '-f', 'json', ...args]);
   expect(r.stderr).toBe('');
   const report = JSON.parse(r.stdout) as { findings: Finding[]; summary: Record<string, unknown> };
@@ -72,11 +75,23 @@ function where(findings: Finding[]): string[] {
   return findings.map((f) => `${f.location.file}:${f.location.start.line} ${f.ruleId}`);
 }
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=CI', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    encoding: 'utf8',
-    stdio: 'pipe',
-  });
+  return execFileSync(
+    'git',
+    [
+      '-c',
+      'user.email=ci@example.com',
+      '-c',
+      'user.name=CI',
+      '-c',
+      'init.defaultBranch=main',
+      ...args,
+    ],
+    {
+      cwd,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    },
+  );
 }
 function expectUsageError(r: Run, pattern: RegExp): void {
   expect(r.status).toBe(2);
@@ -106,7 +121,11 @@ router.post('/impersonate', (req, res) => {
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(REPO, 'dist/src/main.js'))) {
-    execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: REPO });
+    execFileSync(
+      process.execPath,
+      [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      { cwd: REPO },
+    );
   }
 });
 afterAll(() => {
@@ -120,13 +139,31 @@ describe('scenario: adopting jwt-audit on an existing codebase', () => {
     expect(first.status).toBe(1);
     expect(where(first.findings)).toEqual(KNOWN);
     expect(cli(dir, ['scan', 'src', '-f', 'json', '-o', 'jwt-audit-baseline.json']).status).toBe(1);
-    expect(cli(dir, ['scan', 'src', '-f', 'sarif', '-o', 'jwt-audit-baseline.sarif']).status).toBe(1);
-    expect(scanJson(dir, ['--baseline', 'jwt-audit-baseline.json'])).toMatchObject({ status: 0, findings: [] });
+    expect(cli(dir, ['scan', 'src', '-f', 'sarif', '-o', 'jwt-audit-baseline.sarif']).status).toBe(
+      1,
+    );
+    expect(scanJson(dir, ['--baseline', 'jwt-audit-baseline.json'])).toMatchObject({
+      status: 0,
+      findings: [],
+    });
 
-    const header = Array.from({ length: 20 }, (_, i) => `// Copyright notice, line ${i + 1} of 20.`).join('\n');
+    const header = Array.from(
+      { length: 20 },
+      (_, i) => `// Copyright notice, line ${i + 1} of 20.`,
+    ).join('\n');
     write(dir, 'src/middleware/auth.js', `${header}\n${read(dir, 'src/middleware/auth.js')}`);
-    edit(dir, 'src/routes/admin.js', `const express = require('express');\n`, `const express = require('express');\nconst jwt = require('jsonwebtoken');\n`);
-    edit(dir, 'src/routes/admin.js', '\nmodule.exports = router;', `${NEW_SILENT_ROUTE}\nmodule.exports = router;`);
+    edit(
+      dir,
+      'src/routes/admin.js',
+      `const express = require('express');\n`,
+      `const express = require('express');\nconst jwt = require('jsonwebtoken');\n`,
+    );
+    edit(
+      dir,
+      'src/routes/admin.js',
+      '\nmodule.exports = router;',
+      `${NEW_SILENT_ROUTE}\nmodule.exports = router;`,
+    );
 
     // Without the baseline, everything moved: the old findings are 20 lines further down.
     expect(where(scanJson(dir).findings)).toEqual([
@@ -139,7 +176,10 @@ describe('scenario: adopting jwt-audit on an existing codebase', () => {
       const r = scanJson(dir, ['--baseline', baseline]);
       expect(r.status).toBe(1);
       expect(where(r.findings)).toEqual(['src/routes/admin.js:13 silent-verify-failure']);
-      expect(r.summary).toMatchObject({ findings: 1, bySeverity: { error: 1, warning: 0, note: 0 } });
+      expect(r.summary).toMatchObject({
+        findings: 1,
+        bySeverity: { error: 1, warning: 0, note: 0 },
+      });
     }
     const text = cli(dir, ['scan', 'src', '--baseline', 'jwt-audit-baseline.json']);
     expect(text.status).toBe(1);
@@ -158,7 +198,12 @@ describe('--baseline: what keeps a finding known, and what makes it new', () => 
 
   it('deleting lines above a finding keeps it known', () => {
     const dir = baselined();
-    edit(dir, 'src/middleware/auth.js', "const jwt = require('jsonwebtoken');\n\n", "const jwt = require('jsonwebtoken');\n");
+    edit(
+      dir,
+      'src/middleware/auth.js',
+      "const jwt = require('jsonwebtoken');\n\n",
+      "const jwt = require('jsonwebtoken');\n",
+    );
     edit(dir, 'src/middleware/auth.js', 'process.env.JWT_SECRET;\n\n', 'process.env.JWT_SECRET;\n');
     expect(where(scanJson(dir).findings)[0]).toBe('src/middleware/auth.js:6 silent-verify-failure');
     expect(scanJson(dir, ['--baseline', 'base.json'])).toMatchObject({ status: 0, findings: [] });
@@ -170,23 +215,46 @@ describe('--baseline: what keeps a finding known, and what makes it new', () => 
       .split('\n')
       .map((line) => line.replace(/^( +)/, (indent) => ' '.repeat(indent.length * 2)))
       .join('\n')
-      .replace("jwt.verify(token, SECRET, { algorithms: ['HS256'] });\n        return next();", "jwt.verify(\n            token,\n            SECRET,\n            { algorithms: ['HS256'] }\n        );\n        return next();")
-      .replace("res.status(401).json({ error: 'unauthorized' })", "res\n            .status(401)\n            .json({ error: 'unauthorized' })");
+      .replace(
+        "jwt.verify(token, SECRET, { algorithms: ['HS256'] });\n        return next();",
+        "jwt.verify(\n            token,\n            SECRET,\n            { algorithms: ['HS256'] }\n        );\n        return next();",
+      )
+      .replace(
+        "res.status(401).json({ error: 'unauthorized' })",
+        "res\n            .status(401)\n            .json({ error: 'unauthorized' })",
+      );
     expect(reformatted).toContain('jwt.verify(\n');
     write(dir, 'src/middleware/auth.js', reformatted);
     // Unrelated code elsewhere, reformatted too.
-    write(dir, 'src/routes/refresh.js', read(dir, 'src/routes/refresh.js').replace(/\n\n/g, '\n').replace(/'/g, '"'));
+    write(
+      dir,
+      'src/routes/refresh.js',
+      read(dir, 'src/routes/refresh.js').replace(/\n\n/g, '\n').replace(/'/g, '"'),
+    );
     expect(scanJson(dir).findings).toHaveLength(3);
     expect(scanJson(dir, ['--baseline', 'base.json'])).toMatchObject({ status: 0, findings: [] });
   });
 
   it("changing the finding's own code, or moving it to another function, makes it new", () => {
     const dir = baselined();
-    edit(dir, 'src/middleware/auth.js', "req.user = jwt.verify(token, SECRET, { algorithms: ['HS256'] });\n    return next();", "req.user = jwt.verify(token, SECRET, { algorithms: ['HS512'] });\n    return next();");
-    edit(dir, 'src/services/tokens.ts', 'export function decodeInvite(', 'export function readInvite(');
+    edit(
+      dir,
+      'src/middleware/auth.js',
+      "req.user = jwt.verify(token, SECRET, { algorithms: ['HS256'] });\n    return next();",
+      "req.user = jwt.verify(token, SECRET, { algorithms: ['HS512'] });\n    return next();",
+    );
+    edit(
+      dir,
+      'src/services/tokens.ts',
+      'export function decodeInvite(',
+      'export function readInvite(',
+    );
     const r = scanJson(dir, ['--baseline', 'base.json']);
     expect(r.status).toBe(1);
-    expect(where(r.findings)).toEqual(['src/middleware/auth.js:8 silent-verify-failure', 'src/services/tokens.ts:6 silent-verify-failure']);
+    expect(where(r.findings)).toEqual([
+      'src/middleware/auth.js:8 silent-verify-failure',
+      'src/services/tokens.ts:6 silent-verify-failure',
+    ]);
   });
 
   it('counts: a second copy of identical code in the same function is new although the first is baselined', () => {
@@ -198,11 +266,19 @@ describe('--baseline: what keeps a finding known, and what makes it new', () => 
   }
   try {
     return jwt.verify(token, process.env.INVITE_SECRET as string) as { email: string };`;
-    edit(dir, 'src/services/tokens.ts', `  try {\n    return jwt.verify(token, process.env.INVITE_SECRET as string) as { email: string };`, copy);
+    edit(
+      dir,
+      'src/services/tokens.ts',
+      `  try {\n    return jwt.verify(token, process.env.INVITE_SECRET as string) as { email: string };`,
+      copy,
+    );
     // Both copies are found, and the two `jwt.verify(token, …INVITE_SECRET as string)` calls differ
     // only in what surrounds them: same rule, file, function and code, so the same fingerprint.
     const all = scanJson(dir).findings.filter((f) => f.location.file === 'src/services/tokens.ts');
-    expect(where(all)).toEqual(['src/services/tokens.ts:6 silent-verify-failure', 'src/services/tokens.ts:11 silent-verify-failure']);
+    expect(where(all)).toEqual([
+      'src/services/tokens.ts:6 silent-verify-failure',
+      'src/services/tokens.ts:11 silent-verify-failure',
+    ]);
     const r = scanJson(dir, ['--baseline', 'base.json']);
     expect(r.status).toBe(1);
     expect(r.findings).toHaveLength(1);
@@ -214,10 +290,18 @@ describe('--baseline: what keeps a finding known, and what makes it new', () => 
 
   it('a fixed finding simply disappears; an unreadable or foreign baseline is exit 2 with one line', () => {
     const dir = baselined();
-    edit(dir, 'src/services/tokens.ts', '  } catch {\n    return null;', "  } catch (err) {\n    logger.warn({ err }, 'invite token rejected');\n    return null;");
+    edit(
+      dir,
+      'src/services/tokens.ts',
+      '  } catch {\n    return null;',
+      "  } catch (err) {\n    logger.warn({ err }, 'invite token rejected');\n    return null;",
+    );
     expect(scanJson(dir, ['--baseline', 'base.json'])).toMatchObject({ status: 0, findings: [] });
     write(dir, 'other.json', '{"results": []}');
-    expectUsageError(cli(dir, ['scan', 'src', '--baseline', 'other.json']), /baseline other\.json is neither a jwt-audit json report nor a SARIF file/);
+    expectUsageError(
+      cli(dir, ['scan', 'src', '--baseline', 'other.json']),
+      /baseline other\.json is neither a jwt-audit json report nor a SARIF file/,
+    );
     write(dir, 'broken.json', '{');
     expectUsageError(cli(dir, ['scan', 'src', '--baseline', 'broken.json']), /not valid JSON/);
   });
@@ -243,21 +327,49 @@ describe('--since <ref>: findings on lines changed since a git ref', () => {
     expect(scanJson(dir, ['--since', 'HEAD'])).toMatchObject({ status: 0, findings: [] });
 
     // Changing the finding's own line brings it in; the other finding in the file stays out.
-    edit(dir, 'src/middleware/auth.js', "req.user = jwt.verify(token, SECRET, { algorithms: ['HS256'] });\n    return next();", "req.user = jwt.verify(token, SECRET, { algorithms: ['HS512'] });\n    return next();");
-    expect(where(scanJson(dir, ['--since', 'HEAD']).findings)).toEqual(['src/middleware/auth.js:28 silent-verify-failure']);
+    edit(
+      dir,
+      'src/middleware/auth.js',
+      "req.user = jwt.verify(token, SECRET, { algorithms: ['HS256'] });\n    return next();",
+      "req.user = jwt.verify(token, SECRET, { algorithms: ['HS512'] });\n    return next();",
+    );
+    expect(where(scanJson(dir, ['--since', 'HEAD']).findings)).toEqual([
+      'src/middleware/auth.js:28 silent-verify-failure',
+    ]);
   });
 
   it('compares the working tree with the ref: committed, staged, unstaged and untracked changes all count', () => {
     const dir = repo();
-    edit(dir, 'src/routes/admin.js', `const express = require('express');\n`, `const express = require('express');\nconst jwt = require('jsonwebtoken');\n`);
-    edit(dir, 'src/routes/admin.js', '\nmodule.exports = router;', `${NEW_SILENT_ROUTE}\nmodule.exports = router;`);
+    edit(
+      dir,
+      'src/routes/admin.js',
+      `const express = require('express');\n`,
+      `const express = require('express');\nconst jwt = require('jsonwebtoken');\n`,
+    );
+    edit(
+      dir,
+      'src/routes/admin.js',
+      '\nmodule.exports = router;',
+      `${NEW_SILENT_ROUTE}\nmodule.exports = router;`,
+    );
     git(dir, 'commit', '-q', '-am', 'impersonation');
-    expect(where(scanJson(dir, ['--since', 'HEAD~1']).findings)).toEqual(['src/routes/admin.js:13 silent-verify-failure']);
+    expect(where(scanJson(dir, ['--since', 'HEAD~1']).findings)).toEqual([
+      'src/routes/admin.js:13 silent-verify-failure',
+    ]);
     expect(scanJson(dir, ['--since', 'HEAD']).findings).toEqual([]);
 
-    edit(dir, 'src/services/tokens.ts', 'process.env.INVITE_SECRET as string', 'process.env.INVITES_SECRET as string');
+    edit(
+      dir,
+      'src/services/tokens.ts',
+      'process.env.INVITE_SECRET as string',
+      'process.env.INVITES_SECRET as string',
+    );
     git(dir, 'add', 'src/services/tokens.ts');
-    write(dir, 'src/routes/untracked.js', `const jwt = require('jsonwebtoken');\nmodule.exports = (t) => {\n  try {\n    return jwt.verify(t, 'k');\n  } catch (e) {\n    return null;\n  }\n};\n`);
+    write(
+      dir,
+      'src/routes/untracked.js',
+      `const jwt = require('jsonwebtoken');\nmodule.exports = (t) => {\n  try {\n    return jwt.verify(t, 'k');\n  } catch (e) {\n    return null;\n  }\n};\n`,
+    );
     const r = scanJson(dir, ['--since', 'HEAD~1']);
     expect(r.status).toBe(1);
     expect(where(r.findings)).toEqual([
@@ -271,12 +383,21 @@ describe('--since <ref>: findings on lines changed since a git ref', () => {
   it('works from a subdirectory of the repository and combines with --baseline', () => {
     const dir = repo();
     expect(cli(dir, ['scan', 'src', '-f', 'json', '-o', 'base.json']).status).toBe(1);
-    edit(dir, 'src/services/tokens.ts', 'process.env.INVITE_SECRET as string', 'process.env.INVITES_SECRET as string');
+    edit(
+      dir,
+      'src/services/tokens.ts',
+      'process.env.INVITE_SECRET as string',
+      'process.env.INVITES_SECRET as string',
+    );
     const fromSub = cli(path.join(dir, 'src'), ['scan', '.', '-f', 'json', '--since', 'HEAD']);
     expect(fromSub.status).toBe(1);
-    expect(where(JSON.parse(fromSub.stdout).findings)).toEqual(['services/tokens.ts:6 silent-verify-failure']);
+    expect(where(JSON.parse(fromSub.stdout).findings)).toEqual([
+      'services/tokens.ts:6 silent-verify-failure',
+    ]);
     // Changed and not in the baseline: the edit changed the finding's code, so it is new to both.
-    expect(where(scanJson(dir, ['--since', 'HEAD', '--baseline', 'base.json']).findings)).toEqual(['src/services/tokens.ts:6 silent-verify-failure']);
+    expect(where(scanJson(dir, ['--since', 'HEAD', '--baseline', 'base.json']).findings)).toEqual([
+      'src/services/tokens.ts:6 silent-verify-failure',
+    ]);
   });
 
   it('is not fooled by git configuration that changes diff output', () => {
@@ -284,18 +405,36 @@ describe('--since <ref>: findings on lines changed since a git ref', () => {
     git(dir, 'config', 'diff.mnemonicPrefix', 'true'); // "+++ w/src/…" for the working tree
     git(dir, 'config', 'color.diff', 'always');
     git(dir, 'config', 'diff.context', '10');
-    edit(dir, 'src/services/tokens.ts', 'process.env.INVITE_SECRET as string', 'process.env.INVITES_SECRET as string');
-    expect(where(scanJson(dir, ['--since', 'HEAD']).findings)).toEqual(['src/services/tokens.ts:6 silent-verify-failure']);
+    edit(
+      dir,
+      'src/services/tokens.ts',
+      'process.env.INVITE_SECRET as string',
+      'process.env.INVITES_SECRET as string',
+    );
+    expect(where(scanJson(dir, ['--since', 'HEAD']).findings)).toEqual([
+      'src/services/tokens.ts:6 silent-verify-failure',
+    ]);
     git(dir, 'config', 'diff.noprefix', 'true'); // "+++ src/…"
-    expect(where(scanJson(dir, ['--since', 'HEAD']).findings)).toEqual(['src/services/tokens.ts:6 silent-verify-failure']);
+    expect(where(scanJson(dir, ['--since', 'HEAD']).findings)).toEqual([
+      'src/services/tokens.ts:6 silent-verify-failure',
+    ]);
   });
 
   it('outside a git repository, or with an unknown ref, is exit 2 with one line', () => {
     const plain = app();
-    expectUsageError(cli(plain, ['scan', 'src', '--since', 'HEAD']), /--since needs a git repository/);
+    expectUsageError(
+      cli(plain, ['scan', 'src', '--since', 'HEAD']),
+      /--since needs a git repository/,
+    );
     const dir = repo();
-    expectUsageError(cli(dir, ['scan', 'src', '--since', 'origin/main']), /--since "origin\/main" is not a known git ref/);
-    expectUsageError(cli(dir, ['scan', 'src', '--since', 'HEAD~5']), /"HEAD~5" is not a known git ref/);
+    expectUsageError(
+      cli(dir, ['scan', 'src', '--since', 'origin/main']),
+      /--since "origin\/main" is not a known git ref/,
+    );
+    expectUsageError(
+      cli(dir, ['scan', 'src', '--since', 'HEAD~5']),
+      /"HEAD~5" is not a known git ref/,
+    );
     expectUsageError(cli(dir, ['scan', 'src', '--since=--output=x']), /is not a git ref/);
     expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
   });
@@ -306,7 +445,7 @@ describe('accountable suppressions', () => {
     'src/middleware/auth.js': fs
       .readFileSync(path.join(APP, 'src/middleware/auth.js'), 'utf8')
       .replace(
-        '  try {\n    req.user = jwt.verify(token, SECRET, { algorithms: [\'HS256\'] });\n    return next();',
+        "  try {\n    req.user = jwt.verify(token, SECRET, { algorithms: ['HS256'] });\n    return next();",
         "  try {\n    // jwt-audit-disable-next-line silent-verify-failure -- the API gateway logs every 401 (OPS-42)\n    req.user = jwt.verify(token, SECRET, { algorithms: ['HS256'] });\n    return next();",
       )
       .replace(
@@ -335,18 +474,28 @@ describe('accountable suppressions', () => {
     expect(text.stdout).toContain('(suppressed: anonymous access is allowed here)');
     expect(text.stdout).toMatch(/1 problem \(1 error/);
     const json = scanJson(dir, ['--include-suppressed']);
-    expect(json.findings.map((f) => [f.location.start.line, f.ruleId, f.suppression?.justification])).toEqual([
+    expect(
+      json.findings.map((f) => [f.location.start.line, f.ruleId, f.suppression?.justification]),
+    ).toEqual([
       [9, 'silent-verify-failure', 'the API gateway logs every 401 (OPS-42)'],
       [20, 'fail-open-verify', 'anonymous access is allowed here'],
       [6, 'silent-verify-failure', undefined],
     ]);
     const plainSarif = JSON.parse(cli(dir, ['scan', 'src', '-f', 'sarif']).stdout);
     expect(plainSarif.runs[0].results).toHaveLength(1);
-    const sarif = JSON.parse(cli(dir, ['scan', 'src', '-f', 'sarif', '--include-suppressed']).stdout);
+    const sarif = JSON.parse(
+      cli(dir, ['scan', 'src', '-f', 'sarif', '--include-suppressed']).stdout,
+    );
     const results = sarif.runs[0].results as Array<{ ruleId: string; suppressions?: unknown }>;
     expect(results.map((r) => [r.ruleId, r.suppressions])).toEqual([
-      ['silent-verify-failure', [{ kind: 'inSource', justification: 'the API gateway logs every 401 (OPS-42)' }]],
-      ['fail-open-verify', [{ kind: 'inSource', justification: 'anonymous access is allowed here' }]],
+      [
+        'silent-verify-failure',
+        [{ kind: 'inSource', justification: 'the API gateway logs every 401 (OPS-42)' }],
+      ],
+      [
+        'fail-open-verify',
+        [{ kind: 'inSource', justification: 'anonymous access is allowed here' }],
+      ],
       ['silent-verify-failure', undefined],
     ]);
   });
@@ -358,10 +507,21 @@ describe('accountable suppressions', () => {
           '    return jwt.verify(token, process.env.INVITE_SECRET',
           '    // jwt-audit-disable-next-line silent-verify-failure\n    return jwt.verify(token, process.env.INVITE_SECRET',
         )
-        .replace('    jwt.verify(token, process.env.API_SECRET', '    // jwt-audit-disable-next-line silent-verify-failur -- typo\n    jwt.verify(token, process.env.API_SECRET')
-        .replace('    return true;', '    return true; // jwt-audit-disable-line token-in-logs -- nothing is logged here'),
+        .replace(
+          '    jwt.verify(token, process.env.API_SECRET',
+          '    // jwt-audit-disable-next-line silent-verify-failur -- typo\n    jwt.verify(token, process.env.API_SECRET',
+        )
+        .replace(
+          '    return true;',
+          '    return true; // jwt-audit-disable-line token-in-logs -- nothing is logged here',
+        ),
     });
-    const only = ['--ignore', 'middleware/', '--rule', 'silent-verify-failure,invalid-suppression,token-in-logs'];
+    const only = [
+      '--ignore',
+      'middleware/',
+      '--rule',
+      'silent-verify-failure,invalid-suppression,token-in-logs',
+    ];
     const r = scanJson(dir, only);
     expect(r.status).toBe(1);
     const problems = r.findings.filter((f) => f.ruleId === 'invalid-suppression');
@@ -372,12 +532,17 @@ describe('accountable suppressions', () => {
     ]);
     // The directive without a reason still suppresses: the warning asks for the reason.
     expect(where(r.findings.filter((f) => f.ruleId !== 'invalid-suppression'))).toEqual([]);
-    expect(r.summary).toMatchObject({ suppressed: 1, bySeverity: { error: 0, warning: 3, note: 0 } });
+    expect(r.summary).toMatchObject({
+      suppressed: 1,
+      bySeverity: { error: 0, warning: 3, note: 0 },
+    });
     // Warnings fail at the default --fail-on warning, not at --fail-on error.
     expect(cli(dir, ['scan', 'src', '--fail-on', 'error', ...only]).status).toBe(0);
     // The text report lists them like any other finding, with the rule id to look up.
     const text = cli(dir, ['scan', 'src', ...only]);
-    expect(text.stdout).toMatch(/6:\d+\s+warning\s+Suppression at line 6 gives no reason; add one after "--"\.\s+invalid-suppression/);
+    expect(text.stdout).toMatch(
+      /6:\d+\s+warning\s+Suppression at line 6 gives no reason; add one after "--"\.\s+invalid-suppression/,
+    );
   });
 });
 
@@ -385,7 +550,8 @@ describe('--format github', () => {
   it('escapes properties and messages, prints the most severe first, ends with a summary line and appends the step summary', () => {
     const dir = app({
       // A file name with characters that end a property (`,` `:`) or start an escape (`%`).
-      'src/odd,name:100%.js': "// jwt-audit-disable-next-line 50%off -- sale\nconst x = 1;\nmodule.exports = x;\n",
+      'src/odd,name:100%.js':
+        '// jwt-audit-disable-next-line 50%off -- sale\nconst x = 1;\nmodule.exports = x;\n',
     });
     const summaryFile = path.join(dir, 'step-summary.md');
     fs.writeFileSync(summaryFile, '# Earlier step\n\n');
@@ -395,20 +561,34 @@ describe('--format github', () => {
     const lines = r.stdout.trimEnd().split('\n');
     // Every line is either a workflow command or the plain summary: nothing else can inject one.
     expect(lines.slice(0, -1).every((l) => /^::(error|warning|notice) /.test(l))).toBe(true);
-    expect(lines.map((l) => l.split(' ')[0])).toEqual(['::error', '::error', '::error', '::warning', 'jwt-audit:']);
-    expect(lines[0]).toMatch(/^::error file=src\/middleware\/auth\.js,line=8,col=16,endLine=8,endColumn=68,title=jwt-audit silent-verify-failure::Failure of JWT verification 'jwt\.verify' is handled without a log, metric or rethrow\.$/);
+    expect(lines.map((l) => l.split(' ')[0])).toEqual([
+      '::error',
+      '::error',
+      '::error',
+      '::warning',
+      'jwt-audit:',
+    ]);
+    expect(lines[0]).toMatch(
+      /^::error file=src\/middleware\/auth\.js,line=8,col=16,endLine=8,endColumn=68,title=jwt-audit silent-verify-failure::Failure of JWT verification 'jwt\.verify' is handled without a log, metric or rethrow\.$/,
+    );
     expect(lines[3]).toBe(
       "::warning file=src/odd%2Cname%3A100%25.js,line=1,col=1,endLine=1,endColumn=46,title=jwt-audit invalid-suppression::Suppression at line 1 names unknown rule '50%25off'.",
     );
-    expect(lines[4]).toBe('jwt-audit: 3 errors, 1 warning, 0 notes in 3 files (7 scanned, 0 skipped, 0 test files skipped, 0 suppressed).');
+    expect(lines[4]).toBe(
+      'jwt-audit: 3 errors, 1 warning, 0 notes in 3 files (7 scanned, 0 skipped, 0 test files skipped, 0 suppressed).',
+    );
 
     const summary = fs.readFileSync(summaryFile, 'utf8');
     expect(summary.startsWith('# Earlier step\n\n## jwt-audit\n')).toBe(true);
     expect(summary).toContain('**4 findings**: 3 errors, 1 warning, 0 notes.');
     expect(summary).toMatch(/\| \[`silent-verify-failure`\]\([^)]+\) \| Error \| 2 \|/);
-    expect(summary).toContain('| Error | `src/middleware/auth.js:8:16` | `silent-verify-failure` |');
+    expect(summary).toContain(
+      '| Error | `src/middleware/auth.js:8:16` | `silent-verify-failure` |',
+    );
     // A second step appends again rather than overwriting.
-    cli(dir, ['scan', 'src', '-f', 'github', '--fail-on', 'none'], { GITHUB_STEP_SUMMARY: summaryFile });
+    cli(dir, ['scan', 'src', '-f', 'github', '--fail-on', 'none'], {
+      GITHUB_STEP_SUMMARY: summaryFile,
+    });
     expect(fs.readFileSync(summaryFile, 'utf8').match(/## jwt-audit/g)).toHaveLength(2);
   });
 
@@ -417,9 +597,13 @@ describe('--format github', () => {
     cli(dir, ['scan', 'src', '-f', 'json', '-o', 'base.json']);
     const clean = cli(dir, ['scan', 'src', '-f', 'github', '--baseline', 'base.json']);
     expect(clean.status).toBe(0);
-    expect(clean.stdout).toBe('jwt-audit: 0 errors, 0 warnings, 0 notes in 0 files (6 scanned, 0 skipped, 0 test files skipped, 0 suppressed).\n');
+    expect(clean.stdout).toBe(
+      'jwt-audit: 0 errors, 0 warnings, 0 notes in 0 files (6 scanned, 0 skipped, 0 test files skipped, 0 suppressed).\n',
+    );
     expectUsageError(
-      cli(dir, ['scan', 'src', '-f', 'github'], { GITHUB_STEP_SUMMARY: path.join(dir, 'no/such/dir/summary.md') }),
+      cli(dir, ['scan', 'src', '-f', 'github'], {
+        GITHUB_STEP_SUMMARY: path.join(dir, 'no/such/dir/summary.md'),
+      }),
       /cannot append to GITHUB_STEP_SUMMARY/,
     );
   });

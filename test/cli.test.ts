@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(REPO, 'bin/jwt-audit.js');
-const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 const SILENT = `import jwt from 'jsonwebtoken';
 export function auth(token) {
@@ -72,7 +74,12 @@ interface Run {
   stdout: string;
   stderr: string;
 }
-function cli(cwd: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Run {
+function cli(
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Run {
   const { GITHUB_STEP_SUMMARY: _drop, ...inherited } = process.env;
   const r = spawnSync(process.execPath, [...nodeArgs, BIN, ...args], {
     cwd,
@@ -93,7 +100,11 @@ function expectUsageError(r: Run, pattern: RegExp): void {
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(REPO, 'dist/src/main.js'))) {
-    execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: REPO });
+    execFileSync(
+      process.execPath,
+      [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      { cwd: REPO },
+    );
   }
 });
 afterAll(() => {
@@ -132,8 +143,13 @@ describe('exit codes', () => {
     expect(JSON.parse(r.stdout).findings).toEqual([]);
     const shown = cli(dir, ['scan', '-f', 'json', '--include-suppressed']);
     expect(shown.status).toBe(0);
-    const findings = JSON.parse(shown.stdout).findings as Array<{ ruleId: string; suppression?: { justification: string } }>;
-    expect(findings.map((f) => [f.ruleId, f.suppression?.justification])).toEqual([['silent-verify-failure', 'callers log the null']]);
+    const findings = JSON.parse(shown.stdout).findings as Array<{
+      ruleId: string;
+      suppression?: { justification: string };
+    }>;
+    expect(findings.map((f) => [f.ruleId, f.suppression?.justification])).toEqual([
+      ['silent-verify-failure', 'callers log the null'],
+    ]);
   });
 });
 
@@ -144,7 +160,10 @@ describe('formats and output', () => {
     const report = JSON.parse(r.stdout);
     expect(report.version).toBe(VERSION);
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ ruleId: 'silent-verify-failure', location: { file: 'src/auth.js', start: { line: 4 } } });
+    expect(report.findings[0]).toMatchObject({
+      ruleId: 'silent-verify-failure',
+      location: { file: 'src/auth.js', start: { line: 4 } },
+    });
     expect(report.summary.filesScanned).toBe(1);
   });
 
@@ -157,7 +176,9 @@ describe('formats and output', () => {
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs).toHaveLength(1);
     expect(sarif.runs[0].results[0].ruleId).toBe('silent-verify-failure');
-    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('app/src/auth.js');
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(
+      'app/src/auth.js',
+    );
   });
 
   it('github: workflow annotations, and the step summary when GITHUB_STEP_SUMMARY is set', () => {
@@ -175,7 +196,9 @@ describe('formats and output', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^jwt-audit: 1 error written to reports\/jwt-audit\.sarif\n$/);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'reports/jwt-audit.sarif'), 'utf8')).version).toBe('2.1.0');
+    expect(
+      JSON.parse(fs.readFileSync(path.join(dir, 'reports/jwt-audit.sarif'), 'utf8')).version,
+    ).toBe('2.1.0');
     expect(fs.readdirSync(path.join(dir, 'reports'))).toEqual(['jwt-audit.sarif']);
     expect(cli(dir, ['scan', '-f', 'json', '-o', 'r.json', '--quiet']).stderr).toBe('');
   });
@@ -189,9 +212,16 @@ describe('formats and output', () => {
   it('--ignore and --rule / --disable narrow the scan', () => {
     const dir = project({ 'src/auth.js': SILENT, 'src/legacy/old.js': SILENT });
     expect(JSON.parse(cli(dir, ['scan', '-f', 'json']).stdout).findings).toHaveLength(2);
-    expect(JSON.parse(cli(dir, ['scan', '-f', 'json', '--ignore', 'legacy/']).stdout).findings).toHaveLength(1);
-    expect(JSON.parse(cli(dir, ['scan', '-f', 'json', '--disable', 'silent-verify-failure']).stdout).findings).toHaveLength(0);
-    expect(JSON.parse(cli(dir, ['scan', '-f', 'json', '--rule', 'token-in-logs']).stdout).findings).toHaveLength(0);
+    expect(
+      JSON.parse(cli(dir, ['scan', '-f', 'json', '--ignore', 'legacy/']).stdout).findings,
+    ).toHaveLength(1);
+    expect(
+      JSON.parse(cli(dir, ['scan', '-f', 'json', '--disable', 'silent-verify-failure']).stdout)
+        .findings,
+    ).toHaveLength(0);
+    expect(
+      JSON.parse(cli(dir, ['scan', '-f', 'json', '--rule', 'token-in-logs']).stdout).findings,
+    ).toHaveLength(0);
     expect(cli(dir, ['scan', '--jobs', '2']).status).toBe(1);
   });
 
@@ -204,9 +234,15 @@ describe('formats and output', () => {
   });
 
   it('config: rules set to off, from .jwt-audit.json or package.json', () => {
-    const viaFile = project({ 'src/auth.js': SILENT, '.jwt-audit.json': '{"rules": {"silent-verify-failure": "off"}}' });
+    const viaFile = project({
+      'src/auth.js': SILENT,
+      '.jwt-audit.json': '{"rules": {"silent-verify-failure": "off"}}',
+    });
     expect(cli(viaFile, ['scan']).status).toBe(0);
-    const viaPackage = project({ 'src/auth.js': SILENT, 'package.json': '{"jwt-audit": {"rules": {"silent-verify-failure": "note"}}}' });
+    const viaPackage = project({
+      'src/auth.js': SILENT,
+      'package.json': '{"jwt-audit": {"rules": {"silent-verify-failure": "note"}}}',
+    });
     expect(cli(viaPackage, ['scan']).status).toBe(0);
     expect(cli(viaPackage, ['scan', '--fail-on', 'note']).status).toBe(1);
   });
@@ -227,26 +263,39 @@ describe('baseline and --since', () => {
     fs.writeFileSync(path.join(dir, 'src/new.js'), SILENT.replace('auth', 'other'));
     const r = cli(dir, ['scan', '-f', 'json', '--baseline', 'base.json']);
     expect(r.status).toBe(1);
-    expect(JSON.parse(r.stdout).findings.map((f: { location: { file: string } }) => f.location.file)).toEqual(['src/new.js']);
-    expectUsageError(cli(dir, ['scan', '--baseline', 'missing.json']), /cannot read baseline "missing\.json"/);
+    expect(
+      JSON.parse(r.stdout).findings.map((f: { location: { file: string } }) => f.location.file),
+    ).toEqual(['src/new.js']);
+    expectUsageError(
+      cli(dir, ['scan', '--baseline', 'missing.json']),
+      /cannot read baseline "missing\.json"/,
+    );
   });
 
   it('--since keeps findings on changed lines; outside git or with an unknown ref it fails', () => {
     const dir = project({ 'src/auth.js': SILENT });
     expectUsageError(cli(dir, ['scan', '--since', 'HEAD']), /--since needs a git repository/);
     const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
+        cwd: dir,
+        stdio: 'pipe',
+      });
     git('init', '-q');
     git('add', '.');
     git('commit', '-q', '-m', 'init');
     expect(cli(dir, ['scan', '--since', 'HEAD']).status).toBe(0);
-    expectUsageError(cli(dir, ['scan', '--since', 'no-such-branch']), /"no-such-branch" is not a known git ref/);
+    expectUsageError(
+      cli(dir, ['scan', '--since', 'no-such-branch']),
+      /"no-such-branch" is not a known git ref/,
+    );
     fs.writeFileSync(path.join(dir, 'src/auth.js'), SILENT.replace('process.env.SECRET', 'SECRET'));
     const changed = cli(dir, ['scan', '-f', 'json', '--since', 'HEAD']);
     expect(changed.status).toBe(1);
     expect(JSON.parse(changed.stdout).findings).toHaveLength(1);
     fs.writeFileSync(path.join(dir, 'src/untracked.js'), SILENT);
-    expect(JSON.parse(cli(dir, ['scan', '-f', 'json', '--since', 'HEAD']).stdout).findings).toHaveLength(2);
+    expect(
+      JSON.parse(cli(dir, ['scan', '-f', 'json', '--since', 'HEAD']).stdout).findings,
+    ).toHaveLength(2);
   });
 });
 
@@ -267,39 +316,69 @@ describe('errors: exit 2, one line on stderr, no stack trace', () => {
   });
 
   it('a bad format', () => {
-    expectUsageError(cli(dir(), ['scan', '-f', 'xml']), /unknown format "xml"\. Use one of: text, json, sarif, github/);
+    expectUsageError(
+      cli(dir(), ['scan', '-f', 'xml']),
+      /unknown format "xml"\. Use one of: text, json, sarif, github/,
+    );
   });
 
   it('a bad --fail-on value, a missing option argument, a bad --jobs', () => {
-    expectUsageError(cli(dir(), ['scan', '--fail-on', 'critical']), /--fail-on.*critical.*error, warning, note, none/);
+    expectUsageError(
+      cli(dir(), ['scan', '--fail-on', 'critical']),
+      /--fail-on.*critical.*error, warning, note, none/,
+    );
     expectUsageError(cli(dir(), ['scan', '--output']), /--output <file>' argument missing/);
     expectUsageError(cli(dir(), ['scan', '--jobs', 'many']), /--jobs "many"/);
   });
 
   it('an unknown rule id in --rule or --disable', () => {
-    expectUsageError(cli(dir(), ['scan', '--rule', 'no-such-rule']), /unknown rule "no-such-rule" in --rule/);
-    expectUsageError(cli(dir(), ['scan', '--disable', 'silent-verify-failure,typo']), /unknown rule "typo" in --disable/);
+    expectUsageError(
+      cli(dir(), ['scan', '--rule', 'no-such-rule']),
+      /unknown rule "no-such-rule" in --rule/,
+    );
+    expectUsageError(
+      cli(dir(), ['scan', '--disable', 'silent-verify-failure,typo']),
+      /unknown rule "typo" in --disable/,
+    );
   });
 
   it('invalid JSON config, with line and column', () => {
-    const d = project({ 'src/auth.js': SILENT, '.jwt-audit.json': '{\n  "ignore": ["legacy/"],\n}\n' });
+    const d = project({
+      'src/auth.js': SILENT,
+      '.jwt-audit.json': '{\n  "ignore": ["legacy/"],\n}\n',
+    });
     expectUsageError(cli(d, ['scan']), /invalid JSON in \.jwt-audit\.json at line 3, column 1/);
   });
 
   it('a config with an unknown key or a wrong value, naming the key', () => {
-    expectUsageError(cli(project({ 'a.js': SILENT, '.jwt-audit.json': '{"exclude": []}' }), ['scan']), /unknown key "exclude"/);
     expectUsageError(
-      cli(project({ 'a.js': SILENT, '.jwt-audit.json': '{"rules": {"silent-verify-failure": "high"}}' }), ['scan']),
+      cli(project({ 'a.js': SILENT, '.jwt-audit.json': '{"exclude": []}' }), ['scan']),
+      /unknown key "exclude"/,
+    );
+    expectUsageError(
+      cli(
+        project({
+          'a.js': SILENT,
+          '.jwt-audit.json': '{"rules": {"silent-verify-failure": "high"}}',
+        }),
+        ['scan'],
+      ),
       /config: "rules\.silent-verify-failure" must be one of off, note, warning, error/,
     );
-    expectUsageError(cli(dir(), ['scan', '--config', 'missing.json']), /config file "missing\.json" does not exist/);
+    expectUsageError(
+      cli(dir(), ['scan', '--config', 'missing.json']),
+      /config file "missing\.json" does not exist/,
+    );
   });
 
   it('an unwritable output file leaves nothing behind', () => {
     const d = dir();
     fs.writeFileSync(path.join(d, 'blocker'), 'a file, not a directory');
     const before = fs.readdirSync(d).sort();
-    expectUsageError(cli(d, ['scan', '-f', 'json', '-o', 'blocker/report.json']), /cannot write output file "blocker\/report\.json"/);
+    expectUsageError(
+      cli(d, ['scan', '-f', 'json', '-o', 'blocker/report.json']),
+      /cannot write output file "blocker\/report\.json"/,
+    );
     expect(fs.readdirSync(d).sort()).toEqual(before);
   });
 
@@ -321,10 +400,19 @@ describe('other commands', () => {
   it('--help lists the commands', () => {
     const r = cli(REPO, ['--help']);
     expect(r.status).toBe(0);
-    for (const command of ['scan', 'inventory', 'rules', 'explain']) expect(r.stdout).toContain(command);
+    for (const command of ['scan', 'inventory', 'rules', 'explain'])
+      expect(r.stdout).toContain(command);
     const scanHelp = cli(REPO, ['scan', '--help']);
     expect(scanHelp.status).toBe(0);
-    for (const option of ['--format', '--output', '--fail-on', '--baseline', '--since', '--include-suppressed', '--include-tests']) {
+    for (const option of [
+      '--format',
+      '--output',
+      '--fail-on',
+      '--baseline',
+      '--since',
+      '--include-suppressed',
+      '--include-tests',
+    ]) {
       expect(scanHelp.stdout).toContain(option);
     }
   });
@@ -353,7 +441,12 @@ describe('other commands', () => {
     const json = cli(dir, ['inventory', '-f', 'json']);
     expect(json.status).toBe(0);
     const inventory = JSON.parse(json.stdout);
-    expect(Object.keys(inventory).sort()).toEqual(['denylistChecks', 'monitors', 'routes', 'verifySites']);
+    expect(Object.keys(inventory).sort()).toEqual([
+      'denylistChecks',
+      'monitors',
+      'routes',
+      'verifySites',
+    ]);
     expect(inventory.verifySites[0].location.file).toBe('src/auth.js');
   });
 
@@ -383,7 +476,10 @@ export function audit(event: string) { log.info({ event }, 'audit'); }
       path.join(dir, 'hooks.mjs'),
       `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const r = await next(specifier, context);\n  appendFileSync(${JSON.stringify(log)}, r.url + '\\n');\n  return r;\n}\n`,
     );
-    fs.writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`);
+    fs.writeFileSync(
+      path.join(dir, 'register.mjs'),
+      `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`,
+    );
     const loader = ['--import', path.join(dir, 'register.mjs')];
     for (const args of [['--version'], ['--help'], ['rules'], ['explain', 'token-in-logs']]) {
       fs.writeFileSync(log, '');

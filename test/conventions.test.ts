@@ -64,7 +64,8 @@ describe.each(ids)('rule %s', (id) => {
     for (const m of messages) {
       expect(m).not.toMatch(/\n/);
       expect(m.replace(/\{\{\s*\w+\s*\}\}/g, 'X')).not.toMatch(/[{}]/);
-      // a bare placeholder message (invalid-suppression renders its problem text) ends with one itself
+      // a bare placeholder message (invalid-suppression renders its problem text) ends with one
+      // itself
       if (m !== '{{problem}}') expect(m).toMatch(/\.$/);
     }
   });
@@ -73,7 +74,12 @@ describe.each(ids)('rule %s', (id) => {
 describe('generated docs', () => {
   it('README rules table is in sync with rule metadata (run `npm run docs`)', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    expect(readme).toBe(withRulesTable(readme, Object.values(RULES).map((r) => r.meta)));
+    expect(readme).toBe(
+      withRulesTable(
+        readme,
+        Object.values(RULES).map((r) => r.meta),
+      ),
+    );
   });
 
   it.each(ids)('docs/rules/%s.md is in sync (run `npm run docs`)', (id) => {

@@ -13,7 +13,9 @@ import { isDenylistName } from '../src/analysis/denylists/names.js';
 const ROOT = path.resolve('/virtual/app');
 
 function run(files: Record<string, string>, monitors: string[] = []) {
-  const abs = Object.fromEntries(Object.entries(files).map(([name, text]) => [path.join(ROOT, name), text]));
+  const abs = Object.fromEntries(
+    Object.entries(files).map(([name, text]) => [path.join(ROOT, name), text]),
+  );
   return scan({
     files: Object.keys(abs).sort(),
     cwd: ROOT,
@@ -30,7 +32,9 @@ function run(files: Record<string, string>, monitors: string[] = []) {
 function found(files: Record<string, string>, monitors: string[] = []): string[] {
   const result = run(files, monitors);
   expect(result.notices.filter((n) => n.kind === 'rule-error')).toEqual([]);
-  return result.findings.filter((f) => f.ruleId.includes('revocation')).map((f) => `${f.ruleId}@${f.location.file}:${f.location.start.line}`);
+  return result.findings
+    .filter((f) => f.ruleId.includes('revocation'))
+    .map((f) => `${f.ruleId}@${f.location.file}:${f.location.start.line}`);
 }
 
 /** A middleware rejecting with 401 when `test` is true; the test sits on line 3. */
@@ -45,11 +49,30 @@ module.exports = check;
 }
 
 describe('denylist names', () => {
-  it.each(['revokedTokens', 'tokenBlacklist', 'jwt_denylist', 'blockList', 'bannedTokens', 'invalidatedJtis', 'REVOKED', 'black-list'])('%s is a denylist name', (name) => {
+  it.each([
+    'revokedTokens',
+    'tokenBlacklist',
+    'jwt_denylist',
+    'blockList',
+    'bannedTokens',
+    'invalidatedJtis',
+    'REVOKED',
+    'black-list',
+  ])('%s is a denylist name', (name) => {
     expect(isDenylistName(name)).toBe(true);
   });
 
-  it.each(['allowedTokens', 'sessions', 'tokens', 'whitelist', 'bannedWords', 'blacklistedIps', 'emailBlocklist', 'blacklistEnabled', 'revocationMetrics'])('%s is not a token denylist name', (name) => {
+  it.each([
+    'allowedTokens',
+    'sessions',
+    'tokens',
+    'whitelist',
+    'bannedWords',
+    'blacklistedIps',
+    'emailBlocklist',
+    'blacklistEnabled',
+    'revocationMetrics',
+  ])('%s is not a token denylist name', (name) => {
     expect(isDenylistName(name)).toBe(false);
   });
 
@@ -68,43 +91,124 @@ describe('denylist names', () => {
 
 describe('unlogged-revocation-hit: what is a lookup', () => {
   it('finds Set, Map and array lookups on denylist-named stores', () => {
-    expect(found({ 'a.js': middleware('const revokedTokens = new Set();', 'revokedTokens.has(req.auth.jti)') })).toEqual(['unlogged-revocation-hit@a.js:3']);
-    expect(found({ 'a.js': middleware('const denylist = new Map();', 'denylist.get(req.auth.jti)') })).toEqual(['unlogged-revocation-hit@a.js:3']);
-    expect(found({ 'a.js': middleware("const blacklist = ['a', 'b'];", 'blacklist.includes(req.auth.jti)') })).toEqual(['unlogged-revocation-hit@a.js:3']);
+    expect(
+      found({
+        'a.js': middleware('const revokedTokens = new Set();', 'revokedTokens.has(req.auth.jti)'),
+      }),
+    ).toEqual(['unlogged-revocation-hit@a.js:3']);
+    expect(
+      found({ 'a.js': middleware('const denylist = new Map();', 'denylist.get(req.auth.jti)') }),
+    ).toEqual(['unlogged-revocation-hit@a.js:3']);
+    expect(
+      found({
+        'a.js': middleware("const blacklist = ['a', 'b'];", 'blacklist.includes(req.auth.jti)'),
+      }),
+    ).toEqual(['unlogged-revocation-hit@a.js:3']);
   });
 
   it('does not take an allowlist, a session store or a Set named tokens for a denylist', () => {
-    expect(found({ 'a.js': middleware('const allowedTokens = new Set();', '!allowedTokens.has(req.auth.jti)') })).toEqual([]);
-    expect(found({ 'a.js': middleware('const sessions = new Map();', '!sessions.has(req.auth.sid)') })).toEqual([]);
-    expect(found({ 'a.js': middleware('const tokens = new Set();', 'tokens.has(req.auth.jti)') })).toEqual([]);
-    expect(found({ 'a.js': middleware('const blacklistedIps = new Set();', 'blacklistedIps.has(req.ip)') })).toEqual([]);
+    expect(
+      found({
+        'a.js': middleware('const allowedTokens = new Set();', '!allowedTokens.has(req.auth.jti)'),
+      }),
+    ).toEqual([]);
+    expect(
+      found({ 'a.js': middleware('const sessions = new Map();', '!sessions.has(req.auth.sid)') }),
+    ).toEqual([]);
+    expect(
+      found({ 'a.js': middleware('const tokens = new Set();', 'tokens.has(req.auth.jti)') }),
+    ).toEqual([]);
+    expect(
+      found({
+        'a.js': middleware('const blacklistedIps = new Set();', 'blacklistedIps.has(req.ip)'),
+      }),
+    ).toEqual([]);
   });
 
   it('recognises Redis keys by their text or by the name of the constant that builds them', () => {
     const redis = "const Redis = require('ioredis'); const redis = new Redis();";
-    expect(found({ 'a.js': middleware(redis, 'await redis.exists(`revoked:${req.auth.jti}`)') })).toEqual(['unlogged-revocation-hit@a.js:3']);
-    expect(found({ 'a.js': middleware(`${redis} const DENYLIST_PREFIX = 'dl:';`, 'await redis.get(DENYLIST_PREFIX + req.auth.jti)') })).toEqual(['unlogged-revocation-hit@a.js:3']);
-    expect(found({ 'a.js': middleware(`${redis} const key = (j) => 'x';`, 'await redis.sismember("jwt:blacklist", req.auth.jti)') })).toEqual(['unlogged-revocation-hit@a.js:3']);
+    expect(
+      found({ 'a.js': middleware(redis, 'await redis.exists(`revoked:${req.auth.jti}`)') }),
+    ).toEqual(['unlogged-revocation-hit@a.js:3']);
+    expect(
+      found({
+        'a.js': middleware(
+          `${redis} const DENYLIST_PREFIX = 'dl:';`,
+          'await redis.get(DENYLIST_PREFIX + req.auth.jti)',
+        ),
+      }),
+    ).toEqual(['unlogged-revocation-hit@a.js:3']);
+    expect(
+      found({
+        'a.js': middleware(
+          `${redis} const key = (j) => 'x';`,
+          'await redis.sismember("jwt:blacklist", req.auth.jti)',
+        ),
+      }),
+    ).toEqual(['unlogged-revocation-hit@a.js:3']);
     // a bare short prefix says nothing
-    expect(found({ 'a.js': middleware(redis, 'await redis.get(`bl:${req.auth.jti}`)') })).toEqual([]);
+    expect(found({ 'a.js': middleware(redis, 'await redis.get(`bl:${req.auth.jti}`)') })).toEqual(
+      [],
+    );
     // a config lookup whose key mentions the denylist is not a store
-    expect(found({ 'a.js': middleware("const config = require('config');", "!config.get('auth.blacklist')") })).toEqual([]);
+    expect(
+      found({
+        'a.js': middleware("const config = require('config');", "!config.get('auth.blacklist')"),
+      }),
+    ).toEqual([]);
   });
 
   it('recognises ORM models and repositories by their names', () => {
-    expect(found({ 'a.js': middleware("const { PrismaClient } = require('@prisma/client'); const prisma = new PrismaClient();", 'await prisma.revokedToken.findUnique({ where: { jti: req.auth.jti } })') })).toEqual(['unlogged-revocation-hit@a.js:3']);
-    expect(found({ 'a.js': middleware("const ds = require('./ds'); const repo = ds.getRepository(BlacklistedToken);", 'await repo.count({ where: { jti: req.auth.jti } })') })).toEqual(['unlogged-revocation-hit@a.js:3']);
-    expect(found({ 'a.js': middleware("const db = require('./db');", "await db.collection('token_blocklist').findOne({ jti: req.auth.jti })") })).toEqual(['unlogged-revocation-hit@a.js:3']);
-    expect(found({ 'a.js': middleware("const { PrismaClient } = require('@prisma/client'); const prisma = new PrismaClient();", '!(await prisma.session.findUnique({ where: { id: req.auth.sid } }))') })).toEqual([]);
+    expect(
+      found({
+        'a.js': middleware(
+          "const { PrismaClient } = require('@prisma/client'); const prisma = new PrismaClient();",
+          'await prisma.revokedToken.findUnique({ where: { jti: req.auth.jti } })',
+        ),
+      }),
+    ).toEqual(['unlogged-revocation-hit@a.js:3']);
+    expect(
+      found({
+        'a.js': middleware(
+          "const ds = require('./ds'); const repo = ds.getRepository(BlacklistedToken);",
+          'await repo.count({ where: { jti: req.auth.jti } })',
+        ),
+      }),
+    ).toEqual(['unlogged-revocation-hit@a.js:3']);
+    expect(
+      found({
+        'a.js': middleware(
+          "const db = require('./db');",
+          "await db.collection('token_blocklist').findOne({ jti: req.auth.jti })",
+        ),
+      }),
+    ).toEqual(['unlogged-revocation-hit@a.js:3']);
+    expect(
+      found({
+        'a.js': middleware(
+          "const { PrismaClient } = require('@prisma/client'); const prisma = new PrismaClient();",
+          '!(await prisma.session.findUnique({ where: { id: req.auth.sid } }))',
+        ),
+      }),
+    ).toEqual([]);
   });
 
   it('follows the polarity of the test', () => {
     const redis = "const Redis = require('ioredis'); const redis = new Redis();";
-    // revoked when the count is non-zero: rejecting on zero is rejecting an unknown token, not a revoked one
-    expect(found({ 'a.js': middleware(redis, '(await redis.exists(`revoked:${req.auth.jti}`)) === 0') })).toEqual([]);
-    expect(found({ 'a.js': middleware(redis, '(await redis.exists(`revoked:${req.auth.jti}`)) > 0') })).toEqual(['unlogged-revocation-hit@a.js:3']);
-    expect(found({ 'a.js': middleware(redis, '(await redis.get(`revoked:${req.auth.jti}`)) !== null') })).toEqual(['unlogged-revocation-hit@a.js:3']);
-    expect(found({ 'a.js': middleware(redis, '!(await redis.get(`revoked:${req.auth.jti}`))') })).toEqual([]);
+    // revoked when the count is non-zero: rejecting on zero is rejecting an unknown token, not a
+    // revoked one
+    expect(
+      found({ 'a.js': middleware(redis, '(await redis.exists(`revoked:${req.auth.jti}`)) === 0') }),
+    ).toEqual([]);
+    expect(
+      found({ 'a.js': middleware(redis, '(await redis.exists(`revoked:${req.auth.jti}`)) > 0') }),
+    ).toEqual(['unlogged-revocation-hit@a.js:3']);
+    expect(
+      found({ 'a.js': middleware(redis, '(await redis.get(`revoked:${req.auth.jti}`)) !== null') }),
+    ).toEqual(['unlogged-revocation-hit@a.js:3']);
+    expect(
+      found({ 'a.js': middleware(redis, '!(await redis.get(`revoked:${req.auth.jti}`))') }),
+    ).toEqual([]);
   });
 
   it('recognises express-jwt isRevoked by import, not by the callee name', () => {
@@ -114,8 +218,12 @@ module.exports = jwt({ secret: 's', algorithms: ['HS256'], isRevoked: async (req
   return !!(await Token.exists({ jti: t.payload.jti }));
 } });
 `;
-    expect(found({ 'a.js': hook("const jwt = require('express-jwt');") })).toEqual(['unlogged-revocation-hit@a.js:4']);
-    expect(found({ 'a.js': hook("const jwt = require('koa-jwt');") })).toEqual(['unlogged-revocation-hit@a.js:4']);
+    expect(found({ 'a.js': hook("const jwt = require('express-jwt');") })).toEqual([
+      'unlogged-revocation-hit@a.js:4',
+    ]);
+    expect(found({ 'a.js': hook("const jwt = require('koa-jwt');") })).toEqual([
+      'unlogged-revocation-hit@a.js:4',
+    ]);
     // a project function that happens to be called jwt, with an option of the same name
     expect(found({ 'a.js': hook("const jwt = require('./my-jwt');") })).toEqual([]);
   });
@@ -127,7 +235,9 @@ module.exports = async (app) => app.register(fastifyJwt, { secret: 's', trusted:
   ${body}
 } });
 `;
-    expect(found({ 'a.js': plugin('return !revoked.has(decoded.jti);') })).toEqual(['unlogged-revocation-hit@a.js:4']);
+    expect(found({ 'a.js': plugin('return !revoked.has(decoded.jti);') })).toEqual([
+      'unlogged-revocation-hit@a.js:4',
+    ]);
     // returning true for a revoked token is a bug, but not this rule's
     expect(found({ 'a.js': plugin('return revoked.has(decoded.jti);') })).toEqual([]);
   });
@@ -179,7 +289,9 @@ module.exports = (req, res, next) => {
 `;
     expect(found({ 'checker.js': checker, 'mw.js': mw('isRevoked') })).toEqual([]);
     // a log before the lookup records that a check happened, not that it hit
-    expect(found({ 'checker.js': checker, 'mw.js': mw('isBlacklisted') })).toEqual(['unlogged-revocation-hit@mw.js:3']);
+    expect(found({ 'checker.js': checker, 'mw.js': mw('isBlacklisted') })).toEqual([
+      'unlogged-revocation-hit@mw.js:3',
+    ]);
   });
 });
 
@@ -210,7 +322,9 @@ exports.adminRevoke = (req, res) => {
 };
 `;
     expect(found({ 'store.js': helper, 'logout.js': caller })).toEqual([]);
-    expect(found({ 'store.js': helper, 'logout.js': caller, 'admin.js': silentCaller })).toEqual(['unaudited-revocation@store.js:3']);
+    expect(found({ 'store.js': helper, 'logout.js': caller, 'admin.js': silentCaller })).toEqual([
+      'unaudited-revocation@store.js:3',
+    ]);
   });
 
   it('does not count a throw as an audit record', () => {
@@ -276,7 +390,9 @@ exports.b = (req, res, next) => {
 };
 `,
     });
-    expect(result.inventory.denylistChecks.map((c) => [c.label, c.location.start.line, c.monitored])).toEqual([
+    expect(
+      result.inventory.denylistChecks.map((c) => [c.label, c.location.start.line, c.monitored]),
+    ).toEqual([
       ['revoked.has', 4, false],
       ['revoked.has', 8, true],
     ]);

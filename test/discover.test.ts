@@ -15,7 +15,13 @@ function write(rel: string, content = 'export const x = 1;\n'): void {
 
 /** Discovered files relative to the temp root, forward slashes. */
 async function found(opts: Partial<Parameters<typeof discover>[0]> = {}): Promise<string[]> {
-  const result = await discover({ cwd: root, paths: ['.'], ignore: [], includeTests: false, ...opts });
+  const result = await discover({
+    cwd: root,
+    paths: ['.'],
+    ignore: [],
+    includeTests: false,
+    ...opts,
+  });
   return result.files.map((f) => path.relative(root, f).split(path.sep).join('/'));
 }
 
@@ -32,7 +38,13 @@ describe('discover', () => {
     write('src/notes.md', '# no');
     write('src/m0/f0.test.ts');
     const seen: number[] = [];
-    const result = await discover({ cwd: root, paths: ['.'], ignore: [], includeTests: false, onSourcesSeen: (n) => seen.push(n) });
+    const result = await discover({
+      cwd: root,
+      paths: ['.'],
+      ignore: [],
+      includeTests: false,
+      onSourcesSeen: (n) => seen.push(n),
+    });
     expect(result.files).toHaveLength(30);
     expect(result.bytes).toBe(30 * 'export const x = 1;\n'.length);
     expect(seen.length).toBeGreaterThan(1);
@@ -40,7 +52,13 @@ describe('discover', () => {
     // each directory counted once; test files only when they are scanned; no markdown
     expect(seen[seen.length - 1]).toBe(30);
     const withTests: number[] = [];
-    await discover({ cwd: root, paths: ['.'], ignore: [], includeTests: true, onSourcesSeen: (n) => withTests.push(n) });
+    await discover({
+      cwd: root,
+      paths: ['.'],
+      ignore: [],
+      includeTests: true,
+      onSourcesSeen: (n) => withTests.push(n),
+    });
     expect(withTests[withTests.length - 1]).toBe(31);
   });
 
@@ -52,13 +70,28 @@ describe('discover', () => {
     const result = await discover({ cwd: root, paths: [], ignore: [], includeTests: false });
     expect(result.files.every((f) => path.isAbsolute(f))).toBe(true);
     expect(result.files.map((f) => path.basename(f))).toEqual([
-      'a.cjs', 'a.cts', 'a.js', 'a.jsx', 'a.mjs', 'a.mts', 'a.ts', 'a.tsx',
+      'a.cjs',
+      'a.cts',
+      'a.js',
+      'a.jsx',
+      'a.mjs',
+      'a.mts',
+      'a.ts',
+      'a.tsx',
     ]);
   });
 
   it('always skips node_modules, dist, build, coverage and .next', async () => {
     write('src/app.ts');
-    for (const dir of ['node_modules/pkg', 'dist', 'build', 'coverage', '.next/server', 'packages/a/node_modules/x', 'packages/a/dist']) {
+    for (const dir of [
+      'node_modules/pkg',
+      'dist',
+      'build',
+      'coverage',
+      '.next/server',
+      'packages/a/node_modules/x',
+      'packages/a/dist',
+    ]) {
       write(`${dir}/index.js`);
     }
     expect(await found()).toEqual(['src/app.ts']);
@@ -77,9 +110,19 @@ describe('discover', () => {
     write('app/sub/deeper/local.ts');
     write('app/sub/other.ts');
     write('app/local.ts');
-    expect(await found()).toEqual(['app/keep.ts', 'app/local.ts', 'app/rootonly.ts', 'app/sub/other.ts']);
+    expect(await found()).toEqual([
+      'app/keep.ts',
+      'app/local.ts',
+      'app/rootonly.ts',
+      'app/sub/other.ts',
+    ]);
     // Scanning a subdirectory still applies the root .gitignore (a parent, up to the git root).
-    expect(await found({ paths: ['app'] })).toEqual(['app/keep.ts', 'app/local.ts', 'app/rootonly.ts', 'app/sub/other.ts']);
+    expect(await found({ paths: ['app'] })).toEqual([
+      'app/keep.ts',
+      'app/local.ts',
+      'app/rootonly.ts',
+      'app/sub/other.ts',
+    ]);
   });
 
   it('an anchored pattern of a parent .gitignore applies under the scanned subdirectory', async () => {
@@ -103,8 +146,14 @@ describe('discover', () => {
     write('src/b.gen.ts');
     write('src/c.ts');
     write('lib/legacy/d.ts');
-    expect(await found({ ignore: ['*.gen.ts', 'src/legacy/'] })).toEqual(['lib/legacy/d.ts', 'src/c.ts']);
-    expect(await found({ paths: ['src'], ignore: ['src/legacy/**'] })).toEqual(['src/b.gen.ts', 'src/c.ts']);
+    expect(await found({ ignore: ['*.gen.ts', 'src/legacy/'] })).toEqual([
+      'lib/legacy/d.ts',
+      'src/c.ts',
+    ]);
+    expect(await found({ paths: ['src'], ignore: ['src/legacy/**'] })).toEqual([
+      'src/b.gen.ts',
+      'src/c.ts',
+    ]);
   });
 
   it('skips and counts test files unless includeTests', async () => {
@@ -124,14 +173,24 @@ describe('discover', () => {
 
   it('scans a test file named explicitly, and refuses nothing given explicitly with a supported extension', async () => {
     write('src/a.test.ts');
-    const result = await discover({ cwd: root, paths: ['src/a.test.ts'], ignore: [], includeTests: false });
+    const result = await discover({
+      cwd: root,
+      paths: ['src/a.test.ts'],
+      ignore: [],
+      includeTests: false,
+    });
     expect(result.files).toEqual([path.join(root, 'src/a.test.ts')]);
     expect(result.testFilesSkipped).toBe(0);
   });
 
   it('reports an explicit file with an unsupported extension as skipped', async () => {
     write('notes.txt', 'hello');
-    const result = await discover({ cwd: root, paths: ['notes.txt'], ignore: [], includeTests: false });
+    const result = await discover({
+      cwd: root,
+      paths: ['notes.txt'],
+      ignore: [],
+      includeTests: false,
+    });
     expect(result.files).toEqual([]);
     expect(result.skipped).toHaveLength(1);
     expect(result.skipped[0]).toMatchObject({ kind: 'skipped', file: 'notes.txt' });
@@ -153,8 +212,20 @@ describe('discover', () => {
     write('small.ts', 'const a = 1;\n'.repeat(100)); // 1.3 KB
     const byDefault = await discover({ cwd: root, paths: ['.'], ignore: [], includeTests: false });
     expect(byDefault.files.map((f) => path.basename(f))).toEqual(['small.ts']);
-    expect(byDefault.skipped).toEqual([expect.objectContaining({ kind: 'skipped', file: 'big.ts', message: expect.stringMatching(/1 MB limit/) })]);
-    const tight = await discover({ cwd: root, paths: ['.'], ignore: [], includeTests: false, maxFileBytes: 1000 });
+    expect(byDefault.skipped).toEqual([
+      expect.objectContaining({
+        kind: 'skipped',
+        file: 'big.ts',
+        message: expect.stringMatching(/1 MB limit/),
+      }),
+    ]);
+    const tight = await discover({
+      cwd: root,
+      paths: ['.'],
+      ignore: [],
+      includeTests: false,
+      maxFileBytes: 1000,
+    });
     expect(tight.files).toEqual([]);
     expect(tight.skipped.map((n) => n.file)).toEqual(['big.ts', 'small.ts']);
   });
@@ -167,7 +238,9 @@ describe('discover', () => {
     const result = await discover({ cwd: root, paths: ['.'], ignore: [], includeTests: false });
     expect(result.files).toEqual([path.join(root, 'src/a.ts')]);
     expect(result.skipped.map((n) => n.file)).toEqual(['outside', 'src/alias.ts', 'src/loop']);
-    expect(result.skipped.every((n) => n.kind === 'skipped' && /symbolic link/.test(n.message))).toBe(true);
+    expect(
+      result.skipped.every((n) => n.kind === 'skipped' && /symbolic link/.test(n.message)),
+    ).toBe(true);
   });
 
   it('reports an unreadable directory instead of failing', async () => {
@@ -179,7 +252,9 @@ describe('discover', () => {
     try {
       const result = await discover({ cwd: root, paths: ['.'], ignore: [], includeTests: false });
       expect(result.files).toEqual([path.join(root, 'src/a.ts')]);
-      expect(result.skipped).toEqual([expect.objectContaining({ file: 'src/secret', level: 'warning' })]);
+      expect(result.skipped).toEqual([
+        expect.objectContaining({ file: 'src/secret', level: 'warning' }),
+      ]);
     } finally {
       fs.chmodSync(path.join(root, 'src/secret'), 0o755);
     }
@@ -188,12 +263,20 @@ describe('discover', () => {
   it('de-duplicates overlapping paths', async () => {
     write('src/auth/a.ts');
     write('src/b.ts');
-    expect(await found({ paths: ['src', 'src/auth', 'src/auth/a.ts'] })).toEqual(['src/auth/a.ts', 'src/b.ts']);
+    expect(await found({ paths: ['src', 'src/auth', 'src/auth/a.ts'] })).toEqual([
+      'src/auth/a.ts',
+      'src/b.ts',
+    ]);
   });
 
   it('throws a one-line UsageError naming a path that does not exist', async () => {
     write('src/a.ts');
-    const attempt = discover({ cwd: root, paths: ['src', 'nope/missing'], ignore: [], includeTests: false });
+    const attempt = discover({
+      cwd: root,
+      paths: ['src', 'nope/missing'],
+      ignore: [],
+      includeTests: false,
+    });
     await expect(attempt).rejects.toBeInstanceOf(UsageError);
     await expect(attempt).rejects.toThrow(/"nope\/missing" does not exist/);
     await attempt.catch((e: Error) => expect(e.message).not.toContain('\n'));
@@ -225,12 +308,13 @@ describe('isTestFile', () => {
 describe('rebaseIgnorePatterns', () => {
   it('translates .gitignore lines written at a parent into globs relative to a subdirectory', () => {
     const base = '/repo';
-    expect(rebaseIgnorePatterns(['*.log', 'tmp/', '/top.ts', 'src/gen/', 'lib/x.ts', '**/cache'], base, '/repo/src')).toEqual([
-      '**/*.log',
-      '**/tmp/**',
-      'gen/**',
-      '**/cache',
-    ]);
+    expect(
+      rebaseIgnorePatterns(
+        ['*.log', 'tmp/', '/top.ts', 'src/gen/', 'lib/x.ts', '**/cache'],
+        base,
+        '/repo/src',
+      ),
+    ).toEqual(['**/*.log', '**/tmp/**', 'gen/**', '**/cache']);
     // a pattern naming the scanned directory itself is not applied: the user asked for it
     expect(rebaseIgnorePatterns(['/src/', 'src'], base, '/repo/src')).toEqual(['**/src']);
   });

@@ -3,30 +3,73 @@ import { computeLineHashes, normaliseCode, ownFingerprint } from '../src/fingerp
 
 /**
  * Test vectors from github/codeql-action `src/fingerprints.test.ts` (test 'hash'): the upload
- * action recomputes primaryLocationLineHash and warns when ours differs, so these must match exactly.
+ * action recomputes primaryLocationLineHash and warns when ours differs, so these must match
+ * exactly.
  */
 const CODEQL_ACTION_VECTORS: Array<[string, string[]]> = [
   ['', ['c129715d7a2bc9a3:1']],
-  [' a\nb\n  \t\tc\n d', ['271789c17abda88f:1', '54703d4cd895b18:1', '180aee12dab6264:1', 'a23a3dc5e078b07b:1']],
+  [
+    ' a\nb\n  \t\tc\n d',
+    ['271789c17abda88f:1', '54703d4cd895b18:1', '180aee12dab6264:1', 'a23a3dc5e078b07b:1'],
+  ],
   [
     ' hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End',
-    ['8b7cf3e952e7aeb2:1', 'b1ae1287ec4718d9:1', 'bff680108adb0fcc:1', 'c6805c5e1288b612:1', 'b86d3392aea1be30:1', 'e6ceba753e1a442:1'],
+    [
+      '8b7cf3e952e7aeb2:1',
+      'b1ae1287ec4718d9:1',
+      'bff680108adb0fcc:1',
+      'c6805c5e1288b612:1',
+      'b86d3392aea1be30:1',
+      'e6ceba753e1a442:1',
+    ],
   ],
   [
     ' hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End\n',
-    ['e9496ae3ebfced30:1', 'fb7c023a8b9ccb3f:1', 'ce8ba1a563dcdaca:1', 'e20e36e16fcb0cc8:1', 'b3edc88f2938467e:1', 'c8e28b0b4002a3a0:1', 'c129715d7a2bc9a3:1'],
+    [
+      'e9496ae3ebfced30:1',
+      'fb7c023a8b9ccb3f:1',
+      'ce8ba1a563dcdaca:1',
+      'e20e36e16fcb0cc8:1',
+      'b3edc88f2938467e:1',
+      'c8e28b0b4002a3a0:1',
+      'c129715d7a2bc9a3:1',
+    ],
   ],
   [
     ' hello; \t\nworld!!!\r\r\r  \t\tGreetings\r End\r',
-    ['e9496ae3ebfced30:1', 'fb7c023a8b9ccb3f:1', 'ce8ba1a563dcdaca:1', 'e20e36e16fcb0cc8:1', 'b3edc88f2938467e:1', 'c8e28b0b4002a3a0:1', 'c129715d7a2bc9a3:1'],
+    [
+      'e9496ae3ebfced30:1',
+      'fb7c023a8b9ccb3f:1',
+      'ce8ba1a563dcdaca:1',
+      'e20e36e16fcb0cc8:1',
+      'b3edc88f2938467e:1',
+      'c8e28b0b4002a3a0:1',
+      'c129715d7a2bc9a3:1',
+    ],
   ],
   [
     ' hello; \t\r\nworld!!!\r\n\r\n\r\n  \t\tGreetings\r\n End\r\n',
-    ['e9496ae3ebfced30:1', 'fb7c023a8b9ccb3f:1', 'ce8ba1a563dcdaca:1', 'e20e36e16fcb0cc8:1', 'b3edc88f2938467e:1', 'c8e28b0b4002a3a0:1', 'c129715d7a2bc9a3:1'],
+    [
+      'e9496ae3ebfced30:1',
+      'fb7c023a8b9ccb3f:1',
+      'ce8ba1a563dcdaca:1',
+      'e20e36e16fcb0cc8:1',
+      'b3edc88f2938467e:1',
+      'c8e28b0b4002a3a0:1',
+      'c129715d7a2bc9a3:1',
+    ],
   ],
   [
     ' hello; \t\nworld!!!\r\n\n\r  \t\tGreetings\r End\r\n',
-    ['e9496ae3ebfced30:1', 'fb7c023a8b9ccb3f:1', 'ce8ba1a563dcdaca:1', 'e20e36e16fcb0cc8:1', 'b3edc88f2938467e:1', 'c8e28b0b4002a3a0:1', 'c129715d7a2bc9a3:1'],
+    [
+      'e9496ae3ebfced30:1',
+      'fb7c023a8b9ccb3f:1',
+      'ce8ba1a563dcdaca:1',
+      'e20e36e16fcb0cc8:1',
+      'b3edc88f2938467e:1',
+      'c8e28b0b4002a3a0:1',
+      'c129715d7a2bc9a3:1',
+    ],
   ],
   [
     'Lorem ipsum dolor sit amet.\n'.repeat(10),
@@ -46,7 +89,9 @@ const CODEQL_ACTION_VECTORS: Array<[string, string[]]> = [
   ],
 ];
 
-/** The codeql-action algorithm written the obvious way, with BigInt, to cross-check the fast one. */
+/**
+ * The codeql-action algorithm written the obvious way, with BigInt, to cross-check the fast one.
+ */
 function referenceLineHashes(text: string): string[] {
   const BLOCK = 100;
   const mask = (x: bigint) => BigInt.asUintN(64, x);
@@ -131,7 +176,12 @@ describe('computeLineHashes (GitHub primaryLocationLineHash)', () => {
 });
 
 describe('ownFingerprint', () => {
-  const base = { ruleId: 'silent-verify-failure', uri: 'src/auth.ts', enclosing: 'authenticate', code: 'jwt.verify(token, secret)' };
+  const base = {
+    ruleId: 'silent-verify-failure',
+    uri: 'src/auth.ts',
+    enclosing: 'authenticate',
+    code: 'jwt.verify(token, secret)',
+  };
 
   it('is a stable 32-digit hex string', () => {
     expect(ownFingerprint(base)).toMatch(/^[0-9a-f]{32}$/);
@@ -139,8 +189,12 @@ describe('ownFingerprint', () => {
   });
 
   it('ignores formatting of the code', () => {
-    expect(ownFingerprint({ ...base, code: 'jwt.verify(\n    token,\n    secret\n)' })).toBe(ownFingerprint(base));
-    expect(ownFingerprint({ ...base, code: '  jwt . verify ( token , secret )  ' })).toBe(ownFingerprint(base));
+    expect(ownFingerprint({ ...base, code: 'jwt.verify(\n    token,\n    secret\n)' })).toBe(
+      ownFingerprint(base),
+    );
+    expect(ownFingerprint({ ...base, code: '  jwt . verify ( token , secret )  ' })).toBe(
+      ownFingerprint(base),
+    );
   });
 
   it('changes with rule, file, enclosing function and code', () => {
@@ -154,6 +208,8 @@ describe('ownFingerprint', () => {
   it('keeps a space only between word characters', () => {
     expect(normaliseCode('return   token ;\n  await  x ( y )')).toBe('return token;await x(y)');
     // Field boundaries cannot be forged by putting separators in the parts.
-    expect(ownFingerprint({ ...base, uri: 'a', enclosing: 'b' })).not.toBe(ownFingerprint({ ...base, uri: 'a","b', enclosing: '' }));
+    expect(ownFingerprint({ ...base, uri: 'a', enclosing: 'b' })).not.toBe(
+      ownFingerprint({ ...base, uri: 'a","b', enclosing: '' }),
+    );
   });
 });

@@ -20,7 +20,8 @@ import { RULES } from '../rules/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
 const EXTENSIONS = /\.(js|jsx|ts|tsx|mjs|cjs|mts|cts)$/;
-const ANNOTATION = /^\s*(?:\/\/|\*|\/\*)\s*(ruleid|ok|todoruleid|todook):\s*([\w-]+(?:\s*,\s*[\w-]+)*)\s*(?:--.*)?$/;
+const ANNOTATION =
+  /^\s*(?:\/\/|\*|\/\*)\s*(ruleid|ok|todoruleid|todook):\s*([\w-]+(?:\s*,\s*[\w-]+)*)\s*(?:--.*)?$/;
 
 interface Expectation {
   kind: 'ruleid' | 'ok' | 'todoruleid' | 'todook';
@@ -46,7 +47,8 @@ function readExpectations(file: string): Expectation[] {
   lines.forEach((text, index) => {
     const m = ANNOTATION.exec(text);
     if (m) {
-      for (const rule of m[2].split(',').map((s) => s.trim())) pending.push({ kind: m[1] as Expectation['kind'], rule, file, annotationLine: index + 1 });
+      for (const rule of m[2].split(',').map((s) => s.trim()))
+        pending.push({ kind: m[1] as Expectation['kind'], rule, file, annotationLine: index + 1 });
       return;
     }
     for (const p of pending) out.push({ ...p, line: index + 1 });
@@ -56,12 +58,20 @@ function readExpectations(file: string): Expectation[] {
 }
 
 function projectConfig(entry: string) {
-  const configFile = fs.statSync(entry).isDirectory() ? path.join(entry, '.jwt-audit.json') : undefined;
-  if (configFile && fs.existsSync(configFile)) return { ...DEFAULT_CONFIG, ...JSON.parse(fs.readFileSync(configFile, 'utf8')) };
+  const configFile = fs.statSync(entry).isDirectory()
+    ? path.join(entry, '.jwt-audit.json')
+    : undefined;
+  if (configFile && fs.existsSync(configFile))
+    return { ...DEFAULT_CONFIG, ...JSON.parse(fs.readFileSync(configFile, 'utf8')) };
   return DEFAULT_CONFIG;
 }
 
-const ruleDirs = fs.existsSync(FIXTURES) ? fs.readdirSync(FIXTURES).filter((d) => fs.statSync(path.join(FIXTURES, d)).isDirectory()).sort() : [];
+const ruleDirs = fs.existsSync(FIXTURES)
+  ? fs
+      .readdirSync(FIXTURES)
+      .filter((d) => fs.statSync(path.join(FIXTURES, d)).isDirectory())
+      .sort()
+  : [];
 
 describe('fixtures', () => {
   for (const ruleDir of ruleDirs) {
@@ -72,21 +82,38 @@ describe('fixtures', () => {
         it(name, () => {
           const files = listFiles(entry);
           const expectations = files.flatMap(readExpectations);
-          for (const e of expectations) expect(RULES[e.rule], `${path.relative(FIXTURES, e.file)}:${e.annotationLine} names unknown rule '${e.rule}'`).toBeDefined();
-          const result = scan({ files, cwd: FIXTURES, repoRoot: FIXTURES, readFile: (f) => fs.readFileSync(f, 'utf8'), config: projectConfig(entry), includeSuppressed: false });
+          for (const e of expectations)
+            expect(
+              RULES[e.rule],
+              `${path.relative(FIXTURES, e.file)}:${e.annotationLine} names unknown rule '${e.rule}'`,
+            ).toBeDefined();
+          const result = scan({
+            files,
+            cwd: FIXTURES,
+            repoRoot: FIXTURES,
+            readFile: (f) => fs.readFileSync(f, 'utf8'),
+            config: projectConfig(entry),
+            includeSuppressed: false,
+          });
           const internal = result.notices.filter((n) => n.kind === 'rule-error');
           expect(internal, 'internal errors').toEqual([]);
 
-          const found = new Set(result.findings.map((f) => `${f.location.file}:${f.location.start.line}:${f.ruleId}`));
-          const key = (e: Expectation) => `${path.relative(FIXTURES, e.file).split(path.sep).join('/')}:${e.line}:${e.rule}`;
+          const found = new Set(
+            result.findings.map((f) => `${f.location.file}:${f.location.start.line}:${f.ruleId}`),
+          );
+          const key = (e: Expectation) =>
+            `${path.relative(FIXTURES, e.file).split(path.sep).join('/')}:${e.line}:${e.rule}`;
           const problems: string[] = [];
           const allowed = new Set<string>();
           for (const e of expectations) {
             const k = key(e);
             if (e.kind === 'ruleid' && !found.has(k)) problems.push(`missing ${e.rule} at ${k}`);
-            if (e.kind === 'ok' && found.has(k)) problems.push(`unexpected ${e.rule} at ${k} (annotated ok)`);
-            if (e.kind === 'todoruleid' && found.has(k)) problems.push(`${e.rule} at ${k} is now found: turn todoruleid into ruleid`);
-            if (e.kind === 'todook' && !found.has(k)) problems.push(`${e.rule} at ${k} is no longer reported: turn todook into ok`);
+            if (e.kind === 'ok' && found.has(k))
+              problems.push(`unexpected ${e.rule} at ${k} (annotated ok)`);
+            if (e.kind === 'todoruleid' && found.has(k))
+              problems.push(`${e.rule} at ${k} is now found: turn todoruleid into ruleid`);
+            if (e.kind === 'todook' && !found.has(k))
+              problems.push(`${e.rule} at ${k} is no longer reported: turn todook into ok`);
             if (e.kind === 'ruleid' || e.kind === 'todook') allowed.add(k);
           }
           for (const f of result.findings) {

@@ -39,16 +39,27 @@ function fixtureFiles(dir: string): string[] {
 }
 
 type Mutation = (text: string, rnd: () => number) => string;
-const pick = <T>(items: readonly T[], rnd: () => number): T => items[Math.floor(rnd() * items.length)];
+const pick = <T>(items: readonly T[], rnd: () => number): T =>
+  items[Math.floor(rnd() * items.length)];
 const MUTATIONS: Record<string, Mutation> = {
   truncate: (t, rnd) => t.slice(0, Math.floor(rnd() * t.length)),
-  deleteLines: (t, rnd) => t.split('\n').filter(() => rnd() > 0.15).join('\n'),
-  duplicateLines: (t, rnd) => t.split('\n').flatMap((l) => (rnd() < 0.1 ? [l, l] : [l])).join('\n'),
+  deleteLines: (t, rnd) =>
+    t
+      .split('\n')
+      .filter(() => rnd() > 0.15)
+      .join('\n'),
+  duplicateLines: (t, rnd) =>
+    t
+      .split('\n')
+      .flatMap((l) => (rnd() < 0.1 ? [l, l] : [l]))
+      .join('\n'),
   insertBytes: (t, rnd) => {
     let s = t;
     for (let i = 0; i < 1 + Math.floor(rnd() * 8); i++) {
       const at = Math.floor(rnd() * s.length);
-      const junk = String.fromCharCode(...Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => Math.floor(rnd() * 0xffff)));
+      const junk = String.fromCharCode(
+        ...Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => Math.floor(rnd() * 0xffff)),
+      );
       s = s.slice(0, at) + junk + s.slice(at);
     }
     return s;
@@ -69,11 +80,20 @@ describe('fuzzed fixtures', () => {
       for (let k = 0; k < 3; k++) {
         const source = pick(sources, rnd);
         const mutation = pick(names, rnd);
-        files[`/fuzz/${k}-${path.basename(source)}`] = MUTATIONS[mutation](fs.readFileSync(source, 'utf8'), rnd);
+        files[`/fuzz/${k}-${path.basename(source)}`] = MUTATIONS[mutation](
+          fs.readFileSync(source, 'utf8'),
+          rnd,
+        );
       }
       const label = `case ${i}: ${Object.keys(files).join(', ')}`;
       try {
-        const result = scan({ files: Object.keys(files).sort(), cwd: '/fuzz', repoRoot: '/fuzz', readFile: (f) => files[f], config: DEFAULT_CONFIG });
+        const result = scan({
+          files: Object.keys(files).sort(),
+          cwd: '/fuzz',
+          repoRoot: '/fuzz',
+          readFile: (f) => files[f],
+          config: DEFAULT_CONFIG,
+        });
         const internal = result.notices.filter((n) => n.kind === 'rule-error');
         if (internal.length > 0) failures.push(`${label}: ${internal[0].message}`);
         const report = JSON.parse(jsonReporter(result, { color: false, cwd: '/fuzz' }));

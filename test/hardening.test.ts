@@ -19,14 +19,26 @@ import { defineRule, type Rule } from '../src/rule.js';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(REPO, 'bin/jwt-audit.js');
 
-/** A silent verification whose call starts on line 4, column 12 (after `  return `... see below). */
-const SILENT = ['import jwt from "jsonwebtoken";', 'export function auth(token) {', '  try {', '    return jwt.verify(token, process.env.SECRET);', '  } catch (err) {', '    return null;', '  }', '}'];
+/**
+ * A silent verification whose call starts on line 4, column 12 (after `  return `... see below).
+ */
+const SILENT = [
+  'import jwt from "jsonwebtoken";',
+  'export function auth(token) {',
+  '  try {',
+  '    return jwt.verify(token, process.env.SECRET);',
+  '  } catch (err) {',
+  '    return null;',
+  '  }',
+  '}',
+];
 const SILENT_LINE = 4;
 const SILENT_COLUMN = 12;
 
 let root: string;
 beforeAll(() => {
-  if (!fs.existsSync(path.join(REPO, 'dist/src/main.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO });
+  if (!fs.existsSync(path.join(REPO, 'dist/src/main.js')))
+    spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO });
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-hard-'));
 });
 afterAll(() => {
@@ -45,38 +57,72 @@ function tree(name: string, files: Record<string, string | Buffer>): string {
 }
 
 interface JsonReport {
-  findings: Array<{ ruleId: string; location: { file: string; start: { line: number; column: number } } }>;
+  findings: Array<{
+    ruleId: string;
+    location: { file: string; start: { line: number; column: number } };
+  }>;
   summary: { filesScanned: number; filesSkipped: number };
-  errors: Array<{ kind: string; level: string; message: string; file?: string; line?: number; ruleId?: string }>;
+  errors: Array<{
+    kind: string;
+    level: string;
+    message: string;
+    file?: string;
+    line?: number;
+    ruleId?: string;
+  }>;
 }
 
 function run(args: string[], cwd: string) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 120_000,
+  });
 }
 
-function json(dir: string, paths: string[] = ['.']): { status: number | null; report: JsonReport; stderr: string } {
+function json(
+  dir: string,
+  paths: string[] = ['.'],
+): { status: number | null; report: JsonReport; stderr: string } {
   const r = run(['scan', ...paths, '--format', 'json', '--fail-on', 'none'], dir);
   return { status: r.status, report: JSON.parse(r.stdout) as JsonReport, stderr: r.stderr };
 }
 
-const silentAt = (report: JsonReport) => report.findings.filter((f) => f.ruleId === 'silent-verify-failure').map((f) => `${f.location.file}:${f.location.start.line}:${f.location.start.column}`);
+const silentAt = (report: JsonReport) =>
+  report.findings
+    .filter((f) => f.ruleId === 'silent-verify-failure')
+    .map((f) => `${f.location.file}:${f.location.start.line}:${f.location.start.column}`);
 
 describe('broken and odd files', () => {
   it('a file with syntax errors: findings in the recovered parts, listed as partially analysed in text, json and SARIF', () => {
-    const dir = tree('syntax', { 'broken.js': [...SILENT, 'export const broken = (;', 'function half( {'].join('\n') });
+    const dir = tree('syntax', {
+      'broken.js': [...SILENT, 'export const broken = (;', 'function half( {'].join('\n'),
+    });
     const { status, report } = json(dir);
     expect(status).toBe(0);
     expect(silentAt(report)).toEqual([`broken.js:${SILENT_LINE}:${SILENT_COLUMN}`]);
-    expect(report.errors).toEqual([expect.objectContaining({ kind: 'parse-error', file: 'broken.js', line: SILENT.length + 1 })]);
+    expect(report.errors).toEqual([
+      expect.objectContaining({ kind: 'parse-error', file: 'broken.js', line: SILENT.length + 1 }),
+    ]);
     const text = run(['scan', '.', '--no-color', '--fail-on', 'none'], dir).stdout;
-    expect(text).toMatch(/warning\s+broken\.js.*syntax error.*analysed as far as the parser recovered/);
-    const sarif = JSON.parse(run(['scan', '.', '--format', 'sarif', '--fail-on', 'none'], dir).stdout);
-    expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(/syntax error/);
+    expect(text).toMatch(
+      /warning\s+broken\.js.*syntax error.*analysed as far as the parser recovered/,
+    );
+    const sarif = JSON.parse(
+      run(['scan', '.', '--format', 'sarif', '--fail-on', 'none'], dir).stdout,
+    );
+    expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(
+      /syntax error/,
+    );
   });
 
   it('BOM, CRLF, lone CR, Latin-1 bytes and invalid UTF-8 keep lines and columns where an editor shows them', () => {
     const latin1 = Buffer.from(`// caf\xe9 cr\xe8me\n${SILENT.join('\n')}\n`, 'latin1');
-    const invalid = Buffer.concat([Buffer.from('// \xff\xfe\xfd broken bytes\n', 'latin1'), Buffer.from(SILENT.join('\n'))]);
+    const invalid = Buffer.concat([
+      Buffer.from('// \xff\xfe\xfd broken bytes\n', 'latin1'),
+      Buffer.from(SILENT.join('\n')),
+    ]);
     const dir = tree('encodings', {
       'bom.js': `\ufeff${SILENT.join('\n')}`,
       'crlf.js': SILENT.join('\r\n'),
@@ -96,7 +142,10 @@ describe('broken and odd files', () => {
   });
 
   it('binary content with a .js name is skipped and reported', () => {
-    const dir = tree('binary', { 'logo.js': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x00, 0x0d, 0xff, 0x00]), 'ok.js': SILENT.join('\n') });
+    const dir = tree('binary', {
+      'logo.js': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x00, 0x0d, 0xff, 0x00]),
+      'ok.js': SILENT.join('\n'),
+    });
     const { status, report } = json(dir);
     expect(status).toBe(0);
     expect(report.summary.filesScanned).toBe(1);
@@ -106,17 +155,32 @@ describe('broken and odd files', () => {
   it('a 400,000-term expression is analysed without overflowing the stack', () => {
     const terms = Array.from({ length: 400_000 }, (_, i) => `a${i % 10}`);
     const lines: string[] = [];
-    for (let i = 0; i < terms.length; i += 20) lines.push(`  ${terms.slice(i, i + 20).join(' + ')} +`);
+    for (let i = 0; i < terms.length; i += 20)
+      lines.push(`  ${terms.slice(i, i + 20).join(' + ')} +`);
     const text = `${SILENT.join('\n')}\nexport const x =\n${lines.join('\n')} 0;\n`;
     // the CLI skips a file this size (over 1 MB) and says so...
     const dir = tree('huge', { 'generated.js': text });
     const { status, report } = json(dir);
     expect(status).toBe(0);
-    expect(report.errors).toEqual([expect.objectContaining({ kind: 'skipped', file: 'generated.js', message: expect.stringMatching(/size|large|MB/i) })]);
+    expect(report.errors).toEqual([
+      expect.objectContaining({
+        kind: 'skipped',
+        file: 'generated.js',
+        message: expect.stringMatching(/size|large|MB/i),
+      }),
+    ]);
     // ...and the analysis itself, given the file anyway, walks it without recursion
-    const result = scan({ files: ['/v/generated.js'], cwd: '/v', repoRoot: '/v', readFile: () => text, config: DEFAULT_CONFIG });
+    const result = scan({
+      files: ['/v/generated.js'],
+      cwd: '/v',
+      repoRoot: '/v',
+      readFile: () => text,
+      config: DEFAULT_CONFIG,
+    });
     expect(result.notices).toEqual([]);
-    expect(result.findings.map((f) => `${f.ruleId}:${f.location.start.line}`)).toEqual([`silent-verify-failure:${SILENT_LINE}`]);
+    expect(result.findings.map((f) => `${f.ruleId}:${f.location.start.line}`)).toEqual([
+      `silent-verify-failure:${SILENT_LINE}`,
+    ]);
   }, 60_000);
 
   it('code nested deeper than the parser can follow is skipped and reported, and the rest is scanned', () => {
@@ -125,7 +189,13 @@ describe('broken and odd files', () => {
     const dir = tree('deep', { 'deep.js': nested, 'ok.js': SILENT.join('\n') });
     const { status, report } = json(dir);
     expect(status).toBe(0);
-    expect(report.errors).toEqual([expect.objectContaining({ kind: 'skipped', file: 'deep.js', message: expect.stringMatching(/nested too deeply/) })]);
+    expect(report.errors).toEqual([
+      expect.objectContaining({
+        kind: 'skipped',
+        file: 'deep.js',
+        message: expect.stringMatching(/nested too deeply/),
+      }),
+    ]);
     expect(silentAt(report)).toEqual([`ok.js:${SILENT_LINE}:${SILENT_COLUMN}`]);
   });
 });
@@ -145,11 +215,17 @@ describe('file system', () => {
   });
 
   it('paths with spaces and non-ASCII names, an empty folder, a single file, the same file twice', () => {
-    const dir = tree('paths', { 'my src/jwt middleware.js': SILENT.join('\n'), 'über/auth ✓.ts': SILENT.join('\n') });
+    const dir = tree('paths', {
+      'my src/jwt middleware.js': SILENT.join('\n'),
+      'über/auth ✓.ts': SILENT.join('\n'),
+    });
     fs.mkdirSync(path.join(dir, 'empty'));
     const all = json(dir);
     expect(all.status).toBe(0);
-    expect(silentAt(all.report).sort()).toEqual([`my src/jwt middleware.js:${SILENT_LINE}:${SILENT_COLUMN}`, `über/auth ✓.ts:${SILENT_LINE}:${SILENT_COLUMN}`]);
+    expect(silentAt(all.report).sort()).toEqual([
+      `my src/jwt middleware.js:${SILENT_LINE}:${SILENT_COLUMN}`,
+      `über/auth ✓.ts:${SILENT_LINE}:${SILENT_COLUMN}`,
+    ]);
     const single = json(dir, ['über/auth ✓.ts', 'über/auth ✓.ts', './über/auth ✓.ts']);
     expect(single.report.summary.filesScanned).toBe(1);
     expect(silentAt(single.report)).toEqual([`über/auth ✓.ts:${SILENT_LINE}:${SILENT_COLUMN}`]);
@@ -159,17 +235,29 @@ describe('file system', () => {
   });
 
   it('an unreadable file or folder is reported, never silently dropped', () => {
-    const dir = tree('unreadable', { 'locked/a.js': SILENT.join('\n'), 'closed.js': SILENT.join('\n'), 'ok.js': SILENT.join('\n') });
+    const dir = tree('unreadable', {
+      'locked/a.js': SILENT.join('\n'),
+      'closed.js': SILENT.join('\n'),
+      'ok.js': SILENT.join('\n'),
+    });
     fs.chmodSync(path.join(dir, 'locked'), 0o000);
     fs.chmodSync(path.join(dir, 'closed.js'), 0o000);
     try {
       const { status, report } = json(dir);
       expect(status).toBe(0);
       const asRoot = process.getuid?.() === 0; // root reads through permissions: then the files are simply scanned
-      const seen = new Set([...silentAt(report).map((s) => s.split(':')[0]), ...report.errors.map((e) => e.file)]);
+      const seen = new Set([
+        ...silentAt(report).map((s) => s.split(':')[0]),
+        ...report.errors.map((e) => e.file),
+      ]);
       // every file is either analysed or reported
-      for (const f of ['locked', 'closed.js', 'ok.js']) expect([...seen].some((s) => s?.startsWith(f)), f).toBe(true);
-      if (!asRoot) expect(report.errors.map((e) => e.file)).toEqual(expect.arrayContaining(['closed.js']));
+      for (const f of ['locked', 'closed.js', 'ok.js'])
+        expect(
+          [...seen].some((s) => s?.startsWith(f)),
+          f,
+        ).toBe(true);
+      if (!asRoot)
+        expect(report.errors.map((e) => e.file)).toEqual(expect.arrayContaining(['closed.js']));
     } finally {
       fs.chmodSync(path.join(dir, 'locked'), 0o755);
       fs.chmodSync(path.join(dir, 'closed.js'), 0o644);
@@ -184,11 +272,22 @@ describe('a rule that throws', () => {
       check({ facts, each, report }) {
         each(facts.verifications, (v) => {
           if (v.file.endsWith('b.js')) throw new TypeError('cannot read properties of undefined');
-          report({ file: v.file, span: v.span, messageId: 'silent', data: { call: v.label }, scope: v.scope, code: v.code });
+          report({
+            file: v.file,
+            span: v.span,
+            messageId: 'silent',
+            data: { call: v.label },
+            scope: v.scope,
+            code: v.code,
+          });
         });
       },
     }) as Rule;
-    const files: Record<string, string> = { '/v/a.js': SILENT.join('\n'), '/v/b.js': SILENT.join('\n'), '/v/c.js': SILENT.join('\n') };
+    const files: Record<string, string> = {
+      '/v/a.js': SILENT.join('\n'),
+      '/v/b.js': SILENT.join('\n'),
+      '/v/c.js': SILENT.join('\n'),
+    };
     const result = scan({
       files: Object.keys(files),
       cwd: '/v',
@@ -197,26 +296,46 @@ describe('a rule that throws', () => {
       config: DEFAULT_CONFIG,
       rules: { 'exploding-rule': exploding, 'token-in-logs': RULES['token-in-logs'] },
     });
-    expect(result.findings.map((f) => `${f.ruleId}@${f.location.file}`)).toEqual(['exploding-rule@a.js', 'exploding-rule@c.js']);
-    expect(result.notices).toEqual([expect.objectContaining({ kind: 'rule-error', ruleId: 'exploding-rule', file: 'b.js', line: SILENT_LINE, message: expect.stringContaining('b.js:4') })]);
+    expect(result.findings.map((f) => `${f.ruleId}@${f.location.file}`)).toEqual([
+      'exploding-rule@a.js',
+      'exploding-rule@c.js',
+    ]);
+    expect(result.notices).toEqual([
+      expect.objectContaining({
+        kind: 'rule-error',
+        ruleId: 'exploding-rule',
+        file: 'b.js',
+        line: SILENT_LINE,
+        message: expect.stringContaining('b.js:4'),
+      }),
+    ]);
   });
 });
 
 describe('determinism', () => {
   it('the same files created in a different order give byte-identical text and json, and SARIF but for its timing', () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 30; i++) files[`src/${String.fromCharCode(97 + (i % 26))}${i}/auth.js`] = SILENT.join('\n');
+    for (let i = 0; i < 30; i++)
+      files[`src/${String.fromCharCode(97 + (i % 26))}${i}/auth.js`] = SILENT.join('\n');
     const entries = Object.entries(files);
     const a = tree('order-a', Object.fromEntries(entries));
     const b = tree('order-b', Object.fromEntries([...entries].reverse()));
     for (const format of ['text', 'json']) {
-      const outA = run(['scan', '.', '--format', format, '--fail-on', 'none', '--no-color'], a).stdout;
-      const outB = run(['scan', '.', '--format', format, '--fail-on', 'none', '--no-color'], b).stdout;
+      const outA = run(
+        ['scan', '.', '--format', format, '--fail-on', 'none', '--no-color'],
+        a,
+      ).stdout;
+      const outB = run(
+        ['scan', '.', '--format', format, '--fail-on', 'none', '--no-color'],
+        b,
+      ).stdout;
       expect(outA.length).toBeGreaterThan(100);
       expect(outB).toBe(outA);
     }
     const sarif = (dir: string) => {
-      const log = JSON.parse(run(['scan', '.', '--format', 'sarif', '--fail-on', 'none'], dir).stdout);
+      const log = JSON.parse(
+        run(['scan', '.', '--format', 'sarif', '--fail-on', 'none'], dir).stdout,
+      );
       for (const inv of log.runs[0].invocations) {
         delete inv.startTimeUtc;
         delete inv.endTimeUtc;
@@ -228,10 +347,18 @@ describe('determinism', () => {
 
   it('the job count does not change the report (enough files for worker threads)', () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 420; i++) files[`d${i % 7}/f${i}.js`] = i % 3 === 0 ? SILENT.join('\n') : `export const v${i} = ${i};\n`;
+    for (let i = 0; i < 420; i++)
+      files[`d${i % 7}/f${i}.js`] =
+        i % 3 === 0 ? SILENT.join('\n') : `export const v${i} = ${i};\n`;
     const dir = tree('jobs', files);
-    const one = run(['scan', '.', '--format', 'json', '--fail-on', 'none', '--jobs', '1'], dir).stdout;
-    const two = run(['scan', '.', '--format', 'json', '--fail-on', 'none', '--jobs', '2'], dir).stdout;
+    const one = run(
+      ['scan', '.', '--format', 'json', '--fail-on', 'none', '--jobs', '1'],
+      dir,
+    ).stdout;
+    const two = run(
+      ['scan', '.', '--format', 'json', '--fail-on', 'none', '--jobs', '2'],
+      dir,
+    ).stdout;
     expect(JSON.parse(one).findings).toHaveLength(140);
     expect(two).toBe(one);
   });
@@ -239,12 +366,18 @@ describe('determinism', () => {
 
 describe('the tool itself', () => {
   it('never writes outside --output and never executes config: a JavaScript config file is refused', () => {
-    const dir = tree('safety', { 'a.js': SILENT.join('\n'), 'jwt-audit.config.js': "require('fs').writeFileSync('pwned', 'x')" });
+    const dir = tree('safety', {
+      'a.js': SILENT.join('\n'),
+      'jwt-audit.config.js': "require('fs').writeFileSync('pwned', 'x')",
+    });
     const before = fs.readdirSync(dir).sort();
     const bad = run(['scan', '.', '--config', 'jwt-audit.config.js'], dir);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    const ok = run(['scan', '.', '--format', 'json', '--output', 'out/report.json', '--fail-on', 'none'], dir);
+    const ok = run(
+      ['scan', '.', '--format', 'json', '--output', 'out/report.json', '--fail-on', 'none'],
+      dir,
+    );
     expect(ok.status).toBe(0);
     expect(fs.readdirSync(dir).sort()).toEqual([...before, 'out'].sort());
     expect(fs.readdirSync(path.join(dir, 'out'))).toEqual(['report.json']);

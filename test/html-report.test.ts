@@ -34,24 +34,66 @@ export function auth(req, res, next) {
 `;
 
 function result(message: string): ScanResult {
-  const location = { file: `src/${INJECTION}.js`, uri: 'src/x.js', start: { line: 1, column: 1 }, end: { line: 1, column: 5 } };
+  const location = {
+    file: `src/${INJECTION}.js`,
+    uri: 'src/x.js',
+    start: { line: 1, column: 1 },
+    end: { line: 1, column: 5 },
+  };
   return {
     toolVersion: '0.0.0',
-    findings: [{ ruleId: 'silent-verify-failure', severity: 'error', message, location, related: [{ ...location, label: INJECTION }], fingerprints: { primaryLocationLineHash: 'x:1', jwtAudit: 'y' } }],
+    findings: [
+      {
+        ruleId: 'silent-verify-failure',
+        severity: 'error',
+        message,
+        location,
+        related: [{ ...location, label: INJECTION }],
+        fingerprints: { primaryLocationLineHash: 'x:1', jwtAudit: 'y' },
+      },
+    ],
     notices: [{ kind: 'parse-error', level: 'warning', message: INJECTION, file: 'a.js' }],
-    summary: { filesScanned: 1, filesSkipped: 0, testFilesSkipped: 0, findings: 1, bySeverity: { error: 1, warning: 0, note: 0 }, byRule: { 'silent-verify-failure': 1 }, suppressed: 0 },
+    summary: {
+      filesScanned: 1,
+      filesSkipped: 0,
+      testFilesSkipped: 0,
+      findings: 1,
+      bySeverity: { error: 1, warning: 0, note: 0 },
+      byRule: { 'silent-verify-failure': 1 },
+      suppressed: 0,
+    },
     rules: [],
-    inventory: { routes: [{ framework: 'express', method: 'POST', path: `/${INJECTION}`, location, authReason: INJECTION, limiter: null }], verifySites: [], denylistChecks: [], monitors: [] },
+    inventory: {
+      routes: [
+        {
+          framework: 'express',
+          method: 'POST',
+          path: `/${INJECTION}`,
+          location,
+          authReason: INJECTION,
+          limiter: null,
+        },
+      ],
+      verifySites: [],
+      denylistChecks: [],
+      monitors: [],
+    },
   };
 }
 
 describe('html escaping', () => {
   it('escapes markup and quotes, and redacts JWTs', () => {
-    expect(escapeHtml(`<a href="x" onclick='y'>&${JWT}`)).toBe('&#60;a href=&#34;x&#34; onclick=&#39;y&#39;&#62;&#38;eyJ…[redacted]');
+    expect(escapeHtml(`<a href="x" onclick='y'>&${JWT}`)).toBe(
+      '&#60;a href=&#34;x&#34; onclick=&#39;y&#39;&#62;&#38;eyJ…[redacted]',
+    );
   });
 
   it('renders scanned text only as text: messages, paths, labels, inventory, notices, excerpts', () => {
-    const html = htmlReporter(result(`Failure ${INJECTION} ${JWT}`), { color: false, cwd: '/p', sourceLines: () => [`const t = '${INJECTION}';`] });
+    const html = htmlReporter(result(`Failure ${INJECTION} ${JWT}`), {
+      color: false,
+      cwd: '/p',
+      sourceLines: () => [`const t = '${INJECTION}';`],
+    });
     expect(html).not.toContain('<img');
     expect(html).not.toContain(JWT);
     expect(html.match(/<script>/g)).toHaveLength(1); // only the report's own script
@@ -63,19 +105,37 @@ describe('html escaping', () => {
 describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a browser', () => {
   let dir: string;
   let reportFile: string;
-  let json: { summary: { bySeverity: Record<string, number>; byRule: Record<string, number>; findings: number } };
+  let json: {
+    summary: {
+      bySeverity: Record<string, number>;
+      byRule: Record<string, number>;
+      findings: number;
+    };
+  };
 
   beforeAll(() => {
-    expect(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set JWT_AUDIT_SKIP_BROWSER=1`).toBe(true);
-    if (!fs.existsSync(path.join(REPO, 'dist/src/main.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO });
+    expect(
+      fs.existsSync(CHROMIUM),
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set JWT_AUDIT_SKIP_BROWSER=1`,
+    ).toBe(true);
+    if (!fs.existsSync(path.join(REPO, 'dist/src/main.js')))
+      spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-html-'));
     fs.mkdirSync(path.join(dir, 'hostile'));
     fs.writeFileSync(path.join(dir, 'hostile', 'auth.js'), HOSTILE);
     reportFile = path.join(dir, 'report.html');
     const targets = [path.join(REPO, 'fixtures'), path.join(dir, 'hostile')];
-    const html = spawnSync(process.execPath, [BIN, 'scan', ...targets, '--format', 'html', '--output', reportFile, '--fail-on', 'none'], { cwd: REPO, encoding: 'utf8' });
+    const html = spawnSync(
+      process.execPath,
+      [BIN, 'scan', ...targets, '--format', 'html', '--output', reportFile, '--fail-on', 'none'],
+      { cwd: REPO, encoding: 'utf8' },
+    );
     expect(html.status, html.stderr).toBe(0);
-    const out = spawnSync(process.execPath, [BIN, 'scan', ...targets, '--format', 'json', '--fail-on', 'none'], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const out = spawnSync(
+      process.execPath,
+      [BIN, 'scan', ...targets, '--format', 'json', '--fail-on', 'none'],
+      { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
     expect(out.status, out.stderr).toBe(0);
     json = JSON.parse(out.stdout);
   }, 120_000);
@@ -86,7 +146,11 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a br
 
   it('shows the json counts, filters by rule, keeps injected markup inert, makes no requests', async () => {
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const requests: string[] = [];
@@ -103,7 +167,8 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a br
       // counts shown = the json report's
       const count = async (id: string) => Number(await page.textContent(`[data-testid=${id}]`));
       expect(await count('count-total')).toBe(json.summary.findings);
-      for (const s of ['error', 'warning', 'note']) expect(await count(`count-${s}`)).toBe(json.summary.bySeverity[s]);
+      for (const s of ['error', 'warning', 'note'])
+        expect(await count(`count-${s}`)).toBe(json.summary.bySeverity[s]);
       expect(await page.locator('li.finding').count()).toBe(json.summary.findings);
 
       // filtering by one rule hides the others
@@ -111,29 +176,45 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a br
       await page.selectOption('[data-testid=rule-filter]', rule);
       const visible = page.locator('li.finding:visible');
       expect(await visible.count()).toBe(json.summary.byRule[rule]);
-      const rules = await visible.evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-rule')))]);
+      const rules = await visible.evaluateAll((els) => [
+        ...new Set(els.map((e) => e.getAttribute('data-rule'))),
+      ]);
       expect(rules).toEqual([rule]);
-      expect(await page.textContent('[data-testid=visible-count]')).toBe(`${json.summary.byRule[rule]} shown`);
+      expect(await page.textContent('[data-testid=visible-count]')).toBe(
+        `${json.summary.byRule[rule]} shown`,
+      );
 
       // the search box narrows further; clearing the filters brings everything back
       await page.selectOption('[data-testid=rule-filter]', '');
       await page.fill('[data-testid=search]', 'hostile');
       expect(await page.locator('li.finding:visible').count()).toBeGreaterThan(0);
-      expect(await page.locator('li.finding:visible').evaluateAll((els) => els.every((e) => (e.getAttribute('data-search') ?? '').includes('hostile')))).toBe(true);
+      expect(
+        await page
+          .locator('li.finding:visible')
+          .evaluateAll((els) =>
+            els.every((e) => (e.getAttribute('data-search') ?? '').includes('hostile')),
+          ),
+      ).toBe(true);
       await page.fill('[data-testid=search]', '');
       expect(await page.locator('li.finding:visible').count()).toBe(json.summary.findings);
 
       // the hostile file rendered as text: no image, no script ran, the markup is visible text
       expect(await page.locator('img').count()).toBe(0);
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
+      expect(
+        await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned),
+      ).toBeUndefined();
       expect(dialogs).toEqual([]);
-      expect(await page.locator('pre.excerpt', { hasText: '<img src=x onerror=alert(1)>' }).count()).toBeGreaterThan(0);
+      expect(
+        await page.locator('pre.excerpt', { hasText: '<img src=x onerror=alert(1)>' }).count(),
+      ).toBeGreaterThan(0);
       expect(await page.content()).not.toContain(JWT);
 
       // keyboard: the rule filter is reachable with Tab
       await page.focus('[data-testid=search]');
       await page.keyboard.press('Shift+Tab');
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('rule-filter');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+        'rule-filter',
+      );
 
       expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
       expect(errors).toEqual([]);

@@ -1,10 +1,11 @@
 /**
- * The foundation's acceptance scenario: catch blocks that only call a logging helper imported
- * from another file are monitored, so nothing is reported; empty that helper and every one of
- * those catches becomes a silent verification failure. The helper's name says nothing (a name
- * like `logAuthFailure` counts as monitoring on its own, per the spec), so only its body decides. The helper reaches the logger two calls
- * down, and the call sites use ESM named, namespace and CommonJS imports, and every failure-path
- * shape (try/catch, await, .catch(), .then(_, onRejected), node callback).
+ * The foundation's acceptance scenario: catch blocks that only call a logging helper imported from
+ * another file are monitored, so nothing is reported; empty that helper and every one of those
+ * catches becomes a silent verification failure. The helper's name says nothing (a name like
+ * `logAuthFailure` counts as monitoring on its own, per the spec), so only its body decides. The
+ * helper reaches the logger two calls down, and the call sites use ESM named, namespace and
+ * CommonJS imports, and every failure-path shape (try/catch, await, .catch(), .then(_, onRejected),
+ * node callback).
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,7 +82,9 @@ module.exports = function handshake(socket, done) {
 
 function run(helper: string) {
   const files: Record<string, string> = { ...CALL_SITES, 'src/audit/log.js': helper };
-  const abs = Object.fromEntries(Object.entries(files).map(([name, text]) => [path.join(ROOT, name), text]));
+  const abs = Object.fromEntries(
+    Object.entries(files).map(([name, text]) => [path.join(ROOT, name), text]),
+  );
   const result = scan({
     files: Object.keys(abs).sort(),
     cwd: ROOT,
@@ -90,7 +93,9 @@ function run(helper: string) {
     config: DEFAULT_CONFIG,
   });
   expect(result.notices.filter((n) => n.kind === 'rule-error')).toEqual([]);
-  return result.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.start.line}`).sort();
+  return result.findings
+    .map((f) => `${f.ruleId} ${f.location.file}:${f.location.start.line}`)
+    .sort();
 }
 
 describe('catches that only call a logging helper from another file', () => {

@@ -27,11 +27,15 @@ const PKG = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'))
 function npmEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: '1' };
   for (const key of Object.keys(env)) {
-    if (/^npm_(package_|lifecycle_|config_local_prefix$|command$)/i.test(key) || key === 'INIT_CWD') delete env[key];
+    if (/^npm_(package_|lifecycle_|config_local_prefix$|command$)/i.test(key) || key === 'INIT_CWD')
+      delete env[key];
   }
   return env;
 }
-function npm(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+function npm(
+  args: string[],
+  cwd: string,
+): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync('npm', args, { cwd, env: npmEnv(), encoding: 'utf8', timeout: 90_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -39,7 +43,11 @@ function npm(args: string[], cwd: string): { status: number | null; stdout: stri
 const dirs: string[] = [];
 beforeAll(() => {
   if (!fs.existsSync(path.join(REPO, 'dist/src/main.js'))) {
-    execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: REPO });
+    execFileSync(
+      process.execPath,
+      [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      { cwd: REPO },
+    );
   }
 });
 afterAll(() => {
@@ -60,11 +68,25 @@ function packList(): string[] {
 describe('npm pack', () => {
   it('ships the executable, the built src and rules, package.json and the README only', () => {
     const files = packList();
-    const shipped = /^(bin\/jwt-audit\.js|dist\/(src|rules)\/.+\.js|package\.json|README\.md|LICENSE(\.md)?)$/;
+    const shipped =
+      /^(bin\/jwt-audit\.js|dist\/(src|rules)\/.+\.js|package\.json|README\.md|LICENSE(\.md)?)$/;
     expect(files.filter((f) => !shipped.test(f))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['bin/jwt-audit.js', 'dist/src/main.js', 'dist/src/cli.js', 'dist/src/scan-worker.js', 'dist/rules/index.js', 'package.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'bin/jwt-audit.js',
+        'dist/src/main.js',
+        'dist/src/cli.js',
+        'dist/src/scan-worker.js',
+        'dist/rules/index.js',
+        'package.json',
+      ]),
+    );
     // No tests, fixtures, sources, maps, benchmarks or scripts, by any name.
-    expect(files.filter((f) => /(^|\/)(test|tests|fixtures|bench|scripts|docs)\/|\.(ts|map)$|\.test\./.test(f))).toEqual([]);
+    expect(
+      files.filter((f) =>
+        /(^|\/)(test|tests|fixtures|bench|scripts|docs)\/|\.(ts|map)$|\.test\./.test(f),
+      ),
+    ).toEqual([]);
     // Every built rule is there (not just the ones the smoke test below happens to load).
     const rules = fs.readdirSync(path.join(REPO, 'rules')).filter((f) => f.endsWith('.ts'));
     for (const rule of rules) expect(files).toContain(`dist/rules/${rule.replace(/\.ts$/, '.js')}`);
@@ -80,7 +102,8 @@ describe('npm pack', () => {
       // The scanner knows imports from strings: rule examples that mention 'jsonwebtoken' are text.
       const specifiers = ts.preProcessFile(text, true, true).importedFiles.map((i) => i.fileName);
       // Files the code opens by URL (the worker script, package.json for --version).
-      for (const m of text.matchAll(/new URL\('([^']+)', import\.meta\.url\)/g)) specifiers.push(m[1]);
+      for (const m of text.matchAll(/new URL\('([^']+)', import\.meta\.url\)/g))
+        specifiers.push(m[1]);
       for (const specifier of specifiers) {
         if (specifier.startsWith('node:')) continue;
         if (specifier.startsWith('.')) {
@@ -88,8 +111,11 @@ describe('npm pack', () => {
           if (!files.has(target)) missing.push(`${file} -> ${specifier}`);
           continue;
         }
-        const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
-        if (!Object.hasOwn(PKG.dependencies, name)) missing.push(`${file} -> ${specifier} (not in dependencies)`);
+        const name = specifier.startsWith('@')
+          ? specifier.split('/').slice(0, 2).join('/')
+          : specifier.split('/')[0];
+        if (!Object.hasOwn(PKG.dependencies, name))
+          missing.push(`${file} -> ${specifier} (not in dependencies)`);
       }
     }
     expect(missing).toEqual([]);
@@ -100,13 +126,22 @@ describe('npm pack', () => {
     dirs.push(tmp);
     const packed = npm(['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], REPO);
     expect(packed.status, packed.stderr).toBe(0);
-    const tarball = path.join(tmp, (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0].filename);
+    const tarball = path.join(
+      tmp,
+      (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0].filename,
+    );
     expect(fs.existsSync(tarball)).toBe(true);
 
     const project = path.join(tmp, 'app');
     fs.mkdirSync(path.join(project, 'src'), { recursive: true });
-    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'empty-app', version: '1.0.0', private: true }, null, 2));
-    const installed = npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], project);
+    fs.writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify({ name: 'empty-app', version: '1.0.0', private: true }, null, 2),
+    );
+    const installed = npm(
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball],
+      project,
+    );
     expect(installed.status, installed.stderr).toBe(0);
     expect(fs.existsSync(path.join(project, 'node_modules/jwt-audit/bin/jwt-audit.js'))).toBe(true);
     expect(fs.existsSync(path.join(project, 'node_modules/jwt-audit/src'))).toBe(false);
@@ -126,10 +161,22 @@ module.exports = function authenticate(token) {
     );
     const version = npm(['exec', '--no', '--', 'jwt-audit', '--version'], project);
     expect(version.stdout.trim()).toBe(PKG.version);
-    const scan = spawnSync('npx', ['jwt-audit', 'scan', './src'], { cwd: project, env: npmEnv(), encoding: 'utf8', timeout: 60_000 });
+    const scan = spawnSync('npx', ['jwt-audit', 'scan', './src'], {
+      cwd: project,
+      env: npmEnv(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(scan.status, scan.stderr).toBe(1);
-    expect(scan.stdout).toMatch(/^src\/app\.js\n\s+5:12\s+error\s+Failure of JWT verification 'jwt\.verify' is handled without a log, metric or rethrow\.\s+silent-verify-failure$/m);
-    const sarif = spawnSync('npx', ['jwt-audit', 'scan', './src', '-f', 'sarif'], { cwd: project, env: npmEnv(), encoding: 'utf8', timeout: 60_000 });
+    expect(scan.stdout).toMatch(
+      /^src\/app\.js\n\s+5:12\s+error\s+Failure of JWT verification 'jwt\.verify' is handled without a log, metric or rethrow\.\s+silent-verify-failure$/m,
+    );
+    const sarif = spawnSync('npx', ['jwt-audit', 'scan', './src', '-f', 'sarif'], {
+      cwd: project,
+      env: npmEnv(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(JSON.parse(sarif.stdout).runs[0].tool.driver.version).toBe(PKG.version);
   });
 });

@@ -1,4 +1,7 @@
-/** The progress line: silent for quick scans, in CI, off a terminal and with --quiet; throttled; erased. */
+/**
+ * The progress line: silent for quick scans, in CI, off a terminal and with --quiet; throttled;
+ * erased.
+ */
 import { describe, expect, it } from 'vitest';
 import { createProgress, progressWanted } from '../src/progress.js';
 
@@ -6,7 +9,11 @@ describe('progress', () => {
   it('stays silent for the first second, then redraws at most every 100 ms and erases itself', () => {
     let t = 0;
     const out: string[] = [];
-    const p = createProgress((s) => out.push(s), true, () => t);
+    const p = createProgress(
+      (s) => out.push(s),
+      true,
+      () => t,
+    );
     p.update(1, 1000);
     t = 900;
     p.update(500, 1000);
@@ -18,12 +25,20 @@ describe('progress', () => {
     t = 1200;
     p.update(1000, 1000);
     p.done();
-    expect(out).toEqual(['\r\x1b[KScanning 600/1,000 files', '\r\x1b[KScanning 1,000/1,000 files', '\r\x1b[K']);
+    expect(out).toEqual([
+      '\r\x1b[KScanning 600/1,000 files',
+      '\r\x1b[KScanning 1,000/1,000 files',
+      '\r\x1b[K',
+    ]);
   });
 
   it('a quick scan leaves nothing behind', () => {
     const out: string[] = [];
-    const p = createProgress((s) => out.push(s), true, () => 0);
+    const p = createProgress(
+      (s) => out.push(s),
+      true,
+      () => 0,
+    );
     p.update(10, 10);
     p.done();
     expect(out).toEqual([]);

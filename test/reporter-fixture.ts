@@ -10,7 +10,13 @@ import type { Finding, RuleMeta, ScanResult, Severity, SourceLocation } from '..
 export const SAMPLE_JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
 
-function meta(id: string, name: string, level: Severity, cwe: number[], securitySeverity: number): RuleMeta {
+function meta(
+  id: string,
+  name: string,
+  level: Severity,
+  cwe: number[],
+  securitySeverity: number,
+): RuleMeta {
   return {
     id,
     name,
@@ -20,7 +26,7 @@ function meta(id: string, name: string, level: Severity, cwe: number[], security
     rationale: 'Attackers probe exactly where the server keeps no record (OWASP A09:2021).',
     remedy: 'Log the failure with its reason, then reject the request.',
     examples: {
-      bad: "try {\n  jwt.verify(token, secret);\n} catch {\n  return res.sendStatus(401);\n}",
+      bad: 'try {\n  jwt.verify(token, secret);\n} catch {\n  return res.sendStatus(401);\n}',
       good: "try {\n  jwt.verify(token, secret);\n} catch (err) {\n  logger.warn({ err }, 'jwt verify failed');\n  return res.sendStatus(401);\n}",
     },
     cwe,
@@ -39,20 +45,41 @@ export const RULES = [
   toRuleInfo(meta('unclassified-verify-failure', 'UnclassifiedVerifyFailure', 'note', [223], 3.1)),
 ];
 
-export function loc(file: string, line: number, column: number, endLine: number, endColumn: number, label?: string): SourceLocation {
-  const l: SourceLocation = { file, uri: file, start: { line, column }, end: { line: endLine, column: endColumn } };
+export function loc(
+  file: string,
+  line: number,
+  column: number,
+  endLine: number,
+  endColumn: number,
+  label?: string,
+): SourceLocation {
+  const l: SourceLocation = {
+    file,
+    uri: file,
+    start: { line, column },
+    end: { line: endLine, column: endColumn },
+  };
   if (label !== undefined) l.label = label;
   return l;
 }
 
-export function finding(ruleId: string, severity: Severity, message: string, location: SourceLocation, extra: Partial<Finding> = {}): Finding {
+export function finding(
+  ruleId: string,
+  severity: Severity,
+  message: string,
+  location: SourceLocation,
+  extra: Partial<Finding> = {},
+): Finding {
   return {
     ruleId,
     severity,
     message,
     location,
     related: [],
-    fingerprints: { primaryLocationLineHash: `${(location.start.line * 7919).toString(16)}:1`, jwtAudit: `fp-${ruleId}-${location.start.line}` },
+    fingerprints: {
+      primaryLocationLineHash: `${(location.start.line * 7919).toString(16)}:1`,
+      jwtAudit: `fp-${ruleId}-${location.start.line}`,
+    },
     ...extra,
   };
 }
@@ -90,8 +117,20 @@ export function sampleResult(): ScanResult {
       ),
     ],
     notices: [
-      { kind: 'parse-error', level: 'warning', message: "')' expected.", file: 'src/broken.ts', line: 3, column: 7 },
-      { kind: 'skipped', level: 'warning', message: 'File skipped: larger than 1 MB.', file: 'src/vendor/big.min.js' },
+      {
+        kind: 'parse-error',
+        level: 'warning',
+        message: "')' expected.",
+        file: 'src/broken.ts',
+        line: 3,
+        column: 7,
+      },
+      {
+        kind: 'skipped',
+        level: 'warning',
+        message: 'File skipped: larger than 1 MB.',
+        file: 'src/vendor/big.min.js',
+      },
       { kind: 'config', level: 'note', message: 'No config file found; using defaults.' },
     ],
     summary: {
@@ -100,7 +139,11 @@ export function sampleResult(): ScanResult {
       testFilesSkipped: 3,
       findings: 3,
       bySeverity: { error: 1, warning: 1, note: 1 },
-      byRule: { 'unclassified-verify-failure': 1, 'missing-rate-limit': 1, 'silent-verify-failure': 1 },
+      byRule: {
+        'unclassified-verify-failure': 1,
+        'missing-rate-limit': 1,
+        'silent-verify-failure': 1,
+      },
       suppressed: 1,
     },
     rules: RULES,

@@ -18,14 +18,17 @@ describe('REPORTERS', () => {
     expect(Object.keys(REPORTERS)).toEqual(['text', 'json', 'sarif', 'github', 'html']);
   });
 
-  it.each(['text', 'json', 'sarif', 'github', 'html'])('%s is deterministic and never leaks a JWT', (format) => {
-    const a = REPORTERS[format](sampleResult(), PLAIN);
-    const b = REPORTERS[format](sampleResult(), PLAIN);
-    expect(a).toBe(b);
-    expect(a).not.toContain(SAMPLE_JWT);
-    expect(a).not.toContain(SAMPLE_JWT.split('.')[2]);
-    expect(a.endsWith('\n')).toBe(true);
-  });
+  it.each(['text', 'json', 'sarif', 'github', 'html'])(
+    '%s is deterministic and never leaks a JWT',
+    (format) => {
+      const a = REPORTERS[format](sampleResult(), PLAIN);
+      const b = REPORTERS[format](sampleResult(), PLAIN);
+      expect(a).toBe(b);
+      expect(a).not.toContain(SAMPLE_JWT);
+      expect(a).not.toContain(SAMPLE_JWT.split('.')[2]);
+      expect(a.endsWith('\n')).toBe(true);
+    },
+  );
 });
 
 describe('text reporter', () => {
@@ -57,7 +60,10 @@ describe('text reporter', () => {
     expect(quiet).toContain('silent-verify-failure');
     expect(quiet).not.toContain('(skipped)');
     expect(quiet).not.toContain('files scanned');
-    const clean = REPORTERS.text({ ...sampleResult(), findings: [], notices: [] }, { ...PLAIN, quiet: true });
+    const clean = REPORTERS.text(
+      { ...sampleResult(), findings: [], notices: [] },
+      { ...PLAIN, quiet: true },
+    );
     expect(clean).toBe('');
   });
 
@@ -93,7 +99,14 @@ describe('text reporter', () => {
 
   it('neutralises control characters coming from scanned code', () => {
     const result = sampleResult();
-    result.findings = [finding('silent-verify-failure', 'error', "Route '\u001b[2J/login\nx' is bad.", loc('src/a.ts', 1, 1, 1, 2))];
+    result.findings = [
+      finding(
+        'silent-verify-failure',
+        'error',
+        "Route '\u001b[2J/login\nx' is bad.",
+        loc('src/a.ts', 1, 1, 1, 2),
+      ),
+    ];
     const out = REPORTERS.text(result, PLAIN);
     expect(out).not.toContain('\u001b');
     expect(out).toContain("Route ' [2J/login x' is bad.");
@@ -106,24 +119,79 @@ describe('json reporter', () => {
     expect(Object.keys(report)).toEqual(['version', 'findings', 'summary', 'errors']);
     expect(report.version).toBe('0.1.0');
     expect(report.findings).toHaveLength(4);
-    expect(Object.keys(report.findings[0])).toEqual(['ruleId', 'severity', 'message', 'location', 'related', 'fingerprints']);
-    expect(Object.keys(report.findings[3])).toEqual(['ruleId', 'severity', 'message', 'location', 'related', 'fingerprints', 'suppression']);
-    expect(report.findings[0].location).toEqual({ file: 'src/auth/jwt.ts', uri: 'src/auth/jwt.ts', start: { line: 8, column: 17 }, end: { line: 8, column: 44 } });
+    expect(Object.keys(report.findings[0])).toEqual([
+      'ruleId',
+      'severity',
+      'message',
+      'location',
+      'related',
+      'fingerprints',
+    ]);
+    expect(Object.keys(report.findings[3])).toEqual([
+      'ruleId',
+      'severity',
+      'message',
+      'location',
+      'related',
+      'fingerprints',
+      'suppression',
+    ]);
+    expect(report.findings[0].location).toEqual({
+      file: 'src/auth/jwt.ts',
+      uri: 'src/auth/jwt.ts',
+      start: { line: 8, column: 17 },
+      end: { line: 8, column: 44 },
+    });
     expect(report.findings[0].related[0].label).toBe('catch clause');
-    expect(report.findings[0].fingerprints).toEqual({ primaryLocationLineHash: 'f778:1', jwtAudit: 'fp-silent-verify-failure-8' });
-    expect(report.findings[3].message).toBe("Call 'console.log' writes the token 'eyJ…[redacted]' to the log.");
-    expect(report.findings[3].suppression).toEqual({ kind: 'inSource', justification: 'test token, expired' });
-    expect(Object.keys(report.summary)).toEqual(['filesScanned', 'filesSkipped', 'testFilesSkipped', 'findings', 'bySeverity', 'byRule', 'suppressed']);
-    expect(Object.keys(report.summary.byRule)).toEqual(['missing-rate-limit', 'silent-verify-failure', 'unclassified-verify-failure']);
+    expect(report.findings[0].fingerprints).toEqual({
+      primaryLocationLineHash: 'f778:1',
+      jwtAudit: 'fp-silent-verify-failure-8',
+    });
+    expect(report.findings[3].message).toBe(
+      "Call 'console.log' writes the token 'eyJ…[redacted]' to the log.",
+    );
+    expect(report.findings[3].suppression).toEqual({
+      kind: 'inSource',
+      justification: 'test token, expired',
+    });
+    expect(Object.keys(report.summary)).toEqual([
+      'filesScanned',
+      'filesSkipped',
+      'testFilesSkipped',
+      'findings',
+      'bySeverity',
+      'byRule',
+      'suppressed',
+    ]);
+    expect(Object.keys(report.summary.byRule)).toEqual([
+      'missing-rate-limit',
+      'silent-verify-failure',
+      'unclassified-verify-failure',
+    ]);
     expect(report.errors).toEqual([
-      { kind: 'parse-error', level: 'warning', message: "')' expected.", file: 'src/broken.ts', line: 3, column: 7 },
-      { kind: 'skipped', level: 'warning', message: 'File skipped: larger than 1 MB.', file: 'src/vendor/big.min.js' },
+      {
+        kind: 'parse-error',
+        level: 'warning',
+        message: "')' expected.",
+        file: 'src/broken.ts',
+        line: 3,
+        column: 7,
+      },
+      {
+        kind: 'skipped',
+        level: 'warning',
+        message: 'File skipped: larger than 1 MB.',
+        file: 'src/vendor/big.min.js',
+      },
       { kind: 'config', level: 'note', message: 'No config file found; using defaults.' },
     ]);
   });
 
   it('never prints timing or the inventory', () => {
-    const result = { ...sampleResult(), timing: { startTimeUtc: '2024-01-01T00:00:00.000Z', endTimeUtc: '2024-01-01T00:00:01.000Z' } };
+    const result = {
+      ...sampleResult(),
+      timing: { startTimeUtc: '2024-01-01T00:00:00.000Z', endTimeUtc: '2024-01-01T00:00:01.000Z' },
+    };
     const out = REPORTERS.json(result, PLAIN);
     expect(out).toBe(REPORTERS.json(sampleResult(), PLAIN));
     expect(out).not.toContain('2024');
@@ -174,15 +242,21 @@ describe('github reporter', () => {
     result.notices = [];
     result.findings = [];
     for (let i = 1; i <= 12; i++) {
-      result.findings.push(finding('missing-rate-limit', 'warning', `w${i}`, loc('a.ts', i, 1, i, 2)));
-      result.findings.push(finding('silent-verify-failure', 'error', `e${i}`, loc('b.ts', i, 1, i, 2)));
+      result.findings.push(
+        finding('missing-rate-limit', 'warning', `w${i}`, loc('a.ts', i, 1, i, 2)),
+      );
+      result.findings.push(
+        finding('silent-verify-failure', 'error', `e${i}`, loc('b.ts', i, 1, i, 2)),
+      );
     }
     const lines = REPORTERS.github(result, PLAIN).trimEnd().split('\n');
     expect(lines.slice(0, 12).every((l) => l.startsWith('::error '))).toBe(true);
     expect(lines[0]).toContain('::e1');
     expect(lines[11]).toContain('::e12');
     expect(lines.slice(12, 24).every((l) => l.startsWith('::warning '))).toBe(true);
-    expect(lines[24]).toMatch(/^jwt-audit: 12 errors, 12 warnings, 0 notes in 2 files .* GitHub shows only the first 10 annotations of each type/);
+    expect(lines[24]).toMatch(
+      /^jwt-audit: 12 errors, 12 warnings, 0 notes in 2 files .* GitHub shows only the first 10 annotations of each type/,
+    );
   });
 
   it('renders a step summary with per-rule counts and the top findings', () => {
@@ -191,8 +265,12 @@ describe('github reporter', () => {
     const md = renderStepSummary(result);
     expect(md).toContain('## jwt-audit');
     expect(md).toContain('**3 findings**: 1 error, 1 warning, 1 note.');
-    expect(md).toContain(`| [\`silent-verify-failure\`](${docsUrl('silent-verify-failure')}) | Error | 1 |`);
-    expect(md).toContain('| Error | `src/auth/jwt.ts:8:17` | `silent-verify-failure` | Has \\| pipe and &lt;b&gt;html&lt;/b&gt;. |');
+    expect(md).toContain(
+      `| [\`silent-verify-failure\`](${docsUrl('silent-verify-failure')}) | Error | 1 |`,
+    );
+    expect(md).toContain(
+      '| Error | `src/auth/jwt.ts:8:17` | `silent-verify-failure` | Has \\| pipe and &lt;b&gt;html&lt;/b&gt;. |',
+    );
     // Suppressed findings are not counted or listed; JWTs never appear.
     expect(md).not.toContain('token-in-logs');
     expect(md).not.toContain(SAMPLE_JWT);
@@ -207,8 +285,12 @@ describe('redactJwts', () => {
     expect(redactJwts(`Bearer ${SAMPLE_JWT}`)).toBe('Bearer eyJ…[redacted]');
     expect(redactJwts(`token=${SAMPLE_JWT}&x=1`)).toBe('token=eyJ…[redacted]&x=1');
     expect(redactJwts('"eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."')).toBe('"eyJ…[redacted]"');
-    expect(redactJwts('eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXYtaXYtaXY.Y2lwaGVy.dGFn')).toBe('eyJ…[redacted]');
-    expect(redactJwts('keyJar.value.other and eyJ alone and a.b.c')).toBe('keyJar.value.other and eyJ alone and a.b.c');
+    expect(redactJwts('eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXYtaXYtaXY.Y2lwaGVy.dGFn')).toBe(
+      'eyJ…[redacted]',
+    );
+    expect(redactJwts('keyJar.value.other and eyJ alone and a.b.c')).toBe(
+      'keyJar.value.other and eyJ alone and a.b.c',
+    );
     expect(redactJwts(redactJwts(SAMPLE_JWT))).toBe('eyJ…[redacted]');
   });
 });
@@ -221,12 +303,19 @@ describe('rule help', () => {
     expect(md).toContain('## Why it matters');
     expect(md).toContain('## How to fix');
     expect(md).toContain('```ts\ntry {\n  jwt.verify(token, secret);\n} catch {');
-    expect(md).toContain('[CWE-778: Insufficient Logging](https://cwe.mitre.org/data/definitions/778.html)');
-    expect(md).toContain('https://github.com/jwt-audit/jwt-audit/blob/main/docs/rules/silent-verify-failure.md');
+    expect(md).toContain(
+      '[CWE-778: Insufficient Logging](https://cwe.mitre.org/data/definitions/778.html)',
+    );
+    expect(md).toContain(
+      'https://github.com/jwt-audit/jwt-audit/blob/main/docs/rules/silent-verify-failure.md',
+    );
   });
 
   it('uses a longer fence when an example contains backticks', () => {
-    const md = renderHelpMarkdown({ ...rule, examples: { bad: 'const s = `x ``` y`;', good: 'ok();' } });
+    const md = renderHelpMarkdown({
+      ...rule,
+      examples: { bad: 'const s = `x ``` y`;', good: 'ok();' },
+    });
     expect(md).toContain('````ts\nconst s = `x ``` y`;\n````');
   });
 

@@ -12,7 +12,9 @@ import { covers, join } from '../src/analysis/routes/model.js';
 const ROOT = path.resolve('/virtual/app');
 
 function inventory(files: Record<string, string>, config: Partial<typeof DEFAULT_CONFIG> = {}) {
-  const abs = Object.fromEntries(Object.entries(files).map(([name, text]) => [path.join(ROOT, name), text]));
+  const abs = Object.fromEntries(
+    Object.entries(files).map(([name, text]) => [path.join(ROOT, name), text]),
+  );
   const result = scan({
     files: Object.keys(abs).sort(),
     cwd: ROOT,
@@ -28,8 +30,13 @@ function inventory(files: Record<string, string>, config: Partial<typeof DEFAULT
 }
 
 /** `METHOD path -> limiter|none` for every auth route. */
-function routes(files: Record<string, string>, config: Partial<typeof DEFAULT_CONFIG> = {}): string[] {
-  return inventory(files, config).inventory.routes.map((r) => `${r.method} ${r.path} -> ${r.limiter ?? 'none'}`);
+function routes(
+  files: Record<string, string>,
+  config: Partial<typeof DEFAULT_CONFIG> = {},
+): string[] {
+  return inventory(files, config).inventory.routes.map(
+    (r) => `${r.method} ${r.path} -> ${r.limiter ?? 'none'}`,
+  );
 }
 
 describe('path helpers', () => {
@@ -66,7 +73,10 @@ router.post('/login', (req, res) => res.json({}));
 router.post('/token/refresh', (req, res) => res.json({}));
 module.exports = router;`,
     });
-    expect(found).toEqual(['POST /api/v1/auth/login -> none', 'POST /api/v1/auth/token/refresh -> none']);
+    expect(found).toEqual([
+      'POST /api/v1/auth/login -> none',
+      'POST /api/v1/auth/token/refresh -> none',
+    ]);
   });
 
   it('a limiter in the mount call guards the router; one used after a route does not guard it', () => {
@@ -84,7 +94,11 @@ const router = Router();
 router.post('/login', (req, res) => res.end());
 export default router;`,
     });
-    expect(found).toEqual(['POST /signup -> none', 'POST /signin -> rateLimit()', 'POST /auth/login -> rateLimit()']);
+    expect(found).toEqual([
+      'POST /signup -> none',
+      'POST /signin -> rateLimit()',
+      'POST /auth/login -> rateLimit()',
+    ]);
   });
 
   it('a path-scoped limiter guards only its path', () => {
@@ -159,7 +173,12 @@ app.get('/profile', (req, res) => res.json({}));`,
   });
 
   it('takes extra auth paths from config', () => {
-    const found = routes({ 'app.js': `const app = require('express')();\napp.post('/v2/enter', (req, res) => res.end());` }, { authRoutes: ['^/v2/enter$'] });
+    const found = routes(
+      {
+        'app.js': `const app = require('express')();\napp.post('/v2/enter', (req, res) => res.end());`,
+      },
+      { authRoutes: ['^/v2/enter$'] },
+    );
     expect(found).toEqual(['POST /v2/enter -> none']);
   });
 });

@@ -5,14 +5,22 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
-import { buildSarifLog, capFindings, MAX_RESULTS_PER_RUN, pathToUri, sarifReporter } from '../src/reporters/sarif.js';
+import {
+  buildSarifLog,
+  capFindings,
+  MAX_RESULTS_PER_RUN,
+  pathToUri,
+  sarifReporter,
+} from '../src/reporters/sarif.js';
 import type { Finding, ScanResult } from '../src/types.js';
 import { SAMPLE_JWT, finding, loc, sampleResult } from './reporter-fixture.js';
 
 const OPTIONS = { color: false, cwd: '/repo' };
 
 function loadSchema(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(fileURLToPath(new URL(`./data/${name}`, import.meta.url)), 'utf8'));
+  return JSON.parse(
+    readFileSync(fileURLToPath(new URL(`./data/${name}`, import.meta.url)), 'utf8'),
+  );
 }
 
 // The official OASIS schema (JSON Schema draft-04), copied from shared/sarif/.
@@ -73,7 +81,9 @@ describe('SARIF reporter', () => {
       expect(rule.shortDescription!.text.length).toBeLessThanOrEqual(1024);
       expect(rule.fullDescription!.text.length).toBeLessThanOrEqual(1024);
       expect(rule.help!.text.length).toBeGreaterThan(0);
-      expect(rule.help!.markdown).toContain(`https://github.com/jwt-audit/jwt-audit/blob/main/docs/rules/${rule.id}.md`);
+      expect(rule.help!.markdown).toContain(
+        `https://github.com/jwt-audit/jwt-audit/blob/main/docs/rules/${rule.id}.md`,
+      );
       expect(['error', 'warning', 'note']).toContain(rule.defaultConfiguration!.level);
       const props = rule.properties!;
       expect(typeof props['security-severity']).toBe('string');
@@ -138,29 +148,47 @@ describe('SARIF reporter', () => {
         {
           id: 1,
           message: { text: 'catch clause' },
-          physicalLocation: { region: { startLine: 10, startColumn: 5, endLine: 12, endColumn: 6 } },
+          physicalLocation: {
+            region: { startLine: 10, startColumn: 5, endLine: 12, endColumn: 6 },
+          },
         },
       ],
-      partialFingerprints: { primaryLocationLineHash: 'f778:1', 'jwtAudit/v1': 'fp-silent-verify-failure-8' },
+      partialFingerprints: {
+        primaryLocationLineHash: 'f778:1',
+        'jwtAudit/v1': 'fp-silent-verify-failure-8',
+      },
     });
-    expect(results[2].relatedLocations![0].physicalLocation!.artifactLocation!.uri).toBe('src/app.ts');
+    expect(results[2].relatedLocations![0].physicalLocation!.artifactLocation!.uri).toBe(
+      'src/app.ts',
+    );
   });
 
   it('uses the repository-relative uri, not the cwd-relative file', () => {
     const result = sampleResult();
-    result.findings = [finding('silent-verify-failure', 'error', 'm.', { ...loc('src/a.ts', 1, 1, 1, 5), uri: 'packages/api/src/a.ts' })];
+    result.findings = [
+      finding('silent-verify-failure', 'error', 'm.', {
+        ...loc('src/a.ts', 1, 1, 1, 5),
+        uri: 'packages/api/src/a.ts',
+      }),
+    ];
     const out = render(result);
-    expect(out.runs[0].results![0].locations![0].physicalLocation!.artifactLocation!.uri).toBe('packages/api/src/a.ts');
+    expect(out.runs[0].results![0].locations![0].physicalLocation!.artifactLocation!.uri).toBe(
+      'packages/api/src/a.ts',
+    );
   });
 
   it('marks only suppressed findings with an inSource suppression', () => {
     const suppressed = results.filter((r) => r.suppressions);
     expect(suppressed).toHaveLength(1);
     expect(suppressed[0].ruleId).toBe('token-in-logs');
-    expect(suppressed[0].suppressions).toEqual([{ kind: 'inSource', justification: 'test token, expired' }]);
+    expect(suppressed[0].suppressions).toEqual([
+      { kind: 'inSource', justification: 'test token, expired' },
+    ]);
     // Every result carrying suppressions comes from a finding that the engine marked suppressed.
     const input = sampleResult().findings;
-    results.forEach((r, i) => expect(Boolean(r.suppressions)).toBe(Boolean(input[i].suppression)));
+    for (const [i, r] of results.entries()) {
+      expect(Boolean(r.suppressions)).toBe(Boolean(input[i].suppression));
+    }
   });
 
   it('reports notices as tool execution notifications and timing only when given', () => {
@@ -172,7 +200,14 @@ describe('SARIF reporter', () => {
         descriptor: { id: 'parse-error' },
         level: 'warning',
         message: { text: "')' expected." },
-        locations: [{ physicalLocation: { artifactLocation: { uri: 'src/broken.ts' }, region: { startLine: 3, startColumn: 7 } } }],
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: 'src/broken.ts' },
+              region: { startLine: 3, startColumn: 7 },
+            },
+          },
+        ],
       },
       {
         descriptor: { id: 'skipped' },
@@ -180,21 +215,41 @@ describe('SARIF reporter', () => {
         message: { text: 'File skipped: larger than 1 MB.' },
         locations: [{ physicalLocation: { artifactLocation: { uri: 'src/vendor/big.min.js' } } }],
       },
-      { descriptor: { id: 'config' }, level: 'note', message: { text: 'No config file found; using defaults.' } },
+      {
+        descriptor: { id: 'config' },
+        level: 'note',
+        message: { text: 'No config file found; using defaults.' },
+      },
     ]);
 
-    const timed = render({ ...sampleResult(), timing: { startTimeUtc: '2024-05-01T10:00:00.000Z', endTimeUtc: '2024-05-01T10:00:02.500Z' } });
-    expect(timed.runs[0].invocations![0]).toMatchObject({ startTimeUtc: '2024-05-01T10:00:00.000Z', endTimeUtc: '2024-05-01T10:00:02.500Z' });
+    const timed = render({
+      ...sampleResult(),
+      timing: { startTimeUtc: '2024-05-01T10:00:00.000Z', endTimeUtc: '2024-05-01T10:00:02.500Z' },
+    });
+    expect(timed.runs[0].invocations![0]).toMatchObject({
+      startTimeUtc: '2024-05-01T10:00:00.000Z',
+      endTimeUtc: '2024-05-01T10:00:02.500Z',
+    });
     expectValid(timed);
   });
 
   it('marks the run unsuccessful when a rule failed', () => {
     const result = sampleResult();
-    result.notices.push({ kind: 'rule-error', level: 'error', message: 'Rule threw: TypeError.', ruleId: 'token-in-logs', file: 'src/x.ts', line: 4 });
+    result.notices.push({
+      kind: 'rule-error',
+      level: 'error',
+      message: 'Rule threw: TypeError.',
+      ruleId: 'token-in-logs',
+      file: 'src/x.ts',
+      line: 4,
+    });
     const out = render(result);
     const invocation = out.runs[0].invocations![0];
     expect(invocation.executionSuccessful).toBe(false);
-    expect(invocation.toolExecutionNotifications!.at(-1)!.associatedRule).toEqual({ id: 'token-in-logs', index: 3 });
+    expect(invocation.toolExecutionNotifications!.at(-1)!.associatedRule).toEqual({
+      id: 'token-in-logs',
+      index: 3,
+    });
     expectValid(out);
   });
 
@@ -204,10 +259,14 @@ describe('SARIF reporter', () => {
     expect(pathToUri('src\\win\\a.ts')).toBe('src/win/a.ts');
     expect(pathToUri('c:odd/x.ts')).toBe('c%3Aodd/x.ts');
     expect(pathToUri('app/(auth)/login/route.ts')).toBe('app/(auth)/login/route.ts');
-    expect(decodeURIComponent(pathToUri('app/api/[id]/my file#1.ts'))).toBe('app/api/[id]/my file#1.ts');
+    expect(decodeURIComponent(pathToUri('app/api/[id]/my file#1.ts'))).toBe(
+      'app/api/[id]/my file#1.ts',
+    );
 
     const result = sampleResult();
-    result.findings = [finding('silent-verify-failure', 'error', 'm.', loc('app/api/[id]/my file#1.ts', 1, 1, 1, 5))];
+    result.findings = [
+      finding('silent-verify-failure', 'error', 'm.', loc('app/api/[id]/my file#1.ts', 1, 1, 1, 5)),
+    ];
     expectValid(render(result));
   });
 
@@ -230,9 +289,18 @@ describe('25,000-result cap', () => {
   it('keeps the most severe findings, in input order, and says so', () => {
     const findings: Finding[] = [];
     // 20,000 notes, 5,010 warnings, 10 errors at the very end.
-    for (let i = 0; i < 20_000; i++) findings.push(finding('unclassified-verify-failure', 'note', `n${i}`, loc('a.ts', i + 1, 1, i + 1, 2)));
-    for (let i = 0; i < 5_010; i++) findings.push(finding('missing-rate-limit', 'warning', `w${i}`, loc('b.ts', i + 1, 1, i + 1, 2)));
-    for (let i = 0; i < 10; i++) findings.push(finding('silent-verify-failure', 'error', `e${i}`, loc('c.ts', i + 1, 1, i + 1, 2)));
+    for (let i = 0; i < 20_000; i++)
+      findings.push(
+        finding('unclassified-verify-failure', 'note', `n${i}`, loc('a.ts', i + 1, 1, i + 1, 2)),
+      );
+    for (let i = 0; i < 5_010; i++)
+      findings.push(
+        finding('missing-rate-limit', 'warning', `w${i}`, loc('b.ts', i + 1, 1, i + 1, 2)),
+      );
+    for (let i = 0; i < 10; i++)
+      findings.push(
+        finding('silent-verify-failure', 'error', `e${i}`, loc('c.ts', i + 1, 1, i + 1, 2)),
+      );
 
     const kept = capFindings(findings);
     expect(kept).toHaveLength(MAX_RESULTS_PER_RUN);

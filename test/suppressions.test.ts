@@ -46,15 +46,24 @@ describe('parseDirectives', () => {
   });
 
   it('reads block comments, a directive without ids (all rules) and one without a reason', () => {
-    const text = 'x();\n/* jwt-audit-disable-next-line -- generated code */\ny();\nz(); /* jwt-audit-disable-line token-in-logs */\n';
+    const text =
+      'x();\n/* jwt-audit-disable-next-line -- generated code */\ny();\nz(); /* jwt-audit-disable-line token-in-logs */\n';
     const [all, noReason] = parseDirectives(text);
     expect(all).toMatchObject({ line: 2, targetLine: 3, ruleIds: [], reason: 'generated code' });
-    expect(noReason).toMatchObject({ line: 4, column: 6, targetLine: 4, ruleIds: ['token-in-logs'], reason: null });
+    expect(noReason).toMatchObject({
+      line: 4,
+      column: 6,
+      targetLine: 4,
+      ruleIds: ['token-in-logs'],
+      reason: null,
+    });
   });
 
   it('targets the line after a multi-line block comment', () => {
     const text = '/*\n * jwt-audit-disable-next-line token-in-logs -- reason\n */\nlog(token);\n';
-    expect(parseDirectives(text)).toMatchObject([{ line: 1, targetLine: 4, ruleIds: ['token-in-logs'], reason: 'reason' }]);
+    expect(parseDirectives(text)).toMatchObject([
+      { line: 1, targetLine: 4, ruleIds: ['token-in-logs'], reason: 'reason' },
+    ]);
   });
 
   it('ignores look-alikes: directives inside strings, other words, ordinary comments', () => {
@@ -78,14 +87,24 @@ describe('parseDirectives', () => {
 
 describe('applySuppressions', () => {
   it('suppresses findings on the target line for the named rules only, with the reason as justification', () => {
-    const directives = parseDirectives('// jwt-audit-disable-next-line token-in-logs -- test token\nlog(token);\n');
+    const directives = parseDirectives(
+      '// jwt-audit-disable-next-line token-in-logs -- test token\nlog(token);\n',
+    );
     const result = applySuppressions(
-      { 'src/a.ts': [finding('token-in-logs', 2), finding('silent-verify-failure', 2), finding('token-in-logs', 3)] },
+      {
+        'src/a.ts': [
+          finding('token-in-logs', 2),
+          finding('silent-verify-failure', 2),
+          finding('token-in-logs', 3),
+        ],
+      },
       { 'src/a.ts': directives },
       KNOWN,
     );
     expect(result.suppressedCount).toBe(1);
-    expect(result.findings.map((f) => [f.ruleId, f.location.start.line, f.suppression?.justification])).toEqual([
+    expect(
+      result.findings.map((f) => [f.ruleId, f.location.start.line, f.suppression?.justification]),
+    ).toEqual([
       ['token-in-logs', 2, 'test token'],
       ['silent-verify-failure', 2, undefined],
       ['token-in-logs', 3, undefined],
@@ -96,7 +115,11 @@ describe('applySuppressions', () => {
   it('a directive without ids suppresses every rule on its line', () => {
     const result = applySuppressions(
       { 'src/a.ts': [finding('token-in-logs', 5), finding('missing-rate-limit', 5)] },
-      { 'src/a.ts': parseDirectives('\n\n\n\napp.post("/login", h); // jwt-audit-disable-line -- gateway limits it') },
+      {
+        'src/a.ts': parseDirectives(
+          '\n\n\n\napp.post("/login", h); // jwt-audit-disable-line -- gateway limits it',
+        ),
+      },
       KNOWN,
     );
     expect(result.suppressedCount).toBe(2);
@@ -112,7 +135,11 @@ describe('applySuppressions', () => {
       '// jwt-audit-disable-next-line silent-verify-failure -- stale',
       'y();',
     ].join('\n');
-    const result = applySuppressions({ 'src/a.ts': [finding('token-in-logs', 2)] }, { 'src/a.ts': parseDirectives(text) }, KNOWN);
+    const result = applySuppressions(
+      { 'src/a.ts': [finding('token-in-logs', 2)] },
+      { 'src/a.ts': parseDirectives(text) },
+      KNOWN,
+    );
     expect(result.suppressedCount).toBe(1);
     expect(result.findings[0].suppression).toEqual({ kind: 'inSource', justification: '' });
     expect(result.problems.map((p) => [p.kind, p.directive.line, p.ruleId ?? null])).toEqual([
@@ -120,22 +147,34 @@ describe('applySuppressions', () => {
       ['unknown-rule', 3, 'no-such-rule'],
       ['unused', 5, 'silent-verify-failure'],
     ]);
-    expect(result.problems.every((p) => p.file === 'src/a.ts' && p.message.endsWith('.'))).toBe(true);
+    expect(result.problems.every((p) => p.file === 'src/a.ts' && p.message.endsWith('.'))).toBe(
+      true,
+    );
   });
 
   it('reports the unused id of a directive that names several', () => {
     const result = applySuppressions(
       { 'src/a.ts': [finding('token-in-logs', 2)] },
-      { 'src/a.ts': parseDirectives('// jwt-audit-disable-next-line token-in-logs, missing-rate-limit -- both\nlog(token);') },
+      {
+        'src/a.ts': parseDirectives(
+          '// jwt-audit-disable-next-line token-in-logs, missing-rate-limit -- both\nlog(token);',
+        ),
+      },
       KNOWN,
     );
-    expect(result.problems.map((p) => [p.kind, p.ruleId])).toEqual([['unused', 'missing-rate-limit']]);
+    expect(result.problems.map((p) => [p.kind, p.ruleId])).toEqual([
+      ['unused', 'missing-rate-limit'],
+    ]);
   });
 
   it('does not call a directive unused for a rule that did not run', () => {
     const result = applySuppressions(
       {},
-      { 'src/b.ts': parseDirectives('// jwt-audit-disable-next-line missing-rate-limit -- gateway\napp.post("/login", h);\n// jwt-audit-disable-line -- all\n') },
+      {
+        'src/b.ts': parseDirectives(
+          '// jwt-audit-disable-next-line missing-rate-limit -- gateway\napp.post("/login", h);\n// jwt-audit-disable-line -- all\n',
+        ),
+      },
       KNOWN,
       ['token-in-logs'],
     );
@@ -145,7 +184,11 @@ describe('applySuppressions', () => {
   it('matches findings to directives of the same file only', () => {
     const result = applySuppressions(
       { 'src/a.ts': [finding('token-in-logs', 2, 'src/a.ts')] },
-      { 'src/b.ts': parseDirectives('// jwt-audit-disable-next-line token-in-logs -- other file\nlog(token);') },
+      {
+        'src/b.ts': parseDirectives(
+          '// jwt-audit-disable-next-line token-in-logs -- other file\nlog(token);',
+        ),
+      },
       KNOWN,
     );
     expect(result.suppressedCount).toBe(0);

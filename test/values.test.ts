@@ -10,45 +10,74 @@ function setup(code: string) {
   const callees = (name: string): ts.Expression[] => {
     const out: ts.Expression[] = [];
     walk(sourceFile, (n) => {
-      if (ts.isCallExpression(n) && n.expression.getText(sourceFile) === name) out.push(n.expression);
+      if (ts.isCallExpression(n) && n.expression.getText(sourceFile) === name)
+        out.push(n.expression);
     });
     return out;
   };
   return { resolver, callees };
 }
 
-const brief = (v: Value) => (v.kind === 'module' ? `module ${v.source}:${v.path.join('.')}` : v.kind === 'param' ? `param ${v.name}#${v.index}` : v.kind);
+const brief = (v: Value) =>
+  v.kind === 'module'
+    ? `module ${v.source}:${v.path.join('.')}`
+    : v.kind === 'param'
+      ? `param ${v.name}#${v.index}`
+      : v.kind;
 
 describe('Resolver', () => {
   it('tells apart the names a destructured parameter declares, whichever is asked first', () => {
     const { resolver, callees } = setup('function f({ a, b }, c) { b(); a(); c(); b(); }');
-    expect(callees('b').map((e) => brief(resolver.evaluate(e)))).toEqual(['param b#0', 'param b#0']);
+    expect(callees('b').map((e) => brief(resolver.evaluate(e)))).toEqual([
+      'param b#0',
+      'param b#0',
+    ]);
     expect(brief(resolver.evaluate(callees('a')[0]))).toBe('param a#0');
     expect(brief(resolver.evaluate(callees('c')[0]))).toBe('param c#1');
   });
 
   it('gives a member chain the same value whether it is asked alone or inside a longer chain', () => {
-    const code = "import * as jwt from 'jsonwebtoken'; const lib = { jwt }; const v = lib.jwt.verify; v(t); lib.jwt.verify(t); lib.jwt.decode.call(t);";
+    const code =
+      "import * as jwt from 'jsonwebtoken'; const lib = { jwt }; const v = lib.jwt.verify; v(t); lib.jwt.verify(t); lib.jwt.decode.call(t);";
     const first = setup(code);
-    expect(brief(first.resolver.evaluate(first.callees('lib.jwt.decode.call')[0]))).toBe('module jsonwebtoken:decode.call');
-    expect(brief(first.resolver.evaluate(first.callees('v')[0]))).toBe('module jsonwebtoken:verify');
-    expect(brief(first.resolver.evaluate(first.callees('lib.jwt.verify')[0]))).toBe('module jsonwebtoken:verify');
+    expect(brief(first.resolver.evaluate(first.callees('lib.jwt.decode.call')[0]))).toBe(
+      'module jsonwebtoken:decode.call',
+    );
+    expect(brief(first.resolver.evaluate(first.callees('v')[0]))).toBe(
+      'module jsonwebtoken:verify',
+    );
+    expect(brief(first.resolver.evaluate(first.callees('lib.jwt.verify')[0]))).toBe(
+      'module jsonwebtoken:verify',
+    );
     // asked in the other order, from a fresh resolver: the same answers
     const second = setup(code);
-    expect(brief(second.resolver.evaluate(second.callees('lib.jwt.verify')[0]))).toBe('module jsonwebtoken:verify');
-    expect(brief(second.resolver.evaluate(second.callees('v')[0]))).toBe('module jsonwebtoken:verify');
+    expect(brief(second.resolver.evaluate(second.callees('lib.jwt.verify')[0]))).toBe(
+      'module jsonwebtoken:verify',
+    );
+    expect(brief(second.resolver.evaluate(second.callees('v')[0]))).toBe(
+      'module jsonwebtoken:verify',
+    );
   });
 
   it('answers cut short by a cycle are not remembered as final', () => {
-    const { resolver, callees } = setup("const a = b; const b = a; a(); b(); const j = require('jose'); const k = j; k.jwtVerify(x);");
+    const { resolver, callees } = setup(
+      "const a = b; const b = a; a(); b(); const j = require('jose'); const k = j; k.jwtVerify(x);",
+    );
     expect(brief(resolver.evaluate(callees('a')[0]))).toBe('unknown');
     expect(brief(resolver.evaluate(callees('b')[0]))).toBe('unknown');
     expect(brief(resolver.evaluate(callees('k.jwtVerify')[0]))).toBe('module jose:jwtVerify');
   });
 
   it('finds the innermost declaration of a name, scope by scope', () => {
-    const { resolver, callees } = setup("import log from 'pino'; function f() { log(); { const log = require('debug'); log(); } log(); } log();");
-    expect(callees('log').map((e) => brief(resolver.evaluate(e)))).toEqual(['module pino:default', 'module debug:', 'module pino:default', 'module pino:default']);
+    const { resolver, callees } = setup(
+      "import log from 'pino'; function f() { log(); { const log = require('debug'); log(); } log(); } log();",
+    );
+    expect(callees('log').map((e) => brief(resolver.evaluate(e)))).toEqual([
+      'module pino:default',
+      'module debug:',
+      'module pino:default',
+      'module pino:default',
+    ]);
   });
 });
 
@@ -66,7 +95,11 @@ describe('normalisedText', () => {
         walk(sourceFile, (n) => {
           if (!call && ts.isCallExpression(n)) call = n;
         });
-        for (const max of [10, 200]) expect(normalisedText(call!, sourceFile, max), `pad ${pad} gap ${gap.length} max ${max}`).toBe(naive(call!.getText(sourceFile), max));
+        for (const max of [10, 200])
+          expect(
+            normalisedText(call!, sourceFile, max),
+            `pad ${pad} gap ${gap.length} max ${max}`,
+          ).toBe(naive(call!.getText(sourceFile), max));
       }
     }
   });

@@ -24,7 +24,11 @@ describe('workspace packages', () => {
       'packages/api/package.json': '{ "name": "api", ',
       'packages/api/src/app.ts': "import { x } from '@acme/core';",
     });
-    const files = ['packages/core/src/index.ts', 'packages/core/src/tokens/verify.ts', 'packages/api/src/app.ts'].map((f) => path.join(root, f));
+    const files = [
+      'packages/core/src/index.ts',
+      'packages/core/src/tokens/verify.ts',
+      'packages/api/src/app.ts',
+    ].map((f) => path.join(root, f));
     const packages = findWorkspacePackages(files, root);
     expect(packages.map((p) => p.name)).toEqual(['@acme/core']);
     const resolver = new ModuleResolver(files, packages);

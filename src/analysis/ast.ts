@@ -14,7 +14,15 @@ export type Node = ts.Node;
  */
 export const SK: typeof ts.SyntaxKind = ts.SyntaxKind;
 
-const FUNCTION_KINDS = new Set<ts.SyntaxKind>([SK.FunctionDeclaration, SK.FunctionExpression, SK.ArrowFunction, SK.MethodDeclaration, SK.Constructor, SK.GetAccessor, SK.SetAccessor]);
+const FUNCTION_KINDS = new Set<ts.SyntaxKind>([
+  SK.FunctionDeclaration,
+  SK.FunctionExpression,
+  SK.ArrowFunction,
+  SK.MethodDeclaration,
+  SK.Constructor,
+  SK.GetAccessor,
+  SK.SetAccessor,
+]);
 const forEachChild = ts.forEachChild;
 
 /**
@@ -40,7 +48,12 @@ export interface Span {
 export function spanOf(node: Node, sf: ts.SourceFile): Span {
   const start = sf.getLineAndCharacterOfPosition(node.getStart(sf));
   const end = sf.getLineAndCharacterOfPosition(node.getEnd());
-  return { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+  return {
+    startLine: start.line + 1,
+    startColumn: start.character + 1,
+    endLine: end.line + 1,
+    endColumn: end.character + 1,
+  };
 }
 
 /**
@@ -91,10 +104,14 @@ export function isFunctionLike(node: Node): node is FunctionNode {
   return IS_FUNCTION_KIND[node.kind] === 1;
 }
 
-/** Type annotations, interfaces, type aliases and type parameters: no call, function or statement can be inside. */
+/**
+ * Type annotations, interfaces, type aliases and type parameters: no call, function or statement
+ * can be inside.
+ */
 const IS_TYPE_ONLY = new Uint8Array(SK.Count);
 for (let kind = SK.FirstTypeNode; kind <= SK.LastTypeNode; kind++) IS_TYPE_ONLY[kind] = 1;
-for (const kind of [SK.InterfaceDeclaration, SK.TypeAliasDeclaration, SK.TypeParameter]) IS_TYPE_ONLY[kind] = 1;
+for (const kind of [SK.InterfaceDeclaration, SK.TypeAliasDeclaration, SK.TypeParameter])
+  IS_TYPE_ONLY[kind] = 1;
 
 export function isTypeOnly(node: Node): boolean {
   return IS_TYPE_ONLY[node.kind] === 1;
@@ -106,7 +123,13 @@ export function enclosingFunction(node: Node): FunctionNode | undefined {
 }
 
 /** Strips parentheses, `as`, `!`, `satisfies` and type assertions: `(x as any)!` -> `x`. */
-const WRAPPER_KINDS = new Set<ts.SyntaxKind>([SK.ParenthesizedExpression, SK.AsExpression, SK.NonNullExpression, SK.TypeAssertionExpression, SK.SatisfiesExpression]);
+const WRAPPER_KINDS = new Set<ts.SyntaxKind>([
+  SK.ParenthesizedExpression,
+  SK.AsExpression,
+  SK.NonNullExpression,
+  SK.TypeAssertionExpression,
+  SK.SatisfiesExpression,
+]);
 
 export function unwrap(expr: ts.Expression): ts.Expression {
   let e = expr;
@@ -124,12 +147,14 @@ export function unwrapAwait(expr: ts.Expression): ts.Expression {
 /** The name of a property access or element access with a string key: `a.b` / `a['b']` -> `b`. */
 export function memberName(expr: ts.Expression): string | undefined {
   if (ts.isPropertyAccessExpression(expr)) return expr.name.text;
-  if (ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression)) return expr.argumentExpression.text;
+  if (ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression))
+    return expr.argumentExpression.text;
   return undefined;
 }
 
 export function memberObject(expr: ts.Expression): ts.Expression | undefined {
-  if (ts.isPropertyAccessExpression(expr) || ts.isElementAccessExpression(expr)) return expr.expression;
+  if (ts.isPropertyAccessExpression(expr) || ts.isElementAccessExpression(expr))
+    return expr.expression;
   return undefined;
 }
 
@@ -227,15 +252,27 @@ export function bodyStatements(fn: FunctionNode): readonly ts.Statement[] {
   return [ts.factory.createExpressionStatement(fn.body as ts.Expression)];
 }
 
-/** The name a function is known by: declaration name, `const f = () => ...`, `{ f() {} }`, `f: function () {}`. */
+/**
+ * The name a function is known by: declaration name, `const f = () => ...`, `{ f() {} }`, `f:
+ * function () {}`.
+ */
 export function functionName(fn: FunctionNode): string | undefined {
-  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.name && !ts.isComputedPropertyName(fn.name)) {
-    return ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name) || ts.isPrivateIdentifier(fn.name) ? fn.name.text : undefined;
+  if (
+    (ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) &&
+    fn.name &&
+    !ts.isComputedPropertyName(fn.name)
+  ) {
+    return ts.isIdentifier(fn.name) ||
+      ts.isStringLiteral(fn.name) ||
+      ts.isPrivateIdentifier(fn.name)
+      ? fn.name.text
+      : undefined;
   }
   if (ts.isConstructorDeclaration(fn)) return 'constructor';
   const p = fn.parent;
   if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
-  if (p && ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return p.name.text;
+  if (p && ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)))
+    return p.name.text;
   if (p && ts.isPropertyDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
   if (p && ts.isBinaryExpression(p) && p.operatorToken.kind === SK.EqualsToken) {
     const left = unwrap(p.left);
@@ -249,7 +286,8 @@ export function functionName(fn: FunctionNode): string | undefined {
 export function enclosingClassName(fn: Node): string | undefined {
   let p: Node | undefined = fn.parent;
   if (p && ts.isPropertyDeclaration(p)) p = p.parent;
-  if (p && (ts.isClassDeclaration(p) || ts.isClassExpression(p))) return p.name?.text ?? classNameFromParent(p);
+  if (p && (ts.isClassDeclaration(p) || ts.isClassExpression(p)))
+    return p.name?.text ?? classNameFromParent(p);
   return undefined;
 }
 
@@ -283,13 +321,16 @@ export function numericValue(expr: ts.Expression | undefined): number | undefine
   return undefined;
 }
 
-/** Does the statement list end the current path (return, throw)? Looks at the last statement only. */
+/**
+ * Does the statement list end the current path (return, throw)? Looks at the last statement only.
+ */
 export function endsWithExit(statements: readonly ts.Statement[]): boolean {
   const last = statements[statements.length - 1];
   if (!last) return false;
   if (ts.isReturnStatement(last) || ts.isThrowStatement(last)) return true;
   if (ts.isBlock(last)) return endsWithExit(last.statements);
-  if (ts.isIfStatement(last) && last.elseStatement) return endsWithExit(asList(last.thenStatement)) && endsWithExit(asList(last.elseStatement));
+  if (ts.isIfStatement(last) && last.elseStatement)
+    return endsWithExit(asList(last.thenStatement)) && endsWithExit(asList(last.elseStatement));
   return false;
 }
 
@@ -298,7 +339,8 @@ export function alwaysThrows(statements: readonly ts.Statement[]): boolean {
   let leaves = false;
   const visit = (n: Node): void => {
     if (leaves || isFunctionLike(n)) return;
-    if (ts.isReturnStatement(n) || ts.isBreakStatement(n) || ts.isContinueStatement(n)) leaves = true;
+    if (ts.isReturnStatement(n) || ts.isBreakStatement(n) || ts.isContinueStatement(n))
+      leaves = true;
     else ts.forEachChild(n, visit);
   };
   statements.forEach(visit);

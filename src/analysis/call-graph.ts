@@ -20,7 +20,10 @@ export type Resolved = { kind: 'fn'; ref: FnRef } | { kind: 'jwt'; api: JwtApi }
 export class CallGraph {
   private readonly byFile: Map<string, FileFacts>;
   /** lower-case class name -> declarations across the project */
-  private readonly classIndex = new Map<string, Array<{ file: string; methods: ReadonlyMap<string, number> }>>();
+  private readonly classIndex = new Map<
+    string,
+    Array<{ file: string; methods: ReadonlyMap<string, number> }>
+  >();
   private readonly monitored = new Set<number>();
   private readonly wrappers = new Map<number, JwtApi>();
   private readonly callbackWrappers = new Map<number, number>();
@@ -30,7 +33,10 @@ export class CallGraph {
   private readonly firstKey = new Map<string, number>();
   private nextKey = 0;
 
-  constructor(files: readonly FileFacts[], private readonly modules: ModuleResolver) {
+  constructor(
+    files: readonly FileFacts[],
+    private readonly modules: ModuleResolver,
+  ) {
     this.byFile = new Map(files.map((f) => [f.file, f]));
     for (const f of files) {
       this.firstKey.set(f.file, this.nextKey);
@@ -121,7 +127,8 @@ export class CallGraph {
   private textKey(fromFile: string, target: Exclude<CallTarget, { kind: 'local' }>): string {
     switch (target.kind) {
       case 'module': {
-        if (!isProjectSpecifier(target.source)) return `l\0${target.source}\0${target.path.join('\0')}`;
+        if (!isProjectSpecifier(target.source))
+          return `l\0${target.source}\0${target.path.join('\0')}`;
         const file = this.modules.resolve(fromFile, target.source);
         return file ? `e\0${file}\0${target.path.join('\0')}` : 'none';
       }
@@ -137,7 +144,10 @@ export class CallGraph {
     return this.resolve(fromFile, target).some((r) => r.kind === 'fn' && this.isMonitored(r.ref));
   }
 
-  /** `depth` counts the re-export hops followed so far: cyclic re-exports (`a` re-exports `b` re-exports `a`) end there. */
+  /**
+   * `depth` counts the re-export hops followed so far: cyclic re-exports (`a` re-exports `b`
+   * re-exports `a`) end there.
+   */
   private compute(fromFile: string, target: CallTarget, depth = 0): Resolved[] {
     switch (target.kind) {
       case 'local':
@@ -197,32 +207,51 @@ export class CallGraph {
       case 'fn': {
         if (rest.length === 0) return [{ kind: 'fn', ref: { file, fn: target.fn } }];
         // `(await loadWeb()).default`: a lazy loader's result is the module it imports
-        const loads = rest[0] === CALL_RESULT ? this.byFile.get(file)?.functions[target.fn]?.returnsModule : undefined;
-        return loads !== undefined ? this.compute(file, { kind: 'module', source: loads, path: rest.slice(1) }, depth + 1) : [];
+        const loads =
+          rest[0] === CALL_RESULT
+            ? this.byFile.get(file)?.functions[target.fn]?.returnsModule
+            : undefined;
+        return loads !== undefined
+          ? this.compute(file, { kind: 'module', source: loads, path: rest.slice(1) }, depth + 1)
+          : [];
       }
       case 'jwt':
         return rest.length === 0 ? [{ kind: 'jwt', api: target.api }] : [];
       case 'class': {
         const method = rest[0] === '#instance' ? rest[1] : rest[0];
-        const id = method ? this.byFile.get(file)?.classes[target.name]?.methods.get(method) : undefined;
+        const id = method
+          ? this.byFile.get(file)?.classes[target.name]?.methods.get(method)
+          : undefined;
         return id !== undefined ? [{ kind: 'fn', ref: { file, fn: id } }] : [];
       }
       case 'object': {
         if (rest.length === 0) return [];
         // services[name]: every member may be the one
-        if (rest[0] === ANY_MEMBER) return Object.values(target.members).flatMap((m) => this.applyRest(file, m, rest.slice(1), depth + 1));
+        if (rest[0] === ANY_MEMBER)
+          return Object.values(target.members).flatMap((m) =>
+            this.applyRest(file, m, rest.slice(1), depth + 1),
+          );
         const m = target.members[rest[0]];
         return m ? this.applyRest(file, m, rest.slice(1), depth) : [];
       }
       case 'module':
-        return this.compute(file, { kind: 'module', source: target.source, path: [...target.path, ...rest] }, depth + 1);
+        return this.compute(
+          file,
+          { kind: 'module', source: target.source, path: [...target.path, ...rest] },
+          depth + 1,
+        );
       case 'app':
         return [];
     }
   }
 
   /** The app (router, sub-app) an import of a project module names: `require('./routes/auth')`. */
-  appAt(fromFile: string, source: string, path: string[], depth = 0): { file: string; app: number } | undefined {
+  appAt(
+    fromFile: string,
+    source: string,
+    path: string[],
+    depth = 0,
+  ): { file: string; app: number } | undefined {
     if (depth > 8 || !isProjectSpecifier(source)) return undefined;
     const file = this.modules.resolve(fromFile, source);
     const facts = file ? this.byFile.get(file) : undefined;
@@ -232,7 +261,8 @@ export class CallGraph {
     if (p.length !== 1) return undefined;
     const exported = facts.exports[p[0]];
     if (exported?.kind === 'app') return { file, app: exported.app };
-    if (exported?.kind === 'module') return this.appAt(file, exported.source, exported.path, depth + 1);
+    if (exported?.kind === 'module')
+      return this.appAt(file, exported.source, exported.path, depth + 1);
     if (exported) return undefined;
     for (const star of facts.starExports) {
       const found = this.appAt(file, star, p, depth + 1);
@@ -241,7 +271,10 @@ export class CallGraph {
     return undefined;
   }
 
-  /** Callers of each function, through the resolved call edges (built once: monitoring, signers and `callers` share it). */
+  /**
+   * Callers of each function, through the resolved call edges (built once: monitoring, signers and
+   * `callers` share it).
+   */
   private callerIndex(): Map<number, FnRef[]> {
     if (this.callersByKey) return this.callersByKey;
     const reverse = new Map<number, FnRef[]>();
@@ -286,14 +319,18 @@ export class CallGraph {
   private computeMonitored(): void {
     const reverse = this.callerIndex();
     const seeds: FnRef[] = [];
-    for (const facts of this.byFile.values()) facts.functions.forEach((fn, id) => fn.monitors && seeds.push({ file: facts.file, fn: id }));
+    for (const facts of this.byFile.values())
+      for (const [id, fn] of facts.functions.entries())
+        if (fn.monitors) seeds.push({ file: facts.file, fn: id });
     this.propagate(seeds, reverse, this.monitored);
   }
 
   private computeSigners(): void {
     const reverse = this.callerIndex();
     const seeds: FnRef[] = [];
-    for (const facts of this.byFile.values()) facts.functions.forEach((fn, id) => fn.signs && seeds.push({ file: facts.file, fn: id }));
+    for (const facts of this.byFile.values())
+      for (const [id, fn] of facts.functions.entries())
+        if (fn.signs) seeds.push({ file: facts.file, fn: id });
     this.propagate(seeds, reverse, this.signers);
   }
 
@@ -314,8 +351,16 @@ export class CallGraph {
     for (const facts of this.byFile.values()) {
       for (const site of facts.verifySites) {
         if (site.fn < 0) continue;
-        if (escapes(facts, site.handling)) mark({ file: facts.file, fn: site.fn }, { library: site.library, operation: 'verify', mode: 'async' });
-        if (site.handling.kind === 'callback-param') this.callbackWrappers.set(this.refKey({ file: facts.file, fn: site.fn }), site.handling.index);
+        if (escapes(facts, site.handling))
+          mark(
+            { file: facts.file, fn: site.fn },
+            { library: site.library, operation: 'verify', mode: 'async' },
+          );
+        if (site.handling.kind === 'callback-param')
+          this.callbackWrappers.set(
+            this.refKey({ file: facts.file, fn: site.fn }),
+            site.handling.index,
+          );
       }
       for (const call of facts.projectCalls) {
         if (call.fn < 0 || !escapes(facts, call.handling)) continue;
@@ -339,6 +384,12 @@ export class CallGraph {
 }
 
 /** The error leaves the function: no handler, or a `catch` that only throws a (new) error. */
-function escapes(facts: FileFacts, handling: FileFacts['verifySites'][number]['handling']): boolean {
-  return handling.kind === 'propagates' || (handling.kind === 'handled' && !!facts.failurePaths[handling.path]?.rethrows);
+function escapes(
+  facts: FileFacts,
+  handling: FileFacts['verifySites'][number]['handling'],
+): boolean {
+  return (
+    handling.kind === 'propagates' ||
+    (handling.kind === 'handled' && !!facts.failurePaths[handling.path]?.rethrows)
+  );
 }

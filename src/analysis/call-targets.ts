@@ -9,7 +9,9 @@ import { isProjectSpecifier, type Resolver } from './values.js';
 export type CallTarget =
   /** A function of the same file, by id. */
   | { kind: 'local'; fn: number }
-  /** An export path of a project module: `['verifyToken']`, `['AuthService', '#instance', 'check']`. */
+  /**
+   * An export path of a project module: `['verifyToken']`, `['AuthService', '#instance', 'check']`.
+   */
   | { kind: 'module'; source: string; path: string[] }
   /** A method of a class declared in this file. */
   | { kind: 'method'; className: string; method: string }
@@ -17,7 +19,11 @@ export type CallTarget =
    *  matched later against project classes named like the receiver. */
   | { kind: 'receiver'; receiver: string; method: string };
 
-export function callTarget(call: ts.CallExpression, resolver: Resolver, fnId: (node: FunctionNode) => number): CallTarget | undefined {
+export function callTarget(
+  call: ts.CallExpression,
+  resolver: Resolver,
+  fnId: (node: FunctionNode) => number,
+): CallTarget | undefined {
   // asked of the same call by the walk, route passes and failure-path summaries: remembered with
   // the file's bindings (a Map per file; a module-wide WeakMap cost more than it saved)
   const known = resolver.callTargets.get(call);
@@ -27,27 +33,53 @@ export function callTarget(call: ts.CallExpression, resolver: Resolver, fnId: (n
   return target;
 }
 
-/** Where calling this expression would go: also for a handler passed by reference (`router.post('/login', auth.login)`). */
-export function targetOfCallee(expr: ts.Expression, resolver: Resolver, fnId: (node: FunctionNode) => number): CallTarget | undefined {
+/**
+ * Where calling this expression would go: also for a handler passed by reference
+ * (`router.post('/login', auth.login)`).
+ */
+export function targetOfCallee(
+  expr: ts.Expression,
+  resolver: Resolver,
+  fnId: (node: FunctionNode) => number,
+): CallTarget | undefined {
   const callee = unwrap(expr);
   const value = resolver.evaluate(callee);
   if (value.kind === 'function') return { kind: 'local', fn: fnId(value.node) };
-  if (value.kind === 'module') return isProjectSpecifier(value.source) ? { kind: 'module', source: value.source, path: value.path } : undefined;
-  if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return undefined;
+  if (value.kind === 'module')
+    return isProjectSpecifier(value.source)
+      ? { kind: 'module', source: value.source, path: value.path }
+      : undefined;
+  if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee))
+    return undefined;
   const method = memberName(callee);
   if (!method) return undefined;
   const object = unwrap(callee.expression);
   const objectValue = resolver.evaluate(object);
   if (objectValue.kind === 'instance') {
-    if (objectValue.of.kind === 'class') return { kind: 'method', className: objectValue.of.name, method };
-    if (objectValue.of.kind === 'module') return isProjectSpecifier(objectValue.of.source) ? { kind: 'module', source: objectValue.of.source, path: [...objectValue.of.path, '#instance', method] } : undefined;
+    if (objectValue.of.kind === 'class')
+      return { kind: 'method', className: objectValue.of.name, method };
+    if (objectValue.of.kind === 'module')
+      return isProjectSpecifier(objectValue.of.source)
+        ? {
+            kind: 'module',
+            source: objectValue.of.source,
+            path: [...objectValue.of.path, '#instance', method],
+          }
+        : undefined;
     // `new Map()`, `new Date()`: an undeclared constructor is a global built-in, never project code
     if (objectValue.of.kind === 'unknown') return undefined;
     return { kind: 'receiver', receiver: objectValue.name, method };
   }
   if (objectValue.kind === 'unknown') {
     const recv = receiverName(object);
-    if (recv && recv !== 'this' && /^[A-Za-z_$][\w$]*$/.test(recv) && /service|helper|util|manager|provider|repository|repo|auth|security|audit|monitor|tracker|handler/i.test(recv)) {
+    if (
+      recv &&
+      recv !== 'this' &&
+      /^[A-Za-z_$][\w$]*$/.test(recv) &&
+      /service|helper|util|manager|provider|repository|repo|auth|security|audit|monitor|tracker|handler/i.test(
+        recv,
+      )
+    ) {
       return { kind: 'receiver', receiver: recv, method };
     }
   }

@@ -10,7 +10,23 @@
  * calls (`isRevoked()` in another file) monitors on its own revoked path; a write is audited when
  * its function records something (following project helpers), or every caller of it does.
  */
-import { ts, walk, unwrap, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeName, calleeLabel, normalisedText, splitWords, type FunctionNode, type Node, type Span, SK } from './ast.js';
+import {
+  ts,
+  walk,
+  unwrap,
+  isFunctionLike,
+  enclosingFunction,
+  functionName,
+  enclosingClassName,
+  calleeName,
+  calleeLabel,
+  normalisedText,
+  splitWords,
+  type FunctionNode,
+  type Node,
+  type Span,
+  SK,
+} from './ast.js';
 import type { RouteExtractContext } from './routes/extract.js';
 import type { FileFacts } from './extract.js';
 import type { CallGraph, FnRef } from './call-graph.js';
@@ -30,7 +46,10 @@ export interface DenylistLookupFact {
   span: Span;
   /** The call as written: `revokedTokens.has`, `redis.exists`, `this.tokens.isBlacklisted`. */
   label: string;
-  /** The denylist-like name that made it a lookup (`revokedTokens`, `revoked:`), or the callback's call. */
+  /**
+   * The denylist-like name that made it a lookup (`revokedTokens`, `revoked:`), or the callback's
+   * call.
+   */
   store: string;
   how: 'collection' | 'key' | 'function' | 'callback';
   /** Enclosing function id, or -1 at module level. */
@@ -111,31 +130,168 @@ export interface DenylistFacts {
 
 /** Lookups on a store recognised by its name: Set/Map/array, Redis, ORM models and repositories. */
 const STORE_LOOKUPS = new Set([
-  'has', 'includes', 'get', 'contains', 'check', 'isMember', 'lookup',
-  'exists', 'sismember', 'sIsMember', 'smismember', 'smIsMember', 'hget', 'hGet', 'hexists', 'hExists', 'zscore', 'zScore', 'getex', 'getEx',
-  'findOne', 'findFirst', 'findUnique', 'findOneBy', 'findById', 'findByPk', 'count', 'countBy', 'countDocuments', 'exist', 'existsBy', 'first',
+  'has',
+  'includes',
+  'get',
+  'contains',
+  'check',
+  'isMember',
+  'lookup',
+  'exists',
+  'sismember',
+  'sIsMember',
+  'smismember',
+  'smIsMember',
+  'hget',
+  'hGet',
+  'hexists',
+  'hExists',
+  'zscore',
+  'zScore',
+  'getex',
+  'getEx',
+  'findOne',
+  'findFirst',
+  'findUnique',
+  'findOneBy',
+  'findById',
+  'findByPk',
+  'count',
+  'countBy',
+  'countDocuments',
+  'exist',
+  'existsBy',
+  'first',
 ]);
 /** Redis-style lookups whose first argument is the key: a denylist key makes them lookups. */
-const KEY_LOOKUPS = new Set(['get', 'exists', 'sismember', 'sIsMember', 'smismember', 'smIsMember', 'hget', 'hGet', 'hexists', 'hExists', 'zscore', 'zScore', 'getex', 'getEx']);
+const KEY_LOOKUPS = new Set([
+  'get',
+  'exists',
+  'sismember',
+  'sIsMember',
+  'smismember',
+  'smIsMember',
+  'hget',
+  'hGet',
+  'hexists',
+  'hExists',
+  'zscore',
+  'zScore',
+  'getex',
+  'getEx',
+]);
 /** Writes on a store recognised by its name. */
 const STORE_WRITES = new Set([
-  'add', 'push', 'unshift', 'set', 'put',
-  'sadd', 'sAdd', 'setex', 'setEx', 'psetex', 'pSetEx', 'setnx', 'setNX', 'hset', 'hSet', 'hmset', 'hSetNX', 'zadd', 'zAdd', 'lpush', 'lPush', 'rpush', 'rPush',
-  'create', 'createMany', 'insert', 'insertOne', 'insertMany', 'upsert', 'save', 'bulkCreate',
+  'add',
+  'push',
+  'unshift',
+  'set',
+  'put',
+  'sadd',
+  'sAdd',
+  'setex',
+  'setEx',
+  'psetex',
+  'pSetEx',
+  'setnx',
+  'setNX',
+  'hset',
+  'hSet',
+  'hmset',
+  'hSetNX',
+  'zadd',
+  'zAdd',
+  'lpush',
+  'lPush',
+  'rpush',
+  'rPush',
+  'create',
+  'createMany',
+  'insert',
+  'insertOne',
+  'insertMany',
+  'upsert',
+  'save',
+  'bulkCreate',
 ]);
 /** Redis-style writes whose key (first argument) or value names the denylist. */
-const KEY_WRITES = new Set(['set', 'sadd', 'sAdd', 'setex', 'setEx', 'psetex', 'pSetEx', 'setnx', 'setNX', 'hset', 'hSet', 'hmset', 'zadd', 'zAdd', 'lpush', 'lPush', 'rpush', 'rPush']);
+const KEY_WRITES = new Set([
+  'set',
+  'sadd',
+  'sAdd',
+  'setex',
+  'setEx',
+  'psetex',
+  'pSetEx',
+  'setnx',
+  'setNX',
+  'hset',
+  'hSet',
+  'hmset',
+  'zadd',
+  'zAdd',
+  'lpush',
+  'lPush',
+  'rpush',
+  'rPush',
+]);
 
-/** ORM updates that revoke by marking a row: `data: { revoked: true }`, `$set: { revokedAt: new Date() }`. */
-const MARKING_UPDATES = new Set(['update', 'updateMany', 'updateOne', 'findOneAndUpdate', 'findByIdAndUpdate', 'upsert']);
+/**
+ * ORM updates that revoke by marking a row: `data: { revoked: true }`, `$set: { revokedAt: new
+ * Date() }`.
+ */
+const MARKING_UPDATES = new Set([
+  'update',
+  'updateMany',
+  'updateOne',
+  'findOneAndUpdate',
+  'findByIdAndUpdate',
+  'upsert',
+]);
 
-/** Words that make a denylist-named function a question: `isRevoked`, `checkBlacklist`, `hasBeenRevoked`. */
-const PREDICATE_WORDS = new Set(['is', 'has', 'was', 'check', 'checks', 'lookup', 'exists', 'contains', 'in']);
+/**
+ * Words that make a denylist-named function a question: `isRevoked`, `checkBlacklist`,
+ * `hasBeenRevoked`.
+ */
+const PREDICATE_WORDS = new Set([
+  'is',
+  'has',
+  'was',
+  'check',
+  'checks',
+  'lookup',
+  'exists',
+  'contains',
+  'in',
+]);
 const PREDICATE_FIRST_WORDS = new Set(['find', 'get', 'fetch', 'lookup', 'query']);
 /** Functions that fill a denylist from storage rather than revoke anything. */
-const LOADER_WORDS = new Set(['load', 'reload', 'init', 'initialize', 'initialise', 'warm', 'warmup', 'hydrate', 'sync', 'restore', 'seed', 'bootstrap', 'populate', 'rebuild', 'prime', 'preload', 'import']);
+const LOADER_WORDS = new Set([
+  'load',
+  'reload',
+  'init',
+  'initialize',
+  'initialise',
+  'warm',
+  'warmup',
+  'hydrate',
+  'sync',
+  'restore',
+  'seed',
+  'bootstrap',
+  'populate',
+  'rebuild',
+  'prime',
+  'preload',
+  'import',
+]);
 
-const OPTION_LIBRARIES: Record<string, RevocationOptionFact['library']> = { 'express-jwt': 'express-jwt', 'koa-jwt': 'koa-jwt', '@fastify/jwt': '@fastify/jwt', 'fastify-jwt': '@fastify/jwt' };
+const OPTION_LIBRARIES: Record<string, RevocationOptionFact['library']> = {
+  'express-jwt': 'express-jwt',
+  'koa-jwt': 'koa-jwt',
+  '@fastify/jwt': '@fastify/jwt',
+  'fastify-jwt': '@fastify/jwt',
+};
 
 /** `isRevoked`, `isTokenBlacklisted`, `checkDenylist`; not `revokeToken`, `addToBlacklist`. */
 export function isCheckerName(name: string): boolean {
@@ -150,7 +306,11 @@ export function isCheckerName(name: string): boolean {
  * `calls`: every call expression of the file in source order, as the file's one walk met them
  * (extract.ts); without it the file is walked here.
  */
-export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext, calls?: readonly ts.CallExpression[]): DenylistFileFacts {
+export function extractDenylistFacts(
+  sf: ts.SourceFile,
+  ctx: RouteExtractContext,
+  calls?: readonly ts.CallExpression[],
+): DenylistFileFacts {
   const { resolver } = ctx;
   const lookups: DenylistLookupFact[] = [];
   const options: RevocationOptionFact[] = [];
@@ -169,9 +329,18 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
     const name = functionName(fn) ?? '<anonymous>';
     return cls ? `${cls}.${name}` : name;
   };
-  const addLookup = (call: ts.CallExpression, store: string, how: DenylistLookupFact['how'], outcome: RawOutcome) => {
-    const summary = outcome.kind === 'other' ? { evidence: [], calls: [] } : summarise(outcome.regions, undefined, ctx.region);
-    const target = how === 'function' || how === 'callback' ? callTarget(call, resolver, ctx.fnId) : undefined;
+  const addLookup = (
+    call: ts.CallExpression,
+    store: string,
+    how: DenylistLookupFact['how'],
+    outcome: RawOutcome,
+  ) => {
+    const summary =
+      outcome.kind === 'other'
+        ? { evidence: [], calls: [] }
+        : summarise(outcome.regions, undefined, ctx.region);
+    const target =
+      how === 'function' || how === 'callback' ? callTarget(call, resolver, ctx.fnId) : undefined;
     lookups.push({
       span: ctx.span(call),
       label: calleeLabel(call, sf),
@@ -193,7 +362,10 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
     const name = calleeName(node);
     if (!name) return;
     const callee = unwrap(node.expression);
-    const receiver = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? unwrap(callee.expression) : undefined;
+    const receiver =
+      ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)
+        ? unwrap(callee.expression)
+        : undefined;
 
     // express-jwt / koa-jwt `isRevoked`, @fastify/jwt `trusted`
     if (node.arguments.length > 0) {
@@ -221,9 +393,15 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
         }
       }
     }
-    // Token.findOne({ token, blacklisted: false }), prisma.session.findFirst({ where: { jti, revokedAt: null } }):
-    // the store is not named, the filter is — a row found with `false`/`null` is one NOT revoked
-    if (FILTER_LOOKUPS.has(name) && receiver && node.arguments[0] && receiverNames(receiver, resolver) !== undefined) {
+    // Token.findOne({ token, blacklisted: false }), prisma.session.findFirst({ where: { jti,
+    // revokedAt: null } }): the store is not named, the filter is — a row found with `false`/`null`
+    // is one NOT revoked
+    if (
+      FILTER_LOOKUPS.has(name) &&
+      receiver &&
+      node.arguments[0] &&
+      receiverNames(receiver, resolver) !== undefined
+    ) {
       const filter = revocationFilter(node.arguments[0], 0);
       if (filter) {
         addLookup(node, filter.key, 'collection', outcomeOfUse(node, filter.revokedWhenFound));
@@ -235,13 +413,28 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
       return;
     }
     // prisma.refreshToken.update({ where: { id }, data: { revoked: true } }): a row marked revoked
-    if (MARKING_UPDATES.has(name) && receiver && !insideWrite(node, writeCalls) && receiverNames(receiver, resolver) !== undefined) {
-      // the update given inline, or through a local (`const update = { is_revoked: true }; repo.update(k, update)`)
-      const field = node.arguments.map((a) => revocationField(a, 0, resolver)).find((f) => f !== undefined);
+    if (
+      MARKING_UPDATES.has(name) &&
+      receiver &&
+      !insideWrite(node, writeCalls) &&
+      receiverNames(receiver, resolver) !== undefined
+    ) {
+      // the update given inline, or through a local (`const update = { is_revoked: true };
+      // repo.update(k, update)`)
+      const field = node.arguments
+        .map((a) => revocationField(a, 0, resolver))
+        .find((f) => f !== undefined);
       if (field && !inLoader(node)) {
         writeCalls.add(node);
         const owner = writerFunction(node);
-        writes.push({ span: ctx.span(node), label: calleeLabel(node, sf), store: field, fn: owner ? ctx.fnId(owner) : -1, scope: scopeOf(node), code: normalisedText(node, sf) });
+        writes.push({
+          span: ctx.span(node),
+          label: calleeLabel(node, sf),
+          store: field,
+          fn: owner ? ctx.fnId(owner) : -1,
+          scope: scopeOf(node),
+          code: normalisedText(node, sf),
+        });
         return;
       }
     }
@@ -249,13 +442,32 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
       const names = receiverNames(receiver, resolver);
       if (names) {
         let store = denylistNameIn(names);
-        if (!store && KEY_WRITES.has(name)) store = denylistNameIn(keyNames(node.arguments[0], resolver)) ?? denylistNameIn(node.arguments.slice(1).flatMap((a) => (ts.isStringLiteralLike(unwrap(a)) ? [(unwrap(a) as ts.StringLiteralLike).text] : [])));
-        // async function blacklistToken(token) { await redis.set(`bl_${token}`, '1') }: the function says what the key is
+        if (!store && KEY_WRITES.has(name))
+          store =
+            denylistNameIn(keyNames(node.arguments[0], resolver)) ??
+            denylistNameIn(
+              node.arguments
+                .slice(1)
+                .flatMap((a) =>
+                  ts.isStringLiteralLike(unwrap(a))
+                    ? [(unwrap(a) as ts.StringLiteralLike).text]
+                    : [],
+                ),
+            );
+        // async function blacklistToken(token) { await redis.set(`bl_${token}`, '1') }: the
+        // function says what the key is
         if (!store && KEY_WRITES.has(name)) store = denylistNameIn([revokerName(node) ?? '']);
         if (store && !monitoringEvidence(node, resolver, ctx.monitoring, sf) && !inLoader(node)) {
           writeCalls.add(node);
           const owner = writerFunction(node);
-          writes.push({ span: ctx.span(node), label: calleeLabel(node, sf), store, fn: owner ? ctx.fnId(owner) : -1, scope: scopeOf(node), code: normalisedText(node, sf) });
+          writes.push({
+            span: ctx.span(node),
+            label: calleeLabel(node, sf),
+            store,
+            fn: owner ? ctx.fnId(owner) : -1,
+            scope: scopeOf(node),
+            code: normalisedText(node, sf),
+          });
         }
       }
     }
@@ -278,7 +490,12 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
       if (isResponseCall(n) || monitoringEvidence(n, resolver, ctx.monitoring, sf)) return true;
       // Boolean(await Token.exists(q)): the lookup is the call inside
       const callee = unwrap(n.expression);
-      if (ts.isIdentifier(callee) && /^(Boolean|Number|String)$/.test(callee.text) && !resolver.isDeclared(callee)) return true;
+      if (
+        ts.isIdentifier(callee) &&
+        /^(Boolean|Number|String)$/.test(callee.text) &&
+        !resolver.isDeclared(callee)
+      )
+        return true;
       const outcome = outcomeOfUse(n, true);
       if (outcome.kind === 'returns') {
         addLookup(n, calleeLabel(n, sf), 'callback', outcome);
@@ -291,14 +508,29 @@ export function extractDenylistFacts(sf: ts.SourceFile, ctx: RouteExtractContext
 }
 
 /** ORM reads whose filter can name the denylist flag. */
-const FILTER_LOOKUPS = new Set(['findOne', 'findFirst', 'findUnique', 'findOneBy', 'findFirstOrThrow', 'count', 'countBy', 'countDocuments', 'exists', 'exist', 'existsBy']);
+const FILTER_LOOKUPS = new Set([
+  'findOne',
+  'findFirst',
+  'findUnique',
+  'findOneBy',
+  'findFirstOrThrow',
+  'count',
+  'countBy',
+  'countDocuments',
+  'exists',
+  'exist',
+  'existsBy',
+]);
 
 /**
  * A denylist flag in a lookup's filter: `{ blacklisted: false }` and `{ revokedAt: null }` find
  * only live tokens (a miss is the hit), `{ revoked: true }` finds revoked ones. Looks inside
  * `where` / `filter` / `query`; any other value (a variable, `IsNull()`) says nothing certain.
  */
-function revocationFilter(arg: ts.Expression, depth: number): { key: string; revokedWhenFound: boolean } | undefined {
+function revocationFilter(
+  arg: ts.Expression,
+  depth: number,
+): { key: string; revokedWhenFound: boolean } | undefined {
   const a = unwrap(arg);
   if (!ts.isObjectLiteralExpression(a) || depth > 2) return undefined;
   for (const p of a.properties) {
@@ -312,14 +544,18 @@ function revocationFilter(arg: ts.Expression, depth: number): { key: string; rev
       continue;
     }
     if (!isDenylistName(key)) continue;
-    if (value.kind === SK.FalseKeyword || value.kind === SK.NullKeyword) return { key, revokedWhenFound: false };
+    if (value.kind === SK.FalseKeyword || value.kind === SK.NullKeyword)
+      return { key, revokedWhenFound: false };
     if (value.kind === SK.TrueKeyword) return { key, revokedWhenFound: true };
   }
   return undefined;
 }
 
 /** An object given by a local name (`const update = { revoked: true }`): its literal. */
-function objectLiteralOf(arg: ts.Expression, resolver: RouteExtractContext['resolver']): ts.Expression {
+function objectLiteralOf(
+  arg: ts.Expression,
+  resolver: RouteExtractContext['resolver'],
+): ts.Expression {
   const a = unwrap(arg);
   if (!ts.isIdentifier(a)) return a;
   const value = resolver.evaluate(a);
@@ -330,12 +566,20 @@ function objectLiteralOf(arg: ts.Expression, resolver: RouteExtractContext['reso
  * A property set to a revoking value inside an update's argument: `{ data: { revoked: true } }`,
  * `{ $set: { revokedAt: new Date() } }`, `{ isBlacklisted: true }`. `revoked: false` un-revokes.
  */
-function revocationField(arg: ts.Expression, depth: number, resolver: RouteExtractContext['resolver']): string | undefined {
+function revocationField(
+  arg: ts.Expression,
+  depth: number,
+  resolver: RouteExtractContext['resolver'],
+): string | undefined {
   const a = objectLiteralOf(arg, resolver);
   if (!ts.isObjectLiteralExpression(a) || depth > 3) return undefined;
   for (const p of a.properties) {
     // `{ where, data }` with `data` a local object
-    const initializer = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
+    const initializer = ts.isPropertyAssignment(p)
+      ? p.initializer
+      : ts.isShorthandPropertyAssignment(p)
+        ? p.name
+        : undefined;
     if (!initializer) continue;
     const key = propName(p.name);
     if (!key) continue;
@@ -348,13 +592,18 @@ function revocationField(arg: ts.Expression, depth: number, resolver: RouteExtra
       continue;
     }
     if (!isDenylistName(key)) continue;
-    const falsy = value.kind === SK.FalseKeyword || value.kind === SK.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined');
+    const falsy =
+      value.kind === SK.FalseKeyword ||
+      value.kind === SK.NullKeyword ||
+      (ts.isIdentifier(value) && value.text === 'undefined');
     if (!falsy) return key;
   }
   return undefined;
 }
 
-/** The enclosing named function when its name says it revokes: `blacklistToken`, `revokeSession`. */
+/**
+ * The enclosing named function when its name says it revokes: `blacklistToken`, `revokeSession`.
+ */
 function revokerName(node: Node): string | undefined {
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
     const name = functionName(fn);
@@ -364,27 +613,46 @@ function revokerName(node: Node): string | undefined {
   return undefined;
 }
 
-/** The variable a call's (awaited) answer is stored in: `const revoked = await x.get(k)` -> `revoked`. */
+/**
+ * The variable a call's (awaited) answer is stored in: `const revoked = await x.get(k)` ->
+ * `revoked`.
+ */
 function answerName(call: ts.CallExpression): string | undefined {
   let n: Node = call;
-  while (n.parent && (ts.isAwaitExpression(n.parent) || ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent))) n = n.parent;
+  while (
+    n.parent &&
+    (ts.isAwaitExpression(n.parent) ||
+      ts.isParenthesizedExpression(n.parent) ||
+      ts.isAsExpression(n.parent) ||
+      ts.isNonNullExpression(n.parent))
+  )
+    n = n.parent;
   const p = n.parent;
-  return p && ts.isVariableDeclaration(p) && p.initializer === n && ts.isIdentifier(p.name) ? p.name.text : undefined;
+  return p && ts.isVariableDeclaration(p) && p.initializer === n && ts.isIdentifier(p.name)
+    ? p.name.text
+    : undefined;
 }
 
 function spanOfNodes(nodes: readonly Node[], span: (n: Node) => Span): Span {
   const first = span(nodes[0]);
   const last = span(nodes[nodes.length - 1]);
-  return { startLine: first.startLine, startColumn: first.startColumn, endLine: last.endLine, endColumn: last.endColumn };
+  return {
+    startLine: first.startLine,
+    startColumn: first.startColumn,
+    endLine: last.endLine,
+    endColumn: last.endColumn,
+  };
 }
 
 /** `repo.save(repo.create({...}))`: one write, not two. */
 function insideWrite(call: ts.CallExpression, writes: ReadonlySet<ts.CallExpression>): boolean {
-  for (let n: Node | undefined = call.parent; n && !isFunctionLike(n); n = n.parent) if (ts.isCallExpression(n) && writes.has(n)) return true;
+  for (let n: Node | undefined = call.parent; n && !isFunctionLike(n); n = n.parent)
+    if (ts.isCallExpression(n) && writes.has(n)) return true;
   return false;
 }
 
-const INLINE_CALLBACK_METHODS = /^(forEach|map|flatMap|filter|some|every|reduce|then|catch|finally|all|allSettled|transaction|\$transaction|withTransaction|runInTransaction|multi|pipeline)$/;
+const INLINE_CALLBACK_METHODS =
+  /^(forEach|map|flatMap|filter|some|every|reduce|then|catch|finally|all|allSettled|transaction|\$transaction|withTransaction|runInTransaction|multi|pipeline)$/;
 
 /**
  * The function a write belongs to: the enclosing one, seen through callbacks that run inline
@@ -394,8 +662,17 @@ function writerFunction(node: Node): FunctionNode | undefined {
   let fn = enclosingFunction(node);
   while (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
     const p = fn.parent;
-    const inline = p && ts.isCallExpression(p) && p.arguments.includes(fn as ts.Expression) && INLINE_CALLBACK_METHODS.test(calleeName(p) ?? '');
-    const iife = p && ts.isParenthesizedExpression(p) && p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p;
+    const inline =
+      p &&
+      ts.isCallExpression(p) &&
+      p.arguments.includes(fn as ts.Expression) &&
+      INLINE_CALLBACK_METHODS.test(calleeName(p) ?? '');
+    const iife =
+      p &&
+      ts.isParenthesizedExpression(p) &&
+      p.parent &&
+      ts.isCallExpression(p.parent) &&
+      p.parent.expression === p;
     if (!inline && !iife) break;
     const outer = enclosingFunction(fn);
     if (!outer) break;
@@ -419,7 +696,11 @@ function inLoader(node: Node): boolean {
  * `fastify.register(fastifyJwt, { secret, trusted })` — recognised by what the callee (or the
  * registered plugin) is imported from.
  */
-function revocationOption(call: ts.CallExpression, name: string, ctx: RouteExtractContext): { fact: RevocationOptionFact; fn?: FunctionNode } | undefined {
+function revocationOption(
+  call: ts.CallExpression,
+  name: string,
+  ctx: RouteExtractContext,
+): { fact: RevocationOptionFact; fn?: FunctionNode } | undefined {
   const { resolver } = ctx;
   const objectArg = (arg: ts.Expression): ts.ObjectLiteralExpression | undefined => {
     const a = unwrap(arg);
@@ -430,13 +711,18 @@ function revocationOption(call: ts.CallExpression, name: string, ctx: RouteExtra
     }
     return undefined;
   };
-  const findProp = (obj: ts.ObjectLiteralExpression, prop: string) => obj.properties.find((p) => p.name && propName(p.name as ts.PropertyName) === prop);
+  const findProp = (obj: ts.ObjectLiteralExpression, prop: string) =>
+    obj.properties.find((p) => p.name && propName(p.name as ts.PropertyName) === prop);
   // cheap test first: an inline options object naming the hook, or an options variable handed to
   // something jwt-like (`expressjwt(opts)`, `fastify.register(fastifyJwt, opts)`)
   const jwtLike = name === 'register' || /jwt/i.test(name);
   const quick = call.arguments.some((a) => {
     const u = unwrap(a);
-    return ts.isObjectLiteralExpression(u) ? u.properties.some((p) => p.name && /^(isRevoked|trusted)$/.test(propName(p.name as ts.PropertyName) ?? '')) : jwtLike && ts.isIdentifier(u);
+    return ts.isObjectLiteralExpression(u)
+      ? u.properties.some(
+          (p) => p.name && /^(isRevoked|trusted)$/.test(propName(p.name as ts.PropertyName) ?? ''),
+        )
+      : jwtLike && ts.isIdentifier(u);
   });
   if (!quick) return undefined;
 
@@ -466,19 +752,31 @@ function revocationOption(call: ts.CallExpression, name: string, ctx: RouteExtra
   else if (ts.isShorthandPropertyAssignment(prop)) value = resolver.lookup(prop.name);
   else if (ts.isMethodDeclaration(prop)) value = { kind: 'function', node: prop };
   const fact: RevocationOptionFact = { span: ctx.span(prop), library, option };
-  if (value.kind === 'function') return { fact: { ...fact, target: { kind: 'local', fn: ctx.fnId(value.node) } }, fn: value.node };
-  if (value.kind === 'module') return { fact: { ...fact, target: { kind: 'module', source: value.source, path: value.path } } };
+  if (value.kind === 'function')
+    return {
+      fact: { ...fact, target: { kind: 'local', fn: ctx.fnId(value.node) } },
+      fn: value.node,
+    };
+  if (value.kind === 'module')
+    return {
+      fact: { ...fact, target: { kind: 'module', source: value.source, path: value.path } },
+    };
   return { fact };
 }
 
 // --- across files --------------------------------------------------------------------------
 
-
 export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph): DenylistFacts {
   const hits: RevocationHit[] = [];
   const checks: DenylistCheck[] = [];
   const writes: DenylistWrite[] = [];
-  if (!files.some((f) => f.denylists.lookups.length + f.denylists.options.length + f.denylists.writes.length > 0)) return { hits, checks, writes };
+  if (
+    !files.some(
+      (f) =>
+        f.denylists.lookups.length + f.denylists.options.length + f.denylists.writes.length > 0,
+    )
+  )
+    return { hits, checks, writes };
 
   // lookups by enclosing function, to answer "what does this checker do on a hit?"
   const byFn = new Map<number, Array<{ file: string; lookup: DenylistLookupFact }>>();
@@ -490,26 +788,43 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
       byFn.set(k, list);
     }
   }
-  const fnRefs = (file: string, target: CallTarget | undefined): FnRef[] => (target ? graph.resolve(file, target).flatMap((r) => (r.kind === 'fn' ? [r.ref] : [])) : []);
+  const fnRefs = (file: string, target: CallTarget | undefined): FnRef[] =>
+    target ? graph.resolve(file, target).flatMap((r) => (r.kind === 'fn' ? [r.ref] : [])) : [];
 
   /** The revoked path of one lookup monitors, itself or inside the checker it calls. */
   const pathMonitored = (file: string, l: DenylistLookupFact, depth: number): boolean =>
-    l.evidence.length > 0 || l.calls.some((c) => graph.targetMonitors(file, c)) || fnRefs(file, l.target).some((ref) => checkerMonitors(ref, depth + 1));
+    l.evidence.length > 0 ||
+    l.calls.some((c) => graph.targetMonitors(file, c)) ||
+    fnRefs(file, l.target).some((ref) => checkerMonitors(ref, depth + 1));
   /** A checker (`isRevoked()`) monitors when every path on which it answers "revoked" monitors. */
   const checkerMonitors = (ref: FnRef, depth: number): boolean => {
     if (depth > 4) return false;
-    const answers = (byFn.get(graph.refKey(ref)) ?? []).filter((x) => x.lookup.outcome === 'returns' && x.lookup.revokedValue === true);
+    const answers = (byFn.get(graph.refKey(ref)) ?? []).filter(
+      (x) => x.lookup.outcome === 'returns' && x.lookup.revokedValue === true,
+    );
     return answers.length > 0 && answers.every((x) => pathMonitored(x.file, x.lookup, depth));
   };
 
   const reported = new Set<string>();
   for (const f of files) {
     for (const l of f.denylists.lookups) {
-      const monitored = l.outcome === 'returns' ? l.revokedValue === true && pathMonitored(f.file, l, 0) : pathMonitored(f.file, l, 0);
+      const monitored =
+        l.outcome === 'returns'
+          ? l.revokedValue === true && pathMonitored(f.file, l, 0)
+          : pathMonitored(f.file, l, 0);
       checks.push({ file: f.file, span: l.span, label: l.label, monitored });
       if (l.outcome !== 'rejects' || !l.branch) continue;
       reported.add(`${f.file}:${l.span.startLine}:${l.span.startColumn}`);
-      hits.push({ file: f.file, span: l.span, label: l.label, store: l.store, monitored, rejection: { file: f.file, span: l.branch, label: 'revoked token rejected here' }, scope: l.scope, code: l.code });
+      hits.push({
+        file: f.file,
+        span: l.span,
+        label: l.label,
+        store: l.store,
+        monitored,
+        rejection: { file: f.file, span: l.branch, label: 'revoked token rejected here' },
+        scope: l.scope,
+        code: l.code,
+      });
     }
   }
   // Library hooks: the library rejects when the callback answers "revoked".
@@ -524,7 +839,16 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
           reported.add(k);
           const monitored = pathMonitored(file, lookup, 0);
           const label = `${o.library} '${o.option}' option rejects the request`;
-          hits.push({ file, span: lookup.span, label: lookup.label, store: lookup.store, monitored, rejection: { file: f.file, span: o.span, label }, scope: lookup.scope, code: lookup.code });
+          hits.push({
+            file,
+            span: lookup.span,
+            label: lookup.label,
+            store: lookup.store,
+            monitored,
+            rejection: { file: f.file, span: o.span, label },
+            scope: lookup.scope,
+            code: lookup.code,
+          });
           const check = checks.find((c) => c.file === file && c.span === lookup.span);
           if (check) check.monitored = monitored;
         }
@@ -536,7 +860,8 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
   const allWrites = files.flatMap((f) => f.denylists.writes.map((w) => ({ ...w, file: f.file })));
   if (allWrites.length > 0) {
     const records = recordingFunctions(files, graph);
-    for (const w of allWrites) writes.push({ ...w, audited: w.fn >= 0 && records.audited({ file: w.file, fn: w.fn }) });
+    for (const w of allWrites)
+      writes.push({ ...w, audited: w.fn >= 0 && records.audited({ file: w.file, fn: w.fn }) });
   }
   return { hits, checks, writes };
 }
@@ -546,7 +871,10 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
  * not a `throw`, which records nothing of a revocation), following project calls forwards, and
  * whether every caller of a function does.
  */
-function recordingFunctions(files: readonly FileFacts[], graph: CallGraph): { audited(ref: FnRef): boolean } {
+function recordingFunctions(
+  files: readonly FileFacts[],
+  graph: CallGraph,
+): { audited(ref: FnRef): boolean } {
   const direct = new Set<number>();
   for (const f of files) {
     const spans = f.functions.map((fn) => fn.span);
@@ -565,7 +893,13 @@ function recordingFunctions(files: readonly FileFacts[], graph: CallGraph): { au
     if (depth > 5 || seen.has(k)) return false;
     seen.add(k);
     const fn = graph.fn(ref);
-    const result = !!fn && fn.calls.some((t) => graph.resolve(ref.file, t).some((r) => r.kind === 'fn' && recordsForward(r.ref, depth + 1, seen)));
+    const result =
+      !!fn &&
+      fn.calls.some((t) =>
+        graph
+          .resolve(ref.file, t)
+          .some((r) => r.kind === 'fn' && recordsForward(r.ref, depth + 1, seen)),
+      );
     if (depth === 0) forward.set(k, result);
     return result;
   };
@@ -578,8 +912,10 @@ function recordingFunctions(files: readonly FileFacts[], graph: CallGraph): { au
           for (const t of fn.calls) {
             for (const r of graph.resolve(f.file, t)) {
               if (r.kind !== 'fn') continue;
-              // a function defined inside another is not called by it (a route handler is called by the framework)
-              if (r.ref.file === f.file && contains(fn.span, graph.fn(r.ref)?.span ?? fn.span)) continue;
+              // a function defined inside another is not called by it (a route handler is called by
+              // the framework)
+              if (r.ref.file === f.file && contains(fn.span, graph.fn(r.ref)?.span ?? fn.span))
+                continue;
               const k = graph.refKey(r.ref);
               const list = callers!.get(k) ?? [];
               list.push({ file: f.file, fn: id });
@@ -614,14 +950,22 @@ function innermost(spans: readonly Span[], span: Span): number {
 }
 
 function contains(outer: Span, inner: Span): boolean {
-  const startsBefore = outer.startLine < inner.startLine || (outer.startLine === inner.startLine && outer.startColumn <= inner.startColumn);
-  const endsAfter = outer.endLine > inner.endLine || (outer.endLine === inner.endLine && outer.endColumn >= inner.endColumn);
+  const startsBefore =
+    outer.startLine < inner.startLine ||
+    (outer.startLine === inner.startLine && outer.startColumn <= inner.startColumn);
+  const endsAfter =
+    outer.endLine > inner.endLine ||
+    (outer.endLine === inner.endLine && outer.endColumn >= inner.endColumn);
   return startsBefore && endsAfter;
 }
 
 export function buildDenylistInventory(facts: Facts, locate: Locate): Inventory['denylistChecks'] {
   return facts.denylists.checks
     .map((c) => ({ label: c.label, location: locate(c.file, c.span), monitored: c.monitored }))
-    .sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+    .sort(
+      (a, b) =>
+        a.location.file.localeCompare(b.location.file) ||
+        a.location.start.line - b.location.start.line ||
+        a.location.start.column - b.location.start.column,
+    );
 }
-

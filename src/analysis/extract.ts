@@ -4,18 +4,59 @@
  * project code (for cross-file monitoring and wrappers), exports, and token values written to
  * logs. The AST is released after this; everything cross-file works from these facts.
  */
-import { ts, walk, spanOf, isFunctionLike, enclosingFunction, functionName, enclosingClassName, calleeLabel, normalisedText, unwrap, isTypeOnly, type FunctionNode, type Node, type Span, SK } from './ast.js';
+import {
+  ts,
+  walk,
+  spanOf,
+  isFunctionLike,
+  enclosingFunction,
+  functionName,
+  enclosingClassName,
+  calleeLabel,
+  normalisedText,
+  unwrap,
+  isTypeOnly,
+  type FunctionNode,
+  type Node,
+  type Span,
+  SK,
+} from './ast.js';
 import { Resolver, type Value, propName, lazyImportSource, isProjectSpecifier } from './values.js';
-import { classifyJwtCall, apiOfValue, isJoseSignChain, mayUseJwtApi, type JwtApi } from './jwt-apis.js';
-import { monitoringEvidence, splitWordsHasAny, type Evidence, type MonitoringOptions } from './monitoring.js';
-import { handlingOf, executorPromise, type FailurePath, type Handling, type RegionContext } from './failure-paths.js';
+import {
+  classifyJwtCall,
+  apiOfValue,
+  isJoseSignChain,
+  mayUseJwtApi,
+  type JwtApi,
+} from './jwt-apis.js';
+import {
+  monitoringEvidence,
+  splitWordsHasAny,
+  type Evidence,
+  type MonitoringOptions,
+} from './monitoring.js';
+import {
+  handlingOf,
+  executorPromise,
+  type FailurePath,
+  type Handling,
+  type RegionContext,
+} from './failure-paths.js';
 import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
 import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
 import { extractDenylistFacts, type DenylistFileFacts } from './denylists.js';
 import { textSignals } from './text-signals.js';
 import { isLimiterCall, mayCallLimiter, type LimiterOptions } from './routes/limiters.js';
-import { isPasswordCheck, credentialFailure, rejectingStatement, inFailureBranch, tracksUsage, mentionsRefresh, namedRefreshVerifier } from './routes/handler-facts.js';
+import {
+  isPasswordCheck,
+  credentialFailure,
+  rejectingStatement,
+  inFailureBranch,
+  tracksUsage,
+  mentionsRefresh,
+  namedRefreshVerifier,
+} from './routes/handler-facts.js';
 
 export interface FunctionFact {
   name?: string;
@@ -29,16 +70,24 @@ export interface FunctionFact {
   calls: CallTarget[];
   /** The body signs a JWT (directly). */
   signs: boolean;
-  /** Handler facts for the endpoint rules (routes/handler-facts.ts); omitted when all false/empty. */
+  /**
+   * Handler facts for the endpoint rules (routes/handler-facts.ts); omitted when all false/empty.
+   */
   handler?: HandlerFact;
   /** A lazy loader (`() => import('./web')`): the project module calling it yields. */
   returnsModule?: string;
-  /** Handed to other code rather than called by name — a callback argument (the call as written), an object literal's or class property's value, a decorated method (`@Mutation()`). */
+  /**
+   * Handed to other code rather than called by name — a callback argument (the call as written), an
+   * object literal's or class property's value, a decorated method (`@Mutation()`).
+   */
   handedOver?: string;
 }
 
 export interface Rejection {
-  /** The statement that rejects bad credentials (`return res.status(401)...`, `throw new UnauthorizedException()`). */
+  /**
+   * The statement that rejects bad credentials (`return res.status(401)...`, `throw new
+   * UnauthorizedException()`).
+   */
   span: Span;
   what: 'user' | 'password';
   /** Logging, telemetry or reporting inside the rejecting branch. */
@@ -52,7 +101,10 @@ export interface HandlerFact {
   limits: boolean;
   /** Compares a password (`bcrypt.compare`, `user.comparePassword`). */
   checksPassword: boolean;
-  /** Verifies a refresh token (a verification whose arguments mention one, or `verifyRefreshToken()`). */
+  /**
+   * Verifies a refresh token (a verification whose arguments mention one, or
+   * `verifyRefreshToken()`).
+   */
   verifiesRefresh: boolean;
   /** Logs, measures or reports anywhere (a `throw` or `next(err)` does not count). */
   logs: boolean;
@@ -64,7 +116,10 @@ export interface HandlerFact {
   rejections: Rejection[];
 }
 
-export type StoredHandling = { kind: 'handled'; path: number } | { kind: 'propagates' } | { kind: 'callback-param'; index: number };
+export type StoredHandling =
+  | { kind: 'handled'; path: number }
+  | { kind: 'propagates' }
+  | { kind: 'callback-param'; index: number };
 
 interface CallSiteBase {
   span: Span;
@@ -136,7 +191,11 @@ export interface ExtractOptions {
 
 const LOG_KINDS = new Set<Evidence['kind']>(['log', 'telemetry', 'report', 'configured']);
 
-export function extractFileFacts(file: string, sf: ts.SourceFile, options: ExtractOptions): FileFacts {
+export function extractFileFacts(
+  file: string,
+  sf: ts.SourceFile,
+  options: ExtractOptions,
+): FileFacts {
   const resolver = new Resolver(sf);
   const fnIds = new Map<Node, number>();
   const fnNodes: FunctionNode[] = [];
@@ -153,7 +212,14 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   const pathIds = new Map<FailurePath, number>();
   const failurePaths: FailurePath[] = [];
   const memo = new Map<Node, Handling>();
-  const region: RegionContext = { sf, resolver, monitoring: options.monitoring, fnId, span, cache: new Map() };
+  const region: RegionContext = {
+    sf,
+    resolver,
+    monitoring: options.monitoring,
+    fnId,
+    span,
+    cache: new Map(),
+  };
 
   const store = (h: Handling): StoredHandling => {
     if (h.kind !== 'handled') return h;
@@ -177,7 +243,10 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   };
   void memo;
 
-  const functionInfo = new Map<number, { monitors: boolean; calls: CallTarget[]; signs: boolean }>();
+  const functionInfo = new Map<
+    number,
+    { monitors: boolean; calls: CallTarget[]; signs: boolean }
+  >();
   const info = (id: number) => {
     let i = functionInfo.get(id);
     if (!i) functionInfo.set(id, (i = { monitors: false, calls: [], signs: false }));
@@ -186,7 +255,19 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   const handlerInfo = new Map<number, HandlerFact>();
   const handler = (id: number) => {
     let h = handlerInfo.get(id);
-    if (!h) handlerInfo.set(id, (h = { limits: false, checksPassword: false, verifiesRefresh: false, logs: false, successLogs: false, successCalls: [], rejections: [] }));
+    if (!h)
+      handlerInfo.set(
+        id,
+        (h = {
+          limits: false,
+          checksPassword: false,
+          verifiesRefresh: false,
+          logs: false,
+          successLogs: false,
+          successCalls: [],
+          rejections: [],
+        }),
+      );
     return h;
   };
   // Cheap pre-filters: most files mention no limiter and no password.
@@ -207,23 +288,29 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
     const calls: CallTarget[] = [];
     // monitoring counts on the failure path up to the rejection
     const path = failure.statements.slice(0, failure.statements.indexOf(rejecting) + 1);
-    for (const st of path) walk(st, (n) => {
-      if (isFunctionLike(n)) return false;
-      if (!ts.isCallExpression(n)) return true;
-      const ev = monitoringEvidence(n, resolver, options.monitoring, sf);
-      if (ev && ev.kind !== 'propagate') monitored = true;
-      else if (!ev) {
-        const t = callTarget(n, resolver, fnId);
-        if (t) calls.push(t);
-      }
-      return true;
-    });
+    for (const st of path)
+      walk(st, (n) => {
+        if (isFunctionLike(n)) return false;
+        if (!ts.isCallExpression(n)) return true;
+        const ev = monitoringEvidence(n, resolver, options.monitoring, sf);
+        if (ev && ev.kind !== 'propagate') monitored = true;
+        else if (!ev) {
+          const t = callTarget(n, resolver, fnId);
+          if (t) calls.push(t);
+        }
+        return true;
+      });
     handler(o).rejections.push({ span: span(rejecting), what: failure.what, monitored, calls });
   };
   // Code in a Promise executor runs as part of the function that creates the promise.
   const owner = (node: Node): number => {
     let fn = enclosingFunction(node);
-    for (let executor = fn && executorPromise(fn); fn && executor; executor = fn && executorPromise(fn)) fn = enclosingFunction(executor);
+    for (
+      let executor = fn && executorPromise(fn);
+      fn && executor;
+      executor = fn && executorPromise(fn)
+    )
+      fn = enclosingFunction(executor);
     return fn ? fnId(fn) : -1;
   };
   const scopeName = (fnIndex: number): string => {
@@ -241,24 +328,31 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   /** Every call, in source order, for the denylist facts (so they need no walk of their own). */
   const callNodes: ts.CallExpression[] = [];
 
-  /** Classes, for the exports and the call graph's method index (collected here, not by a second walk). */
+  /**
+   * Classes, for the exports and the call graph's method index (collected here, not by a second
+   * walk).
+   */
   const classNodes: ts.ClassLikeDeclaration[] = [];
 
   walk(sf, (node) => {
     // types hold nothing this walk records, and they are a good part of TypeScript's nodes
     if (isTypeOnly(node)) return false;
-    if (node.kind === SK.ClassDeclaration || node.kind === SK.ClassExpression) classNodes.push(node as ts.ClassLikeDeclaration);
+    if (node.kind === SK.ClassDeclaration || node.kind === SK.ClassExpression)
+      classNodes.push(node as ts.ClassLikeDeclaration);
     if (isFunctionLike(node)) {
       const id = fnId(node);
       const parent = enclosingFunction(node);
       if (parent) {
         info(fnId(parent)).calls.push({ kind: 'local', fn: id });
-        // a callback on the success path (`jwt.verify(rt, key, (err, claims) => {...})`) runs as part of it
-        if (!inFailureBranch(node.parent)) handler(fnId(parent)).successCalls.push({ kind: 'local', fn: id });
+        // a callback on the success path (`jwt.verify(rt, key, (err, claims) => {...})`) runs as
+        // part of it
+        if (!inFailureBranch(node.parent))
+          handler(fnId(parent)).successCalls.push({ kind: 'local', fn: id });
       }
       return true;
     }
-    // kind compares, not ts.isX: ts-morph re-exports TypeScript through getters (see SK), and this runs for every node
+    // kind compares, not ts.isX: ts-morph re-exports TypeScript through getters (see SK), and this
+    // runs for every node
     if (node.kind === SK.ThrowStatement) {
       const o = owner(node);
       if (o >= 0) info(o).monitors = true;
@@ -276,7 +370,8 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
     if (o >= 0) {
       if (mayLimit && isLimiterCall(call, resolver, options.limiters)) handler(o).limits = true;
       if (mayCheckPassword && isPasswordCheck(call, resolver)) handler(o).checksPassword = true;
-      if (mayTrackUsage && tracksUsage(call) && !inFailureBranch(call)) handler(o).successLogs = true;
+      if (mayTrackUsage && tracksUsage(call) && !inFailureBranch(call))
+        handler(o).successLogs = true;
     }
     const jwt = mayUseJwt ? classifyJwtCall(call, resolver) : undefined;
     if (jwt) {
@@ -287,7 +382,15 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
       if (o >= 0 && mentionsRefresh(call, sf)) handler(o).verifiesRefresh = true;
       const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(call, jwt) : undefined;
       const handling = canonical(handlingOf(call, region, { callbackArg }));
-      verifySites.push({ span: span(call), label: calleeLabel(call, sf), library: jwt.library, fn: o, handling: store(handling), scope: scopeName(o), code: normalisedText(call, sf) });
+      verifySites.push({
+        span: span(call),
+        label: calleeLabel(call, sf),
+        library: jwt.library,
+        fn: o,
+        handling: store(handling),
+        scope: scopeName(o),
+        code: normalisedText(call, sf),
+      });
       return true;
     }
     if (mayUseJwt && isJoseSignChain(call, resolver)) {
@@ -303,11 +406,21 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
         if (!inFailureBranch(call)) h.successLogs = true;
       }
       monitors.push({ label: evidence.label, kind: evidence.kind, span: span(call) });
-      if (LOG_KINDS.has(evidence.kind) || (evidence.kind === 'name' && splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']))) {
+      if (
+        LOG_KINDS.has(evidence.kind) ||
+        (evidence.kind === 'name' && splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']))
+      ) {
         for (const arg of call.arguments) {
           const tv = tokenValue(arg, resolver, sf);
           if (tv) {
-            tokenLogs.push({ span: span(call), logger: evidence.label, what: tv.what, source: span(tv.source), scope: scopeName(o), code: normalisedText(call, sf) });
+            tokenLogs.push({
+              span: span(call),
+              logger: evidence.label,
+              what: tv.what,
+              source: span(tv.source),
+              scope: scopeName(o),
+              code: normalisedText(call, sf),
+            });
             break;
           }
         }
@@ -323,13 +436,27 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
       const callbacks: Record<number, number> = {};
       call.arguments.forEach((arg, i) => {
         const a = unwrap(arg);
-        if ((ts.isArrowFunction(a) || ts.isFunctionExpression(a)) && a.parameters.length >= 1 && ts.isIdentifier(a.parameters[0].name) && /^(err|error|e|ex|er|exception|verifyError|jwtError)$/i.test(a.parameters[0].name.text)) {
+        if (
+          (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) &&
+          a.parameters.length >= 1 &&
+          ts.isIdentifier(a.parameters[0].name) &&
+          /^(err|error|e|ex|er|exception|verifyError|jwtError)$/i.test(a.parameters[0].name.text)
+        ) {
           const h = canonical(handlingOf(call, region, { callbackArg: a }));
           const stored = store(h);
           if (stored.kind === 'handled') callbacks[i] = stored.path;
         }
       });
-      projectCalls.push({ span: span(call), label: calleeLabel(call, sf), target, fn: o, handling: store(handling), callbacks, scope: scopeName(o), code: normalisedText(call, sf) });
+      projectCalls.push({
+        span: span(call),
+        label: calleeLabel(call, sf),
+        target,
+        fn: o,
+        handling: store(handling),
+        callbacks,
+        scope: scopeName(o),
+        code: normalisedText(call, sf),
+      });
     }
     return true;
   });
@@ -352,19 +479,56 @@ export function extractFileFacts(file: string, sf: ts.SourceFile, options: Extra
   // fnNodes may have grown while mapping (ids handed out lazily): map again for stragglers.
   for (let id = functions.length; id < fnNodes.length; id++) {
     const node = fnNodes[id];
-    functions.push({ name: functionName(node), className: enclosingClassName(node), span: span(node), params: [], monitors: false, calls: [], signs: false });
+    functions.push({
+      name: functionName(node),
+      className: enclosingClassName(node),
+      span: span(node),
+      params: [],
+      monitors: false,
+      calls: [],
+      signs: false,
+    });
   }
 
-  const routeContext = { file, resolver, fnId, span, monitoring: options.monitoring, limiters: options.limiters, region };
+  const routeContext = {
+    file,
+    resolver,
+    fnId,
+    span,
+    monitoring: options.monitoring,
+    limiters: options.limiters,
+    region,
+  };
   const { facts: routes, appOfNode } = extractRouteFacts(sf, routeContext, callNodes);
-  const { exports, starExports, classes } = extractExports(sf, resolver, fnId, appOfNode, classNodes);
+  const { exports, starExports, classes } = extractExports(
+    sf,
+    resolver,
+    fnId,
+    appOfNode,
+    classNodes,
+  );
   // Every denylist fact needs a denylist-like name (DENYLIST_NAME) spelled somewhere in this file,
   // or a revocation option of a JWT middleware (`isRevoked`/`trusted`, a `*jwt*` module). Names
   // are pieces of the source text; an escape could spell one indirectly (mayEscapeNames), so
   // such files take the full path.
   const mayDenylist = spelled.escapes || spelled.denylist || spelled.revocationOption;
-  const denylists = mayDenylist ? extractDenylistFacts(sf, routeContext, callNodes) : { lookups: [], options: [], writes: [] };
-  return { file, functions, classes, exports, starExports, failurePaths, verifySites, projectCalls, tokenLogs, monitors, routes, denylists };
+  const denylists = mayDenylist
+    ? extractDenylistFacts(sf, routeContext, callNodes)
+    : { lookups: [], options: [], writes: [] };
+  return {
+    file,
+    functions,
+    classes,
+    exports,
+    starExports,
+    failurePaths,
+    verifySites,
+    projectCalls,
+    tokenLogs,
+    monitors,
+    routes,
+    denylists,
+  };
 }
 
 function handedOver(node: FunctionNode, sf: ts.SourceFile): Pick<FunctionFact, 'handedOver'> {
@@ -372,7 +536,11 @@ function handedOver(node: FunctionNode, sf: ts.SourceFile): Pick<FunctionFact, '
   let to: string | undefined;
   if (ts.isCallExpression(p) && p.arguments.some((a) => a === node)) to = calleeLabel(p, sf);
   else if (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) to = p.name.getText(sf);
-  else if (ts.isMethodDeclaration(node) && (ts.isObjectLiteralExpression(p) || (ts.getDecorators(node)?.length ?? 0) > 0)) to = node.name.getText(sf);
+  else if (
+    ts.isMethodDeclaration(node) &&
+    (ts.isObjectLiteralExpression(p) || (ts.getDecorators(node)?.length ?? 0) > 0)
+  )
+    to = node.name.getText(sf);
   return to ? { handedOver: to } : {};
 }
 
@@ -381,7 +549,9 @@ function lazyLoader(node: FunctionNode): Pick<FunctionFact, 'returnsModule'> {
   return source !== undefined && isProjectSpecifier(source) ? { returnsModule: source } : {};
 }
 
-/** The callback argument of an API that takes one (jsonwebtoken verify: the last function argument). */
+/**
+ * The callback argument of an API that takes one (jsonwebtoken verify: the last function argument).
+ */
 function lastFunctionishArg(call: ts.CallExpression, api: JwtApi): ts.Expression | undefined {
   if (api.mode !== 'either') return undefined;
   const args = call.arguments;
@@ -390,11 +560,24 @@ function lastFunctionishArg(call: ts.CallExpression, api: JwtApi): ts.Expression
   const u = unwrap(last);
   if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) return last;
   // an identifier in 3rd/4th position is the callback only if it is named like one (not `options`)
-  if (ts.isIdentifier(u) && args.length >= 3 && /^(cb|callback|done|next|fn|handler|resolve|verified|onVerified|onVerify|onDone)$|(Callback|Cb|Handler)$/.test(u.text)) return last;
+  if (
+    ts.isIdentifier(u) &&
+    args.length >= 3 &&
+    /^(cb|callback|done|next|fn|handler|resolve|verified|onVerified|onVerify|onDone)$|(Callback|Cb|Handler)$/.test(
+      u.text,
+    )
+  )
+    return last;
   return undefined;
 }
 
-function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: FunctionNode) => number, appOfNode: ReadonlyMap<unknown, number>, classNodes: readonly ts.ClassLikeDeclaration[]): Pick<FileFacts, 'exports' | 'starExports' | 'classes'> {
+function extractExports(
+  sf: ts.SourceFile,
+  resolver: Resolver,
+  fnId: (n: FunctionNode) => number,
+  appOfNode: ReadonlyMap<unknown, number>,
+  classNodes: readonly ts.ClassLikeDeclaration[],
+): Pick<FileFacts, 'exports' | 'starExports' | 'classes'> {
   // Keyed by names that differ in every file: dictionary objects from the start (no prototype, so
   // an export named `constructor` is just a name), not a hidden-class transition per name added.
   const exports: Record<string, ExportTarget> = Object.create(null);
@@ -410,15 +593,19 @@ function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: Functio
       case 'module':
         return { kind: 'module', source: value.source, path: value.path };
       case 'instance':
-        if (value.node && appOfNode.has(value.node)) return { kind: 'app', app: appOfNode.get(value.node)! };
+        if (value.node && appOfNode.has(value.node))
+          return { kind: 'app', app: appOfNode.get(value.node)! };
         if (value.of.kind === 'class') return { kind: 'class', name: value.of.name };
         return undefined;
       case 'call': {
         if (appOfNode.has(value.node)) return { kind: 'app', app: appOfNode.get(value.node)! };
         const api = apiOfValue(value);
         if (api) return { kind: 'jwt', api };
-        // catchAsync(async (req, res) => ...), asyncHandler(handler): the wrapped function does the work
-        const inner = value.node.arguments.map((a) => unwrap(a)).find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a));
+        // catchAsync(async (req, res) => ...), asyncHandler(handler): the wrapped function does the
+        // work
+        const inner = value.node.arguments
+          .map((a) => unwrap(a))
+          .find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a));
         return inner ? { kind: 'fn', fn: fnId(inner as FunctionNode) } : undefined;
       }
       case 'object': {
@@ -454,14 +641,22 @@ function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: Functio
 
   for (const node of classNodes) {
     {
-      const name = node.name?.text ?? (node.parent && ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name) ? node.parent.name.text : undefined);
+      const name =
+        node.name?.text ??
+        (node.parent && ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name)
+          ? node.parent.name.text
+          : undefined);
       if (name) {
         const methods = new Map<string, number>();
         for (const m of node.members) {
           if ((ts.isMethodDeclaration(m) || ts.isGetAccessor(m)) && m.body) {
             const n = propName(m.name);
             if (n) methods.set(n, fnId(m));
-          } else if (ts.isPropertyDeclaration(m) && m.initializer && (ts.isArrowFunction(m.initializer) || ts.isFunctionExpression(m.initializer))) {
+          } else if (
+            ts.isPropertyDeclaration(m) &&
+            m.initializer &&
+            (ts.isArrowFunction(m.initializer) || ts.isFunctionExpression(m.initializer))
+          ) {
             const n = propName(m.name);
             if (n) methods.set(n, fnId(m.initializer));
           }
@@ -477,29 +672,49 @@ function extractExports(sf: ts.SourceFile, resolver: Resolver, fnId: (n: Functio
       if (isDefault(st)) set('default', t);
       if (st.name) set(st.name.text, t);
     } else if (ts.isClassDeclaration(st) && hasExport(st)) {
-      const t: ExportTarget | undefined = st.name ? { kind: 'class', name: st.name.text } : undefined;
+      const t: ExportTarget | undefined = st.name
+        ? { kind: 'class', name: st.name.text }
+        : undefined;
       if (isDefault(st)) set('default', t);
       if (st.name) set(st.name.text, t);
     } else if (ts.isVariableStatement(st) && hasExport(st)) {
       for (const d of st.declarationList.declarations) {
-        if (ts.isIdentifier(d.name) && d.initializer) set(d.name.text, toTarget(resolver.evaluate(d.initializer)));
+        if (ts.isIdentifier(d.name) && d.initializer)
+          set(d.name.text, toTarget(resolver.evaluate(d.initializer)));
       }
     } else if (ts.isExportAssignment(st)) {
       set('default', toTarget(resolver.evaluate(st.expression)));
     } else if (ts.isExportDeclaration(st)) {
-      const source = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+      const source =
+        st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)
+          ? st.moduleSpecifier.text
+          : undefined;
       if (!st.exportClause) {
         if (source) starExports.push(source);
       } else if (ts.isNamedExports(st.exportClause)) {
         for (const el of st.exportClause.elements) {
           const local = (el.propertyName ?? el.name).text;
           if (source) set(el.name.text, { kind: 'module', source, path: [local] });
-          else set(el.name.text, toTarget(resolver.lookup(el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : (el.name as ts.Identifier))));
+          else
+            set(
+              el.name.text,
+              toTarget(
+                resolver.lookup(
+                  el.propertyName && ts.isIdentifier(el.propertyName)
+                    ? el.propertyName
+                    : (el.name as ts.Identifier),
+                ),
+              ),
+            );
         }
       } else if (ts.isNamespaceExport(st.exportClause) && source) {
         set(st.exportClause.name.text, { kind: 'module', source, path: [] });
       }
-    } else if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === SK.EqualsToken) {
+    } else if (
+      ts.isExpressionStatement(st) &&
+      ts.isBinaryExpression(st.expression) &&
+      st.expression.operatorToken.kind === SK.EqualsToken
+    ) {
       // module.exports = ..., module.exports.x = ..., exports.x = ...
       const left = unwrap(st.expression.left);
       const right = st.expression.right;

@@ -62,37 +62,85 @@ export interface FactsOptions {
   authRoutes?: readonly RegExp[];
 }
 
-export function buildFacts(files: readonly FileFacts[], allFiles: readonly string[], options: FactsOptions = {}): Facts {
+export function buildFacts(
+  files: readonly FileFacts[],
+  allFiles: readonly string[],
+  options: FactsOptions = {},
+): Facts {
   const modules = new ModuleResolver(allFiles, options.packages);
   const graph = new CallGraph(files, modules);
   const monitors = (file: string, path: FailurePath) => {
     if (path.kind === 'callback-ignored') return false;
     return path.evidence.length > 0 || path.calls.some((c) => graph.targetMonitors(file, c.target));
   };
-  const touches = (file: string, path: FailurePath) => path.evidence.some((e) => e.touchesError) || path.calls.some((c) => c.withError && graph.targetMonitors(file, c.target));
+  const touches = (file: string, path: FailurePath) =>
+    path.evidence.some((e) => e.touchesError) ||
+    path.calls.some((c) => c.withError && graph.targetMonitors(file, c.target));
 
   const verifications: Verification[] = [];
   const propagating: PropagatingVerification[] = [];
-  const add = (file: string, site: { span: Span; label: string; scope: string; code: string }, library: string, via: Verification['via'], pathIndex: number) => {
+  const add = (
+    file: string,
+    site: { span: Span; label: string; scope: string; code: string },
+    library: string,
+    via: Verification['via'],
+    pathIndex: number,
+  ) => {
     const facts = graph.file(file)!;
     const path = facts.failurePaths[pathIndex];
-    verifications.push({ file, span: site.span, label: site.label, library, via, path, monitored: monitors(file, path), touchesError: touches(file, path), scope: site.scope, code: site.code });
+    verifications.push({
+      file,
+      span: site.span,
+      label: site.label,
+      library,
+      via,
+      path,
+      monitored: monitors(file, path),
+      touchesError: touches(file, path),
+      scope: site.scope,
+      code: site.code,
+    });
   };
 
   for (const facts of files) {
     for (const site of facts.verifySites) {
-      if (site.handling.kind === 'handled') add(facts.file, site, site.library, 'direct', site.handling.path);
-      else if (site.handling.kind === 'propagates') propagating.push({ file: facts.file, span: site.span, label: site.label, library: site.library });
+      if (site.handling.kind === 'handled')
+        add(facts.file, site, site.library, 'direct', site.handling.path);
+      else if (site.handling.kind === 'propagates')
+        propagating.push({
+          file: facts.file,
+          span: site.span,
+          label: site.label,
+          library: site.library,
+        });
     }
     for (const call of facts.projectCalls) {
       const resolved = graph.resolve(facts.file, call.target);
       let done = false;
       for (const r of resolved) {
         if (done) break;
-        const api = r.kind === 'jwt' ? (r.api.operation === 'verify' ? r.api : undefined) : graph.wrapperApi(r.ref);
+        const api =
+          r.kind === 'jwt'
+            ? r.api.operation === 'verify'
+              ? r.api
+              : undefined
+            : graph.wrapperApi(r.ref);
         if (api) {
-          if (call.handling.kind === 'handled') add(facts.file, call, api.library, r.kind === 'jwt' ? 'direct' : 'wrapper', call.handling.path);
-          else if (call.handling.kind === 'propagates' && r.kind === 'jwt') propagating.push({ file: facts.file, span: call.span, label: call.label, library: api.library });
+          if (call.handling.kind === 'handled')
+            add(
+              facts.file,
+              call,
+              api.library,
+              r.kind === 'jwt' ? 'direct' : 'wrapper',
+              call.handling.path,
+            );
+          else if (call.handling.kind === 'propagates' && r.kind === 'jwt')
+            propagating.push({
+              file: facts.file,
+              span: call.span,
+              label: call.label,
+              library: api.library,
+            });
           done = true;
           continue;
         }
@@ -111,5 +159,16 @@ export function buildFacts(files: readonly FileFacts[], allFiles: readonly strin
   const routes = buildRouteFacts(files, graph, modules);
   const endpoints = new Endpoints(graph, routes, { authRoutes: options.authRoutes ?? [] });
   const denylists = buildDenylistFacts(files, graph);
-  return { files: new Map(files.map((f) => [f.file, f])), graph, verifications, propagating, tokenLogs, monitors, routes, endpoints, denylists, modules };
+  return {
+    files: new Map(files.map((f) => [f.file, f])),
+    graph,
+    verifications,
+    propagating,
+    tokenLogs,
+    monitors,
+    routes,
+    endpoints,
+    denylists,
+    modules,
+  };
 }

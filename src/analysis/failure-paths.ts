@@ -5,14 +5,47 @@
  * data: its monitoring evidence, the project calls it makes (resolved later), whether it touches
  * or classifies the error, and whether it lets the request through (fail-open).
  */
-import { ts, unwrap, walk, isFunctionLike, references, calleeName, endsWithExit, alwaysThrows, asList, memberName, receiverName, boundNames, type FunctionNode, type Node, type Span, SK } from './ast.js';
-import { monitoringEvidence, isPropagationCall, type Evidence, type MonitoringOptions } from './monitoring.js';
+import {
+  ts,
+  unwrap,
+  walk,
+  isFunctionLike,
+  references,
+  calleeName,
+  endsWithExit,
+  alwaysThrows,
+  asList,
+  memberName,
+  receiverName,
+  boundNames,
+  type FunctionNode,
+  type Node,
+  type Span,
+  SK,
+} from './ast.js';
+import {
+  monitoringEvidence,
+  isPropagationCall,
+  type Evidence,
+  type MonitoringOptions,
+} from './monitoring.js';
 import { callTarget, type CallTarget } from './call-targets.js';
-import { isPassThroughCall, isResponseCall, isResponseAssignment, isKoaThrow, respondsOrExits } from './responses.js';
+import {
+  isPassThroughCall,
+  isResponseCall,
+  isResponseAssignment,
+  isKoaThrow,
+  respondsOrExits,
+} from './responses.js';
 import { ERROR_CLASSIFIERS } from './jwt-apis.js';
 import type { Resolver } from './values.js';
 
-export type FailureKind = 'catch' | 'promise-catch' | 'then-rejected' | 'callback' | 'callback-ignored';
+export type FailureKind =
+  | 'catch'
+  | 'promise-catch'
+  | 'then-rejected'
+  | 'callback'
+  | 'callback-ignored';
 
 export interface RegionCall {
   target: CallTarget;
@@ -32,7 +65,10 @@ export interface FailurePath {
   classifies: boolean;
   /** Why the request goes on despite the failure, when it does. */
   failOpen?: string;
-  /** A `catch` that only throws (`throw new AuthError()`) on every way out: the failure goes on to the caller. */
+  /**
+   * A `catch` that only throws (`throw new AuthError()`) on every way out: the failure goes on to
+   * the caller.
+   */
   rethrows?: boolean;
 }
 
@@ -58,16 +94,24 @@ function cached(ctx: RegionContext, node: Node, compute: () => FailurePath): Fai
 export type Handling =
   | { kind: 'handled'; path: FailurePath }
   | { kind: 'propagates' }
-  /** The verification hands its callback parameter in from the caller: the caller's callback is the path. */
+  /**
+   * The verification hands its callback parameter in from the caller: the caller's callback is the
+   * path.
+   */
   | { kind: 'callback-param'; index: number };
 
-const ARRAY_CALLBACK_METHODS = /^(map|forEach|filter|some|every|reduce|reduceRight|find|findIndex|flatMap)$/;
+const ARRAY_CALLBACK_METHODS =
+  /^(map|forEach|filter|some|every|reduce|reduceRight|find|findIndex|flatMap)$/;
 
 /**
  * Finds the failure handling of `call`. `callbackIndex` is the argument position of a node-style
  * callback when the API takes one (jsonwebtoken `verify(token, key, [options], cb)`).
  */
-export function handlingOf(call: ts.CallExpression, ctx: RegionContext, opts: { callbackArg?: ts.Expression }): Handling {
+export function handlingOf(
+  call: ts.CallExpression,
+  ctx: RegionContext,
+  opts: { callbackArg?: ts.Expression },
+): Handling {
   if (opts.callbackArg) {
     const cb = unwrap(opts.callbackArg);
     let fn: FunctionNode | undefined;
@@ -87,7 +131,8 @@ export function handlingOf(call: ts.CallExpression, ctx: RegionContext, opts: { 
     if (ts.isIdentifier(cb)) {
       const value = ctx.resolver.evaluate(cb);
       if (value.kind === 'param' && enclosingFn(call) === value.fn) {
-        if (/^(next|done|cb|callback)$/.test(cb.text)) return { kind: 'handled', path: handOff(cb, ctx) };
+        if (/^(next|done|cb|callback)$/.test(cb.text))
+          return { kind: 'handled', path: handOff(cb, ctx) };
         return { kind: 'callback-param', index: value.index };
       }
     }
@@ -96,9 +141,14 @@ export function handlingOf(call: ts.CallExpression, ctx: RegionContext, opts: { 
 
   function handlingOfExpression(expr: ts.Expression): Handling {
     const chain = promiseHandler(expr);
-    if (chain.handler) return { kind: 'handled', path: cached(ctx, chain.handler, () => handlerPath(chain.handler!, chain.kind!, ctx)) };
+    if (chain.handler)
+      return {
+        kind: 'handled',
+        path: cached(ctx, chain.handler, () => handlerPath(chain.handler!, chain.kind!, ctx)),
+      };
     const tryStmt = enclosingTry(chain.outermost);
-    if (tryStmt?.catchClause) return { kind: 'handled', path: cached(ctx, tryStmt, () => catchPath(tryStmt, ctx)) };
+    if (tryStmt?.catchClause)
+      return { kind: 'handled', path: cached(ctx, tryStmt, () => catchPath(tryStmt, ctx)) };
     return { kind: 'propagates' };
   }
 }
@@ -112,13 +162,24 @@ export function promiseExecutorOf(node: Node): ts.NewExpression | undefined {
 /** The `new Promise(fn)` that `fn` is the executor of, if it is one. */
 export function executorPromise(fn: FunctionNode): ts.NewExpression | undefined {
   const p = fn.parent;
-  if (p && ts.isNewExpression(p) && p.arguments?.[0] === fn && ts.isIdentifier(unwrap(p.expression)) && (unwrap(p.expression) as ts.Identifier).text === 'Promise') return p;
+  if (
+    p &&
+    ts.isNewExpression(p) &&
+    p.arguments?.[0] === fn &&
+    ts.isIdentifier(unwrap(p.expression)) &&
+    (unwrap(p.expression) as ts.Identifier).text === 'Promise'
+  )
+    return p;
   return undefined;
 }
 
 /** A callback whose only reaction to the error is `reject(err)`. */
 function rejectsOnly(path: FailurePath): boolean {
-  return path.evidence.length > 0 && path.calls.length === 0 && path.evidence.every((e) => e.kind === 'propagate' && e.label === 'reject');
+  return (
+    path.evidence.length > 0 &&
+    path.calls.length === 0 &&
+    path.evidence.every((e) => e.kind === 'propagate' && e.label === 'reject')
+  );
 }
 
 function enclosingFn(node: Node): FunctionNode | undefined {
@@ -127,7 +188,11 @@ function enclosingFn(node: Node): FunctionNode | undefined {
 }
 
 /** `p.then(a).catch(h)`, `p.then(a, h)`; also returns the outermost chain expression. */
-function promiseHandler(call: ts.Expression): { handler?: ts.Expression; kind?: FailureKind; outermost: ts.Expression } {
+function promiseHandler(call: ts.Expression): {
+  handler?: ts.Expression;
+  kind?: FailureKind;
+  outermost: ts.Expression;
+} {
   let cur: ts.Expression = call;
   for (;;) {
     let p = cur.parent;
@@ -135,11 +200,20 @@ function promiseHandler(call: ts.Expression): { handler?: ts.Expression; kind?: 
       cur = p;
       p = p.parent;
     }
-    if (p && ts.isPropertyAccessExpression(p) && p.expression === cur && p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p) {
+    if (
+      p &&
+      ts.isPropertyAccessExpression(p) &&
+      p.expression === cur &&
+      p.parent &&
+      ts.isCallExpression(p.parent) &&
+      p.parent.expression === p
+    ) {
       const method = p.name.text;
       const chainCall = p.parent;
-      if (method === 'catch' && chainCall.arguments[0]) return { handler: chainCall.arguments[0], kind: 'promise-catch', outermost: chainCall };
-      if (method === 'then' && chainCall.arguments[1]) return { handler: chainCall.arguments[1], kind: 'then-rejected', outermost: chainCall };
+      if (method === 'catch' && chainCall.arguments[0])
+        return { handler: chainCall.arguments[0], kind: 'promise-catch', outermost: chainCall };
+      if (method === 'then' && chainCall.arguments[1])
+        return { handler: chainCall.arguments[1], kind: 'then-rejected', outermost: chainCall };
       if (method === 'then' || method === 'finally') {
         cur = chainCall;
         continue;
@@ -169,14 +243,33 @@ function enclosingTry(node: Node): ts.TryStatement | undefined {
 
 function catchPath(tryStmt: ts.TryStatement, ctx: RegionContext): FailurePath {
   const clause = tryStmt.catchClause!;
-  const errorName = clause.variableDeclaration && ts.isIdentifier(clause.variableDeclaration.name) ? clause.variableDeclaration.name.text : undefined;
+  const errorName =
+    clause.variableDeclaration && ts.isIdentifier(clause.variableDeclaration.name)
+      ? clause.variableDeclaration.name.text
+      : undefined;
   const summary = summarise([clause.block], errorName, ctx);
-  const failOpen = summary.evidence.length === 0 && summary.calls.length === 0 ? catchFailOpen(tryStmt) : catchFailOpenEvenIfCalls(tryStmt);
-  const rethrows = summary.evidence.every((e) => e.label === 'throw') && alwaysThrows(clause.block.statements) && !callsOutsideThrows(clause.block, ctx);
-  return { kind: 'catch', span: ctx.span(clause), errorName, ...summary, failOpen, ...(rethrows ? { rethrows } : {}) };
+  const failOpen =
+    summary.evidence.length === 0 && summary.calls.length === 0
+      ? catchFailOpen(tryStmt)
+      : catchFailOpenEvenIfCalls(tryStmt);
+  const rethrows =
+    summary.evidence.every((e) => e.label === 'throw') &&
+    alwaysThrows(clause.block.statements) &&
+    !callsOutsideThrows(clause.block, ctx);
+  return {
+    kind: 'catch',
+    span: ctx.span(clause),
+    errorName,
+    ...summary,
+    failOpen,
+    ...(rethrows ? { rethrows } : {}),
+  };
 }
 
-/** Project calls other than the ones building the thrown error (`throw AuthenticationError('Invalid token')`). */
+/**
+ * Project calls other than the ones building the thrown error (`throw AuthenticationError('Invalid
+ * token')`).
+ */
 function callsOutsideThrows(block: ts.Block, ctx: RegionContext): boolean {
   let found = false;
   walk(block, (n) => {
@@ -198,19 +291,26 @@ function handlerPath(handler: ts.Expression, kind: FailureKind, ctx: RegionConte
     else return referencePath(h, kind, ctx);
   }
   if (!fn) return { kind, span: ctx.span(handler), evidence: [], calls: [], classifies: false };
-  const errorName = fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name) ? fn.parameters[0].name.text : undefined;
+  const errorName =
+    fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name)
+      ? fn.parameters[0].name.text
+      : undefined;
   const summary = summarise(fn.body ? [fn.body] : [], errorName, ctx);
-  const failOpen = summary.evidence.length === 0 ? regionFailOpen(fn.body ? [fn.body] : []) : undefined;
+  const failOpen =
+    summary.evidence.length === 0 ? regionFailOpen(fn.body ? [fn.body] : []) : undefined;
   return { kind, span: ctx.span(isFunctionLike(h) ? h : handler), errorName, ...summary, failOpen };
 }
 
-/** `.catch(next)`, `.catch(console.error)`, `.catch(this.logger.error)`, `.catch(handleAuthError)`. */
+/**
+ * `.catch(next)`, `.catch(console.error)`, `.catch(this.logger.error)`, `.catch(handleAuthError)`.
+ */
 function referencePath(ref: ts.Expression, kind: FailureKind, ctx: RegionContext): FailurePath {
   const span = ctx.span(ref);
   const name = ts.isIdentifier(ref) ? ref.text : memberName(ref);
   const evidence: FailurePath['evidence'] = [];
   const calls: RegionCall[] = [];
-  if (ts.isIdentifier(ref) && /^(next|done|cb|callback|reject)$/.test(ref.text)) evidence.push({ kind: 'propagate', label: ref.text, touchesError: true });
+  if (ts.isIdentifier(ref) && /^(next|done|cb|callback|reject)$/.test(ref.text))
+    evidence.push({ kind: 'propagate', label: ref.text, touchesError: true });
   else {
     // Pretend it is called with the error: `h(err)`.
     const fake = ts.factory.createCallExpression(ref, undefined, []);
@@ -236,7 +336,13 @@ function safeEvidence(call: ts.CallExpression, ctx: RegionContext): Evidence | u
 
 /** A callback handed straight to `next`/`done`: the error goes upstream. */
 function handOff(ref: ts.Identifier, ctx: RegionContext): FailurePath {
-  return { kind: 'callback', span: ctx.span(ref), evidence: [{ kind: 'propagate', label: ref.text, touchesError: true }], calls: [], classifies: false };
+  return {
+    kind: 'callback',
+    span: ctx.span(ref),
+    evidence: [{ kind: 'propagate', label: ref.text, touchesError: true }],
+    calls: [],
+    classifies: false,
+  };
 }
 
 /**
@@ -248,8 +354,19 @@ export function callbackPath(fn: FunctionNode, ctx: RegionContext): FailurePath 
   const errorName = first && ts.isIdentifier(first.name) ? first.name.text : undefined;
   const body = fn.body;
   if (!body || !errorName || !references(body, errorName)) {
-    const failOpen = body && callbackIgnoredFailOpen(body) ? 'ignores the error parameter and calls next()' : undefined;
-    return { kind: 'callback-ignored', span: ctx.span(fn), errorName, evidence: [], calls: [], classifies: false, failOpen };
+    const failOpen =
+      body && callbackIgnoredFailOpen(body)
+        ? 'ignores the error parameter and calls next()'
+        : undefined;
+    return {
+      kind: 'callback-ignored',
+      span: ctx.span(fn),
+      errorName,
+      evidence: [],
+      calls: [],
+      classifies: false,
+      failOpen,
+    };
   }
   const branch = errorBranch(body, errorName);
   const regions = branch ? branch.region : [body];
@@ -257,21 +374,47 @@ export function callbackPath(fn: FunctionNode, ctx: RegionContext): FailurePath 
   let failOpen: string | undefined;
   if (summary.evidence.length === 0) {
     failOpen = regionFailOpen(regions);
-    if (!failOpen && branch && !branch.exits && ts.isBlock(body) && laterPassThrough(branch.statement, body)) failOpen = 'continues to next() after the error branch';
+    if (
+      !failOpen &&
+      branch &&
+      !branch.exits &&
+      ts.isBlock(body) &&
+      laterPassThrough(branch.statement, body)
+    )
+      failOpen = 'continues to next() after the error branch';
   }
-  return { kind: 'callback', span: ctx.span(branch ? branch.statement : fn), errorName, ...summary, failOpen };
+  return {
+    kind: 'callback',
+    span: ctx.span(branch ? branch.statement : fn),
+    errorName,
+    ...summary,
+    failOpen,
+  };
 }
 
 /** The `if (err) {...}` / `err ? a : b` branch of a callback body. */
-function errorBranch(body: Node, errorName: string): { statement: Node; region: Node[]; exits: boolean } | undefined {
+function errorBranch(
+  body: Node,
+  errorName: string,
+): { statement: Node; region: Node[]; exits: boolean } | undefined {
   let found: { statement: Node; region: Node[]; exits: boolean } | undefined;
   walk(body, (n) => {
     if (found) return false;
     if (n !== body && isFunctionLike(n)) return false;
     if (ts.isIfStatement(n) && references(n.expression, errorName)) {
       const negated = isNegatedTest(n.expression, errorName);
-      if (!negated) found = { statement: n, region: [n.thenStatement], exits: endsWithExit(asList(n.thenStatement)) || respondsOrExits(n.thenStatement) };
-      else if (n.elseStatement) found = { statement: n, region: [n.elseStatement], exits: endsWithExit(asList(n.elseStatement)) || respondsOrExits(n.elseStatement) };
+      if (!negated)
+        found = {
+          statement: n,
+          region: [n.thenStatement],
+          exits: endsWithExit(asList(n.thenStatement)) || respondsOrExits(n.thenStatement),
+        };
+      else if (n.elseStatement)
+        found = {
+          statement: n,
+          region: [n.elseStatement],
+          exits: endsWithExit(asList(n.elseStatement)) || respondsOrExits(n.elseStatement),
+        };
       else {
         // if (!err) { ...; return next(); }  <failure statements follow>
         const rest = followingStatements(n);
@@ -291,8 +434,13 @@ function errorBranch(body: Node, errorName: string): { statement: Node; region: 
 
 function isNegatedTest(test: ts.Expression, errorName: string): boolean {
   const t = unwrap(test);
-  if (ts.isPrefixUnaryExpression(t) && t.operator === SK.ExclamationToken) return references(t.operand, errorName);
-  if (ts.isBinaryExpression(t) && (t.operatorToken.kind === SK.EqualsEqualsEqualsToken || t.operatorToken.kind === SK.EqualsEqualsToken)) {
+  if (ts.isPrefixUnaryExpression(t) && t.operator === SK.ExclamationToken)
+    return references(t.operand, errorName);
+  if (
+    ts.isBinaryExpression(t) &&
+    (t.operatorToken.kind === SK.EqualsEqualsEqualsToken ||
+      t.operatorToken.kind === SK.EqualsEqualsToken)
+  ) {
     const other = references(t.left, errorName) ? t.right : t.left;
     const o = unwrap(other);
     return o.kind === SK.NullKeyword || (ts.isIdentifier(o) && o.text === 'undefined');
@@ -309,7 +457,7 @@ function followingStatements(stmt: Node): Node[] {
   return [];
 }
 
-function laterPassThrough(stmt: Node, body: ts.Block): boolean {
+function laterPassThrough(stmt: Node, _body: ts.Block): boolean {
   return followingStatements(stmt).some((s) => containsCall(s, isPassThroughCall));
 }
 
@@ -331,9 +479,16 @@ function regionFailOpen(regions: readonly Node[]): string | undefined {
     let returnsTrue = false;
     walk(r, (n) => {
       if (returnsTrue) return false;
-      if (n !== r && isFunctionLike(n) && !(ts.isArrowFunction(r) || ts.isFunctionExpression(r))) return false;
-      if (ts.isReturnStatement(n) && n.expression && unwrap(n.expression).kind === SK.TrueKeyword) returnsTrue = true;
-      if (ts.isArrowFunction(n) && n === r && unwrap(n.body as ts.Expression).kind === SK.TrueKeyword) returnsTrue = true;
+      if (n !== r && isFunctionLike(n) && !(ts.isArrowFunction(r) || ts.isFunctionExpression(r)))
+        return false;
+      if (ts.isReturnStatement(n) && n.expression && unwrap(n.expression).kind === SK.TrueKeyword)
+        returnsTrue = true;
+      if (
+        ts.isArrowFunction(n) &&
+        n === r &&
+        unwrap(n.body as ts.Expression).kind === SK.TrueKeyword
+      )
+        returnsTrue = true;
       return !returnsTrue;
     });
     if (returnsTrue) return 'returns true';
@@ -356,31 +511,67 @@ function callbackIgnoredFailOpen(body: Node): boolean {
 function catchFailOpen(tryStmt: ts.TryStatement): string | undefined {
   const block = tryStmt.catchClause!.block;
   const direct = regionFailOpen([block]);
-  if (direct) return assignsFallbackUser(block) ? 'assigns a fallback user and calls next()' : direct;
-  if (respondsOrExits(block) || containsCall(block, (c) => isResponseCall(c) || isKoaThrow(c))) return undefined;
+  if (direct)
+    return assignsFallbackUser(block) ? 'assigns a fallback user and calls next()' : direct;
+  if (respondsOrExits(block) || containsCall(block, (c) => isResponseCall(c) || isKoaThrow(c)))
+    return undefined;
   // The catch falls through: what happens after the try?
   const after = followingStatements(tryStmt);
   if (after.length === 0) return undefined;
-  if (after.every((s) => ts.isReturnStatement(s) && (!s.expression || isPlainValue(s.expression)))) return undefined;
+  if (after.every((s) => ts.isReturnStatement(s) && (!s.expression || isPlainValue(s.expression))))
+    return undefined;
   const assigned = assignedNames(tryStmt.tryBlock);
   const first = after[0];
-  if (ts.isIfStatement(first) && [...assigned].some((n) => references(first.expression, n)) && respondsOrExits(first.thenStatement)) return undefined;
-  if (after.some((s) => ts.isIfStatement(s) && [...assigned].some((n) => references(s.expression, n)) && respondsOrExits(s.thenStatement))) return undefined;
+  if (
+    ts.isIfStatement(first) &&
+    [...assigned].some((n) => references(first.expression, n)) &&
+    respondsOrExits(first.thenStatement)
+  )
+    return undefined;
+  if (
+    after.some(
+      (s) =>
+        ts.isIfStatement(s) &&
+        [...assigned].some((n) => references(s.expression, n)) &&
+        respondsOrExits(s.thenStatement),
+    )
+  )
+    return undefined;
   if (assignsFallbackUser(block)) return 'assigns a fallback user and carries on';
-  return block.statements.length === 0 ? 'swallows the error in an empty catch and carries on' : 'swallows the error and carries on';
+  return block.statements.length === 0
+    ? 'swallows the error in an empty catch and carries on'
+    : 'swallows the error and carries on';
 }
 
-/** A catch that only calls project code (not yet known to monitor) can still be fail-open by shape. */
+/**
+ * A catch that only calls project code (not yet known to monitor) can still be fail-open by shape.
+ */
 function catchFailOpenEvenIfCalls(tryStmt: ts.TryStatement): string | undefined {
   return catchFailOpen(tryStmt);
 }
 
-/** A fallback value handed back to the caller (`null`, `[ctx.ip]`, `{ user: undefined }`), never `true`: the caller decides. */
+/**
+ * A fallback value handed back to the caller (`null`, `[ctx.ip]`, `{ user: undefined }`), never
+ * `true`: the caller decides.
+ */
 function isPlainValue(e: ts.Expression): boolean {
   const u = unwrap(e);
-  if (ts.isArrayLiteralExpression(u)) return u.elements.every((el) => !ts.isSpreadElement(el) && isPlainValue(el));
-  if (ts.isObjectLiteralExpression(u)) return u.properties.every((p) => ts.isShorthandPropertyAssignment(p) || (ts.isPropertyAssignment(p) && isPlainValue(p.initializer)));
-  return ts.isIdentifier(u) || u.kind === SK.NullKeyword || u.kind === SK.FalseKeyword || ts.isPropertyAccessExpression(u) || ts.isStringLiteralLike(u) || ts.isNumericLiteral(u);
+  if (ts.isArrayLiteralExpression(u))
+    return u.elements.every((el) => !ts.isSpreadElement(el) && isPlainValue(el));
+  if (ts.isObjectLiteralExpression(u))
+    return u.properties.every(
+      (p) =>
+        ts.isShorthandPropertyAssignment(p) ||
+        (ts.isPropertyAssignment(p) && isPlainValue(p.initializer)),
+    );
+  return (
+    ts.isIdentifier(u) ||
+    u.kind === SK.NullKeyword ||
+    u.kind === SK.FalseKeyword ||
+    ts.isPropertyAccessExpression(u) ||
+    ts.isStringLiteralLike(u) ||
+    ts.isNumericLiteral(u)
+  );
 }
 
 function assignedNames(block: Node): Set<string> {
@@ -412,7 +603,11 @@ function assignsFallbackUser(block: Node): boolean {
 }
 
 /** Monitoring evidence, project calls, error taint and classification over a region. */
-export function summarise(regions: readonly Node[], errorName: string | undefined, ctx: RegionContext): Pick<FailurePath, 'evidence' | 'calls' | 'classifies'> {
+export function summarise(
+  regions: readonly Node[],
+  errorName: string | undefined,
+  ctx: RegionContext,
+): Pick<FailurePath, 'evidence' | 'calls' | 'classifies'> {
   const tainted = new Set<string>(errorName ? [errorName] : []);
   const touches = (node: Node) => [...tainted].some((n) => references(node, n));
   const evidence: FailurePath['evidence'] = [];
@@ -420,9 +615,21 @@ export function summarise(regions: readonly Node[], errorName: string | undefine
   let classifies = false;
   for (const region of regions) {
     walk(region, (n) => {
-      if (ts.isVariableDeclaration(n) && n.initializer && tainted.size > 0 && touches(n.initializer)) for (const name of boundNames(n.name)) tainted.add(name);
-      if (ts.isThrowStatement(n)) evidence.push({ kind: 'propagate', label: 'throw', touchesError: !!n.expression && touches(n.expression) });
-      if ((ts.isIdentifier(n) || ts.isStringLiteralLike(n)) && ERROR_CLASSIFIERS.test(n.text)) classifies = true;
+      if (
+        ts.isVariableDeclaration(n) &&
+        n.initializer &&
+        tainted.size > 0 &&
+        touches(n.initializer)
+      )
+        for (const name of boundNames(n.name)) tainted.add(name);
+      if (ts.isThrowStatement(n))
+        evidence.push({
+          kind: 'propagate',
+          label: 'throw',
+          touchesError: !!n.expression && touches(n.expression),
+        });
+      if ((ts.isIdentifier(n) || ts.isStringLiteralLike(n)) && ERROR_CLASSIFIERS.test(n.text))
+        classifies = true;
       if (ts.isCallExpression(n)) {
         const withError = tainted.size > 0 && n.arguments.some((a) => touches(a));
         if (isKoaThrow(n)) {
@@ -451,7 +658,12 @@ export function summarise(regions: readonly Node[], errorName: string | undefine
 /** `reply.send(err)` with the caught error itself (Fastify routes it through its error handler). */
 function isFastifyErrorReply(call: ts.CallExpression, tainted: ReadonlySet<string>): boolean {
   const callee = unwrap(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'send' || !/^(reply|rep)$/.test(receiverName(callee.expression) ?? '')) return false;
+  if (
+    !ts.isPropertyAccessExpression(callee) ||
+    callee.name.text !== 'send' ||
+    !/^(reply|rep)$/.test(receiverName(callee.expression) ?? '')
+  )
+    return false;
   const arg = call.arguments[0] && unwrap(call.arguments[0]);
   return !!arg && ts.isIdentifier(arg) && tainted.has(arg.text);
 }

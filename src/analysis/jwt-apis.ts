@@ -40,10 +40,26 @@ const MODULE_APIS: Record<string, JwtApi> = {
   'hono/jwt:Jwt.sign': { library: 'hono/jwt', operation: 'sign', mode: 'async' },
   'jwt-simple:decode': { library: 'jwt-simple', operation: 'verify', mode: 'sync' },
   'jwt-simple:encode': { library: 'jwt-simple', operation: 'sign', mode: 'sync' },
-  '@nestjs/jwt:JwtService.#instance.verify': { library: '@nestjs/jwt', operation: 'verify', mode: 'sync' },
-  '@nestjs/jwt:JwtService.#instance.verifyAsync': { library: '@nestjs/jwt', operation: 'verify', mode: 'async' },
-  '@nestjs/jwt:JwtService.#instance.sign': { library: '@nestjs/jwt', operation: 'sign', mode: 'sync' },
-  '@nestjs/jwt:JwtService.#instance.signAsync': { library: '@nestjs/jwt', operation: 'sign', mode: 'async' },
+  '@nestjs/jwt:JwtService.#instance.verify': {
+    library: '@nestjs/jwt',
+    operation: 'verify',
+    mode: 'sync',
+  },
+  '@nestjs/jwt:JwtService.#instance.verifyAsync': {
+    library: '@nestjs/jwt',
+    operation: 'verify',
+    mode: 'async',
+  },
+  '@nestjs/jwt:JwtService.#instance.sign': {
+    library: '@nestjs/jwt',
+    operation: 'sign',
+    mode: 'sync',
+  },
+  '@nestjs/jwt:JwtService.#instance.signAsync': {
+    library: '@nestjs/jwt',
+    operation: 'sign',
+    mode: 'async',
+  },
 };
 
 /** Factories whose *result* is a verifier or signer function (fast-jwt). */
@@ -53,7 +69,20 @@ const FACTORIES: Record<string, JwtApi> = {
 };
 
 /** Modules whose import marks a file as JWT-relevant (the cheap pre-filter uses it too). */
-export const JWT_MODULES = ['jsonwebtoken', 'jose', 'fast-jwt', '@nestjs/jwt', '@fastify/jwt', 'hono/jwt', 'hono/utils/jwt', 'jwt-simple', 'express-jwt', 'koa-jwt', '@nestjs/passport', 'passport-jwt'];
+export const JWT_MODULES = [
+  'jsonwebtoken',
+  'jose',
+  'fast-jwt',
+  '@nestjs/jwt',
+  '@fastify/jwt',
+  'hono/jwt',
+  'hono/utils/jwt',
+  'jwt-simple',
+  'express-jwt',
+  'koa-jwt',
+  '@nestjs/passport',
+  'passport-jwt',
+];
 
 function key(value: Value): string | undefined {
   const m = modulePath(value);
@@ -80,7 +109,11 @@ export function apiOfValue(value: Value): JwtApi | undefined {
  * `request` and `fastify`) are recognised by their distinctive member names instead.
  */
 /** The modules whose members classifyJwtCall recognises (what the pre-filter must let through). */
-export const JWT_API_MODULES: readonly string[] = [...new Set([...Object.keys(MODULE_APIS), ...Object.keys(FACTORIES)].map((k) => k.slice(0, k.indexOf(':'))))];
+export const JWT_API_MODULES: readonly string[] = [
+  ...new Set(
+    [...Object.keys(MODULE_APIS), ...Object.keys(FACTORIES)].map((k) => k.slice(0, k.indexOf(':'))),
+  ),
+];
 
 /**
  * Raw-text pre-filter: a file can call a JWT API only if it spells one of these — a module name,
@@ -91,7 +124,10 @@ export function mayUseJwtApi(signals: TextSignals, text: string): boolean {
   return signals.escapes || signals.jwt || /\bsign|Sign/.test(text);
 }
 
-/** The case-insensitive part of mayUseJwtApi (read in one pass with the other families, text-signals.ts). */
+/**
+ * The case-insensitive part of mayUseJwtApi (read in one pass with the other families,
+ * text-signals.ts).
+ */
 export const JWT_TEXT = /jwt|jose|jsonwebtoken|jws|verif|encode|decode/i;
 
 export function classifyJwtCall(call: ts.CallExpression, resolver: Resolver): JwtApi | undefined {
@@ -104,17 +140,32 @@ export function classifyJwtCall(call: ts.CallExpression, resolver: Resolver): Jw
     const object = unwrap(callee.expression);
     const objectValue = value.kind === 'module' ? value : resolver.evaluate(object);
     if (objectValue.kind === 'module') return undefined; // a library member that is not in the table
-    // @fastify/jwt: request.jwtVerify(), reply.jwtSign(), fastify.jwt.verify(token), this.jwt.sign()
-    if (method === 'jwtVerify') return { library: '@fastify/jwt', operation: 'verify', mode: 'async' };
+    // @fastify/jwt: request.jwtVerify(), reply.jwtSign(), fastify.jwt.verify(token),
+    // this.jwt.sign()
+    if (method === 'jwtVerify')
+      return { library: '@fastify/jwt', operation: 'verify', mode: 'async' };
     if (method === 'jwtSign') return { library: '@fastify/jwt', operation: 'sign', mode: 'async' };
-    if ((method === 'verify' || method === 'sign') && (ts.isPropertyAccessExpression(object) && object.name.text === 'jwt')) {
+    if (
+      (method === 'verify' || method === 'sign') &&
+      ts.isPropertyAccessExpression(object) &&
+      object.name.text === 'jwt'
+    ) {
       return { library: '@fastify/jwt', operation: method, mode: 'either' };
     }
     // @nestjs/jwt injected without a type annotation the resolver can follow (plain JS, `@Inject`).
-    if (method && /^(verify|verifyAsync|sign|signAsync)$/.test(method) && ts.isPropertyAccessExpression(object) && /^jwtService$/i.test(object.name.text)) {
+    if (
+      method &&
+      /^(verify|verifyAsync|sign|signAsync)$/.test(method) &&
+      ts.isPropertyAccessExpression(object) &&
+      /^jwtService$/i.test(object.name.text)
+    ) {
       if (objectValue.kind === 'instance' && objectValue.of.kind !== 'unknown') return undefined; // typed as something else
       const operation: JwtOperation = method.startsWith('verify') ? 'verify' : 'sign';
-      return { library: '@nestjs/jwt', operation, mode: method.endsWith('Async') ? 'async' : 'sync' };
+      return {
+        library: '@nestjs/jwt',
+        operation,
+        mode: method.endsWith('Async') ? 'async' : 'sync',
+      };
     }
   }
   return undefined;
@@ -126,7 +177,11 @@ export function isJoseSignChain(call: ts.CallExpression, resolver: Resolver): bo
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'sign') return false;
   let e: ts.Expression = unwrap(callee.expression);
   for (let i = 0; i < 30; i++) {
-    if (ts.isNewExpression(e)) return key(resolver.evaluate(e.expression)) === 'jose:SignJWT' || key(resolver.evaluate(e.expression)) === 'jose:EncryptJWT';
+    if (ts.isNewExpression(e))
+      return (
+        key(resolver.evaluate(e.expression)) === 'jose:SignJWT' ||
+        key(resolver.evaluate(e.expression)) === 'jose:EncryptJWT'
+      );
     if (ts.isCallExpression(e)) e = unwrap(e.expression);
     else if (ts.isPropertyAccessExpression(e)) e = unwrap(e.expression);
     else return false;
@@ -134,5 +189,9 @@ export function isJoseSignChain(call: ts.CallExpression, resolver: Resolver): bo
   return false;
 }
 
-/** Error class names and codes that classify a verification failure (TokenExpiredError, ERR_JWT_EXPIRED). */
-export const ERROR_CLASSIFIERS = /^(TokenExpiredError|NotBeforeError|JsonWebTokenError|JWTExpired|JWTClaimValidationFailed|JWSSignatureVerificationFailed|JWTInvalid|JWSInvalid|JOSEError|JWEDecryptionFailed|FastJwtError|TokenError|ERR_JWT_\w+|ERR_JWS_\w+|ERR_JWE_\w+|FAST_JWT_\w+|FST_JWT_\w+)$/;
+/**
+ * Error class names and codes that classify a verification failure (TokenExpiredError,
+ * ERR_JWT_EXPIRED).
+ */
+export const ERROR_CLASSIFIERS =
+  /^(TokenExpiredError|NotBeforeError|JsonWebTokenError|JWTExpired|JWTClaimValidationFailed|JWSSignatureVerificationFailed|JWTInvalid|JWSInvalid|JOSEError|JWEDecryptionFailed|FastJwtError|TokenError|ERR_JWT_\w+|ERR_JWS_\w+|ERR_JWE_\w+|FAST_JWT_\w+|FST_JWT_\w+)$/;

@@ -50,7 +50,9 @@ export class ModuleResolver {
       const dir = path.dirname(fromFile);
       const key = `d\0${dir}\0${specifier}`;
       if (this.cache.has(key)) return this.cache.get(key);
-      const hit = this.tryFile(specifier.startsWith('/') ? specifier : path.resolve(dir, specifier));
+      const hit = this.tryFile(
+        specifier.startsWith('/') ? specifier : path.resolve(dir, specifier),
+      );
       this.cache.set(key, hit);
       return hit;
     }
@@ -68,15 +70,22 @@ export class ModuleResolver {
     const pkg = this.packages.get(packageNameOf(specifier));
     if (!pkg) return undefined;
     const key = `p\0${specifier}`;
-    if (!this.cache.has(key)) this.cache.set(key, this.inPackage(pkg, specifier.slice(pkg.name.length).replace(/^\//, '')));
+    if (!this.cache.has(key))
+      this.cache.set(key, this.inPackage(pkg, specifier.slice(pkg.name.length).replace(/^\//, '')));
     return this.cache.get(key);
   }
 
-  /** A path alias or a workspace package's deep path, matched by suffix (after the package's own files). */
+  /**
+   * A path alias or a workspace package's deep path, matched by suffix (after the package's own
+   * files).
+   */
   private byAlias(fromFile: string, specifier: string): string | undefined {
-    const alias = /^(?:@|~|#)\/(.*)$/.exec(specifier)?.[1] ?? (/^(src|app|lib|server|apps|packages|libs)\//.test(specifier) ? specifier : undefined);
+    const alias =
+      /^(?:@|~|#)\/(.*)$/.exec(specifier)?.[1] ??
+      (/^(src|app|lib|server|apps|packages|libs)\//.test(specifier) ? specifier : undefined);
     if (alias !== undefined) return this.bySuffix(fromFile, alias);
-    // @acme/backend/services/auth/auth.service: a workspace package or path alias; match its deep path
+    // @acme/backend/services/auth/auth.service: a workspace package or path alias; match its deep
+    // path
     const workspace = /^@[\w.-]+\/([\w.-]+)\/(.+)$/.exec(specifier);
     if (workspace) {
       const [, pkg, rest] = workspace;
@@ -93,16 +102,26 @@ export class ModuleResolver {
     return undefined;
   }
 
-  /** `@acme/core` -> its manifest's entry (sources preferred to built output), `@acme/core/x` -> `x` under src/, lib/ or the root. */
+  /**
+   * `@acme/core` -> its manifest's entry (sources preferred to built output), `@acme/core/x` -> `x`
+   * under src/, lib/ or the root.
+   */
   private inPackage(pkg: WorkspacePackage, subpath: string): string | undefined {
     if (subpath === '') {
       for (const entry of pkg.entries) {
         // dist/index.js of a TypeScript package: its source is src/index.ts
-        const source = entry.replace(/^(\.\/)?(dist|build|lib|out)\//, 'src/').replace(/\.d\.ts$/, '');
-        const hit = this.tryFile(path.resolve(pkg.dir, source)) ?? this.tryFile(path.resolve(pkg.dir, entry));
+        const source = entry
+          .replace(/^(\.\/)?(dist|build|lib|out)\//, 'src/')
+          .replace(/\.d\.ts$/, '');
+        const hit =
+          this.tryFile(path.resolve(pkg.dir, source)) ?? this.tryFile(path.resolve(pkg.dir, entry));
         if (hit) return hit;
       }
-      return this.tryFile(path.join(pkg.dir, 'src')) ?? this.tryFile(path.join(pkg.dir, 'index')) ?? this.tryFile(path.join(pkg.dir, 'lib'));
+      return (
+        this.tryFile(path.join(pkg.dir, 'src')) ??
+        this.tryFile(path.join(pkg.dir, 'index')) ??
+        this.tryFile(path.join(pkg.dir, 'lib'))
+      );
     }
     for (const dir of [...PACKAGE_SOURCE_DIRS, '']) {
       const hit = this.tryFile(path.join(pkg.dir, dir, subpath));
@@ -125,19 +144,30 @@ export class ModuleResolver {
     return undefined;
   }
 
-  /** `@/lib/auth` -> the scanned file whose path ends in `/lib/auth(.ts|/index.ts)`, nearest to the importer. */
-  private bySuffix(fromFile: string, rest: string, preferred?: (file: string) => boolean): string | undefined {
+  /**
+   * `@/lib/auth` -> the scanned file whose path ends in `/lib/auth(.ts|/index.ts)`, nearest to the
+   * importer.
+   */
+  private bySuffix(
+    fromFile: string,
+    rest: string,
+    preferred?: (file: string) => boolean,
+  ): string | undefined {
     const wanted = stripExtension(rest).replace(/\/$/, '');
     const candidates: string[] = [];
     const name = wanted.slice(wanted.lastIndexOf('/') + 1);
     for (const stem of this.stemsByName.get(name) ?? []) {
-      if (stem.endsWith(`/${wanted}`) || stem.endsWith(`/${wanted}/index`)) candidates.push(...this.byStem.get(stem)!);
+      if (stem.endsWith(`/${wanted}`) || stem.endsWith(`/${wanted}/index`))
+        candidates.push(...this.byStem.get(stem)!);
     }
     if (candidates.length === 0) return undefined;
     // prefer the candidate sharing the longest directory prefix with the importer
     const from = fromFile.split(path.sep).join('/');
     const rank = (file: string) => (preferred?.(file.split(path.sep).join('/')) ? 1 : 0);
-    candidates.sort((a, b) => rank(b) - rank(a) || commonPrefix(b, from) - commonPrefix(a, from) || a.localeCompare(b));
+    candidates.sort(
+      (a, b) =>
+        rank(b) - rank(a) || commonPrefix(b, from) - commonPrefix(a, from) || a.localeCompare(b),
+    );
     return candidates[0];
   }
 }

@@ -5,17 +5,38 @@
  */
 import { ts, unwrap, unwrapAwait, memberName, receiverName, walk, type Node, SK } from './ast.js';
 
-const RESPONSE_METHODS = new Set(['status', 'sendStatus', 'json', 'send', 'end', 'redirect', 'code', 'text', 'html', 'writeHead', 'body', 'render', 'unauthorized', 'forbidden', 'badRequest', 'notFound']);
+const RESPONSE_METHODS = new Set([
+  'status',
+  'sendStatus',
+  'json',
+  'send',
+  'end',
+  'redirect',
+  'code',
+  'text',
+  'html',
+  'writeHead',
+  'body',
+  'render',
+  'unauthorized',
+  'forbidden',
+  'badRequest',
+  'notFound',
+]);
 const RESPONDERS = /^(res|resp|response|reply|c|ctx|context|h|NextResponse|Response|rep)$/;
 
-/** Is this call the start or end of an HTTP response (`res.status(401)`, `reply.send()`, `c.json()`)? */
+/**
+ * Is this call the start or end of an HTTP response (`res.status(401)`, `reply.send()`,
+ * `c.json()`)?
+ */
 export function isResponseCall(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
   const method = memberName(callee);
   if (!method || !RESPONSE_METHODS.has(method)) return false;
   // res.status(401).json(...): walk down to the root receiver
   let recv = unwrap((callee as ts.PropertyAccessExpression).expression);
-  while (ts.isCallExpression(recv) && ts.isPropertyAccessExpression(unwrap(recv.expression))) recv = unwrap((unwrap(recv.expression) as ts.PropertyAccessExpression).expression);
+  while (ts.isCallExpression(recv) && ts.isPropertyAccessExpression(unwrap(recv.expression)))
+    recv = unwrap((unwrap(recv.expression) as ts.PropertyAccessExpression).expression);
   const name = receiverName(recv);
   return !!name && RESPONDERS.test(name);
 }
@@ -32,11 +53,19 @@ export function isResponseAssignment(node: Node): boolean {
 
 /** `new Response(..., { status: 401 })` / `new NextResponse(...)`. */
 export function isResponseConstruction(node: Node): boolean {
-  return ts.isNewExpression(node) && ts.isIdentifier(unwrap(node.expression)) && /^(Response|NextResponse|HttpResponse)$/.test((unwrap(node.expression) as ts.Identifier).text);
+  return (
+    ts.isNewExpression(node) &&
+    ts.isIdentifier(unwrap(node.expression)) &&
+    /^(Response|NextResponse|HttpResponse)$/.test((unwrap(node.expression) as ts.Identifier).text)
+  );
 }
 
-/** Project helpers that build a refusal: `unauthorized()`, `forbidden({ code })`, `sendUnauthorized(res)`. */
-const REFUSAL_HELPER = /^(send|respond|reply|return|make|create)?(unauthori[sz]ed|unauthenticated|forbidden|invalidCredentials|badCredentials|authFailed|loginFailed|accessDenied|denied)(Response|Error|Reply)?$/i;
+/**
+ * Project helpers that build a refusal: `unauthorized()`, `forbidden({ code })`,
+ * `sendUnauthorized(res)`.
+ */
+const REFUSAL_HELPER =
+  /^(send|respond|reply|return|make|create)?(unauthori[sz]ed|unauthenticated|forbidden|invalidCredentials|badCredentials|authFailed|loginFailed|accessDenied|denied)(Response|Error|Reply)?$/i;
 const REFUSAL_STATUS = new Set([401, 403]);
 
 /**
@@ -57,7 +86,14 @@ export function isRefusalHelperReturn(node: Node): boolean {
 function isRefusalStatus(e: ts.Expression): boolean {
   if (ts.isNumericLiteral(e)) return REFUSAL_STATUS.has(Number(e.text));
   if (!ts.isObjectLiteralExpression(e)) return false;
-  return e.properties.some((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && /^(status|statusCode)$/.test(p.name.text) && ts.isNumericLiteral(unwrap(p.initializer)) && REFUSAL_STATUS.has(Number((unwrap(p.initializer) as ts.NumericLiteral).text)));
+  return e.properties.some(
+    (p) =>
+      ts.isPropertyAssignment(p) &&
+      ts.isIdentifier(p.name) &&
+      /^(status|statusCode)$/.test(p.name.text) &&
+      ts.isNumericLiteral(unwrap(p.initializer)) &&
+      REFUSAL_STATUS.has(Number((unwrap(p.initializer) as ts.NumericLiteral).text)),
+  );
 }
 
 /**
@@ -87,7 +123,11 @@ export function respondsOrExits(root: Node): boolean {
   let found = false;
   walk(root, (n) => {
     if (found) return false;
-    if (n !== root && (ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isFunctionDeclaration(n))) return false;
+    if (
+      n !== root &&
+      (ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isFunctionDeclaration(n))
+    )
+      return false;
     if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) found = true;
     else if (ts.isCallExpression(n) && (isResponseCall(n) || isKoaThrow(n))) found = true;
     else if (isResponseAssignment(n) || isResponseConstruction(n)) found = true;
@@ -99,5 +139,9 @@ export function respondsOrExits(root: Node): boolean {
 /** Koa's `ctx.throw(401, ...)` throws an HttpError: it is a `throw`. */
 export function isKoaThrow(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
-  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'throw' && /^(ctx|context)$/.test(receiverName(callee.expression) ?? '');
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    callee.name.text === 'throw' &&
+    /^(ctx|context)$/.test(receiverName(callee.expression) ?? '')
+  );
 }

@@ -32,7 +32,8 @@ const NAMES = Object.keys(FAMILIES) as Family[];
 for (const name of NAMES) {
   const re = FAMILIES[name];
   // a capturing group would shift the group numbers that tell families apart
-  if (re.flags !== 'i' || new RegExp(`|${re.source}`).exec('')!.length !== 1) throw new Error(`text family ${name}: expected /.../i without capturing groups`);
+  if (re.flags !== 'i' || new RegExp(`|${re.source}`).exec('')!.length !== 1)
+    throw new Error(`text family ${name}: expected /.../i without capturing groups`);
 }
 const COMBINED = new RegExp(NAMES.map((n) => `(${FAMILIES[n].source})`).join('|'), 'gi');
 /** Each family anchored at a position: where one family matches, another may match too. */

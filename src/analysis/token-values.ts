@@ -3,21 +3,90 @@
  * without truncation, a variable or property named like a token, or the result of signing one.
  * Truncation to a few characters, hashing and explicit mask/redact calls make it safe.
  */
-import { ts, unwrap, memberName, splitWords, calleeName, numericValue, staticString, type Node, SK } from './ast.js';
+import {
+  ts,
+  unwrap,
+  memberName,
+  splitWords,
+  calleeName,
+  numericValue,
+  staticString,
+  type Node,
+  SK,
+} from './ast.js';
 import { classifyJwtCall, isJoseSignChain } from './jwt-apis.js';
 import type { Resolver } from './values.js';
 
 export interface TokenValue {
-  /** What is logged, for the message: `req.headers.authorization`, `refreshToken`, `jwt.sign(...)`. */
+  /**
+   * What is logged, for the message: `req.headers.authorization`, `refreshToken`, `jwt.sign(...)`.
+   */
   what: string;
   /** Where the value came from (a declaration or the expression itself). */
   source: Node;
 }
 
-const TOKEN_LAST_WORDS = new Set(['token', 'jwt', 'bearer', 'accesstoken', 'refreshtoken', 'idtoken']);
-const NOT_A_CREDENTIAL = new Set(['csrf', 'xsrf', 'page', 'cursor', 'fcm', 'push', 'device', 'cancellation', 'cancel', 'continuation', 'sync', 'hashed', 'masked', 'redacted', 'truncated', 'short', 'decoded', 'parsed', 'verified', 'invalid', 'missing', 'expired', 'has', 'is', 'no', 'type', 'lexer', 'next', 'prev', 'pagination', 'notification', 'recaptcha', 'captcha', 'turnstile']);
-const SAFE_CALLS = /mask|redact|truncate|obfuscate|anonymi[sz]e|censor|hash|sha\d*|digest|fingerprint|hmac|sanitize|scrub|preview|shorten|abbreviate/i;
-const PASS_THROUGH_METHODS = new Set(['split', 'replace', 'replaceAll', 'trim', 'trimStart', 'trimEnd', 'toString', 'valueOf', 'at', 'concat', 'padEnd', 'padStart', 'normalize']);
+const TOKEN_LAST_WORDS = new Set([
+  'token',
+  'jwt',
+  'bearer',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+]);
+const NOT_A_CREDENTIAL = new Set([
+  'csrf',
+  'xsrf',
+  'page',
+  'cursor',
+  'fcm',
+  'push',
+  'device',
+  'cancellation',
+  'cancel',
+  'continuation',
+  'sync',
+  'hashed',
+  'masked',
+  'redacted',
+  'truncated',
+  'short',
+  'decoded',
+  'parsed',
+  'verified',
+  'invalid',
+  'missing',
+  'expired',
+  'has',
+  'is',
+  'no',
+  'type',
+  'lexer',
+  'next',
+  'prev',
+  'pagination',
+  'notification',
+  'recaptcha',
+  'captcha',
+  'turnstile',
+]);
+const SAFE_CALLS =
+  /mask|redact|truncate|obfuscate|anonymi[sz]e|censor|hash|sha\d*|digest|fingerprint|hmac|sanitize|scrub|preview|shorten|abbreviate/i;
+const PASS_THROUGH_METHODS = new Set([
+  'split',
+  'replace',
+  'replaceAll',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'toString',
+  'valueOf',
+  'at',
+  'concat',
+  'padEnd',
+  'padStart',
+  'normalize',
+]);
 const MAX_SAFE_PREFIX = 20;
 
 export function isTokenName(name: string): boolean {
@@ -28,47 +97,82 @@ export function isTokenName(name: string): boolean {
   return !words.some((w) => NOT_A_CREDENTIAL.has(w));
 }
 
-export function tokenValue(expr: ts.Expression, resolver: Resolver, sf: ts.SourceFile, depth = 0): TokenValue | undefined {
+export function tokenValue(
+  expr: ts.Expression,
+  resolver: Resolver,
+  sf: ts.SourceFile,
+  depth = 0,
+): TokenValue | undefined {
   if (depth > 8) return undefined;
   const e = unwrap(expr);
   const text = () => shortText(e, sf);
   if (ts.isAwaitExpression(e)) return tokenValue(e.expression, resolver, sf, depth + 1);
   if (ts.isIdentifier(e)) {
     const decl = resolver.findDeclaration(e);
-    const init = decl && decl.kind === 'node' && ts.isVariableDeclaration(decl.node) ? decl.node.initializer : undefined;
+    const init =
+      decl && decl.kind === 'node' && ts.isVariableDeclaration(decl.node)
+        ? decl.node.initializer
+        : undefined;
     if (init) {
       if (isSanitised(init, resolver, sf)) return undefined;
       const derived = tokenValue(init, resolver, sf, depth + 1);
       if (derived) return { what: e.text, source: decl!.kind === 'node' ? decl!.node : e };
     }
-    if (isTokenName(e.text)) return { what: e.text, source: decl && decl.kind === 'node' ? decl.node : e };
+    if (isTokenName(e.text))
+      return { what: e.text, source: decl && decl.kind === 'node' ? decl.node : e };
     return undefined;
   }
   if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
     const name = memberName(e);
-    if (name && /^authorization$/i.test(name) && /headers?$/i.test(memberName(unwrap(e.expression)) ?? (ts.isIdentifier(unwrap(e.expression)) ? (unwrap(e.expression) as ts.Identifier).text : ''))) {
+    if (
+      name &&
+      /^authorization$/i.test(name) &&
+      /headers?$/i.test(
+        memberName(unwrap(e.expression)) ??
+          (ts.isIdentifier(unwrap(e.expression))
+            ? (unwrap(e.expression) as ts.Identifier).text
+            : ''),
+      )
+    ) {
       return { what: text(), source: e };
     }
     if (name && isTokenName(name)) return { what: text(), source: e };
     // split(' ')[1] of a token is the token
-    if (ts.isElementAccessExpression(e) && !name) return tokenValue(e.expression, resolver, sf, depth + 1);
+    if (ts.isElementAccessExpression(e) && !name)
+      return tokenValue(e.expression, resolver, sf, depth + 1);
     return undefined;
   }
   if (ts.isCallExpression(e)) {
     const callee = unwrap(e.expression);
     const method = memberName(callee);
     // req.get('authorization'), req.header('Authorization'), headers.get('authorization')
-    if (method && /^(get|header)$/.test(method) && /^authorization$/i.test(staticString(e.arguments[0]) ?? '')) return { what: text(), source: e };
+    if (
+      method &&
+      /^(get|header)$/.test(method) &&
+      /^authorization$/i.test(staticString(e.arguments[0]) ?? '')
+    )
+      return { what: text(), source: e };
     const jwtApi = classifyJwtCall(e, resolver);
-    if ((jwtApi && jwtApi.operation === 'sign') || isJoseSignChain(e, resolver)) return { what: `the result of ${shortText(callee, sf)}()`, source: e };
+    if ((jwtApi && jwtApi.operation === 'sign') || isJoseSignChain(e, resolver))
+      return { what: `the result of ${shortText(callee, sf)}()`, source: e };
     if (isSanitised(e, resolver, sf)) return undefined;
-    if (method && PASS_THROUGH_METHODS.has(method) && (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) return tokenValue(callee.expression, resolver, sf, depth + 1);
-    if (method && /^(slice|substring|substr)$/.test(method) && (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) {
+    if (
+      method &&
+      PASS_THROUGH_METHODS.has(method) &&
+      (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))
+    )
+      return tokenValue(callee.expression, resolver, sf, depth + 1);
+    if (
+      method &&
+      /^(slice|substring|substr)$/.test(method) &&
+      (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))
+    ) {
       // slice(7) drops "Bearer " and keeps the whole token
       return tokenValue(callee.expression, resolver, sf, depth + 1);
     }
     const fname = calleeName(e);
-    if ((fname === 'String' || fname === 'stringify') && e.arguments[0]) return tokenValue(e.arguments[0], resolver, sf, depth + 1);
+    if ((fname === 'String' || fname === 'stringify') && e.arguments[0])
+      return tokenValue(e.arguments[0], resolver, sf, depth + 1);
     return undefined;
   }
   if (ts.isTemplateExpression(e)) {
@@ -79,12 +183,23 @@ export function tokenValue(expr: ts.Expression, resolver: Resolver, sf: ts.Sourc
     return undefined;
   }
   if (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.PlusToken) {
-    return tokenValue(e.left, resolver, sf, depth + 1) ?? tokenValue(e.right, resolver, sf, depth + 1);
+    return (
+      tokenValue(e.left, resolver, sf, depth + 1) ?? tokenValue(e.right, resolver, sf, depth + 1)
+    );
   }
-  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === SK.BarBarToken || e.operatorToken.kind === SK.QuestionQuestionToken)) {
-    return tokenValue(e.left, resolver, sf, depth + 1) ?? tokenValue(e.right, resolver, sf, depth + 1);
+  if (
+    ts.isBinaryExpression(e) &&
+    (e.operatorToken.kind === SK.BarBarToken || e.operatorToken.kind === SK.QuestionQuestionToken)
+  ) {
+    return (
+      tokenValue(e.left, resolver, sf, depth + 1) ?? tokenValue(e.right, resolver, sf, depth + 1)
+    );
   }
-  if (ts.isConditionalExpression(e)) return tokenValue(e.whenTrue, resolver, sf, depth + 1) ?? tokenValue(e.whenFalse, resolver, sf, depth + 1);
+  if (ts.isConditionalExpression(e))
+    return (
+      tokenValue(e.whenTrue, resolver, sf, depth + 1) ??
+      tokenValue(e.whenFalse, resolver, sf, depth + 1)
+    );
   if (ts.isObjectLiteralExpression(e)) {
     for (const p of e.properties) {
       if (ts.isShorthandPropertyAssignment(p)) {
@@ -109,8 +224,11 @@ export function tokenValue(expr: ts.Expression, resolver: Resolver, sf: ts.Sourc
   return undefined;
 }
 
-/** `token.slice(0, 8)`, `hash(token)`, `maskToken(token)`, `crypto.createHash('sha256').update(t).digest('hex')`. */
-function isSanitised(expr: ts.Expression, resolver: Resolver, sf: ts.SourceFile): boolean {
+/**
+ * `token.slice(0, 8)`, `hash(token)`, `maskToken(token)`,
+ * `crypto.createHash('sha256').update(t).digest('hex')`.
+ */
+function isSanitised(expr: ts.Expression, _resolver: Resolver, _sf: ts.SourceFile): boolean {
   const e = unwrap(expr);
   if (!ts.isCallExpression(e)) return false;
   const callee = unwrap(e.expression);
@@ -122,7 +240,12 @@ function isSanitised(expr: ts.Expression, resolver: Resolver, sf: ts.SourceFile)
     if (start === 0 && end !== undefined && end <= MAX_SAFE_PREFIX) return true;
     if (start !== undefined && start < 0) return true; // last few characters
   }
-  if (method && /^(slice|substr)$/.test(method) && e.arguments.length === 1 && (numericValue(e.arguments[0]) ?? 0) < 0) {
+  if (
+    method &&
+    /^(slice|substr)$/.test(method) &&
+    e.arguments.length === 1 &&
+    (numericValue(e.arguments[0]) ?? 0) < 0
+  ) {
     const arg = unwrap(e.arguments[0]);
     return ts.isPrefixUnaryExpression(arg);
   }

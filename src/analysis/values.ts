@@ -5,11 +5,22 @@
  * library — so `import { verify as v } from 'jsonwebtoken'`, `const { verify } = require(...)`,
  * `promisify(jwt.verify)` and a shadowing parameter named `jwt` are all told apart.
  */
-import { ts, unwrap, unwrapAwait, memberName, boundNames, isFunctionLike, type FunctionNode, SK } from './ast.js';
+import {
+  ts,
+  unwrap,
+  unwrapAwait,
+  memberName,
+  boundNames,
+  isFunctionLike,
+  type FunctionNode,
+  SK,
+} from './ast.js';
 import type { CallTarget } from './call-targets.js';
 
 export type Value =
-  /** A module or a member path inside it. `source` is a package name or a project module specifier. */
+  /**
+   * A module or a member path inside it. `source` is a package name or a project module specifier.
+   */
   | { kind: 'module'; source: string; path: string[]; promisified?: boolean }
   | { kind: 'function'; node: FunctionNode }
   | { kind: 'class'; node: ts.ClassLikeDeclaration; name: string }
@@ -24,7 +35,10 @@ export type Value =
 
 const UNKNOWN: Value = { kind: 'unknown' };
 
-/** Module path segments that only the call graph can resolve: any member (`services[name]`), and what calling the export returns. */
+/**
+ * Module path segments that only the call graph can resolve: any member (`services[name]`), and
+ * what calling the export returns.
+ */
 export const ANY_MEMBER = '#any';
 export const CALL_RESULT = '#call';
 
@@ -33,11 +47,24 @@ type Declaration =
   | { kind: 'node'; node: ts.Node; name: string };
 
 /** A node that opens a scope. */
-const SCOPE_KINDS = new Set<ts.SyntaxKind>([SK.SourceFile, SK.Block, SK.CatchClause, SK.ForStatement, SK.ForOfStatement, SK.ForInStatement, SK.CaseBlock, SK.ModuleBlock]);
-/** SCOPE_KINDS and the function kinds as a table indexed by kind: asked of every ancestor of every lookup. */
+const SCOPE_KINDS = new Set<ts.SyntaxKind>([
+  SK.SourceFile,
+  SK.Block,
+  SK.CatchClause,
+  SK.ForStatement,
+  SK.ForOfStatement,
+  SK.ForInStatement,
+  SK.CaseBlock,
+  SK.ModuleBlock,
+]);
+/**
+ * SCOPE_KINDS and the function kinds as a table indexed by kind: asked of every ancestor of every
+ * lookup.
+ */
 const IS_SCOPE_KIND = new Uint8Array(SK.Count);
 for (const kind of SCOPE_KINDS) IS_SCOPE_KIND[kind] = 1;
-for (let kind = 0; kind < SK.Count; kind++) if (isFunctionLike({ kind } as ts.Node)) IS_SCOPE_KIND[kind] = 1;
+for (let kind = 0; kind < SK.Count; kind++)
+  if (isFunctionLike({ kind } as ts.Node)) IS_SCOPE_KIND[kind] = 1;
 
 function isScope(node: ts.Node): boolean {
   return IS_SCOPE_KIND[node.kind] === 1;
@@ -45,7 +72,10 @@ function isScope(node: ts.Node): boolean {
 
 export class Resolver {
   private readonly scopes = new Map<ts.Node, Map<string, Declaration>>();
-  /** Declarations' values, with the name they were asked for (a destructured parameter declares several). */
+  /**
+   * Declarations' values, with the name they were asked for (a destructured parameter declares
+   * several).
+   */
   private readonly memo = new Map<ts.Node, { name: string; value: Value }>();
   private readonly inProgress = new Set<ts.Node>();
 
@@ -62,7 +92,10 @@ export class Resolver {
    */
   private cuts = 0;
 
-  /** What an expression evaluates to, as far as bindings tell. Complete answers are remembered per node. */
+  /**
+   * What an expression evaluates to, as far as bindings tell. Complete answers are remembered per
+   * node.
+   */
   evaluate(expr: ts.Expression, depth = 0): Value {
     const known = this.evaluated.get(expr);
     if (known) return known;
@@ -85,8 +118,12 @@ export class Resolver {
       const name = memberName(e);
       if (name === undefined) {
         // services[name]: any member of a project module's export (resolved to all of them later)
-        const object = ts.isElementAccessExpression(e) ? this.evaluate(e.expression, depth + 1) : UNKNOWN;
-        return object.kind === 'module' && isProjectSpecifier(object.source) ? { kind: 'module', source: object.source, path: [...object.path, ANY_MEMBER] } : UNKNOWN;
+        const object = ts.isElementAccessExpression(e)
+          ? this.evaluate(e.expression, depth + 1)
+          : UNKNOWN;
+        return object.kind === 'module' && isProjectSpecifier(object.source)
+          ? { kind: 'module', source: object.source, path: [...object.path, ANY_MEMBER] }
+          : UNKNOWN;
       }
       if (e.expression.kind === SK.ThisKeyword) return this.thisMember(e, name, depth);
       return member(this.evaluate(e.expression, depth + 1), name, this, depth);
@@ -94,7 +131,9 @@ export class Resolver {
     if (ts.isCallExpression(e)) return this.evaluateCall(e, depth);
     if (ts.isNewExpression(e)) {
       const cls = this.evaluate(e.expression, depth + 1);
-      const name = ts.isIdentifier(unwrap(e.expression)) ? (unwrap(e.expression) as ts.Identifier).text : (memberName(unwrap(e.expression)) ?? '');
+      const name = ts.isIdentifier(unwrap(e.expression))
+        ? (unwrap(e.expression) as ts.Identifier).text
+        : (memberName(unwrap(e.expression)) ?? '');
       return { kind: 'instance', of: cls, name, node: e };
     }
     if (ts.isFunctionExpression(e) || ts.isArrowFunction(e)) return { kind: 'function', node: e };
@@ -106,21 +145,37 @@ export class Resolver {
   private evaluateCall(call: ts.CallExpression, depth: number): Value {
     const callee = unwrap(call.expression);
     // require('x'), import('x')
-    if (ts.isIdentifier(callee) && callee.text === 'require' && call.arguments.length === 1 && ts.isStringLiteralLike(call.arguments[0]) && !this.isDeclared(callee)) {
+    if (
+      ts.isIdentifier(callee) &&
+      callee.text === 'require' &&
+      call.arguments.length === 1 &&
+      ts.isStringLiteralLike(call.arguments[0]) &&
+      !this.isDeclared(callee)
+    ) {
       return { kind: 'module', source: call.arguments[0].text, path: [] };
     }
-    if (callee.kind === SK.ImportKeyword && call.arguments[0] && ts.isStringLiteralLike(call.arguments[0])) {
+    if (
+      callee.kind === SK.ImportKeyword &&
+      call.arguments[0] &&
+      ts.isStringLiteralLike(call.arguments[0])
+    ) {
       return { kind: 'module', source: call.arguments[0].text, path: [] };
     }
     const calleeValue = this.evaluate(callee, depth + 1);
     // promisify(jwt.verify), util.promisify(jwt.verify)
     const util = modulePath(calleeValue);
-    if (util && util.source === 'util' && util.path.join('.') === 'promisify' && call.arguments[0]) {
+    if (
+      util &&
+      util.source === 'util' &&
+      util.path.join('.') === 'promisify' &&
+      call.arguments[0]
+    ) {
       const inner = this.evaluate(call.arguments[0], depth + 1);
       return inner.kind === 'module' ? { ...inner, promisified: true } : inner;
     }
     // fn.bind(thisArg)
-    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') return this.evaluate(callee.expression, depth + 1);
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind')
+      return this.evaluate(callee.expression, depth + 1);
     // a lazy loader: (() => import('./web'))() is the module
     if (calleeValue.kind === 'function') {
       const lazy = lazyImportSource(calleeValue.node);
@@ -136,14 +191,28 @@ export class Resolver {
     for (const m of cls.members) {
       if (ts.isConstructorDeclaration(m)) {
         for (const p of m.parameters) {
-          if (ts.isIdentifier(p.name) && p.name.text === name && (ts.getCombinedModifierFlags(p) & ts.ModifierFlags.ParameterPropertyModifier) !== 0) {
+          if (
+            ts.isIdentifier(p.name) &&
+            p.name.text === name &&
+            (ts.getCombinedModifierFlags(p) & ts.ModifierFlags.ParameterPropertyModifier) !== 0
+          ) {
             return this.typeValue(p.type, depth);
           }
         }
-      } else if (ts.isPropertyDeclaration(m) && m.name && ts.isIdentifier(m.name) && m.name.text === name) {
+      } else if (
+        ts.isPropertyDeclaration(m) &&
+        m.name &&
+        ts.isIdentifier(m.name) &&
+        m.name.text === name
+      ) {
         if (m.initializer) return this.evaluate(m.initializer, depth + 1);
         return this.typeValue(m.type, depth);
-      } else if ((ts.isMethodDeclaration(m) || ts.isGetAccessor(m)) && m.name && ts.isIdentifier(m.name) && m.name.text === name) {
+      } else if (
+        (ts.isMethodDeclaration(m) || ts.isGetAccessor(m)) &&
+        m.name &&
+        ts.isIdentifier(m.name) &&
+        m.name.text === name
+      ) {
         return { kind: 'function', node: m };
       }
     }
@@ -156,7 +225,12 @@ export class Resolver {
     const tn = type.typeName;
     if (ts.isIdentifier(tn)) return { kind: 'instance', of: this.lookup(tn, depth), name: tn.text };
     const left = tn.left;
-    if (ts.isIdentifier(left)) return { kind: 'instance', of: member(this.lookup(left, depth), tn.right.text, this, depth), name: tn.right.text };
+    if (ts.isIdentifier(left))
+      return {
+        kind: 'instance',
+        of: member(this.lookup(left, depth), tn.right.text, this, depth),
+        name: tn.right.text,
+      };
     return UNKNOWN;
   }
 
@@ -222,7 +296,8 @@ export class Resolver {
         const typed = this.typeValue(node.type, depth);
         if (typed.kind === 'instance' && typed.of.kind !== 'unknown') return typed;
       }
-      if (isFunctionLike(fn)) return { kind: 'param', fn, index: fn.parameters.indexOf(node), name };
+      if (isFunctionLike(fn))
+        return { kind: 'param', fn, index: fn.parameters.indexOf(node), name };
       return UNKNOWN;
     }
     if (ts.isVariableDeclaration(node)) {
@@ -237,10 +312,17 @@ export class Resolver {
       const pattern = node.parent;
       const holder = pattern.parent;
       let source: Value = UNKNOWN;
-      if (ts.isVariableDeclaration(holder) && holder.initializer) source = this.evaluate(holder.initializer, depth + 1);
+      if (ts.isVariableDeclaration(holder) && holder.initializer)
+        source = this.evaluate(holder.initializer, depth + 1);
       else if (ts.isBindingElement(holder)) source = this.valueOfDeclaration(holder, '', depth + 1);
       if (ts.isObjectBindingPattern(pattern)) {
-        const prop = node.propertyName ? (ts.isIdentifier(node.propertyName) || ts.isStringLiteral(node.propertyName) ? node.propertyName.text : undefined) : ts.isIdentifier(node.name) ? node.name.text : undefined;
+        const prop = node.propertyName
+          ? ts.isIdentifier(node.propertyName) || ts.isStringLiteral(node.propertyName)
+            ? node.propertyName.text
+            : undefined
+          : ts.isIdentifier(node.name)
+            ? node.name.text
+            : undefined;
         if (prop === undefined) return UNKNOWN;
         return member(source, prop, this, depth);
       }
@@ -249,7 +331,9 @@ export class Resolver {
     return UNKNOWN;
   }
 
-  /** Names declared directly in a scope node (imports, var/let/const, functions, classes, params). */
+  /**
+   * Names declared directly in a scope node (imports, var/let/const, functions, classes, params).
+   */
   private declarationsOf(scope: ts.Node): Map<string, Declaration> {
     let map = this.scopes.get(scope);
     if (map) return map;
@@ -261,48 +345,80 @@ export class Resolver {
       }
       for (const el of name.elements) {
         if (ts.isOmittedExpression(el)) continue;
-        if (ts.isIdentifier(el.name)) map!.set(el.name.text, { kind: 'node', node: el, name: el.name.text });
+        if (ts.isIdentifier(el.name))
+          map!.set(el.name.text, { kind: 'node', node: el, name: el.name.text });
         else addBinding(el.name, el);
       }
     };
     const addStatements = (statements: readonly ts.Statement[]) => {
       for (const st of statements) {
-        if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) addBinding(d.name, d);
-        else if (ts.isFunctionDeclaration(st) && st.name) map!.set(st.name.text, { kind: 'node', node: st, name: st.name.text });
-        else if (ts.isClassDeclaration(st) && st.name) map!.set(st.name.text, { kind: 'node', node: st, name: st.name.text });
-        else if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.importClause && !st.importClause.isTypeOnly) {
+        if (ts.isVariableStatement(st))
+          for (const d of st.declarationList.declarations) addBinding(d.name, d);
+        else if (ts.isFunctionDeclaration(st) && st.name)
+          map!.set(st.name.text, { kind: 'node', node: st, name: st.name.text });
+        else if (ts.isClassDeclaration(st) && st.name)
+          map!.set(st.name.text, { kind: 'node', node: st, name: st.name.text });
+        else if (
+          ts.isImportDeclaration(st) &&
+          ts.isStringLiteral(st.moduleSpecifier) &&
+          st.importClause &&
+          !st.importClause.isTypeOnly
+        ) {
           const source = st.moduleSpecifier.text;
           const clause = st.importClause;
-          if (clause.name) map!.set(clause.name.text, { kind: 'import', source, path: ['default'] });
+          if (clause.name)
+            map!.set(clause.name.text, { kind: 'import', source, path: ['default'] });
           const nb = clause.namedBindings;
-          if (nb && ts.isNamespaceImport(nb)) map!.set(nb.name.text, { kind: 'import', source, path: [] });
+          if (nb && ts.isNamespaceImport(nb))
+            map!.set(nb.name.text, { kind: 'import', source, path: [] });
           if (nb && ts.isNamedImports(nb)) {
             for (const el of nb.elements) {
               if (el.isTypeOnly) continue;
-              map!.set(el.name.text, { kind: 'import', source, path: [(el.propertyName ?? el.name).text] });
+              map!.set(el.name.text, {
+                kind: 'import',
+                source,
+                path: [(el.propertyName ?? el.name).text],
+              });
             }
           }
-        } else if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference) && ts.isStringLiteral(st.moduleReference.expression)) {
-          map!.set(st.name.text, { kind: 'import', source: st.moduleReference.expression.text, path: [] });
+        } else if (
+          ts.isImportEqualsDeclaration(st) &&
+          ts.isExternalModuleReference(st.moduleReference) &&
+          ts.isStringLiteral(st.moduleReference.expression)
+        ) {
+          map!.set(st.name.text, {
+            kind: 'import',
+            source: st.moduleReference.expression.text,
+            path: [],
+          });
         } else if (ts.isExportDeclaration(st) || ts.isExpressionStatement(st)) {
           // nothing declared
         }
       }
     };
-    if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope)) addStatements(scope.statements);
+    if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope))
+      addStatements(scope.statements);
     else if (ts.isCaseBlock(scope)) for (const c of scope.clauses) addStatements(c.statements);
     else if (isFunctionLike(scope)) {
       for (const p of scope.parameters) {
-        for (const n of boundNames(p.name)) map.set(n, { kind: 'node', node: ts.isIdentifier(p.name) ? p : p, name: n });
+        for (const n of boundNames(p.name))
+          map.set(n, { kind: 'node', node: ts.isIdentifier(p.name) ? p : p, name: n });
       }
-      if (ts.isFunctionExpression(scope) && scope.name) map.set(scope.name.text, { kind: 'node', node: scope, name: scope.name.text });
+      if (ts.isFunctionExpression(scope) && scope.name)
+        map.set(scope.name.text, { kind: 'node', node: scope, name: scope.name.text });
       if (scope.body && !ts.isBlock(scope.body)) {
         // expression body: no declarations
       }
     } else if (ts.isCatchClause(scope) && scope.variableDeclaration) {
-      for (const n of boundNames(scope.variableDeclaration.name)) map.set(n, { kind: 'node', node: scope.variableDeclaration, name: n });
-    } else if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
-      for (const d of scope.initializer.declarations) for (const n of boundNames(d.name)) map.set(n, { kind: 'node', node: d, name: n });
+      for (const n of boundNames(scope.variableDeclaration.name))
+        map.set(n, { kind: 'node', node: scope.variableDeclaration, name: n });
+    } else if (
+      (ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) &&
+      scope.initializer &&
+      ts.isVariableDeclarationList(scope.initializer)
+    ) {
+      for (const d of scope.initializer.declarations)
+        for (const n of boundNames(d.name)) map.set(n, { kind: 'node', node: d, name: n });
     }
     this.scopes.set(scope, map);
     return map;
@@ -313,26 +429,46 @@ export class Resolver {
 export function member(value: Value, name: string, resolver: Resolver, depth: number): Value {
   switch (value.kind) {
     case 'call':
-      // `(await services.web()).default`: what a project module's function returns, resolved across files
-      if (value.callee.kind === 'module' && isProjectSpecifier(value.callee.source)) return { kind: 'module', source: value.callee.source, path: [...value.callee.path, CALL_RESULT, name] };
+      // `(await services.web()).default`: what a project module's function returns, resolved across
+      // files
+      if (value.callee.kind === 'module' && isProjectSpecifier(value.callee.source))
+        return {
+          kind: 'module',
+          source: value.callee.source,
+          path: [...value.callee.path, CALL_RESULT, name],
+        };
       return UNKNOWN;
     case 'module':
-      return { kind: 'module', source: value.source, path: [...value.path, name], promisified: false };
+      return {
+        kind: 'module',
+        source: value.source,
+        path: [...value.path, name],
+        promisified: false,
+      };
     case 'object': {
       for (const p of value.node.properties) {
-        if (ts.isPropertyAssignment(p) && propName(p.name) === name) return resolver.evaluate(p.initializer, depth + 1);
-        if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return resolver.lookup(p.name, depth + 1);
-        if (ts.isMethodDeclaration(p) && propName(p.name) === name) return { kind: 'function', node: p };
+        if (ts.isPropertyAssignment(p) && propName(p.name) === name)
+          return resolver.evaluate(p.initializer, depth + 1);
+        if (ts.isShorthandPropertyAssignment(p) && p.name.text === name)
+          return resolver.lookup(p.name, depth + 1);
+        if (ts.isMethodDeclaration(p) && propName(p.name) === name)
+          return { kind: 'function', node: p };
       }
       return UNKNOWN;
     }
     case 'instance':
       // `this.jwtService.verify` where jwtService: JwtService from '@nestjs/jwt'
-      if (value.of.kind === 'module') return { kind: 'module', source: value.of.source, path: [...value.of.path, '#instance', name] };
+      if (value.of.kind === 'module')
+        return {
+          kind: 'module',
+          source: value.of.source,
+          path: [...value.of.path, '#instance', name],
+        };
       return UNKNOWN;
     case 'class': {
       for (const m of value.node.members) {
-        if (ts.isMethodDeclaration(m) && propName(m.name) === name) return { kind: 'function', node: m };
+        if (ts.isMethodDeclaration(m) && propName(m.name) === name)
+          return { kind: 'function', node: m };
       }
       return UNKNOWN;
     }
@@ -341,23 +477,40 @@ export function member(value: Value, name: string, resolver: Resolver, depth: nu
   }
 }
 
-/** A function that only loads a module: `() => import('./web')`, `function () { return require('./web'); }`. */
+/**
+ * A function that only loads a module: `() => import('./web')`, `function () { return
+ * require('./web'); }`.
+ */
 export function lazyImportSource(fn: FunctionNode): string | undefined {
   const body = fn.body;
   if (!body) return undefined;
   let returned: ts.Expression | undefined;
   if (!ts.isBlock(body)) returned = body;
-  else if (body.statements.length === 1 && ts.isReturnStatement(body.statements[0])) returned = body.statements[0].expression;
+  else if (body.statements.length === 1 && ts.isReturnStatement(body.statements[0]))
+    returned = body.statements[0].expression;
   if (!returned) return undefined;
   const e = unwrapAwait(returned);
-  if (!ts.isCallExpression(e) || e.arguments.length !== 1 || !ts.isStringLiteralLike(e.arguments[0])) return undefined;
-  const isLoader = e.expression.kind === SK.ImportKeyword || (ts.isIdentifier(e.expression) && e.expression.text === 'require');
+  if (
+    !ts.isCallExpression(e) ||
+    e.arguments.length !== 1 ||
+    !ts.isStringLiteralLike(e.arguments[0])
+  )
+    return undefined;
+  const isLoader =
+    e.expression.kind === SK.ImportKeyword ||
+    (ts.isIdentifier(e.expression) && e.expression.text === 'require');
   return isLoader ? e.arguments[0].text : undefined;
 }
 
 export function propName(name: ts.PropertyName | undefined): string | undefined {
   if (!name) return undefined;
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (
+    ts.isIdentifier(name) ||
+    ts.isStringLiteral(name) ||
+    ts.isNumericLiteral(name) ||
+    ts.isPrivateIdentifier(name)
+  )
+    return name.text;
   return undefined;
 }
 
@@ -368,11 +521,20 @@ export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefin
   return undefined;
 }
 
-/** A module value with a leading `default` dropped: `import jwt from 'jsonwebtoken'` is the CJS module. */
-export function modulePath(value: Value): { source: string; path: string[]; promisified: boolean } | undefined {
+/**
+ * A module value with a leading `default` dropped: `import jwt from 'jsonwebtoken'` is the CJS
+ * module.
+ */
+export function modulePath(
+  value: Value,
+): { source: string; path: string[]; promisified: boolean } | undefined {
   if (value.kind !== 'module') return undefined;
   const path = value.path[0] === 'default' ? value.path.slice(1) : value.path;
-  return { source: value.source.replace(/^node:/, ''), path, promisified: value.promisified ?? false };
+  return {
+    source: value.source.replace(/^node:/, ''),
+    path,
+    promisified: value.promisified ?? false,
+  };
 }
 
 /**
@@ -382,7 +544,8 @@ export function modulePath(value: Value): { source: string; path: string[]; prom
 let workspacePackages: ReadonlySet<string> = new Set();
 
 export function useWorkspacePackages(names: readonly string[]): void {
-  if (names.length !== workspacePackages.size || names.some((n) => !workspacePackages.has(n))) workspacePackages = new Set(names);
+  if (names.length !== workspacePackages.size || names.some((n) => !workspacePackages.has(n)))
+    workspacePackages = new Set(names);
 }
 
 /** `@acme/core/utils` -> `@acme/core`, `lodash/fp` -> `lodash`. */
@@ -393,13 +556,25 @@ export function packageNameOf(source: string): string {
 
 export function isProjectSpecifier(source: string): boolean {
   if (workspacePackages.size > 0 && workspacePackages.has(packageNameOf(source))) return true;
-  return source.startsWith('.') || source.startsWith('/') || source.startsWith('@/') || source.startsWith('~/') || source.startsWith('#') || /^(src|app|lib|server|apps|packages|libs)\//.test(source) || isWorkspaceAlias(source);
+  return (
+    source.startsWith('.') ||
+    source.startsWith('/') ||
+    source.startsWith('@/') ||
+    source.startsWith('~/') ||
+    source.startsWith('#') ||
+    /^(src|app|lib|server|apps|packages|libs)\//.test(source) ||
+    isWorkspaceAlias(source)
+  );
 }
 
 /** Scopes of published packages: their deep imports are libraries, not the project's own code. */
-const PUBLISHED_SCOPES = /^@(nestjs|fastify|sentry|opentelemetry|aws-sdk|prisma|koa|hono|upstash|vercel|node-rs|types|angular|mui|apollo|google-cloud|azure|tanstack|trpc|babel|typescript-eslint|reduxjs|emotion|radix-ui|testing-library|octokit|firebase|supabase|clerk|auth|next|remix-run|sveltejs|vue|nuxt|graphql-tools|mikro-orm|casl|hapi|elastic|grpc|smithy|swc|jest|vitest|playwright|slack|stripe|datadog|arcjet|logtape|aws-lambda-powertools|simplewebauthn|otplib|lucia-auth|panva|peculiar)\//;
+const PUBLISHED_SCOPES =
+  /^@(nestjs|fastify|sentry|opentelemetry|aws-sdk|prisma|koa|hono|upstash|vercel|node-rs|types|angular|mui|apollo|google-cloud|azure|tanstack|trpc|babel|typescript-eslint|reduxjs|emotion|radix-ui|testing-library|octokit|firebase|supabase|clerk|auth|next|remix-run|sveltejs|vue|nuxt|graphql-tools|mikro-orm|casl|hapi|elastic|grpc|smithy|swc|jest|vitest|playwright|slack|stripe|datadog|arcjet|logtape|aws-lambda-powertools|simplewebauthn|otplib|lucia-auth|panva|peculiar)\//;
 
-/** `@acme/backend/services/auth.service`: a monorepo workspace or tsconfig path alias with a deep path. */
+/**
+ * `@acme/backend/services/auth.service`: a monorepo workspace or tsconfig path alias with a deep
+ * path.
+ */
 export function isWorkspaceAlias(source: string): boolean {
   return /^@[\w.-]+\/[\w.-]+\/[\w./-]+$/.test(source) && !PUBLISHED_SCOPES.test(source);
 }

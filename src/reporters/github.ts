@@ -3,7 +3,8 @@
  * pull request's changed files and the run summary.
  *
  * ```
- * ::error file=src/auth/jwt.ts,line=8,col=17,endLine=8,endColumn=44,title=jwt-audit silent-verify-failure::Failure of 'jwt.verify' …
+ * ::error file=src/auth/jwt.ts,line=8,col=17,endLine=8,endColumn=44,title=jwt-audit
+ * silent-verify-failure::Failure of 'jwt.verify' …
  * ```
  *
  * GitHub shows at most 10 annotations of each type per step, so findings are printed most severe
@@ -13,13 +14,23 @@
  * command or start a new one.
  */
 import { redactJwts } from '../redact.js';
-import { SEVERITY_RANK, type Finding, type Notice, type ScanResult, type Severity } from '../types.js';
+import {
+  SEVERITY_RANK,
+  type Finding,
+  type Notice,
+  type ScanResult,
+  type Severity,
+} from '../types.js';
 import type { ReporterOptions } from './index.js';
 
 /** GitHub shows at most this many annotations per type (error, warning, notice) per step. */
 const ANNOTATIONS_SHOWN_PER_TYPE = 10;
 
-const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', note: 'notice' };
+const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = {
+  error: 'error',
+  warning: 'warning',
+  note: 'notice',
+};
 
 /** Escapes a command's message: `%`, CR, LF. */
 export function escapeData(s: string): string {
@@ -36,7 +47,11 @@ function oneLine(s: string): string {
   return redactJwts(s).replace(/[\r\n]+/g, ' ');
 }
 
-function command(kind: string, properties: Array<[string, string | number | undefined]>, message: string): string {
+function command(
+  kind: string,
+  properties: Array<[string, string | number | undefined]>,
+  message: string,
+): string {
   const props = properties
     .filter((p): p is [string, string | number] => p[1] !== undefined && p[1] !== '')
     .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
@@ -98,7 +113,9 @@ export function githubReporter(result: ScanResult, _options: ReporterOptions): s
   for (const f of suppressed) {
     const { uri, start } = f.location;
     lines.push(
-      oneLine(`jwt-audit: suppressed ${f.severity} ${uri}:${start.line}:${start.column} ${f.ruleId}: ${f.message} (${f.suppression!.justification})`),
+      oneLine(
+        `jwt-audit: suppressed ${f.severity} ${uri}:${start.line}:${start.column} ${f.ruleId}: ${f.message} (${f.suppression!.justification})`,
+      ),
     );
   }
   for (const n of bySeverity(result.notices, (x) => x.level)) lines.push(noticeAnnotation(n));
@@ -120,7 +137,7 @@ export function githubReporter(result: ScanResult, _options: ReporterOptions): s
     summary += ` Rate limiting is done upstream, so missing-rate-limit is off: ${s.rateLimitedUpstream}`;
   }
   lines.push(oneLine(summary));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,10 +159,17 @@ function cell(s: string): string {
 
 /** Text inside a code span in a table cell: no backticks, `|` escaped (GFM splits cells first). */
 function codeCell(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|');
+  return s
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/`/g, "'")
+    .replace(/\|/g, '\\|');
 }
 
-const SEVERITY_LABEL: Record<Severity, string> = { error: 'Error', warning: 'Warning', note: 'Note' };
+const SEVERITY_LABEL: Record<Severity, string> = {
+  error: 'Error',
+  warning: 'Warning',
+  note: 'Note',
+};
 
 /**
  * Markdown for `$GITHUB_STEP_SUMMARY`: totals, a findings-per-rule table and the most severe
@@ -170,7 +194,10 @@ export function renderStepSummary(result: ScanResult): string {
     `${plural(s.filesScanned, 'file')} scanned, ${s.filesSkipped} skipped, ${plural(s.testFilesSkipped, 'test file')} skipped, ${s.suppressed} suppressed.`,
   );
   if (s.rateLimitedUpstream !== undefined) {
-    out.push('', `Rate limiting is done upstream, so \`missing-rate-limit\` is off: ${cell(s.rateLimitedUpstream)}`);
+    out.push(
+      '',
+      `Rate limiting is done upstream, so \`missing-rate-limit\` is off: ${cell(s.rateLimitedUpstream)}`,
+    );
   }
 
   if (active.length > 0) {
@@ -195,11 +222,19 @@ export function renderStepSummary(result: ScanResult): string {
     }
 
     const top = bySeverity(active, (f) => f.severity).slice(0, TOP_FINDINGS);
-    out.push('', active.length > TOP_FINDINGS ? `### Top ${TOP_FINDINGS} of ${active.length} findings` : '### Findings', '');
+    out.push(
+      '',
+      active.length > TOP_FINDINGS
+        ? `### Top ${TOP_FINDINGS} of ${active.length} findings`
+        : '### Findings',
+      '',
+    );
     out.push('| Severity | Location | Rule | Message |', '| --- | --- | --- | --- |');
     for (const f of top) {
       const where = `${f.location.uri}:${f.location.start.line}:${f.location.start.column}`;
-      out.push(`| ${SEVERITY_LABEL[f.severity]} | \`${codeCell(where)}\` | \`${f.ruleId}\` | ${cell(f.message)} |`);
+      out.push(
+        `| ${SEVERITY_LABEL[f.severity]} | \`${codeCell(where)}\` | \`${f.ruleId}\` | ${cell(f.message)} |`,
+      );
     }
   }
 
@@ -212,5 +247,5 @@ export function renderStepSummary(result: ScanResult): string {
     }
     out.push('', '</details>');
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

@@ -21,7 +21,9 @@ export function escapeHtml(text: string): string {
 
 export function htmlReporter(result: ScanResult, options: ReporterOptions): string {
   const project = path.basename(options.cwd) || options.cwd;
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, result.findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
+  const counts = Object.fromEntries(
+    SEVERITIES.map((s) => [s, result.findings.filter((f) => f.severity === s).length]),
+  ) as Record<Severity, number>;
   const rulesById = new Map(result.rules.map((r) => [r.id, r]));
   const byRule = groupBy(result.findings, (f) => f.ruleId);
   const byFile = groupBy(result.findings, (f) => f.location.file);
@@ -58,17 +60,31 @@ ${surface(result)}
     <fieldset><legend>Severity</legend>
       ${SEVERITIES.map((s) => `<label><input type="checkbox" name="severity" value="${s}" checked> ${s}</label>`).join('\n      ')}
     </fieldset>
-    <label>Rule <select name="rule" data-testid="rule-filter"><option value="">all rules</option>${[...byRule.keys()].sort().map((id) => `<option value="${escapeHtml(id)}">${escapeHtml(id)} (${byRule.get(id)!.length})</option>`).join('')}</select></label>
+    <label>Rule <select name="rule" data-testid="rule-filter"><option value="">all rules</option>${[
+      ...byRule.keys(),
+    ]
+      .sort()
+      .map(
+        (id) =>
+          `<option value="${escapeHtml(id)}">${escapeHtml(id)} (${byRule.get(id)!.length})</option>`,
+      )
+      .join('')}</select></label>
     <label>Search <input type="search" name="q" placeholder="message, file, rule" data-testid="search"></label>
     <label>Group by <select name="view"><option value="rule">rule</option><option value="file">file</option></select></label>
     <output data-testid="visible-count" aria-live="polite">${result.findings.length} shown</output>
   </form>
   ${result.findings.length === 0 ? '<p class="empty">No findings.</p>' : ''}
   <div class="view" data-view="rule">
-  ${[...byRule.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, findings]) => ruleSection(id, findings, rulesById.get(id), ids, options)).join('\n')}
+  ${[...byRule.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, findings]) => ruleSection(id, findings, rulesById.get(id), ids, options))
+    .join('\n')}
   </div>
   <div class="view" data-view="file" hidden>
-  ${[...byFile.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([file, findings]) => fileSection(file, findings, ids)).join('\n')}
+  ${[...byFile.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([file, findings]) => fileSection(file, findings, ids))
+    .join('\n')}
   </div>
 </section>
 ${problems(result)}
@@ -80,7 +96,13 @@ ${problems(result)}
 `;
 }
 
-function ruleSection(id: string, findings: Finding[], rule: RuleInfo | undefined, ids: Map<Finding, string>, options: ReporterOptions): string {
+function ruleSection(
+  id: string,
+  findings: Finding[],
+  rule: RuleInfo | undefined,
+  ids: Map<Finding, string>,
+  options: ReporterOptions,
+): string {
   return `<details class="rule" open data-rule="${escapeHtml(id)}">
   <summary><h3>${escapeHtml(id)}</h3> <span class="badge sev-${rule?.level ?? 'note'}">${escapeHtml(rule?.level ?? '')}</span> <span class="n">${findings.length}</span> <span class="desc">${escapeHtml(rule?.description ?? '')}</span></summary>
   ${rule ? ruleHelp(rule) : ''}
@@ -129,23 +151,33 @@ function excerpt(loc: SourceLocation, options: ReporterOptions): string {
   for (let n = from; n <= to; n++) {
     const hit = n >= loc.start.line && n <= loc.end.line;
     const text = (lines[n - 1] ?? '').slice(0, 400);
-    rows.push(`<span class="line${hit ? ' hit' : ''}"><span class="ln" aria-hidden="true">${n}</span>${escapeHtml(text)}</span>`);
+    rows.push(
+      `<span class="line${hit ? ' hit' : ''}"><span class="ln" aria-hidden="true">${n}</span>${escapeHtml(text)}</span>`,
+    );
   }
   return `<pre class="excerpt" aria-label="Code around line ${loc.start.line}"><code>${rows.join('\n')}</code></pre>`;
 }
 
 function surface(result: ScanResult): string {
   const inv = result.inventory;
-  const routes = inv.routes.length === 0
-    ? '<p class="empty">No auth routes recognised.</p>'
-    : `<table><thead><tr><th>Method</th><th>Path</th><th>Framework</th><th>Rate limiter</th><th>Why auth</th><th>Location</th></tr></thead><tbody>${inv.routes
-        .map((r) => `<tr><td>${escapeHtml(r.method)}</td><td><code>${escapeHtml(r.path)}</code></td><td>${escapeHtml(r.framework)}</td><td class="${r.limiter ? 'ok' : 'none'}">${escapeHtml(r.limiter ?? 'none')}</td><td>${escapeHtml(r.authReason)}</td><td><code>${escapeHtml(where(r.location))}</code></td></tr>`)
-        .join('')}</tbody></table>`;
-  const sites = inv.verifySites.length === 0
-    ? '<p class="empty">No JWT verification sites recognised.</p>'
-    : `<table><thead><tr><th>Call</th><th>Library</th><th>Failure handling</th><th>Location</th></tr></thead><tbody>${inv.verifySites
-        .map((v) => `<tr><td><code>${escapeHtml(v.call)}</code></td><td>${escapeHtml(v.library)}</td><td class="h-${v.handling}">${escapeHtml(v.handling)}</td><td><code>${escapeHtml(where(v.location))}</code></td></tr>`)
-        .join('')}</tbody></table>`;
+  const routes =
+    inv.routes.length === 0
+      ? '<p class="empty">No auth routes recognised.</p>'
+      : `<table><thead><tr><th>Method</th><th>Path</th><th>Framework</th><th>Rate limiter</th><th>Why auth</th><th>Location</th></tr></thead><tbody>${inv.routes
+          .map(
+            (r) =>
+              `<tr><td>${escapeHtml(r.method)}</td><td><code>${escapeHtml(r.path)}</code></td><td>${escapeHtml(r.framework)}</td><td class="${r.limiter ? 'ok' : 'none'}">${escapeHtml(r.limiter ?? 'none')}</td><td>${escapeHtml(r.authReason)}</td><td><code>${escapeHtml(where(r.location))}</code></td></tr>`,
+          )
+          .join('')}</tbody></table>`;
+  const sites =
+    inv.verifySites.length === 0
+      ? '<p class="empty">No JWT verification sites recognised.</p>'
+      : `<table><thead><tr><th>Call</th><th>Library</th><th>Failure handling</th><th>Location</th></tr></thead><tbody>${inv.verifySites
+          .map(
+            (v) =>
+              `<tr><td><code>${escapeHtml(v.call)}</code></td><td>${escapeHtml(v.library)}</td><td class="h-${v.handling}">${escapeHtml(v.handling)}</td><td><code>${escapeHtml(where(v.location))}</code></td></tr>`,
+          )
+          .join('')}</tbody></table>`;
   return `<section class="surface" aria-label="Auth attack surface">
   <h2>Auth attack surface</h2>
   <details open><summary>Auth routes (${inv.routes.length}, ${inv.routes.filter((r) => !r.limiter).length} without a rate limiter)</summary>${routes}</details>
@@ -160,7 +192,10 @@ function surface(result: ScanResult): string {
 function problems(result: ScanResult): string {
   if (result.notices.length === 0) return '';
   return `<section class="notices" aria-label="Problems with the run"><details><summary>Problems with the run (${result.notices.length})</summary><ul>${result.notices
-    .map((n) => `<li class="sev-${n.level}">${escapeHtml(n.kind)}: ${escapeHtml(n.message)}${n.file ? ` <code>${escapeHtml(n.file)}${n.line ? `:${n.line}` : ''}</code>` : ''}</li>`)
+    .map(
+      (n) =>
+        `<li class="sev-${n.level}">${escapeHtml(n.kind)}: ${escapeHtml(n.message)}${n.file ? ` <code>${escapeHtml(n.file)}${n.line ? `:${n.line}` : ''}</code>` : ''}</li>`,
+    )
     .join('')}</ul></details></section>`;
 }
 

@@ -19,7 +19,14 @@ export function renderInventory(inventory: Inventory, options: InventoryReportOp
     section(
       'Auth routes',
       ['METHOD', 'PATH', 'FRAMEWORK', 'LIMITER', 'WHY AUTH', 'LOCATION'],
-      inventory.routes.map((r) => [r.method, r.path, r.framework, r.limiter ?? 'none', r.authReason, where(r.location)]),
+      inventory.routes.map((r) => [
+        r.method,
+        r.path,
+        r.framework,
+        r.limiter ?? 'none',
+        r.authReason,
+        where(r.location),
+      ]),
     ),
   );
   sections.push(
@@ -54,6 +61,10 @@ export function renderInventory(inventory: Inventory, options: InventoryReportOp
 function section(title: string, header: string[], rows: string[][]): string {
   if (rows.length === 0) return `${title}: none found\n`;
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (r: string[]): string => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   return `${title} (${rows.length})\n${[header, ...rows].map((r) => `  ${line(r)}`).join('\n')}\n`;
 }

@@ -5,44 +5,29 @@
  *
  * ```jsonc
  * {
- *   "version": "0.1.0",              // jwt-audit version that produced the report
- *   "findings": [                    // sorted by file, line, column, rule id
- *     {
- *       "ruleId": "silent-verify-failure",
- *       "severity": "error",         // "error" | "warning" | "note"
- *       "message": "Failure of 'jwt.verify' is rejected without a log, metric or rethrow.",
- *       "location": {
- *         "file": "src/auth/jwt.ts", // relative to the working directory, forward slashes
- *         "uri": "src/auth/jwt.ts",  // relative to the repository root
- *         "start": { "line": 8, "column": 17 },   // 1-based; columns in UTF-16 code units
- *         "end": { "line": 8, "column": 44 }      // exclusive end
- *       },
- *       "related": [                 // same shape as location, plus "label"
- *         { "file": "…", "uri": "…", "start": {…}, "end": {…}, "label": "catch clause" }
- *       ],
- *       "fingerprints": {
- *         "primaryLocationLineHash": "3f2a…:1", // GitHub's line hash
- *         "jwtAudit": "9c1e…"                   // line-independent; what --baseline matches on
- *       },
- *       "suppression": { "kind": "inSource", "justification": "…" } // only with --include-suppressed
- *     }
- *   ],
- *   "summary": {
- *     "filesScanned": 12, "filesSkipped": 1, "testFilesSkipped": 3,
- *     "findings": 4,                 // not counting suppressed ones
- *     "bySeverity": { "error": 2, "warning": 1, "note": 1 },
- *     "byRule": { "missing-rate-limit": 1, … }, // rule ids sorted
- *     "suppressed": 2,
- *     "rateLimitedUpstream": "…"     // only when configured
- *   },
- *   "errors": [                      // problems of the run itself, not findings
- *     { "kind": "parse-error", "level": "warning", "message": "…", "file": "…", "line": 3, "column": 7, "ruleId": "…" }
- *   ]                                // kind: "parse-error" | "skipped" | "rule-error" | "config"
- * }
+ *   "version": "0.1.0",              // jwt-audit version that produced the report "findings": [
+ *   // sorted by file, line, column, rule id { "ruleId": "silent-verify-failure", "severity":
+ *   "error",         // "error" | "warning" | "note" "message": "Failure of 'jwt.verify' is
+ *   rejected without a log, metric or rethrow.", "location": { "file": "src/auth/jwt.ts", //
+ *   relative to the working directory, forward slashes "uri": "src/auth/jwt.ts",  // relative to
+ *   the repository root "start": { "line": 8, "column": 17 },   // 1-based; columns in UTF-16 code
+ *   units "end": { "line": 8, "column": 44 }      // exclusive end }, "related": [
+ *   // same shape as location, plus "label" { "file": "…", "uri": "…", "start": {…}, "end": {…},
+ *   "label": "catch clause" } ], "fingerprints": { "primaryLocationLineHash": "3f2a…:1", //
+ *   GitHub's line hash "jwtAudit": "9c1e…"                   // line-independent; what --baseline
+ *   matches on }, "suppression": { "kind": "inSource", "justification": "…" } // only with
+ *   --include-suppressed } ], "summary": { "filesScanned": 12, "filesSkipped": 1,
+ *   "testFilesSkipped": 3, "findings": 4,                 // not counting suppressed ones
+ *   "bySeverity": { "error": 2, "warning": 1, "note": 1 }, "byRule": { "missing-rate-limit": 1, …
+ *   }, // rule ids sorted "suppressed": 2, "rateLimitedUpstream": "…"     // only when configured
+ *   }, "errors": [                      // problems of the run itself, not findings { "kind":
+ *   "parse-error", "level": "warning", "message": "…", "file": "…", "line": 3, "column": 7,
+ *   "ruleId": "…" } ]                                // kind: "parse-error" | "skipped" |
+ *   "rule-error" | "config" }
  * ```
  *
- * Messages have JWT-looking strings replaced by `eyJ…[redacted]`. The output is deterministic:
- * no timestamps, stable order; the same input gives byte-identical output.
+ * Messages have JWT-looking strings replaced by `eyJ…[redacted]`. The output is deterministic: no
+ * timestamps, stable order; the same input gives byte-identical output.
  */
 import { redactJwts } from '../redact.js';
 import type { Finding, Notice, ScanResult, ScanSummary, SourceLocation } from '../types.js';
@@ -66,10 +51,16 @@ function finding(f: Finding): Record<string, unknown> {
     message: redactJwts(f.message),
     location: location(f.location),
     related: f.related.map(location),
-    fingerprints: { primaryLocationLineHash: f.fingerprints.primaryLocationLineHash, jwtAudit: f.fingerprints.jwtAudit },
+    fingerprints: {
+      primaryLocationLineHash: f.fingerprints.primaryLocationLineHash,
+      jwtAudit: f.fingerprints.jwtAudit,
+    },
   };
   if (f.suppression) {
-    out.suppression = { kind: f.suppression.kind, justification: redactJwts(f.suppression.justification) };
+    out.suppression = {
+      kind: f.suppression.kind,
+      justification: redactJwts(f.suppression.justification),
+    };
   }
   return out;
 }
@@ -82,16 +73,25 @@ function summary(s: ScanSummary): Record<string, unknown> {
     filesSkipped: s.filesSkipped,
     testFilesSkipped: s.testFilesSkipped,
     findings: s.findings,
-    bySeverity: { error: s.bySeverity.error, warning: s.bySeverity.warning, note: s.bySeverity.note },
+    bySeverity: {
+      error: s.bySeverity.error,
+      warning: s.bySeverity.warning,
+      note: s.bySeverity.note,
+    },
     byRule,
     suppressed: s.suppressed,
   };
-  if (s.rateLimitedUpstream !== undefined) out.rateLimitedUpstream = redactJwts(s.rateLimitedUpstream);
+  if (s.rateLimitedUpstream !== undefined)
+    out.rateLimitedUpstream = redactJwts(s.rateLimitedUpstream);
   return out;
 }
 
 function notice(n: Notice): Record<string, unknown> {
-  const out: Record<string, unknown> = { kind: n.kind, level: n.level, message: redactJwts(n.message) };
+  const out: Record<string, unknown> = {
+    kind: n.kind,
+    level: n.level,
+    message: redactJwts(n.message),
+  };
   if (n.file !== undefined) out.file = n.file;
   if (n.line !== undefined) out.line = n.line;
   if (n.column !== undefined) out.column = n.column;
@@ -106,5 +106,5 @@ export function jsonReporter(result: ScanResult, _options: ReporterOptions): str
     summary: summary(result.summary),
     errors: result.notices.map(notice),
   };
-  return JSON.stringify(report, null, 2) + '\n';
+  return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -18,7 +18,14 @@
 import type * as Sarif from 'sarif';
 import { redactJwts } from '../redact.js';
 import { docsUrl, REPO_URL } from '../rule-help.js';
-import { SEVERITY_RANK, type Finding, type Notice, type RuleInfo, type ScanResult, type SourceLocation } from '../types.js';
+import {
+  SEVERITY_RANK,
+  type Finding,
+  type Notice,
+  type RuleInfo,
+  type ScanResult,
+  type SourceLocation,
+} from '../types.js';
 import type { ReporterOptions } from './index.js';
 
 /** GitHub code scanning rejects runs with more results than this. */
@@ -72,7 +79,10 @@ function ruleDescriptor(rule: RuleInfo): Sarif.ReportingDescriptor {
   };
 }
 
-/** For a finding whose rule is not in `result.rules` (should not happen): a minimal valid descriptor. */
+/**
+ * For a finding whose rule is not in `result.rules` (should not happen): a minimal valid
+ * descriptor.
+ */
 function fallbackDescriptor(id: string): Sarif.ReportingDescriptor {
   return {
     id,
@@ -116,7 +126,9 @@ function toResult(finding: Finding, ruleIndex: number): Sarif.Result {
     'jwtAudit/v1': finding.fingerprints.jwtAudit,
   };
   if (finding.suppression) {
-    result.suppressions = [{ kind: 'inSource', justification: redactJwts(finding.suppression.justification) }];
+    result.suppressions = [
+      { kind: 'inSource', justification: redactJwts(finding.suppression.justification) },
+    ];
   }
   return result;
 }
@@ -138,7 +150,8 @@ function toNotification(notice: Notice, ruleIndexById: Map<string, number>): Sar
   }
   if (notice.ruleId) {
     const index = ruleIndexById.get(notice.ruleId);
-    notification.associatedRule = index === undefined ? { id: notice.ruleId } : { id: notice.ruleId, index };
+    notification.associatedRule =
+      index === undefined ? { id: notice.ruleId } : { id: notice.ruleId, index };
   }
   return notification;
 }
@@ -218,5 +231,5 @@ export function buildSarifLog(result: ScanResult): Sarif.Log {
 }
 
 export function sarifReporter(result: ScanResult, _options: ReporterOptions): string {
-  return JSON.stringify(buildSarifLog(result), null, 2) + '\n';
+  return `${JSON.stringify(buildSarifLog(result), null, 2)}\n`;
 }

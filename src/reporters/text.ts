@@ -3,14 +3,15 @@
  *
  * ```
  * src/auth/jwt.ts
- *    8:17  error  Failure of 'jwt.verify' is rejected without a log, metric or rethrow.  silent-verify-failure
- *                 ↳ catch clause at 10:5
- *   31:1   note   Failure of 'jwtVerify' is logged without its reason.                   unclassified-verify-failure
+ *    8:17  error  Failure of 'jwt.verify' is rejected without a log, metric or rethrow.
+ *    silent-verify-failure ↳ catch clause at 10:5 31:1   note   Failure of 'jwtVerify' is logged
+ *    without its reason.                   unclassified-verify-failure
  *
- * warning  src/broken.ts:3:7      ')' expected.  (parse-error)
- * warning  src/vendor/big.min.js  File skipped: larger than 1 MB.  (skipped)
+ * warning  src/broken.ts:3:7      ')' expected.  (parse-error) warning  src/vendor/big.min.js  File
+ * skipped: larger than 1 MB.  (skipped)
  *
- * ✖ 2 problems (1 error, 0 warnings, 1 note) · 12 files scanned, 1 skipped, 3 test files skipped, 0 suppressed
+ * ✖ 2 problems (1 error, 0 warnings, 1 note) · 12 files scanned, 1 skipped, 3 test files skipped, 0
+ * suppressed
  * ```
  *
  * Columns are aligned per file, as in stylish. A suppressed finding (shown only with
@@ -45,7 +46,10 @@ interface Row {
   message: string;
   ruleId: string;
   related: string[];
-  /** The directive's justification, when the finding is suppressed (shown with --include-suppressed). */
+  /**
+   * The directive's justification, when the finding is suppressed (shown with
+   * --include-suppressed).
+   */
   suppressed?: string;
 }
 
@@ -65,7 +69,9 @@ function toRow(finding: Finding): Row {
     message: clean(finding.message),
     ruleId: finding.ruleId,
     related: finding.related.map((loc) => relatedText(finding, loc)),
-    suppressed: finding.suppression ? clean(finding.suppression.justification || 'no reason given') : undefined,
+    suppressed: finding.suppression
+      ? clean(finding.suppression.justification || 'no reason given')
+      : undefined,
   };
 }
 
@@ -90,7 +96,9 @@ function renderFileGroup(c: ChalkInstance, file: string, findings: Finding[]): s
     if (r.suppressed === undefined) {
       out.push(`  ${c.dim(pos)}  ${sev}  ${msg}  ${c.dim(r.ruleId)}`);
     } else {
-      out.push(`  ${c.dim(pos)}  ${sev}  ${c.dim(msg)}  ${c.dim(r.ruleId)}  ${c.dim(`(suppressed: ${r.suppressed})`)}`);
+      out.push(
+        `  ${c.dim(pos)}  ${sev}  ${c.dim(msg)}  ${c.dim(r.ruleId)}  ${c.dim(`(suppressed: ${r.suppressed})`)}`,
+      );
     }
     for (const rel of r.related) out.push(' '.repeat(messageStart) + c.dim(rel));
   }
@@ -99,7 +107,9 @@ function renderFileGroup(c: ChalkInstance, file: string, findings: Finding[]): s
 
 function renderNotices(c: ChalkInstance, notices: Notice[]): string[] {
   const rows = notices.map((n) => {
-    const where = n.file ? clean(n.file) + (n.line ? `:${n.line}${n.column ? `:${n.column}` : ''}` : '') : '';
+    const where = n.file
+      ? clean(n.file) + (n.line ? `:${n.line}${n.column ? `:${n.column}` : ''}` : '')
+      : '';
     const rule = n.ruleId ? ` [${n.ruleId}]` : '';
     return { level: n.level, where, text: `${clean(n.message)}${rule}  (${n.kind})` };
   });
@@ -113,7 +123,8 @@ function renderNotices(c: ChalkInstance, notices: Notice[]): string[] {
 }
 
 function renderSummary(c: ChalkInstance, result: ScanResult): string[] {
-  // Counts come from the findings shown (already filtered by baseline/--since), suppressed ones aside.
+  // Counts come from the findings shown (already filtered by baseline/--since), suppressed ones
+  // aside.
   const counts: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   let suppressedShown = 0;
   for (const f of result.findings) {
@@ -137,7 +148,9 @@ function renderSummary(c: ChalkInstance, result: ScanResult): string[] {
   }
   const lines = [`${head} · ${files}`];
   if (s.rateLimitedUpstream !== undefined) {
-    lines.push(`Rate limiting is done upstream, so missing-rate-limit is off: ${clean(s.rateLimitedUpstream)}`);
+    lines.push(
+      `Rate limiting is done upstream, so missing-rate-limit is off: ${clean(s.rateLimitedUpstream)}`,
+    );
   }
   return lines;
 }
@@ -158,8 +171,10 @@ export function textReporter(result: ScanResult, options: ReporterOptions): stri
   }
   flush();
 
-  const notices = options.quiet ? result.notices.filter((n) => n.level === 'error') : result.notices;
+  const notices = options.quiet
+    ? result.notices.filter((n) => n.level === 'error')
+    : result.notices;
   if (notices.length > 0) blocks.push(renderNotices(c, notices));
   if (!options.quiet) blocks.push(renderSummary(c, result));
-  return blocks.length === 0 ? '' : blocks.map((b) => b.join('\n')).join('\n\n') + '\n';
+  return blocks.length === 0 ? '' : `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
 }

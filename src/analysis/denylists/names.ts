@@ -1,30 +1,80 @@
 /**
  * Is a store a token denylist? Decided by names only (SPEC `unlogged-revocation-hit`): the
- * variable, property, collection, table or model a call goes through, or the Redis key it
- * reads or writes, matches `/black.?list|deny.?list|block.?list|revok|banned|invalidated/i`.
+ * variable, property, collection, table or model a call goes through, or the Redis key it reads or
+ * writes, matches `/black.?list|deny.?list|block.?list|revok|banned|invalidated/i`.
  *
  *   revokedTokens.has(jti)                      receiver chain: revokedTokens
  *   prisma.blacklistedToken.findUnique(...)     receiver chain: blacklistedToken, prisma
  *   dataSource.getRepository(RevokedToken)      call arguments in the chain: RevokedToken
  *   redis.exists(`revoked:${jti}`)              key: 'revoked:'
- *   redis.get(`${BLACKLIST_PREFIX}${jti}`)      key: BLACKLIST_PREFIX (a bare `bl:` prefix is not enough)
+ *   redis.get(`${BLACKLIST_PREFIX}${jti}`)      key: BLACKLIST_PREFIX (a bare `bl:` prefix is not
+ *   enough)
  *
- * Look-alikes that are not token denylists: allowlists (`allowedTokens`), `sessions`, a `Set`
- * named `tokens`, and blocklists of other things (`bannedWords`, `blacklistedIps`).
+ * Look-alikes that are not token denylists: allowlists (`allowedTokens`), `sessions`, a `Set` named
+ * `tokens`, and blocklists of other things (`bannedWords`, `blacklistedIps`).
  */
 import { ts, unwrap, memberName, calleeName, splitWords, SK } from '../ast.js';
 import { propName, enclosingClass, type Resolver } from '../values.js';
 
 export const DENYLIST_NAME = /black.?list|deny.?list|block.?list|revok|banned|invalidated/i;
 
-/** A revocation option of JWT middleware: `isRevoked` (express-jwt), `trusted` (@fastify/jwt), any `*jwt*` module. */
+/**
+ * A revocation option of JWT middleware: `isRevoked` (express-jwt), `trusted` (@fastify/jwt), any
+ * `*jwt*` module.
+ */
 export const REVOCATION_OPTION = /jwt|isRevoked|trusted/i;
 
 /** A denylist of something other than tokens or users: words, IP addresses, e-mail domains... */
-const NOT_TOKEN_WORDS = new Set(['ip', 'ips', 'ipv4', 'ipv6', 'address', 'addresses', 'word', 'words', 'email', 'emails', 'domain', 'domains', 'host', 'hosts', 'hostname', 'hostnames', 'country', 'countries', 'agent', 'agents', 'phrase', 'phrases', 'term', 'terms', 'url', 'urls', 'origin', 'origins', 'extension', 'extensions', 'mime', 'file', 'files', 'cidr', 'subnet', 'enabled', 'enable', 'disabled', 'ttl', 'size', 'count', 'metric', 'metrics', 'counter']);
+const NOT_TOKEN_WORDS = new Set([
+  'ip',
+  'ips',
+  'ipv4',
+  'ipv6',
+  'address',
+  'addresses',
+  'word',
+  'words',
+  'email',
+  'emails',
+  'domain',
+  'domains',
+  'host',
+  'hosts',
+  'hostname',
+  'hostnames',
+  'country',
+  'countries',
+  'agent',
+  'agents',
+  'phrase',
+  'phrases',
+  'term',
+  'terms',
+  'url',
+  'urls',
+  'origin',
+  'origins',
+  'extension',
+  'extensions',
+  'mime',
+  'file',
+  'files',
+  'cidr',
+  'subnet',
+  'enabled',
+  'enable',
+  'disabled',
+  'ttl',
+  'size',
+  'count',
+  'metric',
+  'metrics',
+  'counter',
+]);
 
 /** Receivers that are requests, responses, headers or configuration, never a store. */
-const NOT_A_STORE = /^(req|request|res|response|reply|ctx|context|c|headers|header|query|params|body|cookies|cookie|searchParams|url|config|conf|configService|settings|env|process|options|opts|app|router|fastify|server|console|Reflect|Object|JSON|Math|window|document|localStorage|sessionStorage)$/;
+const NOT_A_STORE =
+  /^(req|request|res|response|reply|ctx|context|c|headers|header|query|params|body|cookies|cookie|searchParams|url|config|conf|configService|settings|env|process|options|opts|app|router|fastify|server|console|Reflect|Object|JSON|Math|window|document|localStorage|sessionStorage)$/;
 
 export function isDenylistName(name: string | undefined): boolean {
   if (!name || !DENYLIST_NAME.test(name)) return false;
@@ -42,7 +92,11 @@ export function denylistNameIn(names: readonly string[]): string | undefined {
  * `this.repo` in a NestJS class to its `@InjectRepository(RevokedToken)` / type annotation.
  * Returns undefined when the chain starts at a request, response or config object.
  */
-export function receiverNames(receiver: ts.Expression, resolver: Resolver, depth = 0): string[] | undefined {
+export function receiverNames(
+  receiver: ts.Expression,
+  resolver: Resolver,
+  depth = 0,
+): string[] | undefined {
   const out: string[] = [];
   let e = unwrap(receiver);
   for (let i = 0; i < 12; i++) {
@@ -82,12 +136,18 @@ export function receiverNames(receiver: ts.Expression, resolver: Resolver, depth
       return out;
     }
     if (ts.isIdentifier(e)) {
-      // res.set(...), reply.headers.set(...), config.get(...): not a store; fastify.redis.get(...) is
+      // res.set(...), reply.headers.set(...), config.get(...): not a store; fastify.redis.get(...)
+      // is
       if (NOT_A_STORE.test(e.text) && out.every((n) => NOT_A_STORE.test(n))) return undefined;
       out.push(e.text);
       if (depth < 2) {
         const decl = resolver.findDeclaration(e);
-        if (decl && decl.kind === 'node' && ts.isVariableDeclaration(decl.node) && decl.node.initializer) {
+        if (
+          decl &&
+          decl.kind === 'node' &&
+          ts.isVariableDeclaration(decl.node) &&
+          decl.node.initializer
+        ) {
           const more = receiverNames(decl.node.initializer, resolver, depth + 1);
           if (more) out.push(...more);
         } else if (decl && decl.kind === 'node' && ts.isParameter(decl.node) && decl.node.type) {
@@ -110,7 +170,9 @@ function argumentNames(arg: ts.Expression): string[] {
   return [];
 }
 
-/** `@InjectRepository(RevokedToken) private repo: Repository<RevokedToken>` -> [RevokedToken, ...]. */
+/**
+ * `@InjectRepository(RevokedToken) private repo: Repository<RevokedToken>` -> [RevokedToken, ...].
+ */
 function classMemberNames(at: ts.Node, name: string): string[] {
   const cls = enclosingClass(at);
   if (!cls) return [];
@@ -124,7 +186,8 @@ function classMemberNames(at: ts.Node, name: string): string[] {
   };
   for (const m of cls.members) {
     if (ts.isConstructorDeclaration(m)) {
-      for (const p of m.parameters) if (ts.isIdentifier(p.name) && p.name.text === name) fromDecl(p);
+      for (const p of m.parameters)
+        if (ts.isIdentifier(p.name) && p.name.text === name) fromDecl(p);
     } else if (ts.isPropertyDeclaration(m) && propName(m.name) === name) {
       fromDecl(m);
     }
@@ -135,7 +198,8 @@ function classMemberNames(at: ts.Node, name: string): string[] {
 function typeNames(type: ts.TypeNode): string[] {
   const out: string[] = [];
   const visit = (t: ts.Node) => {
-    if (ts.isTypeReferenceNode(t)) out.push(ts.isIdentifier(t.typeName) ? t.typeName.text : t.typeName.right.text);
+    if (ts.isTypeReferenceNode(t))
+      out.push(ts.isIdentifier(t.typeName) ? t.typeName.text : t.typeName.right.text);
     ts.forEachChild(t, visit);
   };
   visit(type);
@@ -159,7 +223,8 @@ export function keyNames(expr: ts.Expression | undefined, resolver: Resolver, de
     }
     return out;
   }
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.PlusToken) return [...keyNames(e.left, resolver, depth + 1), ...keyNames(e.right, resolver, depth + 1)];
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.PlusToken)
+    return [...keyNames(e.left, resolver, depth + 1), ...keyNames(e.right, resolver, depth + 1)];
   if (ts.isPropertyAccessExpression(e)) return [e.name.text];
   if (ts.isCallExpression(e)) {
     const name = calleeName(e);
@@ -168,7 +233,13 @@ export function keyNames(expr: ts.Expression | undefined, resolver: Resolver, de
   if (ts.isIdentifier(e)) {
     const out = [e.text];
     const decl = resolver.findDeclaration(e);
-    if (decl && decl.kind === 'node' && ts.isVariableDeclaration(decl.node) && decl.node.initializer) out.push(...keyNames(decl.node.initializer, resolver, depth + 1));
+    if (
+      decl &&
+      decl.kind === 'node' &&
+      ts.isVariableDeclaration(decl.node) &&
+      decl.node.initializer
+    )
+      out.push(...keyNames(decl.node.initializer, resolver, depth + 1));
     return out;
   }
   return [];

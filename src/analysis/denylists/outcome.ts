@@ -5,19 +5,42 @@
  *   if (await redis.exists(`revoked:${jti}`)) return res.sendStatus(401);    rejects (then-branch)
  *   if (!revokedTokens.has(jti)) return next(); res.status(401).end();      rejects (what follows)
  *   const hit = await isRevoked(jti); if (hit) { ... }                      through the variable
- *   return revokedTokens.has(jti);                                          returns (truthy = revoked)
- *   if (denylist.includes(jti)) return false;                               returns (falsy = revoked)
- *   done(null, !!row)                                                       returns (callback style)
+ *   return revokedTokens.has(jti);                                          returns (truthy =
+ *   revoked) if (denylist.includes(jti)) return false;                               returns (falsy
+ *   = revoked) done(null, !!row)                                                       returns
+ *   (callback style)
  *
  * The revoked path also includes the statements between the lookup and its test: they run on it.
  */
-import { ts, unwrap, walk, isFunctionLike, references, asList, endsWithExit, functionName, calleeName, type FunctionNode, type Node, SK } from '../ast.js';
-import { isResponseCall, isResponseAssignment, isResponseConstruction, isKoaThrow, isPassThroughCall, respondsOrExits } from '../responses.js';
+import {
+  ts,
+  unwrap,
+  walk,
+  isFunctionLike,
+  references,
+  asList,
+  endsWithExit,
+  functionName,
+  calleeName,
+  type FunctionNode,
+  type Node,
+  SK,
+} from '../ast.js';
+import {
+  isResponseCall,
+  isResponseAssignment,
+  isResponseConstruction,
+  isKoaThrow,
+  isPassThroughCall,
+  respondsOrExits,
+} from '../responses.js';
 import { isPropagationCall } from '../monitoring.js';
 import { enclosingClass } from '../values.js';
 
 export type RawOutcome =
-  /** The revoked path rejects the request (response, throw, `next(err)`, `return false` in a guard). */
+  /**
+   * The revoked path rejects the request (response, throw, `next(err)`, `return false` in a guard).
+   */
   | { kind: 'rejects'; regions: Node[]; branch: Node[] }
   /** The answer is handed back: the function returns `revokedValue` when the token is revoked. */
   | { kind: 'returns'; regions: Node[]; revokedValue: boolean }
@@ -26,11 +49,21 @@ export type RawOutcome =
 const OTHER: RawOutcome = { kind: 'other' };
 const QUERY_FINISHERS = new Set(['lean', 'exec', 'select', 'populate', 'orFail']);
 
-/** Polarity of a comparison `x OP literal`: does a truthy `x` make it true? undefined = not a test. */
+/**
+ * Polarity of a comparison `x OP literal`: does a truthy `x` make it true? undefined = not a test.
+ */
 function comparisonKeeps(op: ts.SyntaxKind, literal: ts.Expression): boolean | undefined {
   const l = unwrap(literal);
-  const falsy = l.kind === SK.NullKeyword || l.kind === SK.FalseKeyword || (ts.isIdentifier(l) && l.text === 'undefined') || (ts.isNumericLiteral(l) && Number(l.text) === 0) || (ts.isStringLiteral(l) && l.text === '');
-  const truthy = l.kind === SK.TrueKeyword || (ts.isNumericLiteral(l) && Number(l.text) > 0) || (ts.isStringLiteral(l) && l.text !== '');
+  const falsy =
+    l.kind === SK.NullKeyword ||
+    l.kind === SK.FalseKeyword ||
+    (ts.isIdentifier(l) && l.text === 'undefined') ||
+    (ts.isNumericLiteral(l) && Number(l.text) === 0) ||
+    (ts.isStringLiteral(l) && l.text === '');
+  const truthy =
+    l.kind === SK.TrueKeyword ||
+    (ts.isNumericLiteral(l) && Number(l.text) > 0) ||
+    (ts.isStringLiteral(l) && l.text !== '');
   switch (op) {
     case SK.EqualsEqualsEqualsToken:
     case SK.EqualsEqualsToken:
@@ -59,17 +92,35 @@ export function outcomeOfUse(use: ts.Expression, positive: boolean, depth = 0): 
   for (let i = 0; i < 20; i++) {
     const p = node.parent;
     if (!p) return OTHER;
-    if (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isAwaitExpression(p) || ts.isTypeAssertionExpression(p) || ts.isSatisfiesExpression(p)) {
+    if (
+      ts.isParenthesizedExpression(p) ||
+      ts.isAsExpression(p) ||
+      ts.isNonNullExpression(p) ||
+      ts.isAwaitExpression(p) ||
+      ts.isTypeAssertionExpression(p) ||
+      ts.isSatisfiesExpression(p)
+    ) {
       node = p;
       continue;
     }
-    if (ts.isPropertyAccessExpression(p) && p.expression === node && !(p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p)) {
+    if (
+      ts.isPropertyAccessExpression(p) &&
+      p.expression === node &&
+      !(p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p)
+    ) {
       // row?.revoked, result.count: still the answer
       node = p;
       continue;
     }
     // Mongoose query chains: BlacklistedToken.findOne(q).lean() / .exec()
-    if (ts.isPropertyAccessExpression(p) && p.expression === node && QUERY_FINISHERS.has(p.name.text) && p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p) {
+    if (
+      ts.isPropertyAccessExpression(p) &&
+      p.expression === node &&
+      QUERY_FINISHERS.has(p.name.text) &&
+      p.parent &&
+      ts.isCallExpression(p.parent) &&
+      p.parent.expression === p
+    ) {
       node = p.parent;
       continue;
     }
@@ -78,7 +129,12 @@ export function outcomeOfUse(use: ts.Expression, positive: boolean, depth = 0): 
       node = p;
       continue;
     }
-    if (ts.isCallExpression(p) && ts.isIdentifier(p.expression) && p.expression.text === 'Boolean' && p.arguments[0] === node) {
+    if (
+      ts.isCallExpression(p) &&
+      ts.isIdentifier(p.expression) &&
+      p.expression.text === 'Boolean' &&
+      p.arguments[0] === node
+    ) {
       node = p;
       continue;
     }
@@ -101,9 +157,17 @@ export function outcomeOfUse(use: ts.Expression, positive: boolean, depth = 0): 
       return classify([branch], [branch], enclosingFunctionOf(p));
     }
     if (ts.isReturnStatement(p)) return { kind: 'returns', regions: [], revokedValue: keeps };
-    if (isFunctionLike(p) && (p as FunctionNode).body === node) return { kind: 'returns', regions: [], revokedValue: keeps };
-    if (ts.isCallExpression(p) && isDoneCall(p) && p.arguments[1] === node) return { kind: 'returns', regions: [], revokedValue: keeps };
-    if (ts.isVariableDeclaration(p) && p.initializer === node && ts.isIdentifier(p.name) && depth === 0) return variableOutcome(p, p.name.text, keeps);
+    if (isFunctionLike(p) && (p as FunctionNode).body === node)
+      return { kind: 'returns', regions: [], revokedValue: keeps };
+    if (ts.isCallExpression(p) && isDoneCall(p) && p.arguments[1] === node)
+      return { kind: 'returns', regions: [], revokedValue: keeps };
+    if (
+      ts.isVariableDeclaration(p) &&
+      p.initializer === node &&
+      ts.isIdentifier(p.name) &&
+      depth === 0
+    )
+      return variableOutcome(p, p.name.text, keeps);
     return OTHER;
   }
   return OTHER;
@@ -127,7 +191,12 @@ function mirror(op: ts.SyntaxKind): ts.SyntaxKind {
 /** `done(null, value)` / `cb(null, value)`: a callback-style return. */
 function isDoneCall(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
-  if (!ts.isIdentifier(callee) || !/^(done|cb|callback)$/.test(callee.text) || call.arguments.length < 2) return false;
+  if (
+    !ts.isIdentifier(callee) ||
+    !/^(done|cb|callback)$/.test(callee.text) ||
+    call.arguments.length < 2
+  )
+    return false;
   const first = unwrap(call.arguments[0]);
   return first.kind === SK.NullKeyword || (ts.isIdentifier(first) && first.text === 'undefined');
 }
@@ -160,8 +229,14 @@ function variableOutcome(decl: ts.VariableDeclaration, name: string, keeps: bool
     const use = firstReference(s, name);
     if (!use) return OTHER;
     const inner = outcomeOfUse(use, keeps, 1);
-    if (inner.kind === 'rejects') return { kind: 'rejects', regions: [...between, ...inner.regions], branch: inner.branch };
-    if (inner.kind === 'returns') return { kind: 'returns', regions: [...between, ...inner.regions], revokedValue: inner.revokedValue };
+    if (inner.kind === 'rejects')
+      return { kind: 'rejects', regions: [...between, ...inner.regions], branch: inner.branch };
+    if (inner.kind === 'returns')
+      return {
+        kind: 'returns',
+        regions: [...between, ...inner.regions],
+        revokedValue: inner.revokedValue,
+      };
     // tested without deciding (if (hit) logger.warn(...)): on the path, keep looking
     between.push(s);
   }
@@ -173,7 +248,12 @@ function firstReference(root: Node, name: string): ts.Identifier | undefined {
   walk(root, (n) => {
     if (found) return false;
     if (n !== root && isFunctionLike(n)) return false;
-    if (ts.isIdentifier(n) && n.text === name && !(n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) found = n;
+    if (
+      ts.isIdentifier(n) &&
+      n.text === name &&
+      !(n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)
+    )
+      found = n;
     return !found;
   });
   return found;
@@ -181,7 +261,13 @@ function firstReference(root: Node, name: string): ts.Identifier | undefined {
 
 export function followingStatements(stmt: Node): Node[] {
   const parent = stmt.parent;
-  if (parent && (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent))) {
+  if (
+    parent &&
+    (ts.isBlock(parent) ||
+      ts.isSourceFile(parent) ||
+      ts.isCaseClause(parent) ||
+      ts.isDefaultClause(parent))
+  ) {
     const list = parent.statements as readonly Node[];
     return list.slice(list.indexOf(stmt) + 1);
   }
@@ -203,12 +289,19 @@ function rejectsByFalsyReturn(fn: FunctionNode | undefined): boolean {
   if (name === 'canActivate') return true;
   if (name === 'validate') {
     const cls = enclosingClass(fn);
-    return !!cls?.heritageClauses?.some((h) => h.types.some((t) => ts.isCallExpression(unwrap(t.expression)) && /PassportStrategy/.test(calleeName(unwrap(t.expression) as ts.CallExpression) ?? '')));
+    return !!cls?.heritageClauses?.some((h) =>
+      h.types.some(
+        (t) =>
+          ts.isCallExpression(unwrap(t.expression)) &&
+          /PassportStrategy/.test(calleeName(unwrap(t.expression) as ts.CallExpression) ?? ''),
+      ),
+    );
   }
   return false;
 }
 
-const REJECTING_HELPER = /unauthori[sz]ed|forbidden|reject|deny|denied|redirect|abort|fail|notAllowed|revoked/i;
+const REJECTING_HELPER =
+  /unauthori[sz]ed|forbidden|reject|deny|denied|redirect|abort|fail|notAllowed|revoked/i;
 
 /** Does the revoked path reject the request, hand a constant back, or neither? */
 function classify(regions: Node[], branch: Node[], fn: FunctionNode | undefined): RawOutcome {
@@ -219,7 +312,8 @@ function classify(regions: Node[], branch: Node[], fn: FunctionNode | undefined)
     walk(r, (n) => {
       if (rejects) return false;
       if (n !== r && isFunctionLike(n)) return false;
-      if (ts.isThrowStatement(n) || isResponseAssignment(n) || isResponseConstruction(n)) rejects = true;
+      if (ts.isThrowStatement(n) || isResponseAssignment(n) || isResponseConstruction(n))
+        rejects = true;
       else if (ts.isCallExpression(n)) {
         if (isResponseCall(n) || isKoaThrow(n) || isPropagationCall(n)) rejects = true;
         // passport: done(null, false)
@@ -230,9 +324,14 @@ function classify(regions: Node[], branch: Node[], fn: FunctionNode | undefined)
         if (constant !== undefined) {
           if (falsyRejects && !constant) rejects = true;
           else if (returned === undefined) returned = constant;
-        } else if (ts.isCallExpression(unwrap(e.kind === SK.AwaitExpression ? (e as ts.AwaitExpression).expression : e))) {
+        } else if (
+          ts.isCallExpression(
+            unwrap(e.kind === SK.AwaitExpression ? (e as ts.AwaitExpression).expression : e),
+          )
+        ) {
           const call = unwrap(ts.isAwaitExpression(e) ? e.expression : e) as ts.CallExpression;
-          if (!isPassThroughCall(call) && REJECTING_HELPER.test(calleeName(call) ?? '')) rejects = true;
+          if (!isPassThroughCall(call) && REJECTING_HELPER.test(calleeName(call) ?? ''))
+            rejects = true;
         }
       }
       return !rejects;

@@ -9,9 +9,34 @@ import type { CallGraph, FnRef } from '../call-graph.js';
 import type { LinkedRoute, RouteFacts } from './model.js';
 
 /** Keywords of SPEC's auth-path pattern, matched inside words. */
-const AUTH_SUBSTRINGS = ['login', 'signin', 'logon', 'token', 'refresh', 'password', 'passwd', 'register', 'signup', 'authenticat', 'authoriz', 'authoris'];
+const AUTH_SUBSTRINGS = [
+  'login',
+  'signin',
+  'logon',
+  'token',
+  'refresh',
+  'password',
+  'passwd',
+  'register',
+  'signup',
+  'authenticat',
+  'authoriz',
+  'authoris',
+];
 /** Short keywords that must be whole words (`otp`, not `footprint`). */
-const AUTH_WORDS = new Set(['auth', 'oauth', 'oauth2', 'otp', 'totp', 'mfa', '2fa', 'reset', 'sso', 'saml', 'oidc']);
+const AUTH_WORDS = new Set([
+  'auth',
+  'oauth',
+  'oauth2',
+  'otp',
+  'totp',
+  'mfa',
+  '2fa',
+  'reset',
+  'sso',
+  'saml',
+  'oidc',
+]);
 const LOGIN_SUBSTRINGS = ['login', 'signin', 'logon', 'authenticat'];
 
 function words(path: string): readonly string[] {
@@ -26,12 +51,22 @@ function words(path: string): readonly string[] {
   return splitWords(cleaned);
 }
 
-/** Words that only mean auth next to a credential (`/password/reset`, `/verify-email`), not `/websites/:id/reset`. */
+/**
+ * Words that only mean auth next to a credential (`/password/reset`, `/verify-email`), not
+ * `/websites/:id/reset`.
+ */
 const CONTEXTUAL = new Set(['reset', 'verify']);
-const CREDENTIAL_CONTEXT = /^(password|passwd|pwd|pin|credential|credentials|account|auth|token|email|phone|mfa|otp|2fa|totp|code|identity|login|signin|signup|register|registration|user|magic|link)$/;
+const CREDENTIAL_CONTEXT =
+  /^(password|passwd|pwd|pin|credential|credentials|account|auth|token|email|phone|mfa|otp|2fa|totp|code|identity|login|signin|signup|register|registration|user|magic|link)$/;
 const LOGOUT = /^(logout|signout|logoff)$/;
 
-function matchesWord(path: string, substrings: readonly string[], whole: ReadonlySet<string>, authPrefix = false, contextual = true): string | undefined {
+function matchesWord(
+  path: string,
+  substrings: readonly string[],
+  whole: ReadonlySet<string>,
+  authPrefix = false,
+  contextual = true,
+): string | undefined {
   const all = words(path);
   // logging out guards nothing an attacker could guess
   if (authPrefix && all.length > 0 && LOGOUT.test(all[all.length - 1])) return undefined;
@@ -46,7 +81,13 @@ function matchesWord(path: string, substrings: readonly string[], whole: Readonl
     const hit = substrings.find((s) => w.includes(s));
     if (hit) return w;
     // `/auth-callback`, `/authentication`: `auth` as the start of a word, but not `author(s)`
-    if (authPrefix && w.startsWith('auth') && !/^author(s|ed|ing|ship)?$/.test(w) && !w.startsWith('authority')) return w;
+    if (
+      authPrefix &&
+      w.startsWith('auth') &&
+      !/^author(s|ed|ing|ship)?$/.test(w) &&
+      !w.startsWith('authority')
+    )
+      return w;
   }
   return undefined;
 }
@@ -69,11 +110,14 @@ export class Endpoints {
     if (route.method === 'OPTIONS' || route.method === 'HEAD') return undefined;
     // SPEC: an ordinary protected route, whose middleware merely verifies the caller's token, is
     // not an auth endpoint (`GET /auth/me` behind a JWT guard); issuing tokens or checking a
-    // password still makes it one (`/auth/refresh` behind a refresh-token guard, a password change).
+    // password still makes it one (`/auth/refresh` behind a refresh-token guard, a password
+    // change).
     if (route.protectedBy) {
       if (this.handlerChecksPassword(route)) return 'handler checks a password';
-      // re-signing for an already authenticated caller is a session refresh only where the path says so
-      if (this.handlerSigns(route) && route.path !== undefined && /refresh|token/i.test(route.path)) return 'handler issues a token';
+      // re-signing for an already authenticated caller is a session refresh only where the path
+      // says so
+      if (this.handlerSigns(route) && route.path !== undefined && /refresh|token/i.test(route.path))
+        return 'handler issues a token';
       return undefined;
     }
     if (route.path !== undefined) {
@@ -81,7 +125,8 @@ export class Endpoints {
       if (extra) return `path matches configured pattern ${extra}`;
       // RFC 8615 discovery documents (`/.well-known/openid-configuration`, `jwks.json`): public
       // metadata with nothing to guess, whatever words their names contain
-      if (/(^|\/)\.well-known(\/|$)/.test(route.path)) return this.handlerSigns(route) ? 'handler issues a token' : undefined;
+      if (/(^|\/)\.well-known(\/|$)/.test(route.path))
+        return this.handlerSigns(route) ? 'handler issues a token' : undefined;
       const w = matchesWord(route.path, AUTH_SUBSTRINGS, AUTH_WORDS, true);
       if (w) return `path mentions "${w}"`;
     }
@@ -92,14 +137,21 @@ export class Endpoints {
 
   /** A login handler: path says login, or the handler compares a password and signs a token. */
   isLogin(route: LinkedRoute): boolean {
-    if (route.path !== undefined && matchesWord(route.path, LOGIN_SUBSTRINGS, new Set(), false, false)) return true;
+    if (
+      route.path !== undefined &&
+      matchesWord(route.path, LOGIN_SUBSTRINGS, new Set(), false, false)
+    )
+      return true;
     return this.handlerChecksPassword(route) && this.handlerSigns(route);
   }
 
   /** A refresh handler: path says refresh, or the chain verifies a refresh token and then signs. */
   isRefresh(route: LinkedRoute): boolean {
     if (route.path !== undefined && /refresh/i.test(route.path)) return true;
-    return route.functions.some((f) => this.routes.reaches(f, (_fn, h) => !!h?.verifiesRefresh)) && this.handlerSigns(route);
+    return (
+      route.functions.some((f) => this.routes.reaches(f, (_fn, h) => !!h?.verifiesRefresh)) &&
+      this.handlerSigns(route)
+    );
   }
 
   /**
@@ -111,16 +163,20 @@ export class Endpoints {
    */
   routelessRefreshHandlers(): FnRef[] {
     if (this.routeless) return this.routeless;
-    const inRoutes = new Set(this.routes.routes.flatMap((r) => r.functions.map((f) => this.graph.refKey(f))));
+    const inRoutes = new Set(
+      this.routes.routes.flatMap((r) => r.functions.map((f) => this.graph.refKey(f))),
+    );
     const found = new Map<number, FnRef>();
     for (const file of this.graph.files()) {
       file.functions.forEach((fn, id) => {
         if (!fn.handler?.verifiesRefresh) return;
         const roots = this.rootsAbove({ file: file.file, fn: id }, inRoutes);
         for (const root of roots ?? []) {
-          // an uncalled exported helper may have callers outside the scanned code: only callbacks count
+          // an uncalled exported helper may have callers outside the scanned code: only callbacks
+          // count
           if (!this.graph.fn(root)?.handedOver) continue;
-          if (this.graph.signs(root) || this.routes.reaches(root, (f) => f.signs)) found.set(this.graph.refKey(root), root);
+          if (this.graph.signs(root) || this.routes.reaches(root, (f) => f.signs))
+            found.set(this.graph.refKey(root), root);
         }
       });
     }
@@ -129,7 +185,9 @@ export class Endpoints {
 
   private routeless: FnRef[] | undefined;
 
-  /** Uncalled functions at most 3 calls above `ref`; undefined when a route's chain is on the way. */
+  /**
+   * Uncalled functions at most 3 calls above `ref`; undefined when a route's chain is on the way.
+   */
   private rootsAbove(ref: FnRef, inRoutes: ReadonlySet<number>): FnRef[] | undefined {
     const roots: FnRef[] = [];
     const seen = new Set<number>();
@@ -151,7 +209,10 @@ export class Endpoints {
   }
 
   handlerSigns(route: LinkedRoute): boolean {
-    return !!route.handler && (this.graph.signs(route.handler) || this.routes.reaches(route.handler, (fn) => fn.signs));
+    return (
+      !!route.handler &&
+      (this.graph.signs(route.handler) || this.routes.reaches(route.handler, (fn) => fn.signs))
+    );
   }
 
   private handlerChecksPassword(route: LinkedRoute): boolean {

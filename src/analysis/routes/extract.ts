@@ -8,7 +8,18 @@
  * (`module.exports = (app) => { app.post(...) }`). Apps are recognised by what they were created
  * from (by import), never by the spelling of the variable.
  */
-import { ts, unwrap, staticString, spanOf, memberName, isFunctionLike, type Span, type Node, type FunctionNode, SK } from '../ast.js';
+import {
+  ts,
+  unwrap,
+  staticString,
+  spanOf,
+  memberName,
+  isFunctionLike,
+  type Span,
+  type Node,
+  type FunctionNode,
+  SK,
+} from '../ast.js';
 import { modulePath, isProjectSpecifier, type Resolver, type Value } from '../values.js';
 import type { MonitoringOptions } from '../monitoring.js';
 import type { RegionContext } from '../failure-paths.js';
@@ -30,9 +41,26 @@ export interface RouteExtractContext {
   region: RegionContext;
 }
 
-const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head']);
+const HTTP_METHODS = new Set([
+  'get',
+  'post',
+  'put',
+  'patch',
+  'delete',
+  'del',
+  'all',
+  'options',
+  'head',
+]);
 const FASTIFY_HOOKS = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler']);
-const ORDERED: Record<Framework, boolean> = { express: true, koa: true, hono: true, fastify: false, nestjs: false, nextjs: false };
+const ORDERED: Record<Framework, boolean> = {
+  express: true,
+  koa: true,
+  hono: true,
+  fastify: false,
+  nestjs: false,
+  nextjs: false,
+};
 
 /**
  * The frameworks' modules, in the order a file importing several is judged by: a name ending in
@@ -48,19 +76,29 @@ const FRAMEWORK_MODULES: ReadonlyArray<readonly [Framework, readonly string[]]> 
 
 function frameworkOfModule(source: string): Framework | undefined {
   for (const [framework, modules] of FRAMEWORK_MODULES) {
-    if (modules.some((m) => (m.endsWith('/') ? source.startsWith(m) : source === m || source.startsWith(`${m}/`)))) return framework;
+    if (
+      modules.some((m) =>
+        m.endsWith('/') ? source.startsWith(m) : source === m || source.startsWith(`${m}/`),
+      )
+    )
+      return framework;
   }
   return undefined;
 }
 
-/** `@fastify/` -> `@fastify\/[\w-]+`, `koa` -> `koa(\/[\w-]+)?`: the same coverage as frameworkOfModule. */
+/**
+ * `@fastify/` -> `@fastify\/[\w-]+`, `koa` -> `koa(\/[\w-]+)?`: the same coverage as
+ * frameworkOfModule.
+ */
 function modulePattern(m: string): string {
   const literal = m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   return m.endsWith('/') ? `${literal}[\\w-]+` : `${literal}(\\/[\\w-]+)?`;
 }
 
 /** A quoted framework module anywhere in the text (an import, a `require`, an `import()`). */
-const FRAMEWORK_MODULE_TEXT = new RegExp(`['"](${FRAMEWORK_MODULES.flatMap(([, modules]) => modules.map(modulePattern)).join('|')})['"]`);
+const FRAMEWORK_MODULE_TEXT = new RegExp(
+  `['"](${FRAMEWORK_MODULES.flatMap(([, modules]) => modules.map(modulePattern)).join('|')})['"]`,
+);
 
 /** Framework a file's imports point at, for apps known only as parameters. */
 function frameworkHint(sf: ts.SourceFile): Framework | undefined {
@@ -82,7 +120,8 @@ function frameworkHint(sf: ts.SourceFile): Framework | undefined {
  * arguments (`app.post<{ Body: Login }>(...)`, Fastify's usual TypeScript style).
  */
 function mayRegisterRoutes(text: string): boolean {
-  if (/\.(get|post|put|patch|delete|options|head|all|use|route|register|on)\s*[(<]/.test(text)) return true;
+  if (/\.(get|post|put|patch|delete|options|head|all|use|route|register|on)\s*[(<]/.test(text))
+    return true;
   // a file that only hands an app to other code: `loadRoutes(instance)` inside `fp(...)`
   return FRAMEWORK_MODULE_TEXT.test(text);
 }
@@ -91,9 +130,19 @@ function mayRegisterRoutes(text: string): boolean {
  * The file's apps and routes. `appOfNode` maps creation nodes (`express.Router()`, `new Hono()`)
  * to app ids, so exports of apps can be recorded; it holds AST nodes and is not kept.
  */
-export function extractRouteFacts(sf: ts.SourceFile, ctx: RouteExtractContext, calls: readonly ts.CallExpression[]): { facts: RouteFileFacts; appOfNode: ReadonlyMap<unknown, number> } {
-  const facts: RouteFileFacts = { apps: [], projectLimiters: [], appExports: {}, loginStrategies: [] };
-  if (sf.text.includes('passport-local') || sf.text.includes('@feathersjs/authentication')) facts.loginStrategies = loginStrategies(sf, ctx);
+export function extractRouteFacts(
+  sf: ts.SourceFile,
+  ctx: RouteExtractContext,
+  calls: readonly ts.CallExpression[],
+): { facts: RouteFileFacts; appOfNode: ReadonlyMap<unknown, number> } {
+  const facts: RouteFileFacts = {
+    apps: [],
+    projectLimiters: [],
+    appExports: {},
+    loginStrategies: [],
+  };
+  if (sf.text.includes('passport-local') || sf.text.includes('@feathersjs/authentication'))
+    facts.loginStrategies = loginStrategies(sf, ctx);
   if (sf.text.includes('rate-limit')) {
     const plugin = autoloadedRateLimit(sf, ctx);
     if (plugin) facts.projectLimiters.push(plugin);
@@ -145,7 +194,15 @@ class CallRoutes {
   }
 
   private newApp(framework: Framework, node: Node, extra: Partial<FileApp> = {}): FileApp {
-    return { framework, span: this.ctx.span(node), ordered: ORDERED[framework], routes: [], uses: [], passes: [], ...extra };
+    return {
+      framework,
+      span: this.ctx.span(node),
+      ordered: ORDERED[framework],
+      routes: [],
+      uses: [],
+      passes: [],
+      ...extra,
+    };
   }
 
   /** `express()`, `express.Router()`, `Router()`, `fastify()`, `Fastify({ logger: true })`. */
@@ -153,12 +210,18 @@ class CallRoutes {
     const m = modulePath(this.ctx.resolver.evaluate(call.expression));
     if (!m) return undefined;
     const p = m.path.join('.');
-    if (m.source === 'express' && p === '') return this.app(call, () => this.newApp('express', call));
-    if (m.source === 'express' && p === 'Router') return this.app(call, () => this.newApp('express', call));
-    if (m.source === 'fastify' && (p === '' || p === 'fastify')) return this.app(call, () => this.newApp('fastify', call));
-    // Feathers wraps the frameworks: `express(feathers())` is an Express app, `koa(feathers())` a Koa app
-    if (m.source === '@feathersjs/express' && (p === '' || p === 'default' || p === 'Router')) return this.app(call, () => this.newApp('express', call));
-    if (m.source === '@feathersjs/koa' && p === 'koa') return this.app(call, () => this.newApp('koa', call));
+    if (m.source === 'express' && p === '')
+      return this.app(call, () => this.newApp('express', call));
+    if (m.source === 'express' && p === 'Router')
+      return this.app(call, () => this.newApp('express', call));
+    if (m.source === 'fastify' && (p === '' || p === 'fastify'))
+      return this.app(call, () => this.newApp('fastify', call));
+    // Feathers wraps the frameworks: `express(feathers())` is an Express app, `koa(feathers())` a
+    // Koa app
+    if (m.source === '@feathersjs/express' && (p === '' || p === 'default' || p === 'Router'))
+      return this.app(call, () => this.newApp('express', call));
+    if (m.source === '@feathersjs/koa' && p === 'koa')
+      return this.app(call, () => this.newApp('koa', call));
     return undefined;
   }
 
@@ -167,19 +230,29 @@ class CallRoutes {
     const m = modulePath(this.ctx.resolver.evaluate(node.expression));
     if (!m) return undefined;
     const p = m.path.join('.');
-    if (m.source === 'koa' && (p === '' || p === 'Koa')) return this.app(node, () => this.newApp('koa', node));
+    if (m.source === 'koa' && (p === '' || p === 'Koa'))
+      return this.app(node, () => this.newApp('koa', node));
     if ((m.source === '@koa/router' || m.source === 'koa-router') && (p === '' || p === 'Router')) {
-      return this.app(node, () => this.newApp('koa', node, { prefix: optionString(node.arguments?.[0], 'prefix'), router: true }));
+      return this.app(node, () =>
+        this.newApp('koa', node, {
+          prefix: optionString(node.arguments?.[0], 'prefix'),
+          router: true,
+        }),
+      );
     }
     if (isHonoConstructor(m.source, p)) return this.app(node, () => this.newApp('hono', node));
-    if (m.source === 'express' && p === 'Router') return this.app(node, () => this.newApp('express', node));
+    if (m.source === 'express' && p === 'Router')
+      return this.app(node, () => this.newApp('express', node));
     return undefined;
   }
 
   private paramApp(fn: FunctionNode, index: number): number {
     const id = this.ctx.fnId(fn);
     return this.app(`param:${id}:${index}`, () => {
-      const name = fn.parameters[index] && ts.isIdentifier(fn.parameters[index].name) ? (fn.parameters[index].name as ts.Identifier).text : '';
+      const name =
+        fn.parameters[index] && ts.isIdentifier(fn.parameters[index].name)
+          ? (fn.parameters[index].name as ts.Identifier).text
+          : '';
       const framework: Framework = this.hint ?? (/fastify/i.test(name) ? 'fastify' : 'express');
       return this.newApp(framework, fn.parameters[index] ?? fn, { param: { fn: id, index } });
     });
@@ -187,9 +260,13 @@ class CallRoutes {
 
   /**
    * The app an expression denotes, following bindings and chains: `router`, `this.app`,
-   * `app.route('/x').get(h)` (with the chained path), `app.get(...).post(...)`, `app.basePath('/api')`.
+   * `app.route('/x').get(h)` (with the chained path), `app.get(...).post(...)`,
+   * `app.basePath('/api')`.
    */
-  private resolveApp(expr: ts.Expression, depth = 0): { app: number; routePath?: string } | undefined {
+  private resolveApp(
+    expr: ts.Expression,
+    depth = 0,
+  ): { app: number; routePath?: string } | undefined {
     if (depth > 8) return undefined;
     const e = unwrap(expr);
     if (ts.isCallExpression(e)) {
@@ -201,19 +278,36 @@ class CallRoutes {
       if (!inner) return undefined;
       const name = callee.name.text;
       const framework = this.facts.apps[inner.app].framework;
-      if (name === 'route' && framework === 'express' && e.arguments.length === 1) return { app: inner.app, routePath: staticString(e.arguments[0]) };
+      if (name === 'route' && framework === 'express' && e.arguments.length === 1)
+        return { app: inner.app, routePath: staticString(e.arguments[0]) };
       if (name === 'basePath' && framework === 'hono') return this.honoBasePath(e, inner.app);
-      if (HTTP_METHODS.has(name) || name === 'use' || name === 'on' || name === 'prefix') return inner;
+      if (HTTP_METHODS.has(name) || name === 'use' || name === 'on' || name === 'prefix')
+        return inner;
       return undefined;
     }
     if (ts.isNewExpression(e)) return wrap(this.constructedApp(e));
-    if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e)) return undefined;
+    if (
+      !ts.isIdentifier(e) &&
+      !ts.isPropertyAccessExpression(e) &&
+      !ts.isElementAccessExpression(e)
+    )
+      return undefined;
     const value = this.ctx.resolver.evaluate(e);
     // `function init(app: Koa)`, `(router: Router)`: a parameter typed as a framework's app is a
     // parameter app like an untyped one (the annotation made it an instance with no creation node)
-    if (ts.isIdentifier(e) && value.kind === 'instance' && !value.node && isFrameworkAppType(value.of)) {
+    if (
+      ts.isIdentifier(e) &&
+      value.kind === 'instance' &&
+      !value.node &&
+      isFrameworkAppType(value.of)
+    ) {
       const decl = this.ctx.resolver.findDeclaration(e);
-      if (decl && decl.kind === 'node' && ts.isParameter(decl.node) && isFunctionLike(decl.node.parent)) {
+      if (
+        decl &&
+        decl.kind === 'node' &&
+        ts.isParameter(decl.node) &&
+        isFunctionLike(decl.node.parent)
+      ) {
         const fn = decl.node.parent as FunctionNode;
         return { app: this.paramApp(fn, fn.parameters.indexOf(decl.node)) };
       }
@@ -228,7 +322,9 @@ class CallRoutes {
       case 'instance':
         return value.node ? wrap(this.constructedApp(value.node)) : undefined;
       case 'param':
-        return isFunctionLike(value.fn) && value.index >= 0 ? { app: this.paramApp(value.fn, value.index) } : undefined;
+        return isFunctionLike(value.fn) && value.index >= 0
+          ? { app: this.paramApp(value.fn, value.index) }
+          : undefined;
       default:
         return undefined;
     }
@@ -237,7 +333,13 @@ class CallRoutes {
   private honoBasePath(call: ts.CallExpression, parent: number): { app: number } {
     const id = this.app(call, () => this.newApp('hono', call));
     const prefix = staticString(call.arguments[0]);
-    this.facts.apps[parent].uses.push({ path: prefix, items: [{ label: 'basePath', span: this.ctx.span(call), app: { kind: 'local', app: id } }], span: this.ctx.span(call), seq: this.seq++, conditional: false });
+    this.facts.apps[parent].uses.push({
+      path: prefix,
+      items: [{ label: 'basePath', span: this.ctx.span(call), app: { kind: 'local', app: id } }],
+      span: this.ctx.span(call),
+      seq: this.seq++,
+      conditional: false,
+    });
     return { app: id };
   }
 
@@ -245,7 +347,11 @@ class CallRoutes {
 
   private registration(call: ts.CallExpression, callee: ts.PropertyAccessExpression): void {
     const name = callee.name.text;
-    if (!HTTP_METHODS.has(name) && !['use', 'route', 'register', 'addHook', 'on', 'prefix'].includes(name)) return;
+    if (
+      !HTTP_METHODS.has(name) &&
+      !['use', 'route', 'register', 'addHook', 'on', 'prefix'].includes(name)
+    )
+      return;
     const target = this.resolveApp(callee.expression);
     if (!target) return;
     const app = this.facts.apps[target.app];
@@ -258,7 +364,12 @@ class CallRoutes {
   }
 
   /** Express, Koa and Hono: `x.METHOD(path, ...handlers)`, `x.use([path], ...middleware)`. */
-  private middlewareStyle(call: ts.CallExpression, name: string, app: FileApp, routePath: string | undefined): void {
+  private middlewareStyle(
+    call: ts.CallExpression,
+    name: string,
+    app: FileApp,
+    routePath: string | undefined,
+  ): void {
     const args = call.arguments;
     if (name === 'prefix' && app.framework === 'koa') {
       app.prefix = staticString(args[0]) ?? app.prefix;
@@ -270,8 +381,10 @@ class CallRoutes {
         let vargs = args.map((a) => variant(a));
         let path = pathArg(vargs[0]);
         let pathNode = path.given ? args[0] : undefined;
-        // Koa: app.use(mount('/api', api)) mounts under a prefix, like Express's app.use('/api', api)
-        const mounted = app.framework === 'koa' && vargs.length === 1 ? this.koaMount(vargs[0]) : undefined;
+        // Koa: app.use(mount('/api', api)) mounts under a prefix, like Express's app.use('/api',
+        // api)
+        const mounted =
+          app.framework === 'koa' && vargs.length === 1 ? this.koaMount(vargs[0]) : undefined;
         if (mounted) {
           vargs = mounted.args;
           path = pathArg(vargs[0]);
@@ -280,15 +393,28 @@ class CallRoutes {
         const first = path.given ? 1 : 0;
         const items = vargs.slice(first).flatMap((a) => this.items(a, app.framework));
         if (items.length === 0) continue;
-        app.uses.push({ path: path.value, items, span: this.registrationSpan(call, pathNode), seq: this.seq++, conditional: isConditional(call) });
+        app.uses.push({
+          path: path.value,
+          items,
+          span: this.registrationSpan(call, pathNode),
+          seq: this.seq++,
+          conditional: isConditional(call),
+        });
       }
       return;
     }
     if (name === 'route') {
-      // Hono: app.route('/auth', authApp) mounts a sub-app. (Express's route(path) is a chain, see resolveApp.)
+      // Hono: app.route('/auth', authApp) mounts a sub-app. (Express's route(path) is a chain, see
+      // resolveApp.)
       if (app.framework !== 'hono' || args.length < 2) return;
       const items = this.items(args[1], 'hono');
-      app.uses.push({ path: staticString(args[0]), items, span: this.registrationSpan(call, args[0]), seq: this.seq++, conditional: isConditional(call) });
+      app.uses.push({
+        path: staticString(args[0]),
+        items,
+        span: this.registrationSpan(call, args[0]),
+        seq: this.seq++,
+        conditional: isConditional(call),
+      });
       return;
     }
     if (name === 'register' && app.framework === 'koa') return this.koaRegister(call, app);
@@ -301,7 +427,13 @@ class CallRoutes {
       i = 1;
     }
     // koa-router named routes: router.post('login', '/login', handler)
-    if (app.framework === 'koa' && args.length >= 3 && staticString(args[0]) !== undefined && staticString(args[1]) !== undefined) i = 1;
+    if (
+      app.framework === 'koa' &&
+      args.length >= 3 &&
+      staticString(args[0]) !== undefined &&
+      staticString(args[1]) !== undefined
+    )
+      i = 1;
     let pathNode: ts.Expression | undefined;
     let paths: Array<string | undefined>;
     if (routePath !== undefined && (args.length === 0 || !isPathLike(args[0]))) {
@@ -315,7 +447,14 @@ class CallRoutes {
     const items = args.slice(i).flatMap((a) => this.items(a, app.framework));
     // `app.get('trust proxy')` reads a setting: a route needs a handler
     if (items.length === 0) return;
-    for (const path of paths) app.routes.push({ method, path, span: this.registrationSpan(call, pathNode), items, seq: this.seq++ });
+    for (const path of paths)
+      app.routes.push({
+        method,
+        path,
+        span: this.registrationSpan(call, pathNode),
+        items,
+        seq: this.seq++,
+      });
   }
 
   /** koa-router's low-level `router.register('/login', ['POST'], [limiter, handler], opts)`. */
@@ -325,7 +464,14 @@ class CallRoutes {
     const items = this.items(middleware, 'koa');
     if (items.length === 0) return;
     for (const path of pathValues(pathNode)) {
-      for (const method of methodList(methodsArg)) app.routes.push({ method, path, span: this.registrationSpan(call, pathNode), items, seq: this.seq++ });
+      for (const method of methodList(methodsArg))
+        app.routes.push({
+          method,
+          path,
+          span: this.registrationSpan(call, pathNode),
+          items,
+          seq: this.seq++,
+        });
     }
   }
 
@@ -336,7 +482,12 @@ class CallRoutes {
     if (name === 'addHook') {
       const hook = staticString(args[0]);
       if (!hook || !FASTIFY_HOOKS.has(hook) || !args[1]) return;
-      app.uses.push({ items: this.items(args[1], 'fastify'), span: this.ctx.span(call), seq: this.seq++, conditional: isConditional(call) });
+      app.uses.push({
+        items: this.items(args[1], 'fastify'),
+        span: this.ctx.span(call),
+        seq: this.seq++,
+        conditional: isConditional(call),
+      });
       return;
     }
     if (name === 'route') {
@@ -350,14 +501,28 @@ class CallRoutes {
       return;
     }
     if (!HTTP_METHODS.has(name) || !args[0] || !isPathLike(args[0])) return;
-    const optsArg = args.length >= 3 || (args[1] && ts.isObjectLiteralExpression(unwrap(args[1]))) ? unwrap(args[1]) : undefined;
+    const optsArg =
+      args.length >= 3 || (args[1] && ts.isObjectLiteralExpression(unwrap(args[1])))
+        ? unwrap(args[1])
+        : undefined;
     const opts = optsArg && ts.isObjectLiteralExpression(optsArg) ? optsArg : undefined;
     const handler = args.length >= 3 ? args[2] : opts ? undefined : args[1];
     const route = this.fastifyRoute(call, opts, args[0], handler, app);
-    if (route) app.routes.push({ ...route, method: name === 'del' ? 'DELETE' : name.toUpperCase(), seq: this.seq++ });
+    if (route)
+      app.routes.push({
+        ...route,
+        method: name === 'del' ? 'DELETE' : name.toUpperCase(),
+        seq: this.seq++,
+      });
   }
 
-  private fastifyRoute(call: ts.CallExpression, opts: ts.ObjectLiteralExpression | undefined, url: ts.Expression | undefined, handler: ts.Expression | undefined, _app: FileApp) {
+  private fastifyRoute(
+    call: ts.CallExpression,
+    opts: ts.ObjectLiteralExpression | undefined,
+    url: ts.Expression | undefined,
+    handler: ts.Expression | undefined,
+    _app: FileApp,
+  ) {
     const items: ChainItem[] = [];
     let limiter: string | undefined;
     let optOut = false;
@@ -367,7 +532,10 @@ class CallRoutes {
         if (v) items.push(...this.items(v, 'fastify'));
       }
       const config = property(opts, 'config');
-      const rateLimit = config && ts.isObjectLiteralExpression(unwrap(config)) ? property(unwrap(config) as ts.ObjectLiteralExpression, 'rateLimit') : undefined;
+      const rateLimit =
+        config && ts.isObjectLiteralExpression(unwrap(config))
+          ? property(unwrap(config) as ts.ObjectLiteralExpression, 'rateLimit')
+          : undefined;
       if (rateLimit) {
         if (unwrap(rateLimit).kind === SK.FalseKeyword) optOut = true;
         else limiter = 'config.rateLimit';
@@ -376,13 +544,25 @@ class CallRoutes {
     }
     if (!handler) return undefined;
     items.push(...this.items(handler, 'fastify'));
-    return { path: url ? staticString(url) : undefined, span: this.registrationSpan(call, url && url.pos >= call.pos && url.end <= call.end ? url : undefined), items, limiter, optOut };
+    return {
+      path: url ? staticString(url) : undefined,
+      span: this.registrationSpan(
+        call,
+        url && url.pos >= call.pos && url.end <= call.end ? url : undefined,
+      ),
+      items,
+      limiter,
+      optOut,
+    };
   }
 
   private fastifyRegister(call: ts.CallExpression, app: FileApp): void {
     const [pluginArg, optsArg] = call.arguments;
     if (!pluginArg) return;
-    const opts = optsArg && ts.isObjectLiteralExpression(unwrap(optsArg)) ? (unwrap(optsArg) as ts.ObjectLiteralExpression) : undefined;
+    const opts =
+      optsArg && ts.isObjectLiteralExpression(unwrap(optsArg))
+        ? (unwrap(optsArg) as ts.ObjectLiteralExpression)
+        : undefined;
     const prefix = opts ? staticString(property(opts, 'prefix')) : undefined;
     let plugin = unwrap(pluginArg);
     if (ts.isAwaitExpression(plugin)) plugin = unwrap(plugin.expression);
@@ -390,7 +570,12 @@ class CallRoutes {
     const m = modulePath(value.kind === 'call' ? value.callee : value);
     if (m && (m.source === '@fastify/rate-limit' || m.source === 'fastify-rate-limit')) {
       const global = opts ? property(opts, 'global') : undefined;
-      if (!(global && unwrap(global).kind === SK.FalseKeyword)) app.limiter = { name: m.source, span: this.ctx.span(call), conditional: isConditional(call) };
+      if (!(global && unwrap(global).kind === SK.FalseKeyword))
+        app.limiter = {
+          name: m.source,
+          span: this.ctx.span(call),
+          conditional: isConditional(call),
+        };
       return;
     }
     if (m && m.source === '@fastify/autoload') {
@@ -408,9 +593,21 @@ class CallRoutes {
       }
     }
     // register(import('./routes/auth.js'))
-    if (ts.isCallExpression(fnExpr) && fnExpr.expression.kind === SK.ImportKeyword && fnExpr.arguments[0] && ts.isStringLiteralLike(fnExpr.arguments[0])) {
+    if (
+      ts.isCallExpression(fnExpr) &&
+      fnExpr.expression.kind === SK.ImportKeyword &&
+      fnExpr.arguments[0] &&
+      ts.isStringLiteralLike(fnExpr.arguments[0])
+    ) {
       const source = fnExpr.arguments[0].text;
-      if (isProjectSpecifier(source)) this.addPass(app, { target: { kind: 'module', source, path: ['default'] }, index: 0, prefix, span: this.ctx.span(call), seq: this.seq++ });
+      if (isProjectSpecifier(source))
+        this.addPass(app, {
+          target: { kind: 'module', source, path: ['default'] },
+          index: 0,
+          prefix,
+          span: this.ctx.span(call),
+          seq: this.seq++,
+        });
       return;
     }
     const target = targetOfCallee(fnExpr, this.ctx.resolver, this.ctx.fnId);
@@ -422,23 +619,36 @@ class CallRoutes {
     this.addPass(app, { target, index: 0, prefix, span: this.ctx.span(call), seq: this.seq++ });
   }
 
-  /** `mount('/api', api)` / `mount(api)` with koa-mount: its arguments, read like a `use` call's. */
+  /**
+   * `mount('/api', api)` / `mount(api)` with koa-mount: its arguments, read like a `use` call's.
+   */
   private koaMount(arg: ts.Expression): { args: ts.Expression[] } | undefined {
     const e = unwrap(arg);
-    if (!ts.isCallExpression(e) || e.arguments.length === 0 || e.arguments.length > 2) return undefined;
+    if (!ts.isCallExpression(e) || e.arguments.length === 0 || e.arguments.length > 2)
+      return undefined;
     const m = modulePath(this.ctx.resolver.evaluate(e.expression));
-    return m && m.source === 'koa-mount' && m.path.length === 0 ? { args: [...e.arguments] } : undefined;
+    return m && m.source === 'koa-mount' && m.path.length === 0
+      ? { args: [...e.arguments] }
+      : undefined;
   }
 
   private addPass(app: FileApp, pass: PassDecl): void {
     app.passes.push(pass);
   }
 
-  /** `setupAuthRoutes(app)`, `require('./routes')(app, limiter)`: the app handed to project code. */
+  /**
+   * `setupAuthRoutes(app)`, `require('./routes')(app, limiter)`: the app handed to project code.
+   */
   private pass(call: ts.CallExpression): void {
     if (call.arguments.length === 0) return;
     const callee = unwrap(call.expression);
-    if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'register' || callee.name.text === 'use' || HTTP_METHODS.has(callee.name.text))) return;
+    if (
+      ts.isPropertyAccessExpression(callee) &&
+      (callee.name.text === 'register' ||
+        callee.name.text === 'use' ||
+        HTTP_METHODS.has(callee.name.text))
+    )
+      return;
     // Only project code (or an external plugin loader, for Fastify's autoload) can receive an app:
     // settle that first, so that the arguments of every other call are not resolved as apps (a
     // parameter passed to `res.json(user)` would otherwise become an app of its own).
@@ -453,43 +663,63 @@ class CallRoutes {
         if (this.facts.apps[app.app].framework === 'fastify') this.facts.autoload = app.app;
         return;
       }
-      this.addPass(this.facts.apps[app.app], { target, index: i, span: this.ctx.span(call), seq: this.seq++ });
+      this.addPass(this.facts.apps[app.app], {
+        target,
+        index: i,
+        span: this.ctx.span(call),
+        seq: this.seq++,
+      });
     }
   }
 
   // ---- chain items --------------------------------------------------------------------------
 
-  /** What one middleware/handler argument is: a limiter, a router, a project function, or opaque. */
+  /**
+   * What one middleware/handler argument is: a limiter, a router, a project function, or opaque.
+   */
   private items(arg: ts.Expression, framework: Framework): ChainItem[] {
     const e = unwrap(arg);
-    if (ts.isArrayLiteralExpression(e)) return e.elements.flatMap((el) => this.items(el, framework));
+    if (ts.isArrayLiteralExpression(e))
+      return e.elements.flatMap((el) => this.items(el, framework));
     if (ts.isSpreadElement(e)) return this.items(e.expression, framework);
     const span = this.ctx.span(e);
-    const label = limiterLabel(e) || (isFunctionLike(e) ? '<inline handler>' : e.getText(this.sf).slice(0, 40));
+    const label =
+      limiterLabel(e) || (isFunctionLike(e) ? '<inline handler>' : e.getText(this.sf).slice(0, 40));
     const limiter = limiterOfExpression(e, this.ctx.resolver, this.ctx.limiters);
     if (limiter) return [{ label, span, limiter }];
     if (isVerificationMiddleware(e, this.ctx.resolver)) return [{ label, span, verifies: true }];
     if (ts.isCallExpression(e)) {
       const callee = unwrap(e.expression);
-      // Koa: router.routes() / router.middleware() mounts the router; allowedMethods() only answers 405s
-      if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'routes' || callee.name.text === 'middleware')) {
+      // Koa: router.routes() / router.middleware() mounts the router; allowedMethods() only answers
+      // 405s
+      if (
+        ts.isPropertyAccessExpression(callee) &&
+        (callee.name.text === 'routes' || callee.name.text === 'middleware')
+      ) {
         const app = this.resolveApp(callee.expression);
         if (app) return [{ label, span, app: { kind: 'local', app: app.app } }];
         // router.use('/', auth.routes()) with `auth` a router imported from a project module
         const imported = this.ctx.resolver.evaluate(callee.expression);
-        if (imported.kind === 'module' && isProjectSpecifier(imported.source)) return [{ label, span, app: { kind: 'module', source: imported.source, path: imported.path } }];
-        if (framework === 'koa' && callee.name.text === 'routes' && imported.kind === 'unknown') return [{ label, span, opaqueRouter: true }];
+        if (imported.kind === 'module' && isProjectSpecifier(imported.source))
+          return [
+            { label, span, app: { kind: 'module', source: imported.source, path: imported.path } },
+          ];
+        if (framework === 'koa' && callee.name.text === 'routes' && imported.kind === 'unknown')
+          return [{ label, span, opaqueRouter: true }];
       }
       if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'allowedMethods') return [];
       // fn.bind(this)
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') return this.items(callee.expression, framework);
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind')
+        return this.items(callee.expression, framework);
       const app = this.resolveApp(e);
       if (app) return [{ label, span, app: { kind: 'local', app: app.app } }];
-      // asyncHandler(async (req, res) => ...), catchAsync(controller.login): the wrapped function is the handler
+      // asyncHandler(async (req, res) => ...), catchAsync(controller.login): the wrapped function
+      // is the handler
       const wrapped = e.arguments.find((a) => isFunctionValued(unwrap(a), this.ctx.resolver));
       if (wrapped) {
         const inner = this.items(wrapped, framework).filter((i) => i.target);
-        if (inner.length > 0) return inner.map((i) => ({ ...i, label: `${calleeText(e)}(${i.label})` }));
+        if (inner.length > 0)
+          return inner.map((i) => ({ ...i, label: `${calleeText(e)}(${i.label})` }));
       }
       return [{ label, span }];
     }
@@ -500,7 +730,8 @@ class CallRoutes {
     const item: ChainItem = { label, span };
     if (target) item.target = target;
     const m = value.kind === 'module' ? value : undefined;
-    if (m && isProjectSpecifier(m.source)) item.app = { kind: 'module', source: m.source, path: m.path } satisfies AppRef;
+    if (m && isProjectSpecifier(m.source))
+      item.app = { kind: 'module', source: m.source, path: m.path } satisfies AppRef;
     return [item];
   }
 
@@ -512,11 +743,17 @@ class CallRoutes {
     let start = this.sf.getLineAndCharacterOfPosition(call.getStart(this.sf));
     if (ts.isPropertyAccessExpression(callee)) {
       const method = this.sf.getLineAndCharacterOfPosition(callee.name.getStart(this.sf));
-      if (ts.isCallExpression(unwrap(callee.expression)) || method.line !== start.line) start = method;
+      if (ts.isCallExpression(unwrap(callee.expression)) || method.line !== start.line)
+        start = method;
     }
     const endNode = pathNode ?? call.expression;
     const end = this.sf.getLineAndCharacterOfPosition(endNode.getEnd());
-    return { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+    return {
+      startLine: start.line + 1,
+      startColumn: start.character + 1,
+      endLine: end.line + 1,
+      endColumn: end.character + 1,
+    };
   }
 }
 
@@ -525,11 +762,24 @@ class CallRoutes {
  * (`export default fastifyRateLimit`): autoload registers it on the root instance, skipping
  * encapsulation as the package asks, so it limits every route.
  */
-function autoloadedRateLimit(sf: ts.SourceFile, ctx: RouteExtractContext): RouteFileFacts['projectLimiters'][number] | undefined {
+function autoloadedRateLimit(
+  sf: ts.SourceFile,
+  ctx: RouteExtractContext,
+): RouteFileFacts['projectLimiters'][number] | undefined {
   for (const st of sf.statements) {
     if (!ts.isExportAssignment(st) || st.isExportEquals) continue;
     const m = modulePath(ctx.resolver.evaluate(st.expression));
-    if (m && (m.source === '@fastify/rate-limit' || m.source === 'fastify-rate-limit') && m.path.length === 0) return { framework: 'fastify', name: `${m.source} (autoloaded plugin)`, span: ctx.span(st), viaAutoload: true };
+    if (
+      m &&
+      (m.source === '@fastify/rate-limit' || m.source === 'fastify-rate-limit') &&
+      m.path.length === 0
+    )
+      return {
+        framework: 'fastify',
+        name: `${m.source} (autoloaded plugin)`,
+        span: ctx.span(st),
+        viaAutoload: true,
+      };
   }
   return undefined;
 }
@@ -539,29 +789,67 @@ function autoloadedRateLimit(sf: ts.SourceFile, ctx: RouteExtractContext): Route
  * `passport.use(new LocalStrategy(async (username, password, done) => ...))`, or NestJS's
  * `class LocalStrategy extends PassportStrategy(Strategy) { validate(...) }`.
  */
-function loginStrategies(sf: ts.SourceFile, ctx: RouteExtractContext): RouteFileFacts['loginStrategies'] {
+function loginStrategies(
+  sf: ts.SourceFile,
+  ctx: RouteExtractContext,
+): RouteFileFacts['loginStrategies'] {
   const out: RouteFileFacts['loginStrategies'] = [];
-  const isLocal = (expr: ts.Expression) => modulePath(ctx.resolver.evaluate(expr))?.source === 'passport-local';
+  const isLocal = (expr: ts.Expression) =>
+    modulePath(ctx.resolver.evaluate(expr))?.source === 'passport-local';
   const visit = (node: ts.Node): void => {
     if (ts.isNewExpression(node) && isLocal(node.expression)) {
-      const fn = node.arguments?.map((a) => unwrap(a)).find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a) || ts.isIdentifier(a));
-      const value = fn && (isFunctionLike(fn) ? ({ kind: 'function', node: fn } as const) : ctx.resolver.evaluate(fn));
-      if (value && value.kind === 'function') out.push({ fn: ctx.fnId(value.node), span: ctx.span(node), library: 'passport-local' });
+      const fn = node.arguments
+        ?.map((a) => unwrap(a))
+        .find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a) || ts.isIdentifier(a));
+      const value =
+        fn &&
+        (isFunctionLike(fn)
+          ? ({ kind: 'function', node: fn } as const)
+          : ctx.resolver.evaluate(fn));
+      if (value && value.kind === 'function')
+        out.push({ fn: ctx.fnId(value.node), span: ctx.span(node), library: 'passport-local' });
     }
     if (ts.isClassDeclaration(node) && node.heritageClauses) {
       const base = node.heritageClauses.flatMap((h) => h.types.map((t) => unwrap(t.expression)));
-      const passport = base.some((b) => ts.isCallExpression(b) && b.arguments.length > 0 && isLocal(b.arguments[0]));
-      const validate = passport ? node.members.find((m) => ts.isMethodDeclaration(m) && m.name.getText(sf) === 'validate') : undefined;
-      if (validate && ts.isMethodDeclaration(validate)) out.push({ fn: ctx.fnId(validate), span: ctx.span(node.name ?? node), library: 'passport-local' });
-      // Feathers: `class PasswordStrategy extends AuthenticationBaseStrategy { authenticate(data) }`,
-      // invoked by name from the authentication service that signs the JWT; a strategy that handles
-      // a password is a login (the JWT and OAuth strategies are not)
+      const passport = base.some(
+        (b) => ts.isCallExpression(b) && b.arguments.length > 0 && isLocal(b.arguments[0]),
+      );
+      const validate = passport
+        ? node.members.find((m) => ts.isMethodDeclaration(m) && m.name.getText(sf) === 'validate')
+        : undefined;
+      if (validate && ts.isMethodDeclaration(validate))
+        out.push({
+          fn: ctx.fnId(validate),
+          span: ctx.span(node.name ?? node),
+          library: 'passport-local',
+        });
+      // Feathers: `class PasswordStrategy extends AuthenticationBaseStrategy { authenticate(data)
+      // }`, invoked by name from the authentication service that signs the JWT; a strategy that
+      // handles a password is a login (the JWT and OAuth strategies are not)
       const feathers = base.some((b) => {
         const m = modulePath(ctx.resolver.evaluate(b));
-        return !!m && ((m.source === '@feathersjs/authentication' && m.path[0] === 'AuthenticationBaseStrategy') || (m.source === '@feathersjs/authentication-local' && m.path[0] === 'LocalStrategy'));
+        return (
+          !!m &&
+          ((m.source === '@feathersjs/authentication' &&
+            m.path[0] === 'AuthenticationBaseStrategy') ||
+            (m.source === '@feathersjs/authentication-local' && m.path[0] === 'LocalStrategy'))
+        );
       });
-      const authenticate = feathers ? node.members.find((m) => ts.isMethodDeclaration(m) && m.name.getText(sf) === 'authenticate') : undefined;
-      if (authenticate && ts.isMethodDeclaration(authenticate) && /passw/i.test(authenticate.getText(sf))) out.push({ fn: ctx.fnId(authenticate), span: ctx.span(node.name ?? node), library: 'feathers' });
+      const authenticate = feathers
+        ? node.members.find(
+            (m) => ts.isMethodDeclaration(m) && m.name.getText(sf) === 'authenticate',
+          )
+        : undefined;
+      if (
+        authenticate &&
+        ts.isMethodDeclaration(authenticate) &&
+        /passw/i.test(authenticate.getText(sf))
+      )
+        out.push({
+          fn: ctx.fnId(authenticate),
+          span: ctx.span(node.name ?? node),
+          library: 'feathers',
+        });
     }
     ts.forEachChild(node, visit);
   };
@@ -572,8 +860,8 @@ function loginStrategies(sf: ts.SourceFile, ctx: RouteExtractContext): RouteFile
 type Substitute = (expr: ts.Expression) => ts.Expression;
 
 /**
- * A registration inside a loop over a literal table of routes (`[{ path: '/auth', route: authRoute }]`
- * with `.forEach`, `.map` or `for...of`): one substitution per element, replacing `r.path` /
+ * A registration inside a loop over a literal table of routes (`[{ path: '/auth', route: authRoute
+ * }]` with `.forEach`, `.map` or `for...of`): one substitution per element, replacing `r.path` /
  * destructured `path` by the element's value. Outside such a loop: the identity.
  */
 function loopVariants(call: ts.Node, resolver: Resolver): Substitute[] {
@@ -581,7 +869,11 @@ function loopVariants(call: ts.Node, resolver: Resolver): Substitute[] {
   let binding: ts.BindingName | undefined;
   let table: ts.Expression | undefined;
   for (let n: ts.Node | undefined = call.parent; n && !ts.isSourceFile(n); n = n.parent) {
-    if (ts.isForOfStatement(n) && ts.isVariableDeclarationList(n.initializer) && n.initializer.declarations[0]) {
+    if (
+      ts.isForOfStatement(n) &&
+      ts.isVariableDeclarationList(n.initializer) &&
+      n.initializer.declarations[0]
+    ) {
       binding = n.initializer.declarations[0].name;
       table = n.expression;
       break;
@@ -589,7 +881,13 @@ function loopVariants(call: ts.Node, resolver: Resolver): Substitute[] {
     if (isFunctionLike(n)) {
       const parent = n.parent;
       const callee = parent && ts.isCallExpression(parent) ? unwrap(parent.expression) : undefined;
-      if (callee && ts.isPropertyAccessExpression(callee) && /^(forEach|map)$/.test(callee.name.text) && (parent as ts.CallExpression).arguments[0] === n && n.parameters[0]) {
+      if (
+        callee &&
+        ts.isPropertyAccessExpression(callee) &&
+        /^(forEach|map)$/.test(callee.name.text) &&
+        (parent as ts.CallExpression).arguments[0] === n &&
+        n.parameters[0]
+      ) {
         binding = n.parameters[0].name;
         table = callee.expression;
       }
@@ -600,20 +898,35 @@ function loopVariants(call: ts.Node, resolver: Resolver): Substitute[] {
   let t = unwrap(table);
   if (ts.isIdentifier(t)) {
     const decl = resolver.findDeclaration(t);
-    const init = decl && decl.kind === 'node' && ts.isVariableDeclaration(decl.node) ? decl.node.initializer : undefined;
+    const init =
+      decl && decl.kind === 'node' && ts.isVariableDeclaration(decl.node)
+        ? decl.node.initializer
+        : undefined;
     if (!init) return identity;
     t = unwrap(init);
   }
-  if (!ts.isArrayLiteralExpression(t) || !t.elements.every((el) => ts.isObjectLiteralExpression(unwrap(el)))) return identity;
+  if (
+    !ts.isArrayLiteralExpression(t) ||
+    !t.elements.every((el) => ts.isObjectLiteralExpression(unwrap(el)))
+  )
+    return identity;
   const bound = binding;
   return t.elements.map((el) => {
     const obj = unwrap(el) as ts.ObjectLiteralExpression;
     return (expr: ts.Expression) => {
       const e = unwrap(expr);
-      if (ts.isIdentifier(bound) && ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === bound.text) return property(obj, e.name.text) ?? expr;
+      if (
+        ts.isIdentifier(bound) &&
+        ts.isPropertyAccessExpression(e) &&
+        ts.isIdentifier(e.expression) &&
+        e.expression.text === bound.text
+      )
+        return property(obj, e.name.text) ?? expr;
       if (ts.isObjectBindingPattern(bound) && ts.isIdentifier(e)) {
         const el2 = bound.elements.find((b) => ts.isIdentifier(b.name) && b.name.text === e.text);
-        const key = el2 && (el2.propertyName && ts.isIdentifier(el2.propertyName) ? el2.propertyName.text : e.text);
+        const key =
+          el2 &&
+          (el2.propertyName && ts.isIdentifier(el2.propertyName) ? el2.propertyName.text : e.text);
         if (key) return property(obj, key) ?? expr;
       }
       return expr;
@@ -630,7 +943,13 @@ function isVerificationMiddleware(e: ts.Expression, resolver: Resolver): boolean
   if (!ts.isCallExpression(e)) return false;
   const m = modulePath(resolver.evaluate(e.expression));
   if (!m) return false;
-  if (m.source === 'express-jwt' || m.source === 'koa-jwt' || (m.source === 'hono/jwt' && m.path.join('.') === 'jwt') || m.source === 'hono/bearer-auth') return true;
+  if (
+    m.source === 'express-jwt' ||
+    m.source === 'koa-jwt' ||
+    (m.source === 'hono/jwt' && m.path.join('.') === 'jwt') ||
+    m.source === 'hono/bearer-auth'
+  )
+    return true;
   if (m.source === 'passport' && m.path[m.path.length - 1] === 'authenticate') {
     const strategy = staticString(e.arguments[0]);
     return !!strategy && /jwt|bearer|token|oauth2?-?bearer/i.test(strategy);
@@ -646,9 +965,15 @@ function wrap(id: number | undefined): { app: number } | undefined {
 
 function property(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
   for (const p of obj.properties) {
-    if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name) return p.initializer;
+    if (
+      ts.isPropertyAssignment(p) &&
+      (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) &&
+      p.name.text === name
+    )
+      return p.initializer;
     if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return p.name;
-    if (ts.isMethodDeclaration(p) && ts.isIdentifier(p.name) && p.name.text === name) return p as unknown as ts.Expression;
+    if (ts.isMethodDeclaration(p) && ts.isIdentifier(p.name) && p.name.text === name)
+      return p as unknown as ts.Expression;
   }
   return undefined;
 }
@@ -661,14 +986,24 @@ function optionString(arg: ts.Expression | undefined, name: string): string | un
 function methodList(expr: ts.Expression | undefined): string[] {
   if (!expr) return ['ALL'];
   const e = unwrap(expr);
-  if (ts.isArrayLiteralExpression(e)) return e.elements.map((el) => (staticString(el) ?? 'ALL').toUpperCase());
+  if (ts.isArrayLiteralExpression(e))
+    return e.elements.map((el) => (staticString(el) ?? 'ALL').toUpperCase());
   return [(staticString(e) ?? 'ALL').toUpperCase()];
 }
 
-/** A first argument that is a path: a string, a template, an array of strings, a regular expression. */
+/**
+ * A first argument that is a path: a string, a template, an array of strings, a regular expression.
+ */
 function isPathLike(expr: ts.Expression): boolean {
   const e = unwrap(expr);
-  return ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isRegularExpressionLiteral(e) || (ts.isArrayLiteralExpression(e) && e.elements.every((el) => ts.isStringLiteralLike(el))) || (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.PlusToken) || (ts.isIdentifier(e) && /path|url|route|prefix|base/i.test(e.text));
+  return (
+    ts.isStringLiteralLike(e) ||
+    ts.isTemplateExpression(e) ||
+    ts.isRegularExpressionLiteral(e) ||
+    (ts.isArrayLiteralExpression(e) && e.elements.every((el) => ts.isStringLiteralLike(el))) ||
+    (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.PlusToken) ||
+    (ts.isIdentifier(e) && /path|url|route|prefix|base/i.test(e.text))
+  );
 }
 
 function pathValues(expr: ts.Expression): Array<string | undefined> {
@@ -680,16 +1015,28 @@ function pathValues(expr: ts.Expression): Array<string | undefined> {
 function pathArg(expr: ts.Expression | undefined): { given: boolean; value?: string } {
   if (!expr) return { given: false };
   const e = unwrap(expr);
-  if (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e)) return { given: true, value: staticString(e) };
-  if (ts.isArrayLiteralExpression(e) && e.elements.length > 0 && e.elements.every((el) => ts.isStringLiteralLike(el))) return { given: true, value: staticString(e.elements[0]) };
+  if (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e))
+    return { given: true, value: staticString(e) };
+  if (
+    ts.isArrayLiteralExpression(e) &&
+    e.elements.length > 0 &&
+    e.elements.every((el) => ts.isStringLiteralLike(el))
+  )
+    return { given: true, value: staticString(e.elements[0]) };
   return { given: false };
 }
 
 function isConditional(node: ts.Node): boolean {
   for (let n = node.parent; n && !ts.isSourceFile(n); n = n.parent) {
     if (isFunctionLike(n)) return false;
-    if (ts.isIfStatement(n) || ts.isConditionalExpression(n) || ts.isSwitchStatement(n)) return true;
-    if (ts.isBinaryExpression(n) && (n.operatorToken.kind === SK.AmpersandAmpersandToken || n.operatorToken.kind === SK.BarBarToken)) return true;
+    if (ts.isIfStatement(n) || ts.isConditionalExpression(n) || ts.isSwitchStatement(n))
+      return true;
+    if (
+      ts.isBinaryExpression(n) &&
+      (n.operatorToken.kind === SK.AmpersandAmpersandToken ||
+        n.operatorToken.kind === SK.BarBarToken)
+    )
+      return true;
   }
   return false;
 }
@@ -712,7 +1059,8 @@ export { spanOf };
  * router), and `OpenAPIHono` from `@hono/zod-openapi`, a subclass most OpenAPI-first apps use.
  */
 function isHonoConstructor(source: string, exportPath: string): boolean {
-  if (source === 'hono' || source === 'hono/tiny' || source === 'hono/quick') return exportPath === 'Hono';
+  if (source === 'hono' || source === 'hono/tiny' || source === 'hono/quick')
+    return exportPath === 'Hono';
   return source === '@hono/zod-openapi' && exportPath === 'OpenAPIHono';
 }
 
@@ -725,19 +1073,38 @@ function isHonoConstructor(source: string, exportPath: string): boolean {
 function isExternalLoader(value: Value): boolean {
   const m = modulePath(value);
   if (!m || isProjectSpecifier(m.source)) return false;
-  return !m.source.startsWith('node:') && !NODE_BUILTINS.has(m.source) && m.source !== 'fastify' && m.source !== 'fastify-plugin';
+  return (
+    !m.source.startsWith('node:') &&
+    !NODE_BUILTINS.has(m.source) &&
+    m.source !== 'fastify' &&
+    m.source !== 'fastify-plugin'
+  );
 }
-const NODE_BUILTINS = new Set(['http', 'https', 'http2', 'net', 'cluster', 'events', 'util', 'process']);
+const NODE_BUILTINS = new Set([
+  'http',
+  'https',
+  'http2',
+  'net',
+  'cluster',
+  'events',
+  'util',
+  'process',
+]);
 
-/** The app classes a parameter may be typed with: `Koa`, `Router` (koa), `Hono` (and its presets), `Express`, `Router` (express). */
+/**
+ * The app classes a parameter may be typed with: `Koa`, `Router` (koa), `Hono` (and its presets),
+ * `Express`, `Router` (express).
+ */
 function isFrameworkAppType(of: Value): boolean {
   const m = modulePath(of);
   if (!m) return false;
   const p = m.path.join('.');
   if (m.source === 'koa') return p === '' || p === 'default' || p === 'Koa';
-  if (m.source === '@koa/router' || m.source === 'koa-router') return p === '' || p === 'default' || p === 'Router';
+  if (m.source === '@koa/router' || m.source === 'koa-router')
+    return p === '' || p === 'default' || p === 'Router';
   if (isHonoConstructor(m.source, p)) return true;
-  if (m.source === 'express') return p === 'Express' || p === 'Router' || p === 'Application' || p === 'IRouter';
+  if (m.source === 'express')
+    return p === 'Express' || p === 'Router' || p === 'Application' || p === 'IRouter';
   if (m.source === 'fastify') return p === 'FastifyInstance';
   return false;
 }

@@ -3,49 +3,147 @@
  * it check a password, verify a refresh token, record anything on its success path, and which
  * of its branches reject bad credentials (and whether they leave a trace).
  */
-import { ts, unwrap, calleeName, receiverName, splitWords, isFunctionLike, memberName, type Node, SK } from '../ast.js';
+import {
+  ts,
+  unwrap,
+  calleeName,
+  receiverName,
+  splitWords,
+  isFunctionLike,
+  memberName,
+  type Node,
+  SK,
+} from '../ast.js';
 import { modulePath, type Resolver } from '../values.js';
-import { isResponseCall, isResponseAssignment, isResponseConstruction, isKoaThrow, isRefusalHelperReturn, isThrowingHelperStatement } from '../responses.js';
+import {
+  isResponseCall,
+  isResponseAssignment,
+  isResponseConstruction,
+  isKoaThrow,
+  isRefusalHelperReturn,
+  isThrowingHelperStatement,
+} from '../responses.js';
 
-/** Password-hashing packages: their `compare`/`verify` is a credential check whatever the receiver is called. */
+/**
+ * Password-hashing packages: their `compare`/`verify` is a credential check whatever the receiver
+ * is called.
+ */
 const PASSWORD_MODULES = new Set([
-  'bcrypt', 'bcryptjs', 'bcrypt-nodejs', 'bcrypt-ts', 'argon2', '@node-rs/argon2', '@node-rs/bcrypt', 'scrypt-kdf', '@phc/argon2',
-  'pbkdf2-passworder', 'password-hash', 'hash-wasm', '@noble/hashes/scrypt', 'oslo/password', '@oslojs/crypto', 'secure-password',
+  'bcrypt',
+  'bcryptjs',
+  'bcrypt-nodejs',
+  'bcrypt-ts',
+  'argon2',
+  '@node-rs/argon2',
+  '@node-rs/bcrypt',
+  'scrypt-kdf',
+  '@phc/argon2',
+  'pbkdf2-passworder',
+  'password-hash',
+  'hash-wasm',
+  '@noble/hashes/scrypt',
+  'oslo/password',
+  '@oslojs/crypto',
+  'secure-password',
 ]);
-const CHECK_WORDS = new Set(['compare', 'check', 'verify', 'valid', 'validate', 'match', 'matches', 'correct', 'authenticate']);
-const NOT_A_CHECK = new Set(['hash', 'set', 'reset', 'update', 'change', 'forgot', 'strength', 'policy', 'complexity', 'format', 'generate', 'create', 'encrypt', 'rules', 'requirements']);
+const CHECK_WORDS = new Set([
+  'compare',
+  'check',
+  'verify',
+  'valid',
+  'validate',
+  'match',
+  'matches',
+  'correct',
+  'authenticate',
+]);
+const NOT_A_CHECK = new Set([
+  'hash',
+  'set',
+  'reset',
+  'update',
+  'change',
+  'forgot',
+  'strength',
+  'policy',
+  'complexity',
+  'format',
+  'generate',
+  'create',
+  'encrypt',
+  'rules',
+  'requirements',
+]);
 
-/** `bcrypt.compare(pw, hash)`, `argon2.verify(hash, pw)`, `user.comparePassword(pw)`, `isPasswordValid(...)`. */
+/**
+ * `bcrypt.compare(pw, hash)`, `argon2.verify(hash, pw)`, `user.comparePassword(pw)`,
+ * `isPasswordValid(...)`.
+ */
 export function isPasswordCheck(call: ts.CallExpression, resolver: Resolver): boolean {
   const name = calleeName(call);
   if (!name) return false;
   const m = modulePath(resolver.evaluate(unwrap(call.expression)));
-  if (m && PASSWORD_MODULES.has(m.source)) return /^(compare|compareSync|verify|verifySync)$/.test(m.path[m.path.length - 1] ?? '');
+  if (m && PASSWORD_MODULES.has(m.source))
+    return /^(compare|compareSync|verify|verifySync)$/.test(m.path[m.path.length - 1] ?? '');
   // passwordManager.compare(pw, hash), this.passwords.verify(hash, pw)
   const callee = unwrap(call.expression);
-  const receiver = ts.isPropertyAccessExpression(callee) ? receiverName(callee.expression) : undefined;
-  if (receiver && /passw|pwd|hasher|bcrypt|argon/i.test(receiver) && /^(compare|compareSync|verify|check|validate|matches|match)$/.test(name)) return true;
+  const receiver = ts.isPropertyAccessExpression(callee)
+    ? receiverName(callee.expression)
+    : undefined;
+  if (
+    receiver &&
+    /passw|pwd|hasher|bcrypt|argon/i.test(receiver) &&
+    /^(compare|compareSync|verify|check|validate|matches|match)$/.test(name)
+  )
+    return true;
   const words = splitWords(name);
-  if (!words.some((w) => w === 'password' || w === 'passwd' || w === 'pwd' || w === 'pass' || w === 'passphrase' || w === 'credentials')) return false;
+  if (
+    !words.some(
+      (w) =>
+        w === 'password' ||
+        w === 'passwd' ||
+        w === 'pwd' ||
+        w === 'pass' ||
+        w === 'passphrase' ||
+        w === 'credentials',
+    )
+  )
+    return false;
   return words.some((w) => CHECK_WORDS.has(w)) && !words.some((w) => NOT_A_CHECK.has(w));
 }
 
-const LOOKUP_CALL = /^(find|get|fetch|load|lookup|select|query|read|retrieve|validate|authenticate|verify|check)/i;
+const LOOKUP_CALL =
+  /^(find|get|fetch|load|lookup|select|query|read|retrieve|validate|authenticate|verify|check)/i;
 // `entity` is Feathers' name for the user record of an authentication strategy
-const USERISH = /user|account|member|admin|customer|person|principal|identity|login|credential|entity/i;
+const USERISH =
+  /user|account|member|admin|customer|person|principal|identity|login|credential|entity/i;
 
-/** `const user = await User.findOne({ email })`, `prisma.user.findUnique`, `this.users.findByEmail(...)`. */
+/**
+ * `const user = await User.findOne({ email })`, `prisma.user.findUnique`,
+ * `this.users.findByEmail(...)`.
+ */
 export function isUserLookup(init: ts.Expression): boolean {
   let e = unwrap(init);
   if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
   if (!ts.isCallExpression(e)) return false;
   const name = calleeName(e) ?? '';
-  if (!LOOKUP_CALL.test(name) && !/^(findOne|findUnique|findFirst|findOneBy)$/.test(name)) return false;
+  if (!LOOKUP_CALL.test(name) && !/^(findOne|findUnique|findFirst|findOneBy)$/.test(name))
+    return false;
   // a user fetched by id or from the session is not a check of submitted credentials
-  if (/By(Id|Pk|Uuid)$/i.test(name) || e.arguments.some((a) => !isFunctionLike(unwrap(a)) && /session|\bid\b|userId|params\.id/i.test(a.getText()))) return false;
+  if (
+    /By(Id|Pk|Uuid)$/i.test(name) ||
+    e.arguments.some(
+      (a) => !isFunctionLike(unwrap(a)) && /session|\bid\b|userId|params\.id/i.test(a.getText()),
+    )
+  )
+    return false;
   const callee = unwrap(e.expression);
   const recv = ts.isPropertyAccessExpression(callee) ? callee.expression.getText() : '';
-  return USERISH.test(name) || USERISH.test(recv) || /^(findOne|findUnique|findFirst|findOneBy)$/.test(name);
+  return (
+    USERISH.test(name) ||
+    USERISH.test(recv) ||
+    /^(findOne|findUnique|findFirst|findOneBy)$/.test(name)
+  );
 }
 
 /**
@@ -53,7 +151,10 @@ export function isUserLookup(init: ts.Expression): boolean {
  * `if (!user)`, `if (!valid)`, `if (!(await bcrypt.compare(...)))`, `if (!user || !match)`, the
  * `else` of `if (user && await bcrypt.compare(...))`, or what follows `if (isMatch) return ...`.
  */
-export function credentialFailure(stmt: ts.IfStatement, resolver: Resolver): { statements: readonly ts.Statement[]; what: 'user' | 'password' } | undefined {
+export function credentialFailure(
+  stmt: ts.IfStatement,
+  resolver: Resolver,
+): { statements: readonly ts.Statement[]; what: 'user' | 'password' } | undefined {
   const negative = failureTest(stmt.expression, resolver, true);
   if (negative) return { statements: asStatements(stmt.thenStatement), what: negative };
   const positive = failureTest(stmt.expression, resolver, false);
@@ -64,15 +165,21 @@ export function credentialFailure(stmt: ts.IfStatement, resolver: Resolver): { s
   const last = then[then.length - 1];
   const parent = stmt.parent;
   // only when the `then` branch is the success (`return done(null, user)`), not a rejection itself
-  if (last && ts.isReturnStatement(last) && !rejectsOnly(then) && (ts.isBlock(parent) || ts.isSourceFile(parent))) {
+  if (
+    last &&
+    ts.isReturnStatement(last) &&
+    !rejectsOnly(then) &&
+    (ts.isBlock(parent) || ts.isSourceFile(parent))
+  ) {
     return { statements: statementsAfter(stmt), what: positive };
   }
   return undefined;
 }
 
 /**
- * What runs after a statement when it completes: its following siblings, or — at the end of an
- * `if` branch without `else` — what follows that `if` (`if (user) { if (ok) return; } reply.status(401)`).
+ * What runs after a statement when it completes: its following siblings, or — at the end of an `if`
+ * branch without `else` — what follows that `if` (`if (user) { if (ok) return; }
+ * reply.status(401)`).
  */
 function statementsAfter(stmt: ts.Statement): readonly ts.Statement[] {
   let current: ts.Node = stmt;
@@ -83,7 +190,8 @@ function statementsAfter(stmt: ts.Statement): readonly ts.Statement[] {
     const rest = siblings.slice(siblings.indexOf(current as ts.Statement) + 1);
     if (rest.length > 0) return rest;
     const owner = block.parent;
-    if (!owner || !ts.isIfStatement(owner) || owner.thenStatement !== block || owner.elseStatement) return [];
+    if (!owner || !ts.isIfStatement(owner) || owner.thenStatement !== block || owner.elseStatement)
+      return [];
     current = owner;
   }
   return [];
@@ -91,35 +199,51 @@ function statementsAfter(stmt: ts.Statement): readonly ts.Statement[] {
 
 /** A branch that answers with an error: a throw, a 4xx/5xx response, `done(null, false)`. */
 function rejectsOnly(statements: readonly ts.Statement[]): boolean {
-  return statements.some((st) => ts.isThrowStatement(st) || (rejects(st) && /\b[45]\d\d\b|false\)|Unauthorized|Forbidden|Error/.test(st.getText())));
+  return statements.some(
+    (st) =>
+      ts.isThrowStatement(st) ||
+      (rejects(st) && /\b[45]\d\d\b|false\)|Unauthorized|Forbidden|Error/.test(st.getText())),
+  );
 }
 
 function asStatements(stmt: ts.Statement): readonly ts.Statement[] {
   return ts.isBlock(stmt) ? stmt.statements : [stmt];
 }
 
-/** With `negated`: does the condition hold when credentials are bad? Without: when they are good? */
-function failureTest(cond: ts.Expression, resolver: Resolver, negated: boolean): 'user' | 'password' | undefined {
+/**
+ * With `negated`: does the condition hold when credentials are bad? Without: when they are good?
+ */
+function failureTest(
+  cond: ts.Expression,
+  resolver: Resolver,
+  negated: boolean,
+): 'user' | 'password' | undefined {
   const e = unwrap(cond);
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     if ((negated && op === SK.BarBarToken) || (!negated && op === SK.AmpersandAmpersandToken)) {
       return failureTest(e.left, resolver, negated) ?? failureTest(e.right, resolver, negated);
     }
-    const isNullish = (x: ts.Expression) => x.kind === SK.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
+    const isNullish = (x: ts.Expression) =>
+      x.kind === SK.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
     const isFalse = (x: ts.Expression) => x.kind === SK.FalseKeyword;
     if (negated && (op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken)) {
       if (isNullish(unwrap(e.right)) || isFalse(unwrap(e.right))) return subject(e.left, resolver);
     }
     if (negated && (op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken)) {
       // user.password !== hash(password)
-      if (/passw|hash/i.test(memberName(unwrap(e.left)) ?? '') || /passw|hash/i.test(memberName(unwrap(e.right)) ?? '')) return 'password';
+      if (
+        /passw|hash/i.test(memberName(unwrap(e.left)) ?? '') ||
+        /passw|hash/i.test(memberName(unwrap(e.right)) ?? '')
+      )
+        return 'password';
       if (e.right.kind === SK.TrueKeyword) return subject(e.left, resolver);
     }
     return undefined;
   }
   if (negated) {
-    if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) return subject(e.operand, resolver);
+    if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken)
+      return subject(e.operand, resolver);
     return undefined;
   }
   return subject(e, resolver);
@@ -130,22 +254,38 @@ function subject(expr: ts.Expression, resolver: Resolver): 'user' | 'password' |
   let e = unwrap(expr);
   if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
   if (ts.isCallExpression(e)) return isPasswordCheck(e, resolver) ? 'password' : undefined;
-  if (ts.isPropertyAccessExpression(e) && /^(valid|success|ok|match|isValid|authenticated)$/i.test(e.name.text)) return subject(e.expression, resolver) ?? undefined;
+  if (
+    ts.isPropertyAccessExpression(e) &&
+    /^(valid|success|ok|match|isValid|authenticated)$/i.test(e.name.text)
+  )
+    return subject(e.expression, resolver) ?? undefined;
   if (!ts.isIdentifier(e)) return undefined;
   const decl = resolver.findDeclaration(e);
-  if (decl && decl.kind === 'node' && ts.isParameter(decl.node)) return callbackSubject(decl.node, e.text, resolver);
-  // `const [user] = await users.find(...)`, `const { data: [user] } = ...`: the destructured declaration
+  if (decl && decl.kind === 'node' && ts.isParameter(decl.node))
+    return callbackSubject(decl.node, e.text, resolver);
+  // `const [user] = await users.find(...)`, `const { data: [user] } = ...`: the destructured
+  // declaration
   if (decl && decl.kind === 'node' && ts.isBindingElement(decl.node)) {
     let declared: ts.Node = decl.node;
-    while (ts.isBindingElement(declared) || ts.isArrayBindingPattern(declared) || ts.isObjectBindingPattern(declared)) declared = declared.parent;
+    while (
+      ts.isBindingElement(declared) ||
+      ts.isArrayBindingPattern(declared) ||
+      ts.isObjectBindingPattern(declared)
+    )
+      declared = declared.parent;
     const init = ts.isVariableDeclaration(declared) ? declared.initializer : undefined;
     return init && isUserLookup(init) && USERISH.test(e.text) ? 'user' : undefined;
   }
-  if (!decl || decl.kind !== 'node' || !ts.isVariableDeclaration(decl.node) || !decl.node.initializer) {
-    return /^(is)?(password|pass|pwd)?(valid|match(es|ed)?|correct|ok)(password|pass|pwd)?$/i.test(e.text) && /pass|pwd|match|valid/i.test(e.text) ? 'password' : undefined;
+  if (decl?.kind !== 'node' || !ts.isVariableDeclaration(decl.node) || !decl.node.initializer) {
+    return /^(is)?(password|pass|pwd)?(valid|match(es|ed)?|correct|ok)(password|pass|pwd)?$/i.test(
+      e.text,
+    ) && /pass|pwd|match|valid/i.test(e.text)
+      ? 'password'
+      : undefined;
   }
   const init = decl.node.initializer;
-  // `await bcrypt.compare(...)`, `user ? await verifyPassword(...) : false`, `user && bcrypt.compareSync(...)`
+  // `await bcrypt.compare(...)`, `user ? await verifyPassword(...) : false`, `user &&
+  // bcrypt.compareSync(...)`
   if (containsPasswordCheck(init, resolver)) return 'password';
   if (isUserLookup(init) && USERISH.test(e.text)) return 'user';
   if (isUserLookup(init) && /^(found|existing|record|row|result|u)$/i.test(e.text)) return 'user';
@@ -156,9 +296,13 @@ function subject(expr: ts.Expression, resolver: Resolver): 'user' | 'password' |
  * A callback parameter holding a lookup's or a comparison's answer:
  * `User.findOne({ email }).then((user) => ...)`, `user.comparePassword(pw, (err, isMatch) => ...)`.
  */
-function callbackSubject(param: ts.ParameterDeclaration, name: string, resolver: Resolver): 'user' | 'password' | undefined {
+function callbackSubject(
+  param: ts.ParameterDeclaration,
+  name: string,
+  resolver: Resolver,
+): 'user' | 'password' | undefined {
   const fn = param.parent;
-  const call = fn && fn.parent;
+  const call = fn?.parent;
   if (!isFunctionLike(fn) || !call || !ts.isCallExpression(call)) return undefined;
   const index = fn.parameters.indexOf(param);
   if (isPasswordCheck(call, resolver) && index >= 1) return 'password';
@@ -166,7 +310,11 @@ function callbackSubject(param: ts.ParameterDeclaration, name: string, resolver:
   if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'then' && index === 0) {
     const source = unwrap(callee.expression);
     if (ts.isCallExpression(source) && isPasswordCheck(source, resolver)) return 'password';
-    if (isUserLookup(source) && (USERISH.test(name) || /^(found|existing|record|row|result|u)$/i.test(name))) return 'user';
+    if (
+      isUserLookup(source) &&
+      (USERISH.test(name) || /^(found|existing|record|row|result|u)$/i.test(name))
+    )
+      return 'user';
   }
   // lookups with a node-style callback: User.findOne({ email }, (err, user) => ...)
   if (index === 1 && isUserLookup(call) && USERISH.test(name)) return 'user';
@@ -194,7 +342,10 @@ export function rejectingStatement(statements: readonly ts.Statement[]): ts.Stat
   return undefined;
 }
 
-/** Branches are asked again for every call and callback inside them (inFailureBranch): answer each once. */
+/**
+ * Branches are asked again for every call and callback inside them (inFailureBranch): answer each
+ * once.
+ */
 const rejectsCache = new WeakMap<Node, boolean>();
 
 function rejects(root: Node): boolean {
@@ -209,8 +360,18 @@ function rejectsUncached(root: Node): boolean {
     if (found) return;
     if (n !== root && isFunctionLike(n)) return;
     if (ts.isThrowStatement(n)) found = true;
-    else if (ts.isCallExpression(n) && (isResponseCall(n) || isKoaThrow(n) || isStrategyFailure(n) || isErrorForward(n))) found = true;
-    else if (isResponseAssignment(n) || isResponseConstruction(n) || isRefusalHelperReturn(n) || isThrowingHelperStatement(n)) found = true;
+    else if (
+      ts.isCallExpression(n) &&
+      (isResponseCall(n) || isKoaThrow(n) || isStrategyFailure(n) || isErrorForward(n))
+    )
+      found = true;
+    else if (
+      isResponseAssignment(n) ||
+      isResponseConstruction(n) ||
+      isRefusalHelperReturn(n) ||
+      isThrowingHelperStatement(n)
+    )
+      found = true;
     else ts.forEachChild(n, visit);
   };
   visit(root);
@@ -220,17 +381,24 @@ function rejectsUncached(root: Node): boolean {
 /** passport's `done(null, false, { message })`: the strategy's "bad credentials". */
 function isStrategyFailure(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
-  if (!ts.isIdentifier(callee) || !/^(done|cb|callback|verified|next)$/.test(callee.text)) return false;
+  if (!ts.isIdentifier(callee) || !/^(done|cb|callback|verified|next)$/.test(callee.text))
+    return false;
   const [a, b] = call.arguments;
   return !!a && !!b && unwrap(a).kind === SK.NullKeyword && unwrap(b).kind === SK.FalseKeyword;
 }
 
-/** `next(new Error('Invalid credentials'))`, `next(createError(401))`: the rejection itself here. */
+/**
+ * `next(new Error('Invalid credentials'))`, `next(createError(401))`: the rejection itself here.
+ */
 function isErrorForward(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
-  if (!ts.isIdentifier(callee) || callee.text !== 'next' || call.arguments.length === 0) return false;
+  if (!ts.isIdentifier(callee) || callee.text !== 'next' || call.arguments.length === 0)
+    return false;
   const a = unwrap(call.arguments[0]);
-  return ts.isNewExpression(a) || (ts.isCallExpression(a) && /error|unauthori[sz]ed|forbidden/i.test(calleeName(a) ?? ''));
+  return (
+    ts.isNewExpression(a) ||
+    (ts.isCallExpression(a) && /error|unauthori[sz]ed|forbidden/i.test(calleeName(a) ?? ''))
+  );
 }
 
 /**
@@ -259,37 +427,66 @@ function isRejectionHandler(fn: Node): boolean {
 /** Spelled in every file that can compare a password (isPasswordCheck). */
 export const PASSWORD_TEXT = /passw|pwd|bcrypt|argon|credential/i;
 
-export const USAGE_FIELD = /last.?used|used.?at|last.?refresh|refreshed.?at|rotated.?at|usage|use.?count|last.?seen|last.?activity|last.?login/i;
+export const USAGE_FIELD =
+  /last.?used|used.?at|last.?refresh|refreshed.?at|rotated.?at|usage|use.?count|last.?seen|last.?activity|last.?login/i;
 
 /** Query clauses that read or filter on fields: a usage field named there records nothing. */
-const READ_CLAUSES = new Set(['select', 'include', 'where', 'orderBy', 'omit', 'distinct', 'cursor', 'attributes', 'projection']);
+const READ_CLAUSES = new Set([
+  'select',
+  'include',
+  'where',
+  'orderBy',
+  'omit',
+  'distinct',
+  'cursor',
+  'attributes',
+  'projection',
+]);
 
-/** Tracked usage: `session.update({ lastUsedAt: new Date() })`, `db.tokens.update({ where, data: { rotatedAt } })`. */
+/**
+ * Tracked usage: `session.update({ lastUsedAt: new Date() })`, `db.tokens.update({ where, data: {
+ * rotatedAt } })`.
+ */
 export function tracksUsage(call: ts.CallExpression): boolean {
   let found = false;
   const visit = (n: Node): void => {
     if (found) return;
-    if ((ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n)) && ts.isIdentifier(n.name) && USAGE_FIELD.test(n.name.text)) found = true;
-    // `select: { lastUsedTime: true }` reads the field, `where: { lastUsedAt }` filters on it: neither records a use
-    else if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && READ_CLAUSES.has(n.name.text)) return;
+    if (
+      (ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n)) &&
+      ts.isIdentifier(n.name) &&
+      USAGE_FIELD.test(n.name.text)
+    )
+      found = true;
+    // `select: { lastUsedTime: true }` reads the field, `where: { lastUsedAt }` filters on it:
+    // neither records a use
+    else if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && READ_CLAUSES.has(n.name.text))
+      return;
     else if (!isFunctionLike(n)) ts.forEachChild(n, visit);
   };
   for (const a of call.arguments) visit(a);
   return found;
 }
 
-/** A verification of a refresh token: its arguments mention one (`refreshToken`, `cookies.refresh_token`, `REFRESH_SECRET`). */
+/**
+ * A verification of a refresh token: its arguments mention one (`refreshToken`,
+ * `cookies.refresh_token`, `REFRESH_SECRET`).
+ */
 export function mentionsRefresh(call: ts.CallExpression, sf: ts.SourceFile): boolean {
   return call.arguments.some((a) => /refresh/i.test(a.getText(sf)));
 }
 
-/** `verifyRefreshToken(rt)`, `this.tokens.validateRefresh(...)`: a project function named for it. */
+/**
+ * `verifyRefreshToken(rt)`, `this.tokens.validateRefresh(...)`: a project function named for it.
+ */
 export function namedRefreshVerifier(call: ts.CallExpression): boolean {
   const name = calleeName(call) ?? '';
   // asked of every project call: most names do not have the word at all
   if (!/refresh/i.test(name)) return false;
   const words = splitWords(name);
-  return words.includes('refresh') && words.some((w) => w === 'verify' || w === 'validate' || w === 'decode' || w === 'check');
+  return (
+    words.includes('refresh') &&
+    words.some((w) => w === 'verify' || w === 'validate' || w === 'decode' || w === 'check')
+  );
 }
 
 export { receiverName };

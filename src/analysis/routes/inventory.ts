@@ -17,8 +17,20 @@ export function buildRouteInventory(facts: Facts, locate: Locate): Pick<Inventor
     const k = `${r.file}:${r.span.startLine}:${r.span.startColumn}:${r.method}:${path}`;
     if (seen.has(k)) continue;
     seen.add(k);
-    routes.push({ framework: r.framework, method: r.method, path, location: locate(r.file, r.span), authReason, limiter: r.guard ? r.guard.name : null });
+    routes.push({
+      framework: r.framework,
+      method: r.method,
+      path,
+      location: locate(r.file, r.span),
+      authReason,
+      limiter: r.guard ? r.guard.name : null,
+    });
   }
-  routes.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.start.line - b.location.start.line || a.path.localeCompare(b.path));
+  routes.sort(
+    (a, b) =>
+      a.location.file.localeCompare(b.location.file) ||
+      a.location.start.line - b.location.start.line ||
+      a.path.localeCompare(b.path),
+  );
   return { routes };
 }

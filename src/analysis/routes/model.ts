@@ -39,7 +39,9 @@ export interface LinkedRoute {
   handler?: FnRef;
   /** The limiter guarding this instance, or null. */
   guard: Guard | null;
-  /** Middleware or a guard in front of it verifies the caller's token (an ordinary protected route). */
+  /**
+   * Middleware or a guard in front of it verifies the caller's token (an ordinary protected route).
+   */
   protectedBy?: string;
   /** Mount points from the root app down to the route's app. */
   mounts: Mount[];
@@ -48,7 +50,11 @@ export interface LinkedRoute {
 export interface RouteFacts {
   routes: LinkedRoute[];
   /** Does a function (or what it calls, 3 levels) do this? */
-  reaches(ref: FnRef, what: (fn: FunctionFact, handler: HandlerFact | undefined) => boolean, via?: 'all' | 'success'): boolean;
+  reaches(
+    ref: FnRef,
+    what: (fn: FunctionFact, handler: HandlerFact | undefined) => boolean,
+    via?: 'all' | 'success',
+  ): boolean;
 }
 
 interface AppNode {
@@ -65,7 +71,10 @@ interface Edge {
   span: Span;
   /** Middleware given in the same `use` before the router (`app.use('/auth', limiter, router)`). */
   before: ChainItem[];
-  /** The child's place is a guess (a router from a plugin registry): its paths are its own, not the parent's. */
+  /**
+   * The child's place is a guess (a router from a plugin registry): its paths are its own, not the
+   * parent's.
+   */
   guessed?: boolean;
 }
 
@@ -78,14 +87,24 @@ interface ScopedGuard extends Guard {
 
 const MAX_INSTANCES = 20000;
 
-export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _modules: ModuleResolver): RouteFacts {
+export function buildRouteFacts(
+  files: readonly FileFacts[],
+  graph: CallGraph,
+  _modules: ModuleResolver,
+): RouteFacts {
   const nodes = new Map<string, AppNode>();
   const key = (file: string, id: number) => `${id}@${file}`;
-  for (const f of files) f.routes.apps.forEach((app, id) => nodes.set(key(f.file, id), { file: f.file, id, app }));
+  for (const f of files)
+    for (const [id, app] of f.routes.apps.entries())
+      nodes.set(key(f.file, id), { file: f.file, id, app });
 
-  const fnResolve = (file: string, item: ChainItem): FnRef[] => (item.target ? graph.resolve(file, item.target).flatMap((r) => (r.kind === 'fn' ? [r.ref] : [])) : []);
+  const fnResolve = (file: string, item: ChainItem): FnRef[] =>
+    item.target
+      ? graph.resolve(file, item.target).flatMap((r) => (r.kind === 'fn' ? [r.ref] : []))
+      : [];
   const reachCache = new Map<number, boolean>();
-  const reaches: RouteFacts['reaches'] = (ref, what, via = 'all') => reachesFrom(graph, ref, what, via, reachCache, 0, new Set());
+  const reaches: RouteFacts['reaches'] = (ref, what, via = 'all') =>
+    reachesFrom(graph, ref, what, via, reachCache, 0, new Set());
 
   // ---- edges ---------------------------------------------------------------------------------
   const edges = new Map<AppNode, Edge[]>();
@@ -98,20 +117,35 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
     hasParent.add(edge.child);
   };
   const paramApps = new Map<string, AppNode>();
-  for (const n of nodes.values()) if (n.app.param) paramApps.set(`${n.app.param.fn}:${n.app.param.index}@${n.file}`, n);
+  for (const n of nodes.values())
+    if (n.app.param) paramApps.set(`${n.app.param.fn}:${n.app.param.index}@${n.file}`, n);
 
   for (const parent of nodes.values()) {
     for (const use of parent.app.uses) {
       use.items.forEach((item, i) => {
         const child = childApp(parent.file, item);
-        if (child) addEdge(parent, { child, prefix: use.path, seq: use.seq, span: use.span, before: use.items.slice(0, i) });
+        if (child)
+          addEdge(parent, {
+            child,
+            prefix: use.path,
+            seq: use.seq,
+            span: use.span,
+            before: use.items.slice(0, i),
+          });
       });
     }
     for (const pass of parent.app.passes) {
       for (const r of graph.resolve(parent.file, pass.target)) {
         if (r.kind !== 'fn') continue;
         const child = paramApps.get(`${r.ref.fn}:${pass.index}@${r.ref.file}`);
-        if (child) addEdge(parent, { child, prefix: pass.prefix, seq: pass.seq, span: pass.span, before: [] });
+        if (child)
+          addEdge(parent, {
+            child,
+            prefix: pass.prefix,
+            seq: pass.seq,
+            span: pass.span,
+            before: [],
+          });
       }
     }
   }
@@ -127,17 +161,24 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
     const parent = nodes.get(key(f.file, f.routes.autoload));
     if (!parent) continue;
     for (const n of nodes.values()) {
-      if (n.app.param && n.app.framework === 'fastify' && !hasParent.has(n) && n !== parent) addEdge(parent, { child: n, seq: Number.MAX_SAFE_INTEGER, span: parent.app.span, before: [] });
+      if (n.app.param && n.app.framework === 'fastify' && !hasParent.has(n) && n !== parent)
+        addEdge(parent, {
+          child: n,
+          seq: Number.MAX_SAFE_INTEGER,
+          span: parent.app.span,
+          before: [],
+        });
     }
   }
 
-  // Koa: a router mounted from a plugin registry (`router.use(provider.router.routes())`) is one the
-  // bindings cannot follow; the project's routers that nobody mounts are the ones it can be
+  // Koa: a router mounted from a plugin registry (`router.use(provider.router.routes())`) is one
+  // the bindings cannot follow; the project's routers that nobody mounts are the ones it can be
   const orphanRouters = [...nodes.values()].filter((n) => n.app.router && !hasParent.has(n));
   for (const parent of nodes.values()) {
     for (const use of parent.app.uses) {
       if (!use.items.some((it) => it.opaqueRouter)) continue;
-      for (const child of orphanRouters) addEdge(parent, { child, seq: use.seq, span: use.span, before: [], guessed: true });
+      for (const child of orphanRouters)
+        addEdge(parent, { child, seq: use.seq, span: use.span, before: [], guessed: true });
     }
   }
 
@@ -146,23 +187,46 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
   const bypassing = new Set(files.flatMap((f) => f.routes.bypassingGuards ?? []));
   const limits = (name: string | undefined) => !!name && !bypassing.has(name);
   const tokenGuards = new Set(files.flatMap((f) => f.routes.tokenGuards ?? []));
-  const projectLimiters: Array<ProjectLimiter & { file: string }> = files.flatMap((f) => f.routes.projectLimiters.filter((l) => (!l.viaAutoload || usesAutoload) && limits(l.name)).map((l) => ({ ...l, file: f.file })));
+  const projectLimiters: Array<ProjectLimiter & { file: string }> = files.flatMap((f) =>
+    f.routes.projectLimiters
+      .filter((l) => (!l.viaAutoload || usesAutoload) && limits(l.name))
+      .map((l) => ({ ...l, file: f.file })),
+  );
 
   // ---- traversal -----------------------------------------------------------------------------
-  // functions that verify a token themselves (or through a wrapper): middleware made of them protects a route
+  // functions that verify a token themselves (or through a wrapper): middleware made of them
+  // protects a route
   const verifiers = new Set<number>();
   for (const f of files) {
-    for (const site of f.verifySites) if (site.fn >= 0) verifiers.add(graph.refKey({ file: f.file, fn: site.fn }));
+    for (const site of f.verifySites)
+      if (site.fn >= 0) verifiers.add(graph.refKey({ file: f.file, fn: site.fn }));
     for (const call of f.projectCalls) {
       if (call.fn < 0) continue;
-      if (graph.resolve(f.file, call.target).some((r) => (r.kind === 'jwt' ? r.api.operation === 'verify' : !!graph.wrapperApi(r.ref)))) verifiers.add(graph.refKey({ file: f.file, fn: call.fn }));
+      if (
+        graph
+          .resolve(f.file, call.target)
+          .some((r) =>
+            r.kind === 'jwt' ? r.api.operation === 'verify' : !!graph.wrapperApi(r.ref),
+          )
+      )
+        verifiers.add(graph.refKey({ file: f.file, fn: call.fn }));
     }
   }
   const verifierCache = new Map<ChainItem, boolean>();
   const isVerifierItem = (file: string, item: ChainItem): boolean => {
     let v = verifierCache.get(item);
     if (v === undefined) {
-      v = !!item.verifies || fnResolve(file, item).some((ref) => verifiers.has(graph.refKey(ref)) || (graph.fn(ref)?.calls ?? []).some((t) => graph.resolve(ref.file, t).some((r) => r.kind === 'fn' && verifiers.has(graph.refKey(r.ref)))));
+      v =
+        !!item.verifies ||
+        fnResolve(file, item).some(
+          (ref) =>
+            verifiers.has(graph.refKey(ref)) ||
+            (graph.fn(ref)?.calls ?? []).some((t) =>
+              graph
+                .resolve(ref.file, t)
+                .some((r) => r.kind === 'fn' && verifiers.has(graph.refKey(r.ref))),
+            ),
+        );
       verifierCache.set(item, v);
     }
     return v;
@@ -173,51 +237,126 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
     if (v === undefined) limiterCache.set(item, (v = isLimiterItemUncached(file, item)));
     return v;
   };
-  const isLimiterItemUncached = (file: string, item: ChainItem): boolean => !!item.limiter || fnResolve(file, item).some((ref) => reaches(ref, (_fn, h) => !!h?.limits));
-  const guardOf = (file: string, item: ChainItem): Guard => ({ name: item.limiter ?? `limiter called in ${item.label}`, file, span: item.span });
+  const isLimiterItemUncached = (file: string, item: ChainItem): boolean =>
+    !!item.limiter || fnResolve(file, item).some((ref) => reaches(ref, (_fn, h) => !!h?.limits));
+  const guardOf = (file: string, item: ChainItem): Guard => ({
+    name: item.limiter ?? `limiter called in ${item.label}`,
+    file,
+    span: item.span,
+  });
 
   const routes: LinkedRoute[] = [];
-  const visit = (node: AppNode, prefix: string | undefined, inherited: ScopedGuard[], mounts: Mount[], stack: Set<AppNode>, protectedBy: ScopedGuard[] = []) => {
+  const visit = (
+    node: AppNode,
+    prefix: string | undefined,
+    inherited: ScopedGuard[],
+    mounts: Mount[],
+    stack: Set<AppNode>,
+    protectedBy: ScopedGuard[] = [],
+  ) => {
     if (stack.has(node) || routes.length > MAX_INSTANCES) return;
     stack.add(node);
     const app = node.app;
     const base = join(prefix, app.prefix);
     const appWide: ScopedGuard[] = [];
-    if (app.limiter) appWide.push({ name: app.limiter.name, file: node.file, span: app.limiter.span, wide: true });
+    if (app.limiter)
+      appWide.push({ name: app.limiter.name, file: node.file, span: app.limiter.span, wide: true });
     // a fastify-plugin-wrapped child shares its registrations (rate-limit included) with its parent
     for (const e of edges.get(node) ?? []) {
-      if (e.child.app.unencapsulated && e.child.app.limiter) appWide.push({ name: e.child.app.limiter.name, file: e.child.file, span: e.child.app.limiter.span, wide: true });
+      if (e.child.app.unencapsulated && e.child.app.limiter)
+        appWide.push({
+          name: e.child.app.limiter.name,
+          file: e.child.file,
+          span: e.child.app.limiter.span,
+          wide: true,
+        });
     }
     const usesBefore = (seq: number): ScopedGuard[] =>
       app.uses
         .filter((u) => !app.ordered || u.seq < seq)
-        .flatMap((u) => u.items.filter((it) => !it.app && isLimiterItem(node.file, it)).map((it) => ({ ...guardOf(node.file, it), under: u.path === undefined ? undefined : join(base, u.path) })));
+        .flatMap((u) =>
+          u.items
+            .filter((it) => !it.app && isLimiterItem(node.file, it))
+            .map((it) => ({
+              ...guardOf(node.file, it),
+              under: u.path === undefined ? undefined : join(base, u.path),
+            })),
+        );
 
     const verifiersBefore = (seq: number): ScopedGuard[] =>
       app.uses
         .filter((u) => !app.ordered || u.seq < seq)
-        .flatMap((u) => u.items.filter((it) => !it.app && isVerifierItem(node.file, it)).map((it) => ({ ...guardOf(node.file, it), name: it.label, under: u.path === undefined ? undefined : join(base, u.path) })));
+        .flatMap((u) =>
+          u.items
+            .filter((it) => !it.app && isVerifierItem(node.file, it))
+            .map((it) => ({
+              ...guardOf(node.file, it),
+              name: it.label,
+              under: u.path === undefined ? undefined : join(base, u.path),
+            })),
+        );
     for (const route of app.routes) {
       const full = route.path === undefined ? undefined : join(base, route.path);
       const functions = route.items.flatMap((it) => fnResolve(node.file, it));
       const verifier = route.items.slice(0, -1).find((it) => isVerifierItem(node.file, it));
-      const protection = route.protectedBy ?? route.guards?.find((g) => tokenGuards.has(g)) ?? verifier?.label ?? [...protectedBy, ...verifiersBefore(route.seq)].find((g) => covers(g.under, full))?.name;
+      const protection =
+        route.protectedBy ??
+        route.guards?.find((g) => tokenGuards.has(g)) ??
+        verifier?.label ??
+        [...protectedBy, ...verifiersBefore(route.seq)].find((g) => covers(g.under, full))?.name;
       const own = route.items.find((it) => isLimiterItem(node.file, it));
       let guard: Guard | null = null;
-      if (limits(route.limiter)) guard = { name: route.limiter!, file: node.file, span: route.span };
+      if (limits(route.limiter))
+        guard = { name: route.limiter!, file: node.file, span: route.span };
       else if (own) guard = guardOf(node.file, own);
       else {
-        const candidates = [...inherited, ...appWide, ...usesBefore(route.seq), ...projectGuards(projectLimiters, app.framework, full)];
+        const candidates = [
+          ...inherited,
+          ...appWide,
+          ...usesBefore(route.seq),
+          ...projectGuards(projectLimiters, app.framework, full),
+        ];
         const found = candidates.find((g) => !(route.optOut && g.wide) && covers(g.under, full));
         if (found) guard = { name: found.name, file: found.file, span: found.span };
       }
-      routes.push({ framework: app.framework, method: route.method, path: full, file: node.file, span: route.span, functions, handler: functions[functions.length - 1], guard, mounts, ...(protection ? { protectedBy: protection } : {}) });
+      routes.push({
+        framework: app.framework,
+        method: route.method,
+        path: full,
+        file: node.file,
+        span: route.span,
+        functions,
+        handler: functions[functions.length - 1],
+        guard,
+        mounts,
+        ...(protection ? { protectedBy: protection } : {}),
+      });
     }
     for (const e of edges.get(node) ?? []) {
       const childPrefix = e.guessed ? undefined : join(base, e.prefix);
-      const passed: ScopedGuard[] = [...inherited, ...appWide, ...usesBefore(e.seq), ...e.before.filter((it) => isLimiterItem(node.file, it)).map((it) => ({ ...guardOf(node.file, it), under: childPrefix }))];
-      const protections: ScopedGuard[] = [...protectedBy, ...verifiersBefore(e.seq), ...e.before.filter((it) => isVerifierItem(node.file, it)).map((it) => ({ ...guardOf(node.file, it), name: it.label, under: childPrefix }))];
-      visit(e.child, childPrefix, passed, [...mounts, { file: node.file, span: e.span, path: e.prefix }], stack, protections);
+      const passed: ScopedGuard[] = [
+        ...inherited,
+        ...appWide,
+        ...usesBefore(e.seq),
+        ...e.before
+          .filter((it) => isLimiterItem(node.file, it))
+          .map((it) => ({ ...guardOf(node.file, it), under: childPrefix })),
+      ];
+      const protections: ScopedGuard[] = [
+        ...protectedBy,
+        ...verifiersBefore(e.seq),
+        ...e.before
+          .filter((it) => isVerifierItem(node.file, it))
+          .map((it) => ({ ...guardOf(node.file, it), name: it.label, under: childPrefix })),
+      ];
+      visit(
+        e.child,
+        childPrefix,
+        passed,
+        [...mounts, { file: node.file, span: e.span, path: e.prefix }],
+        stack,
+        protections,
+      );
     }
     stack.delete(node);
   };
@@ -225,12 +364,17 @@ export function buildRouteFacts(files: readonly FileFacts[], graph: CallGraph, _
   // apps only reachable through a cycle of mounts: judge them on their own
   const seen = new Set(routes.map((r) => `${r.file}:${r.span.startLine}:${r.span.startColumn}`));
   for (const n of nodes.values()) {
-    if (n.app.routes.some((r) => !seen.has(`${n.file}:${r.span.startLine}:${r.span.startColumn}`))) visit(n, undefined, [], [], new Set());
+    if (n.app.routes.some((r) => !seen.has(`${n.file}:${r.span.startLine}:${r.span.startColumn}`)))
+      visit(n, undefined, [], [], new Set());
   }
   return { routes, reaches };
 }
 
-function projectGuards(limiters: ReadonlyArray<ProjectLimiter & { file: string }>, framework: Framework, path: string | undefined): ScopedGuard[] {
+function projectGuards(
+  limiters: ReadonlyArray<ProjectLimiter & { file: string }>,
+  framework: Framework,
+  path: string | undefined,
+): ScopedGuard[] {
   const out: ScopedGuard[] = [];
   for (const l of limiters) {
     if (l.framework !== framework) continue;
@@ -242,11 +386,17 @@ function projectGuards(limiters: ReadonlyArray<ProjectLimiter & { file: string }
 
 /** Next.js matchers: `/api/:path*`, `/api/auth/(.*)`, `/login`. */
 function matcherCovers(matcher: string, path: string): boolean {
-  const literal = matcher.replace(/\/:[\w]+[*+?]?.*$/, '').replace(/\/?\(.*$/, '').replace(/\*.*$/, '');
+  const literal = matcher
+    .replace(/\/:[\w]+[*+?]?.*$/, '')
+    .replace(/\/?\(.*$/, '')
+    .replace(/\*.*$/, '');
   return covers(literal || '/', path);
 }
 
-/** Does a limiter under `prefix` (absolute) guard `path`? Unknown paths are given the benefit of the doubt. */
+/**
+ * Does a limiter under `prefix` (absolute) guard `path`? Unknown paths are given the benefit of the
+ * doubt.
+ */
 export function covers(prefix: string | undefined, path: string | undefined): boolean {
   if (prefix === undefined || path === undefined) return true;
   const p = normalise(prefix);
@@ -268,7 +418,15 @@ export function join(a: string | undefined, b: string | undefined): string {
   return `/${parts.join('/')}`;
 }
 
-function reachesFrom(graph: CallGraph, ref: FnRef, what: (fn: FunctionFact, h: HandlerFact | undefined) => boolean, via: 'all' | 'success', cache: Map<number, boolean>, depth: number, seen: Set<number>): boolean {
+function reachesFrom(
+  graph: CallGraph,
+  ref: FnRef,
+  what: (fn: FunctionFact, h: HandlerFact | undefined) => boolean,
+  via: 'all' | 'success',
+  cache: Map<number, boolean>,
+  depth: number,
+  seen: Set<number>,
+): boolean {
   const fn = graph.fn(ref);
   if (!fn) return false;
   if (what(fn, fn.handler)) return true;
@@ -279,7 +437,8 @@ function reachesFrom(graph: CallGraph, ref: FnRef, what: (fn: FunctionFact, h: H
   const calls = via === 'success' ? (fn.handler?.successCalls ?? []) : fn.calls;
   for (const t of calls) {
     for (const r of graph.resolve(ref.file, t)) {
-      if (r.kind === 'fn' && reachesFrom(graph, r.ref, what, via, cache, depth + 1, seen)) return true;
+      if (r.kind === 'fn' && reachesFrom(graph, r.ref, what, via, cache, depth + 1, seen))
+        return true;
     }
   }
   return false;

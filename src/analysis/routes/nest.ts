@@ -11,9 +11,26 @@ import type { RouteExtractContext } from './extract.js';
 import { isLimiterName } from './limiters.js';
 import type { FileApp, ProjectLimiter, RouteDecl } from './types.js';
 
-const METHOD_DECORATORS: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', All: 'ALL', Options: 'OPTIONS', Head: 'HEAD' };
+const METHOD_DECORATORS: Record<string, string> = {
+  Get: 'GET',
+  Post: 'POST',
+  Put: 'PUT',
+  Patch: 'PATCH',
+  Delete: 'DELETE',
+  All: 'ALL',
+  Options: 'OPTIONS',
+  Head: 'HEAD',
+};
 
-export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { apps: FileApp[]; projectLimiters: ProjectLimiter[]; bypassingGuards: string[]; tokenGuards: string[] } {
+export function extractNestApps(
+  sf: ts.SourceFile,
+  ctx: RouteExtractContext,
+): {
+  apps: FileApp[];
+  projectLimiters: ProjectLimiter[];
+  bypassingGuards: string[];
+  tokenGuards: string[];
+} {
   const apps: FileApp[] = [];
   const projectLimiters: ProjectLimiter[] = [];
   const bypassingGuards: string[] = [];
@@ -21,46 +38,71 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
   if (!sf.text.includes('@nestjs/')) return { apps, projectLimiters, bypassingGuards, tokenGuards };
 
   /** `@Post('login')` -> ['Post', call] when the decorator comes from `from`. */
-  const decorator = (d: ts.Decorator, from: RegExp): { name: string; call?: ts.CallExpression } | undefined => {
+  const decorator = (
+    d: ts.Decorator,
+    from: RegExp,
+  ): { name: string; call?: ts.CallExpression } | undefined => {
     const e = unwrap(d.expression);
     const callee = ts.isCallExpression(e) ? unwrap(e.expression) : e;
     const m = modulePath(ctx.resolver.evaluate(callee));
     if (!m || !from.test(m.source) || m.path.length !== 1) return undefined;
     return { name: m.path[0], call: ts.isCallExpression(e) ? e : undefined };
   };
-  const decoratorsOf = (node: ts.Node) => (ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : []);
+  const decoratorsOf = (node: ts.Node) =>
+    ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : [];
 
-  /** A guard class that limits: `ThrottlerGuard`, a subclass named like a limiter, a configured name. */
+  /**
+   * A guard class that limits: `ThrottlerGuard`, a subclass named like a limiter, a configured
+   * name.
+   */
   const isLimiterGuard = (expr: ts.Expression): string | undefined => {
     let e = unwrap(expr);
     if (ts.isNewExpression(e)) e = unwrap(e.expression);
     const m = modulePath(ctx.resolver.evaluate(e));
     if (m && m.source === '@nestjs/throttler') return m.path.join('.') || 'ThrottlerGuard';
-    const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+    const name = ts.isIdentifier(e)
+      ? e.text
+      : ts.isPropertyAccessExpression(e)
+        ? e.name.text
+        : undefined;
     return name && isLimiterName(name, ctx.limiters) ? name : undefined;
   };
 
-  /** A guard that verifies the caller's token: `AuthGuard('jwt')` of @nestjs/passport, `JwtAuthGuard`. */
+  /**
+   * A guard that verifies the caller's token: `AuthGuard('jwt')` of @nestjs/passport,
+   * `JwtAuthGuard`.
+   */
   const isTokenGuard = (expr: ts.Expression): string | undefined => {
     let e = unwrap(expr);
     if (ts.isNewExpression(e)) e = unwrap(e.expression);
     if (ts.isCallExpression(e)) {
       const m = modulePath(ctx.resolver.evaluate(e.expression));
-      if (!m || m.source !== '@nestjs/passport' || m.path.join('.') !== 'AuthGuard') return undefined;
+      if (m?.source !== '@nestjs/passport' || m.path.join('.') !== 'AuthGuard') return undefined;
       // AuthGuard('jwt'), AuthGuard(['jwt', 'api-key'])
       const arg = e.arguments[0] && unwrap(e.arguments[0]);
-      const strategies = arg && ts.isArrayLiteralExpression(arg) ? arg.elements.map((el) => staticString(el)) : [staticString(arg)];
-      // strategies that check a credential the caller presents on every request; `github`, `google`,
-      // `oidc`, `local` are login flows, and a refresh-token guard guards a token endpoint
-      const verifying = strategies.filter((st): st is string => !!st && /jwt|bearer|token|api.?key|session/i.test(st) && !/refresh/i.test(st));
+      const strategies =
+        arg && ts.isArrayLiteralExpression(arg)
+          ? arg.elements.map((el) => staticString(el))
+          : [staticString(arg)];
+      // strategies that check a credential the caller presents on every request; `github`,
+      // `google`, `oidc`, `local` are login flows, and a refresh-token guard guards a token
+      // endpoint
+      const verifying = strategies.filter(
+        (st): st is string =>
+          !!st && /jwt|bearer|token|api.?key|session/i.test(st) && !/refresh/i.test(st),
+      );
       return verifying.length > 0 ? `AuthGuard('${verifying.join("', '")}')` : undefined;
     }
     const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';
-    return /jwt|access.?token|bearer/i.test(name) && !/local|refresh/i.test(name) ? name : undefined;
+    return /jwt|access.?token|bearer/i.test(name) && !/local|refresh/i.test(name)
+      ? name
+      : undefined;
   };
 
   /** Throttling and token guards declared on a class or method. */
-  const throttling = (node: ts.Node): { limiter?: string; optOut?: boolean; protectedBy?: string; guards?: string[] } => {
+  const throttling = (
+    node: ts.Node,
+  ): { limiter?: string; optOut?: boolean; protectedBy?: string; guards?: string[] } => {
     const out: { limiter?: string; optOut?: boolean; protectedBy?: string; guards?: string[] } = {};
     for (const d of decoratorsOf(node)) {
       const common = decorator(d, /^@nestjs\/common$/);
@@ -85,7 +127,8 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
         .map((d) => decorator(d, /^@nestjs\/common$/))
         .find((d) => d?.name === 'Controller');
       if (controller) apps.push(controllerApp(node, controller.call));
-      const base = node.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0]?.expression;
+      const base = node.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0]
+        ?.expression;
       if (node.name && base) {
         if (isLimiterGuard(base) && bypassesByDefault(node)) bypassingGuards.push(node.name.text);
         // class GlobalGuard extends AuthGuard(['jwt']): routes it guards elsewhere are protected
@@ -99,7 +142,10 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
       const useClass = property(node, 'useClass') ?? property(node, 'useExisting');
       if (provide && useClass) {
         const p = modulePath(ctx.resolver.evaluate(unwrap(provide)));
-        const guard = p && p.source === '@nestjs/core' && p.path.join('.') === 'APP_GUARD' ? isLimiterGuard(useClass) : undefined;
+        const guard =
+          p && p.source === '@nestjs/core' && p.path.join('.') === 'APP_GUARD'
+            ? isLimiterGuard(useClass)
+            : undefined;
         if (guard) projectLimiters.push({ framework: 'nestjs', name: guard, span: ctx.span(node) });
       }
       return true;
@@ -132,7 +178,10 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
         const method = info && METHOD_DECORATORS[info.name];
         if (!method) continue;
         const pathArg = info.call?.arguments[0] && unwrap(info.call.arguments[0]);
-        const paths = pathArg && ts.isArrayLiteralExpression(pathArg) ? pathArg.elements.map((e) => staticString(e)) : [pathArg ? staticString(pathArg) : ''];
+        const paths =
+          pathArg && ts.isArrayLiteralExpression(pathArg)
+            ? pathArg.elements.map((e) => staticString(e))
+            : [pathArg ? staticString(pathArg) : ''];
         const own = throttling(member);
         const methodName = member.name.getText(sf);
         for (const path of paths) {
@@ -140,18 +189,37 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
             method,
             path,
             span: ctx.span(d),
-            items: [{ label: `${className}.${methodName}`, span: ctx.span(member.name), target: { kind: 'local', fn: ctx.fnId(member) } }],
+            items: [
+              {
+                label: `${className}.${methodName}`,
+                span: ctx.span(member.name),
+                target: { kind: 'local', fn: ctx.fnId(member) },
+              },
+            ],
             // @SkipThrottle makes even an explicit ThrottlerGuard let the route through
-            limiter: (own.optOut ?? classThrottling.optOut) ? undefined : (own.limiter ?? classThrottling.limiter),
+            limiter:
+              (own.optOut ?? classThrottling.optOut)
+                ? undefined
+                : (own.limiter ?? classThrottling.limiter),
             optOut: own.optOut ?? classThrottling.optOut,
             protectedBy: own.protectedBy ?? classThrottling.protectedBy,
-            ...(own.guards || classThrottling.guards ? { guards: [...(own.guards ?? []), ...(classThrottling.guards ?? [])] } : {}),
+            ...(own.guards || classThrottling.guards
+              ? { guards: [...(own.guards ?? []), ...(classThrottling.guards ?? [])] }
+              : {}),
             seq: seq++,
           });
         }
       }
     }
-    return { framework: 'nestjs', span: ctx.span(cls.name ?? cls), ordered: false, prefix, routes, uses: [], passes: [] };
+    return {
+      framework: 'nestjs',
+      span: ctx.span(cls.name ?? cls),
+      ordered: false,
+      prefix,
+      routes,
+      uses: [],
+      passes: [],
+    };
   }
 }
 
@@ -161,9 +229,20 @@ export function extractNestApps(sf: ts.SourceFile, ctx: RouteExtractContext): { 
  * and lets every other one through, so it guards no route in particular.
  */
 function bypassesByDefault(cls: ts.ClassDeclaration): boolean {
-  const method = cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && m.name.text === 'canActivate');
+  const method = cls.members.find(
+    (m): m is ts.MethodDeclaration =>
+      ts.isMethodDeclaration(m) &&
+      !!m.body &&
+      ts.isIdentifier(m.name) &&
+      m.name.text === 'canActivate',
+  );
   const last = method?.body?.statements[method.body.statements.length - 1];
-  return !!last && ts.isReturnStatement(last) && !!last.expression && unwrap(last.expression).kind === SK.TrueKeyword;
+  return (
+    !!last &&
+    ts.isReturnStatement(last) &&
+    !!last.expression &&
+    unwrap(last.expression).kind === SK.TrueKeyword
+  );
 }
 
 /** `@SkipThrottle({ default: false })` turns skipping off again. */
@@ -172,7 +251,9 @@ function skipsNothing(call: ts.CallExpression | undefined): boolean {
   if (!arg) return false;
   if (arg.kind === SK.FalseKeyword) return true;
   if (ts.isObjectLiteralExpression(arg)) {
-    const values = arg.properties.filter(ts.isPropertyAssignment).map((p) => unwrap(p.initializer).kind);
+    const values = arg.properties
+      .filter(ts.isPropertyAssignment)
+      .map((p) => unwrap(p.initializer).kind);
     return values.length > 0 && values.every((k) => k === SK.FalseKeyword);
   }
   return false;
@@ -180,7 +261,12 @@ function skipsNothing(call: ts.CallExpression | undefined): boolean {
 
 function property(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
   for (const p of obj.properties) {
-    if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name) return p.initializer;
+    if (
+      ts.isPropertyAssignment(p) &&
+      (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) &&
+      p.name.text === name
+    )
+      return p.initializer;
     if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return p.name;
   }
   return undefined;

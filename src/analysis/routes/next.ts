@@ -11,7 +11,11 @@ import type { FileApp, ProjectLimiter, RouteDecl } from './types.js';
 const APP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const SOURCE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
 
-export function extractNextApps(file: string, sf: ts.SourceFile, ctx: RouteExtractContext): { apps: FileApp[]; projectLimiters: ProjectLimiter[] } {
+export function extractNextApps(
+  file: string,
+  sf: ts.SourceFile,
+  ctx: RouteExtractContext,
+): { apps: FileApp[]; projectLimiters: ProjectLimiter[] } {
   const segments = file.replace(/\\/g, '/').split('/');
   const base = segments[segments.length - 1];
   const apps: FileApp[] = [];
@@ -23,20 +27,31 @@ export function extractNextApps(file: string, sf: ts.SourceFile, ctx: RouteExtra
     if (app) apps.push(app);
   }
   const pagesDir = segments.lastIndexOf('pages', segments.length - 2);
-  if (pagesDir >= 0 && segments[pagesDir + 1] === 'api' && SOURCE.test(base) && !base.startsWith('_')) {
+  if (
+    pagesDir >= 0 &&
+    segments[pagesDir + 1] === 'api' &&
+    SOURCE.test(base) &&
+    !base.startsWith('_')
+  ) {
     const name = base.replace(SOURCE, '');
     const rest = segments.slice(pagesDir + 1, -1);
     if (name !== 'index') rest.push(name);
     const app = routeFileApp(urlPath(rest), ['default']);
     if (app) apps.push(app);
   }
-  if (/^middleware\.(ts|js|mjs)$/.test(base) && /from\s+['"]next\/server['"]|require\(\s*['"]next\/server['"]\s*\)/.test(sf.text)) {
+  if (
+    /^middleware\.(ts|js|mjs)$/.test(base) &&
+    /from\s+['"]next\/server['"]|require\(\s*['"]next\/server['"]\s*\)/.test(sf.text)
+  ) {
     const limiter = middlewareLimiter();
     if (limiter) projectLimiters.push(limiter);
   }
   return { apps, projectLimiters };
 
-  /** One app for the file; a route per exported handler (`POST`, or the default export for pages/api). */
+  /**
+   * One app for the file; a route per exported handler (`POST`, or the default export for
+   * pages/api).
+   */
   function routeFileApp(prefix: string, names: readonly string[]): FileApp | undefined {
     const exported = exportedFunctions();
     const routes: RouteDecl[] = [];
@@ -47,18 +62,33 @@ export function extractNextApps(file: string, sf: ts.SourceFile, ctx: RouteExtra
         method: name === 'default' ? 'ALL' : name,
         path: '',
         span: ctx.span(found.at),
-        items: [{ label: name === 'default' ? 'default export' : name, span: ctx.span(found.at), target: { kind: 'local', fn: ctx.fnId(found.fn) } }],
+        items: [
+          {
+            label: name === 'default' ? 'default export' : name,
+            span: ctx.span(found.at),
+            target: { kind: 'local', fn: ctx.fnId(found.fn) },
+          },
+        ],
         seq: routes.length,
       });
     }
     if (routes.length === 0) return undefined;
-    return { framework: 'nextjs', span: ctx.span(sf.statements[0] ?? sf), ordered: false, prefix, routes, uses: [], passes: [] };
+    return {
+      framework: 'nextjs',
+      span: ctx.span(sf.statements[0] ?? sf),
+      ordered: false,
+      prefix,
+      routes,
+      uses: [],
+      passes: [],
+    };
   }
 
   /** Exported names -> the function that handles them and the node that names them. */
   function exportedFunctions(): Map<string, { fn: FunctionNode; at: ts.Node }> {
     const out = new Map<string, { fn: FunctionNode; at: ts.Node }>();
-    const hasModifier = (n: ts.Node, kind: ts.SyntaxKind) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === kind);
+    const hasModifier = (n: ts.Node, kind: ts.SyntaxKind) =>
+      ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === kind);
     for (const st of sf.statements) {
       if (ts.isFunctionDeclaration(st) && hasModifier(st, SK.ExportKeyword) && st.body) {
         if (hasModifier(st, SK.DefaultKeyword)) out.set('default', { fn: st, at: st.name ?? st });
@@ -71,10 +101,17 @@ export function extractNextApps(file: string, sf: ts.SourceFile, ctx: RouteExtra
       } else if (ts.isExportAssignment(st)) {
         const fn = functionOf(st.expression);
         if (fn) out.set('default', { fn, at: st.expression });
-      } else if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      } else if (
+        ts.isExportDeclaration(st) &&
+        !st.moduleSpecifier &&
+        st.exportClause &&
+        ts.isNamedExports(st.exportClause)
+      ) {
         // export { handler as GET, handler as POST }
         for (const el of st.exportClause.elements) {
-          const fn = functionOf(el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : el.name);
+          const fn = functionOf(
+            el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : el.name,
+          );
           if (fn) out.set(el.name.text, { fn, at: el.name });
         }
       }
@@ -82,7 +119,10 @@ export function extractNextApps(file: string, sf: ts.SourceFile, ctx: RouteExtra
     return out;
   }
 
-  /** A function an expression denotes: inline, a local binding, or the function a wrapper is given (`withAuth(handler)`). */
+  /**
+   * A function an expression denotes: inline, a local binding, or the function a wrapper is given
+   * (`withAuth(handler)`).
+   */
   function functionOf(expr: ts.Expression, depth = 0): FunctionNode | undefined {
     if (depth > 4) return undefined;
     const e = unwrap(expr);
@@ -121,7 +161,12 @@ export function extractNextApps(file: string, sf: ts.SourceFile, ctx: RouteExtra
     };
     search(entry.fn, 0);
     if (!limiterCall) return undefined;
-    return { framework: 'nextjs', name: unwrap(limiterCall.expression).getText(sf), span: ctx.span(limiterCall), matcher: matcher() };
+    return {
+      framework: 'nextjs',
+      name: unwrap(limiterCall.expression).getText(sf),
+      span: ctx.span(limiterCall),
+      matcher: matcher(),
+    };
   }
 
   /** `export const config = { matcher: ['/api/:path*'] }`. */
@@ -133,9 +178,16 @@ export function extractNextApps(file: string, sf: ts.SourceFile, ctx: RouteExtra
         const obj = unwrap(d.initializer);
         if (!ts.isObjectLiteralExpression(obj)) continue;
         for (const p of obj.properties) {
-          if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || p.name.text !== 'matcher') continue;
+          if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || p.name.text !== 'matcher')
+            continue;
           const v = unwrap(p.initializer);
-          if (ts.isArrayLiteralExpression(v)) return v.elements.map((el) => staticString(el) ?? (ts.isObjectLiteralExpression(el) ? sourceOf(el) : undefined)).filter((s): s is string => !!s);
+          if (ts.isArrayLiteralExpression(v))
+            return v.elements
+              .map(
+                (el) =>
+                  staticString(el) ?? (ts.isObjectLiteralExpression(el) ? sourceOf(el) : undefined),
+              )
+              .filter((s): s is string => !!s);
           const single = staticString(v);
           return single ? [single] : undefined;
         }
@@ -146,11 +198,15 @@ export function extractNextApps(file: string, sf: ts.SourceFile, ctx: RouteExtra
 }
 
 function sourceOf(obj: ts.ObjectLiteralExpression): string | undefined {
-  for (const p of obj.properties) if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'source') return staticString(p.initializer);
+  for (const p of obj.properties)
+    if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'source')
+      return staticString(p.initializer);
   return undefined;
 }
 
-/** Route segments to a URL path: `(group)` and `@slot` vanish, `[id]` -> `:id`, `[...slug]` -> `*`. */
+/**
+ * Route segments to a URL path: `(group)` and `@slot` vanish, `[id]` -> `:id`, `[...slug]` -> `*`.
+ */
 export function urlPath(segments: readonly string[]): string {
   const parts: string[] = [];
   for (const s of segments) {

@@ -18,10 +18,16 @@ export function registrations(routes: readonly LinkedRoute[]): LinkedRoute[][] {
 }
 
 export function mountLocations(route: LinkedRoute): RelatedSpan[] {
-  return route.mounts.map((m) => ({ file: m.file, span: m.span, label: m.path ? `mounted under '${m.path}' here` : 'mounted here' }));
+  return route.mounts.map((m) => ({
+    file: m.file,
+    span: m.span,
+    label: m.path ? `mounted under '${m.path}' here` : 'mounted here',
+  }));
 }
 
 /** `POST /auth/login`, or the method alone when the path is not static. */
 export function routeLabel(route: LinkedRoute): string {
-  return route.path === undefined ? `${route.method} <dynamic path>` : `${route.method} ${route.path}`;
+  return route.path === undefined
+    ? `${route.method} <dynamic path>`
+    : `${route.method} ${route.path}`;
 }

@@ -10,23 +10,39 @@ import type { CallTarget } from '../call-targets.js';
 
 export type Framework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'nextjs' | 'hono';
 
-/** Another app: one of this file's, or an export of a project module (`require('./routes/auth')`). */
-export type AppRef = { kind: 'local'; app: number } | { kind: 'module'; source: string; path: string[] };
+/**
+ * Another app: one of this file's, or an export of a project module (`require('./routes/auth')`).
+ */
+export type AppRef =
+  | { kind: 'local'; app: number }
+  | { kind: 'module'; source: string; path: string[] };
 
 /** One argument of a route or `use` call: a middleware, a handler, a limiter, a router. */
 export interface ChainItem {
   /** As written (`authLimiter`, `passport.authenticate`, `<inline handler>`). */
   label: string;
   span: Span;
-  /** It is a rate limiter by itself: its name (a limiter library's middleware, a name like `loginLimiter`). */
+  /**
+   * It is a rate limiter by itself: its name (a limiter library's middleware, a name like
+   * `loginLimiter`).
+   */
   limiter?: string;
-  /** A project function (handler or middleware): whether it limits, signs, checks passwords is decided across files. */
+  /**
+   * A project function (handler or middleware): whether it limits, signs, checks passwords is
+   * decided across files.
+   */
   target?: CallTarget;
   /** A router or sub-app mounted here. */
   app?: AppRef;
-  /** Koa: `provider.router.routes()` on a router the bindings cannot follow (a plugin registry, a loop over providers). */
+  /**
+   * Koa: `provider.router.routes()` on a router the bindings cannot follow (a plugin registry, a
+   * loop over providers).
+   */
   opaqueRouter?: boolean;
-  /** It verifies the caller's token by itself (express-jwt, `passport.authenticate('jwt')`, koa-jwt, hono/jwt). */
+  /**
+   * It verifies the caller's token by itself (express-jwt, `passport.authenticate('jwt')`, koa-jwt,
+   * hono/jwt).
+   */
   verifies?: boolean;
 }
 
@@ -35,24 +51,39 @@ export interface RouteDecl {
   method: string;
   /** Path as registered on its app (before mounts); undefined when not a static string. */
   path?: string;
-  /** The registration: the call or decorator that carries the path (Next.js: the exported handler). */
+  /**
+   * The registration: the call or decorator that carries the path (Next.js: the exported handler).
+   */
   span: Span;
   /** Middleware and handler(s), in order; the last one is the handler. */
   items: ChainItem[];
-  /** A limiter attached to the route itself (Fastify `config.rateLimit`, NestJS `@Throttle`/guard). */
+  /**
+   * A limiter attached to the route itself (Fastify `config.rateLimit`, NestJS `@Throttle`/guard).
+   */
   limiter?: string;
-  /** The route opts out of an app-wide limiter (`@SkipThrottle()`, Fastify `config: { rateLimit: false }`). */
+  /**
+   * The route opts out of an app-wide limiter (`@SkipThrottle()`, Fastify `config: { rateLimit:
+   * false }`).
+   */
   optOut?: boolean;
-  /** A guard that verifies the caller's token (`@UseGuards(AuthGuard('jwt'))`): an ordinary protected route. */
+  /**
+   * A guard that verifies the caller's token (`@UseGuards(AuthGuard('jwt'))`): an ordinary
+   * protected route.
+   */
   protectedBy?: string;
-  /** NestJS: guard classes in `@UseGuards` by name, for guards declared in other files (`GlobalGuard extends AuthGuard('jwt')`). */
+  /**
+   * NestJS: guard classes in `@UseGuards` by name, for guards declared in other files (`GlobalGuard
+   * extends AuthGuard('jwt')`).
+   */
   guards?: string[];
   /** Position among the app's registrations (order matters for Express, Koa, Hono). */
   seq: number;
 }
 
 export interface UseDecl {
-  /** Path prefix the middleware applies under (`app.use('/auth', limiter)`), undefined = everything. */
+  /**
+   * Path prefix the middleware applies under (`app.use('/auth', limiter)`), undefined = everything.
+   */
   path?: string;
   items: ChainItem[];
   span: Span;
@@ -61,7 +92,10 @@ export interface UseDecl {
   conditional: boolean;
 }
 
-/** The app handed to project code that registers on it: `setupRoutes(app)`, `fastify.register(plugin, { prefix })`. */
+/**
+ * The app handed to project code that registers on it: `setupRoutes(app)`,
+ * `fastify.register(plugin, { prefix })`.
+ */
 export interface PassDecl {
   target: CallTarget;
   /** Which parameter of the target receives the app. */
@@ -75,11 +109,20 @@ export interface FileApp {
   framework: Framework;
   /** Where it is created (or the plugin function / controller class / route file). */
   span: Span;
-  /** Does registration order decide what guards a route? (Express, Koa, Hono: yes; Fastify, NestJS: no.) */
+  /**
+   * Does registration order decide what guards a route? (Express, Koa, Hono: yes; Fastify, NestJS:
+   * no.)
+   */
   ordered: boolean;
-  /** A prefix the app carries itself (`new Router({ prefix })`, `@Controller('auth')`, a Next.js route file's path). */
+  /**
+   * A prefix the app carries itself (`new Router({ prefix })`, `@Controller('auth')`, a Next.js
+   * route file's path).
+   */
   prefix?: string;
-  /** The app is a parameter of a function of this file (a Fastify plugin, `module.exports = (app) => {...}`). */
+  /**
+   * The app is a parameter of a function of this file (a Fastify plugin, `module.exports = (app) =>
+   * {...}`).
+   */
   param?: { fn: number; index: number };
   routes: RouteDecl[];
   uses: UseDecl[];
@@ -92,28 +135,42 @@ export interface FileApp {
   unencapsulated?: boolean;
 }
 
-/** Limiters that apply to a whole framework's routes in the project (NestJS `APP_GUARD`, Next.js `middleware.ts`). */
+/**
+ * Limiters that apply to a whole framework's routes in the project (NestJS `APP_GUARD`, Next.js
+ * `middleware.ts`).
+ */
 export interface ProjectLimiter {
   framework: Framework;
   name: string;
   span: Span;
   /** Next.js middleware `config.matcher` paths; undefined = every route. */
   matcher?: string[];
-  /** Counts only when the project uses `@fastify/autoload` (a plugin file that re-exports `@fastify/rate-limit`). */
+  /**
+   * Counts only when the project uses `@fastify/autoload` (a plugin file that re-exports
+   * `@fastify/rate-limit`).
+   */
   viaAutoload?: boolean;
 }
 
 export interface RouteFileFacts {
   apps: FileApp[];
   projectLimiters: ProjectLimiter[];
-  /** Exported names that are apps of this file (`module.exports = router`, `export default router`). */
+  /**
+   * Exported names that are apps of this file (`module.exports = router`, `export default router`).
+   */
   appExports: Record<string, number>;
   /** `@fastify/autoload` registered on an app: unmounted plugin apps are its children. */
   autoload?: number;
   /** Guard classes declared here that verify the caller's token (`extends AuthGuard('jwt')`). */
   tokenGuards?: string[];
-  /** Limiter guard classes declared here that let requests through by default (NestJS `canActivate` ending in `return true`). */
+  /**
+   * Limiter guard classes declared here that let requests through by default (NestJS `canActivate`
+   * ending in `return true`).
+   */
   bypassingGuards?: string[];
-  /** passport-local verify functions (`new LocalStrategy(fn)`, NestJS `validate()`) and Feathers password strategies' `authenticate()`: login handlers without a route. */
+  /**
+   * passport-local verify functions (`new LocalStrategy(fn)`, NestJS `validate()`) and Feathers
+   * password strategies' `authenticate()`: login handlers without a route.
+   */
   loginStrategies: Array<{ fn: number; span: Span; library: 'passport-local' | 'feathers' }>;
 }
