@@ -1,8 +1,8 @@
 import { defineRule } from '../src/rule.js';
-import { registrations, routeLabel } from '../src/analysis/routes/report-helpers.js';
-import type { FnRef } from '../src/analysis/call-graph.js';
-import type { Rejection } from '../src/analysis/extract.js';
-import type { Span } from '../src/analysis/ast.js';
+import { registrations, routeLabel } from '../src/analysis/project/registrations.js';
+import type { FnRef } from '../src/analysis/project/call-graph.js';
+import type { Rejection } from '../src/analysis/file/types.js';
+import type { Span } from '../src/analysis/file/ast.js';
 
 export default defineRule({
   meta: {

@@ -3,7 +3,7 @@ import {
   registrations,
   mountLocations,
   routeLabel,
-} from '../src/analysis/routes/report-helpers.js';
+} from '../src/analysis/project/registrations.js';
 
 export default defineRule({
   meta: {

@@ -2,8 +2,8 @@
  * The shape of a rule: metadata (pure data) plus one `check` that turns facts into reports.
  * A rule never formats, prints or exits; the engine renders messages and locations.
  */
-import type { Span } from './analysis/ast.js';
-import type { Facts } from './analysis/facts.js';
+import type { Span } from './analysis/file/ast.js';
+import type { Facts } from './analysis/project/facts.js';
 import type { JwtAuditConfig } from './config.js';
 import type { RuleMeta } from './types.js';
 import type { DirectiveProblem } from './suppressions.js';

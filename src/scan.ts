@@ -8,10 +8,11 @@ import type { JwtAuditConfig } from './config.js';
 import type { Finding, Notice, ScanResult, Severity, SourceLocation } from './types.js';
 import { SEVERITY_RANK } from './types.js';
 import { parseFile } from './project.js';
-import { extractFileFacts, type FileFacts } from './analysis/extract.js';
-import { useWorkspacePackages } from './analysis/values.js';
+import { extractFileFacts } from './analysis/file/extract.js';
+import type { FileFacts } from './analysis/file/types.js';
+import { ProjectSpecifiers } from './analysis/file/values.js';
 import { findWorkspacePackages, type WorkspacePackage } from './workspace.js';
-import { buildFacts } from './analysis/facts.js';
+import { buildFacts } from './analysis/project/facts.js';
 import {
   parseDirectives,
   applySuppressions,
@@ -23,7 +24,7 @@ import { redactJwts } from './redact.js';
 import { renderMessage, factLocation, type Report, type Rule } from './rule.js';
 import { toRuleInfo } from './rule-help.js';
 import { RULES } from '../rules/index.js';
-import { buildInventory } from './inventory.js';
+import { buildInventory } from './analysis/project/inventory/index.js';
 import { VERSION } from './version.js';
 
 /** Everything the engine needs; it touches no file system and no process state itself. */
@@ -168,10 +169,10 @@ export function analyseFile(
         message: `syntax error (${first.message}); analysed as far as the parser recovered`,
       });
     }
-    useWorkspacePackages(context.packages);
     const facts = extractFileFacts(file, parsed.sourceFile, {
       monitoring: { monitors: new Set(context.monitors) },
       limiters: { rateLimiters: new Set(context.rateLimiters) },
+      specifiers: new ProjectSpecifiers(new Set(context.packages)),
     });
     const directives = text.includes('jwt-audit-disable') ? parseDirectives(text) : undefined;
     return { file, facts, directives, notices };
@@ -222,7 +223,6 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
     scanned++;
   }
 
-  useWorkspacePackages(analyseContext(options).packages);
   const facts = buildFacts(fileFacts, options.files, {
     packages: workspacePackages(options),
     authRoutes: options.config.authRoutes.map((p) => new RegExp(p, 'i')),

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CONSUMER_MODULES, mayCallLimiter } from '../src/analysis/routes/limiters.js';
-import { USAGE_FIELD } from '../src/analysis/routes/handler-facts.js';
-import { JWT_API_MODULES, mayUseJwtApi } from '../src/analysis/jwt-apis.js';
-import { mayEscapeNames } from '../src/analysis/ast.js';
-import { textSignals, type Family } from '../src/analysis/text-signals.js';
+import { CONSUMER_MODULES, mayCallLimiter } from '../src/analysis/libraries/limiters.js';
+import { USAGE_FIELD } from '../src/analysis/file/routes/handler-facts.js';
+import { JWT_API_MODULES, mayUseJwtApi } from '../src/analysis/libraries/jwt-apis.js';
+import { mayEscapeNames } from '../src/analysis/file/ast.js';
+import { textSignals, type Family } from '../src/analysis/file/text-signals.js';
 
 // Raw-text pre-filters skip work in files that cannot match; they must never skip a file that can.
 describe('raw-text pre-filters', () => {

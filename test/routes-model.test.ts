@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../src/scan.js';
 import { DEFAULT_CONFIG } from '../src/config.js';
-import { covers, join } from '../src/analysis/routes/model.js';
+import { covers, join } from '../src/analysis/project/routes.js';
 
 const ROOT = path.resolve('/virtual/app');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFile } from '../src/project.js';
-import { Resolver, type Value } from '../src/analysis/values.js';
-import { ts, walk, normalisedText } from '../src/analysis/ast.js';
+import { Resolver, type Value } from '../src/analysis/file/values.js';
+import { ts, walk, normalisedText } from '../src/analysis/file/ast.js';
 
 /** The resolver over a snippet, and the callee of the n-th call named `name`. */
 function setup(code: string) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findWorkspacePackages } from '../src/workspace.js';
-import { ModuleResolver } from '../src/analysis/module-resolution.js';
+import { ModuleResolver } from '../src/analysis/project/module-resolution.js';
 
 function tree(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-ws-'));

@@ -5,8 +5,8 @@
  * path aliases (`@/lib/auth`, `~/auth`, `src/auth/auth.service`) matched by suffix.
  */
 import path from 'node:path';
-import type { WorkspacePackage } from '../workspace.js';
-import { packageNameOf } from './values.js';
+import type { WorkspacePackage } from '../../workspace.js';
+import { packageNameOf, ProjectSpecifiers } from '../file/values.js';
 
 const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 /** Where packages keep their code (what tsconfig `paths` usually map a package's name to). */
@@ -21,10 +21,13 @@ export class ModuleResolver {
   private readonly stemsByName = new Map<string, Set<string>>();
 
   private readonly packages: ReadonlyMap<string, WorkspacePackage>;
+  /** Which specifiers are project code: the shapes, plus this monorepo's packages. */
+  readonly specifiers: ProjectSpecifiers;
 
   constructor(files: readonly string[], packages: readonly WorkspacePackage[] = []) {
     this.files = new Set(files);
     this.packages = new Map(packages.map((p) => [p.name, p]));
+    this.specifiers = new ProjectSpecifiers(new Set(this.packages.keys()));
     for (const f of files) {
       const stem = stripExtension(f).split(path.sep).join('/');
       const list = this.byStem.get(stem) ?? [];

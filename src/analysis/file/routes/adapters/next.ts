@@ -3,10 +3,18 @@
  * handlers as routes whose path is the file's location; `middleware.ts` limiters (with their
  * `config.matcher`) as project-wide limiters.
  */
-import { ts, unwrap, staticString, walk, isFunctionLike, type FunctionNode, SK } from '../ast.js';
-import type { RouteExtractContext } from './extract.js';
-import { isLimiterCall } from './limiters.js';
-import type { FileApp, ProjectLimiter, RouteDecl } from './types.js';
+import {
+  ts,
+  unwrap,
+  staticString,
+  walk,
+  isFunctionLike,
+  type FunctionNode,
+  SK,
+} from '../../ast.js';
+import type { FileContext } from '../../context.js';
+import { isLimiterCall } from '../../../libraries/limiters.js';
+import type { FileApp, ProjectLimiter, RouteDecl } from '../types.js';
 
 const APP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const SOURCE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
@@ -14,7 +22,7 @@ const SOURCE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
 export function extractNextApps(
   file: string,
   sf: ts.SourceFile,
-  ctx: RouteExtractContext,
+  ctx: FileContext,
 ): { apps: FileApp[]; projectLimiters: ProjectLimiter[] } {
   const segments = file.replace(/\\/g, '/').split('/');
   const base = segments[segments.length - 1];

@@ -79,7 +79,10 @@ export class Resolver {
   private readonly memo = new Map<ts.Node, { name: string; value: Value }>();
   private readonly inProgress = new Set<ts.Node>();
 
-  constructor(readonly sf: ts.SourceFile) {}
+  constructor(
+    readonly sf: ts.SourceFile,
+    readonly specifiers: ProjectSpecifiers = new ProjectSpecifiers(),
+  ) {}
 
   private readonly evaluated = new Map<ts.Node, Value>();
   /** call-targets.ts's answers for this file's calls (null: not project code). */
@@ -121,7 +124,7 @@ export class Resolver {
         const object = ts.isElementAccessExpression(e)
           ? this.evaluate(e.expression, depth + 1)
           : UNKNOWN;
-        return object.kind === 'module' && isProjectSpecifier(object.source)
+        return object.kind === 'module' && this.specifiers.has(object.source)
           ? { kind: 'module', source: object.source, path: [...object.path, ANY_MEMBER] }
           : UNKNOWN;
       }
@@ -431,7 +434,7 @@ export function member(value: Value, name: string, resolver: Resolver, depth: nu
     case 'call':
       // `(await services.web()).default`: what a project module's function returns, resolved across
       // files
-      if (value.callee.kind === 'module' && isProjectSpecifier(value.callee.source))
+      if (value.callee.kind === 'module' && resolver.specifiers.has(value.callee.source))
         return {
           kind: 'module',
           source: value.callee.source,
@@ -541,21 +544,28 @@ export function modulePath(
  * The scanned monorepo's own package names (src/workspace.ts), set once per thread before files
  * are analysed: their imports are project code, not libraries.
  */
-let workspacePackages: ReadonlySet<string> = new Set();
-
-export function useWorkspacePackages(names: readonly string[]): void {
-  if (names.length !== workspacePackages.size || names.some((n) => !workspacePackages.has(n)))
-    workspacePackages = new Set(names);
-}
-
 /** `@acme/core/utils` -> `@acme/core`, `lodash/fp` -> `lodash`. */
 export function packageNameOf(source: string): string {
   const parts = source.split('/');
   return source.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
+/**
+ * Which import specifiers name the project's own code: relative and rooted paths, the usual
+ * aliases, and the monorepo's own packages (known per scan, so this is an object, not a global).
+ */
+export class ProjectSpecifiers {
+  constructor(private readonly workspacePackages: ReadonlySet<string> = new Set()) {}
+
+  has(source: string): boolean {
+    if (this.workspacePackages.size > 0 && this.workspacePackages.has(packageNameOf(source)))
+      return true;
+    return isProjectSpecifier(source);
+  }
+}
+
+/** A project specifier by its shape alone (no workspace packages known). */
 export function isProjectSpecifier(source: string): boolean {
-  if (workspacePackages.size > 0 && workspacePackages.has(packageNameOf(source))) return true;
   return (
     source.startsWith('.') ||
     source.startsWith('/') ||

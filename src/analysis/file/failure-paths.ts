@@ -37,8 +37,8 @@ import {
   isKoaThrow,
   respondsOrExits,
 } from './responses.js';
-import { ERROR_CLASSIFIERS } from './jwt-apis.js';
-import type { Resolver } from './values.js';
+import { ERROR_CLASSIFIERS } from '../libraries/jwt-apis.js';
+import type { FileContext } from './context.js';
 
 export type FailureKind =
   | 'catch'
@@ -72,17 +72,7 @@ export interface FailurePath {
   rethrows?: boolean;
 }
 
-export interface RegionContext {
-  sf: ts.SourceFile;
-  resolver: Resolver;
-  monitoring: MonitoringOptions;
-  fnId: (node: FunctionNode) => number;
-  span: (node: Node) => Span;
-  /** Failure paths already summarised, by their node: a catch serves every call in its try. */
-  cache?: Map<Node, FailurePath>;
-}
-
-function cached(ctx: RegionContext, node: Node, compute: () => FailurePath): FailurePath {
+function cached(ctx: FileContext, node: Node, compute: () => FailurePath): FailurePath {
   const hit = ctx.cache?.get(node);
   if (hit) return hit;
   const path = compute();
@@ -109,7 +99,7 @@ const ARRAY_CALLBACK_METHODS =
  */
 export function handlingOf(
   call: ts.CallExpression,
-  ctx: RegionContext,
+  ctx: FileContext,
   opts: { callbackArg?: ts.Expression },
 ): Handling {
   if (opts.callbackArg) {
@@ -241,7 +231,7 @@ function enclosingTry(node: Node): ts.TryStatement | undefined {
   return undefined;
 }
 
-function catchPath(tryStmt: ts.TryStatement, ctx: RegionContext): FailurePath {
+function catchPath(tryStmt: ts.TryStatement, ctx: FileContext): FailurePath {
   const clause = tryStmt.catchClause!;
   const errorName =
     clause.variableDeclaration && ts.isIdentifier(clause.variableDeclaration.name)
@@ -270,7 +260,7 @@ function catchPath(tryStmt: ts.TryStatement, ctx: RegionContext): FailurePath {
  * Project calls other than the ones building the thrown error (`throw AuthenticationError('Invalid
  * token')`).
  */
-function callsOutsideThrows(block: ts.Block, ctx: RegionContext): boolean {
+function callsOutsideThrows(block: ts.Block, ctx: FileContext): boolean {
   let found = false;
   walk(block, (n) => {
     if (found || ts.isThrowStatement(n) || isFunctionLike(n)) return false;
@@ -281,7 +271,7 @@ function callsOutsideThrows(block: ts.Block, ctx: RegionContext): boolean {
 }
 
 /** `.catch(handler)` / `.then(_, handler)`: a function, a reference to one, or `next`. */
-function handlerPath(handler: ts.Expression, kind: FailureKind, ctx: RegionContext): FailurePath {
+function handlerPath(handler: ts.Expression, kind: FailureKind, ctx: FileContext): FailurePath {
   const h = unwrap(handler);
   let fn: FunctionNode | undefined;
   if (isFunctionLike(h)) fn = h;
@@ -304,7 +294,7 @@ function handlerPath(handler: ts.Expression, kind: FailureKind, ctx: RegionConte
 /**
  * `.catch(next)`, `.catch(console.error)`, `.catch(this.logger.error)`, `.catch(handleAuthError)`.
  */
-function referencePath(ref: ts.Expression, kind: FailureKind, ctx: RegionContext): FailurePath {
+function referencePath(ref: ts.Expression, kind: FailureKind, ctx: FileContext): FailurePath {
   const span = ctx.span(ref);
   const name = ts.isIdentifier(ref) ? ref.text : memberName(ref);
   const evidence: FailurePath['evidence'] = [];
@@ -326,7 +316,7 @@ function referencePath(ref: ts.Expression, kind: FailureKind, ctx: RegionContext
   return { kind, span, evidence, calls, classifies: false };
 }
 
-function safeEvidence(call: ts.CallExpression, ctx: RegionContext): Evidence | undefined {
+function safeEvidence(call: ts.CallExpression, ctx: FileContext): Evidence | undefined {
   try {
     return monitoringEvidence(call, ctx.resolver, ctx.monitoring, ctx.sf);
   } catch {
@@ -335,7 +325,7 @@ function safeEvidence(call: ts.CallExpression, ctx: RegionContext): Evidence | u
 }
 
 /** A callback handed straight to `next`/`done`: the error goes upstream. */
-function handOff(ref: ts.Identifier, ctx: RegionContext): FailurePath {
+function handOff(ref: ts.Identifier, ctx: FileContext): FailurePath {
   return {
     kind: 'callback',
     span: ctx.span(ref),
@@ -349,7 +339,7 @@ function handOff(ref: ts.Identifier, ctx: RegionContext): FailurePath {
  * A node-style callback `(err, decoded) => {...}`: the failure path is the branch taken when
  * `err` is set. A callback that never reads `err` has no failure handling at all.
  */
-export function callbackPath(fn: FunctionNode, ctx: RegionContext): FailurePath {
+export function callbackPath(fn: FunctionNode, ctx: FileContext): FailurePath {
   const first = fn.parameters[0];
   const errorName = first && ts.isIdentifier(first.name) ? first.name.text : undefined;
   const body = fn.body;
@@ -606,7 +596,7 @@ function assignsFallbackUser(block: Node): boolean {
 export function summarise(
   regions: readonly Node[],
   errorName: string | undefined,
-  ctx: RegionContext,
+  ctx: FileContext,
 ): Pick<FailurePath, 'evidence' | 'calls' | 'classifies'> {
   const tainted = new Set<string>(errorName ? [errorName] : []);
   const touches = (node: Node) => [...tainted].some((n) => references(node, n));

@@ -3,7 +3,7 @@
  * mounted twice is one place to fix), with the mount points as related locations.
  */
 import type { RelatedSpan } from '../../rule.js';
-import type { LinkedRoute } from './model.js';
+import type { LinkedRoute } from './routes.js';
 
 /** Route instances grouped by their registration, in a stable order. */
 export function registrations(routes: readonly LinkedRoute[]): LinkedRoute[][] {

@@ -13,8 +13,8 @@
  * Look-alikes that are not token denylists: allowlists (`allowedTokens`), `sessions`, a `Set` named
  * `tokens`, and blocklists of other things (`bannedWords`, `blacklistedIps`).
  */
-import { ts, unwrap, memberName, calleeName, splitWords, SK } from '../ast.js';
-import { propName, enclosingClass, type Resolver } from '../values.js';
+import { ts, unwrap, memberName, calleeName, splitWords, SK } from '../file/ast.js';
+import { propName, enclosingClass, type Resolver } from '../file/values.js';
 
 export const DENYLIST_NAME = /black.?list|deny.?list|block.?list|revok|banned|invalidated/i;
 

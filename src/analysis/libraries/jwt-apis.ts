@@ -8,9 +8,9 @@
  * functions), @nestjs/jwt JwtService, @fastify/jwt (request.jwtVerify, fastify.jwt.verify,
  * reply.jwtSign), hono/jwt (verify, sign).
  */
-import { ts, unwrap, memberName } from './ast.js';
-import type { TextSignals } from './text-signals.js';
-import { modulePath, type Resolver, type Value } from './values.js';
+import { ts, unwrap, memberName } from '../file/ast.js';
+import type { TextSignals } from '../file/text-signals.js';
+import { modulePath, type Resolver, type Value } from '../file/values.js';
 
 export type JwtOperation = 'verify' | 'sign';
 

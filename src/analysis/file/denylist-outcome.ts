@@ -25,7 +25,7 @@ import {
   type FunctionNode,
   type Node,
   SK,
-} from '../ast.js';
+} from './ast.js';
 import {
   isResponseCall,
   isResponseAssignment,
@@ -33,9 +33,9 @@ import {
   isKoaThrow,
   isPassThroughCall,
   respondsOrExits,
-} from '../responses.js';
-import { isPropagationCall } from '../monitoring.js';
-import { enclosingClass } from '../values.js';
+} from './responses.js';
+import { isPropagationCall } from './monitoring.js';
+import { enclosingClass } from './values.js';
 
 export type RawOutcome =
   /**

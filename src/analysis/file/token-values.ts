@@ -14,7 +14,7 @@ import {
   type Node,
   SK,
 } from './ast.js';
-import { classifyJwtCall, isJoseSignChain } from './jwt-apis.js';
+import { classifyJwtCall, isJoseSignChain } from '../libraries/jwt-apis.js';
 import type { Resolver } from './values.js';
 
 export interface TokenValue {

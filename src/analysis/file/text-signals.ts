@@ -6,10 +6,10 @@
  * cost a tenth of extraction (profile of outline, 2,155 files).
  */
 import { mayEscapeNames } from './ast.js';
-import { LIMITER_TEXT } from './routes/limiters.js';
+import { LIMITER_TEXT } from '../libraries/limiters.js';
 import { USAGE_FIELD, PASSWORD_TEXT } from './routes/handler-facts.js';
-import { JWT_TEXT } from './jwt-apis.js';
-import { DENYLIST_NAME, REVOCATION_OPTION } from './denylists/names.js';
+import { JWT_TEXT } from '../libraries/jwt-apis.js';
+import { DENYLIST_NAME, REVOCATION_OPTION } from '../libraries/denylist-names.js';
 
 /** Case-insensitive patterns without capturing groups, each one family. */
 const FAMILIES = {

@@ -4,9 +4,9 @@
  * judged word by word, so `/authors` and `/presets` are not auth endpoints while `/oauth/token`
  * and `/reset-password` are; handlers are judged by what they do, across files.
  */
-import { splitWords } from '../ast.js';
-import type { CallGraph, FnRef } from '../call-graph.js';
-import type { LinkedRoute, RouteFacts } from './model.js';
+import { splitWords } from '../file/ast.js';
+import type { CallGraph, FnRef } from './call-graph.js';
+import type { LinkedRoute, RouteFacts } from './routes.js';
 
 /** Keywords of SPEC's auth-path pattern, matched inside words. */
 const AUTH_SUBSTRINGS = [

@@ -27,19 +27,24 @@ import {
   type Span,
   SK,
 } from './ast.js';
-import type { RouteExtractContext } from './routes/extract.js';
-import type { FileFacts } from './extract.js';
-import type { CallGraph, FnRef } from './call-graph.js';
-import type { Facts } from './facts.js';
-import type { Inventory } from '../types.js';
-import type { Locate } from '../inventory.js';
+import type { FileContext } from './context.js';
+import type { FileFacts } from './types.js';
+import type { CallGraph, FnRef } from '../project/call-graph.js';
+import type { Facts } from '../project/facts.js';
+import type { Inventory } from '../../types.js';
+import type { Locate } from '../project/inventory/index.js';
 import { summarise } from './failure-paths.js';
 import { callTarget, type CallTarget } from './call-targets.js';
 import { monitoringEvidence } from './monitoring.js';
 import { isResponseCall } from './responses.js';
 import { modulePath, propName, type Value } from './values.js';
-import { denylistNameIn, isDenylistName, keyNames, receiverNames } from './denylists/names.js';
-import { outcomeOfUse, type RawOutcome } from './denylists/outcome.js';
+import {
+  denylistNameIn,
+  isDenylistName,
+  keyNames,
+  receiverNames,
+} from '../libraries/denylist-names.js';
+import { outcomeOfUse, type RawOutcome } from './denylist-outcome.js';
 
 export interface DenylistLookupFact {
   /** The lookup call. */
@@ -308,7 +313,7 @@ export function isCheckerName(name: string): boolean {
  */
 export function extractDenylistFacts(
   sf: ts.SourceFile,
-  ctx: RouteExtractContext,
+  ctx: FileContext,
   calls?: readonly ts.CallExpression[],
 ): DenylistFileFacts {
   const { resolver } = ctx;
@@ -338,7 +343,7 @@ export function extractDenylistFacts(
     const summary =
       outcome.kind === 'other'
         ? { evidence: [], calls: [] }
-        : summarise(outcome.regions, undefined, ctx.region);
+        : summarise(outcome.regions, undefined, ctx);
     const target =
       how === 'function' || how === 'callback' ? callTarget(call, resolver, ctx.fnId) : undefined;
     lookups.push({
@@ -552,10 +557,7 @@ function revocationFilter(
 }
 
 /** An object given by a local name (`const update = { revoked: true }`): its literal. */
-function objectLiteralOf(
-  arg: ts.Expression,
-  resolver: RouteExtractContext['resolver'],
-): ts.Expression {
+function objectLiteralOf(arg: ts.Expression, resolver: FileContext['resolver']): ts.Expression {
   const a = unwrap(arg);
   if (!ts.isIdentifier(a)) return a;
   const value = resolver.evaluate(a);
@@ -569,7 +571,7 @@ function objectLiteralOf(
 function revocationField(
   arg: ts.Expression,
   depth: number,
-  resolver: RouteExtractContext['resolver'],
+  resolver: FileContext['resolver'],
 ): string | undefined {
   const a = objectLiteralOf(arg, resolver);
   if (!ts.isObjectLiteralExpression(a) || depth > 3) return undefined;
@@ -699,7 +701,7 @@ function inLoader(node: Node): boolean {
 function revocationOption(
   call: ts.CallExpression,
   name: string,
-  ctx: RouteExtractContext,
+  ctx: FileContext,
 ): { fact: RevocationOptionFact; fn?: FunctionNode } | undefined {
   const { resolver } = ctx;
   const objectArg = (arg: ts.Expression): ts.ObjectLiteralExpression | undefined => {

@@ -4,6 +4,18 @@
  * project code (for cross-file monitoring and wrappers), exports, and token values written to
  * logs. The AST is released after this; everything cross-file works from these facts.
  */
+import type {
+  FunctionFact,
+  HandlerFact,
+  Rejection,
+  StoredHandling,
+  VerifySite,
+  ProjectCall,
+  TokenLog,
+  ExportTarget,
+  ClassFact,
+  FileFacts,
+} from './types.js';
 import {
   ts,
   walk,
@@ -28,26 +40,21 @@ import {
   isJoseSignChain,
   mayUseJwtApi,
   type JwtApi,
-} from './jwt-apis.js';
+} from '../libraries/jwt-apis.js';
 import {
   monitoringEvidence,
   splitWordsHasAny,
   type Evidence,
   type MonitoringOptions,
 } from './monitoring.js';
-import {
-  handlingOf,
-  executorPromise,
-  type FailurePath,
-  type Handling,
-  type RegionContext,
-} from './failure-paths.js';
+import { handlingOf, executorPromise, type FailurePath, type Handling } from './failure-paths.js';
 import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
 import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
 import { extractDenylistFacts, type DenylistFileFacts } from './denylists.js';
+import type { ExtractOptions, FileContext } from './context.js';
 import { textSignals } from './text-signals.js';
-import { isLimiterCall, mayCallLimiter, type LimiterOptions } from './routes/limiters.js';
+import { isLimiterCall, mayCallLimiter, type LimiterOptions } from '../libraries/limiters.js';
 import {
   isPasswordCheck,
   credentialFailure,
@@ -58,137 +65,6 @@ import {
   namedRefreshVerifier,
 } from './routes/handler-facts.js';
 
-export interface FunctionFact {
-  name?: string;
-  className?: string;
-  span: Span;
-  /** Parameter names, for callback wrappers and route handlers. */
-  params: string[];
-  /** The body itself logs, measures, reports or propagates. */
-  monitors: boolean;
-  /** Project calls made by the body (nested functions are listed as local calls). */
-  calls: CallTarget[];
-  /** The body signs a JWT (directly). */
-  signs: boolean;
-  /**
-   * Handler facts for the endpoint rules (routes/handler-facts.ts); omitted when all false/empty.
-   */
-  handler?: HandlerFact;
-  /** A lazy loader (`() => import('./web')`): the project module calling it yields. */
-  returnsModule?: string;
-  /**
-   * Handed to other code rather than called by name — a callback argument (the call as written), an
-   * object literal's or class property's value, a decorated method (`@Mutation()`).
-   */
-  handedOver?: string;
-}
-
-export interface Rejection {
-  /**
-   * The statement that rejects bad credentials (`return res.status(401)...`, `throw new
-   * UnauthorizedException()`).
-   */
-  span: Span;
-  what: 'user' | 'password';
-  /** Logging, telemetry or reporting inside the rejecting branch. */
-  monitored: boolean;
-  /** Project calls made in the branch (they may log, decided across files). */
-  calls: CallTarget[];
-}
-
-export interface HandlerFact {
-  /** Consumes a rate limiter in its body (`await limiter.consume(ip)`, `ratelimit.limit(id)`). */
-  limits: boolean;
-  /** Compares a password (`bcrypt.compare`, `user.comparePassword`). */
-  checksPassword: boolean;
-  /**
-   * Verifies a refresh token (a verification whose arguments mention one, or
-   * `verifyRefreshToken()`).
-   */
-  verifiesRefresh: boolean;
-  /** Logs, measures or reports anywhere (a `throw` or `next(err)` does not count). */
-  logs: boolean;
-  /** ... outside `catch` blocks and rejecting branches, or tracks usage (`lastUsedAt`). */
-  successLogs: boolean;
-  /** Project calls on the success path. */
-  successCalls: CallTarget[];
-  /** Branches that reject bad credentials. */
-  rejections: Rejection[];
-}
-
-export type StoredHandling =
-  | { kind: 'handled'; path: number }
-  | { kind: 'propagates' }
-  | { kind: 'callback-param'; index: number };
-
-interface CallSiteBase {
-  span: Span;
-  label: string;
-  /** Enclosing function id, or -1 at module level. */
-  fn: number;
-  handling: StoredHandling;
-  /** For fingerprints: enclosing function name and normalised call text. */
-  scope: string;
-  code: string;
-}
-
-export interface VerifySite extends CallSiteBase {
-  library: string;
-}
-
-export interface ProjectCall extends CallSiteBase {
-  target: CallTarget;
-  /** Failure paths of function arguments shaped like node callbacks, by argument index. */
-  callbacks: Record<number, number>;
-}
-
-export interface TokenLog {
-  span: Span;
-  /** The logging call as written. */
-  logger: string;
-  what: string;
-  source: Span;
-  scope: string;
-  code: string;
-}
-
-export type ExportTarget =
-  | { kind: 'fn'; fn: number }
-  | { kind: 'module'; source: string; path: string[] }
-  | { kind: 'class'; name: string }
-  | { kind: 'object'; members: Record<string, ExportTarget> }
-  | { kind: 'jwt'; api: JwtApi }
-  /** An Express router, Koa router, Hono app... of this file (index into `routes.apps`). */
-  | { kind: 'app'; app: number };
-
-export interface ClassFact {
-  /** Method name -> function id. A Map, not an object: method names differ in every class, and
-   *  adding them as object keys built a V8 hidden-class transition per name (seen in the profile). */
-  methods: Map<string, number>;
-}
-
-export interface FileFacts {
-  file: string;
-  functions: FunctionFact[];
-  classes: Record<string, ClassFact>;
-  exports: Record<string, ExportTarget>;
-  /** `export * from './x'` specifiers. */
-  starExports: string[];
-  failurePaths: FailurePath[];
-  verifySites: VerifySite[];
-  projectCalls: ProjectCall[];
-  tokenLogs: TokenLog[];
-  /** Direct monitoring calls seen (for the inventory): label and kind. */
-  monitors: Array<{ label: string; kind: Evidence['kind']; span: Span }>;
-  routes: RouteFileFacts;
-  denylists: DenylistFileFacts;
-}
-
-export interface ExtractOptions {
-  monitoring: MonitoringOptions;
-  limiters: LimiterOptions;
-}
-
 const LOG_KINDS = new Set<Evidence['kind']>(['log', 'telemetry', 'report', 'configured']);
 
 export function extractFileFacts(
@@ -196,7 +72,7 @@ export function extractFileFacts(
   sf: ts.SourceFile,
   options: ExtractOptions,
 ): FileFacts {
-  const resolver = new Resolver(sf);
+  const resolver = new Resolver(sf, options.specifiers);
   const fnIds = new Map<Node, number>();
   const fnNodes: FunctionNode[] = [];
   const fnId = (node: FunctionNode): number => {
@@ -212,10 +88,12 @@ export function extractFileFacts(
   const pathIds = new Map<FailurePath, number>();
   const failurePaths: FailurePath[] = [];
   const memo = new Map<Node, Handling>();
-  const region: RegionContext = {
+  const region: FileContext = {
+    file,
     sf,
     resolver,
     monitoring: options.monitoring,
+    limiters: options.limiters,
     fnId,
     span,
     cache: new Map(),
@@ -472,7 +350,7 @@ export function extractFileFacts(
       calls: i?.calls ?? [],
       signs: i?.signs ?? false,
       ...(handlerInfo.has(id) ? { handler: handlerInfo.get(id) } : {}),
-      ...lazyLoader(node),
+      ...lazyLoader(node, resolver),
       ...handedOver(node, sf),
     };
   });
@@ -490,16 +368,7 @@ export function extractFileFacts(
     });
   }
 
-  const routeContext = {
-    file,
-    resolver,
-    fnId,
-    span,
-    monitoring: options.monitoring,
-    limiters: options.limiters,
-    region,
-  };
-  const { facts: routes, appOfNode } = extractRouteFacts(sf, routeContext, callNodes);
+  const { facts: routes, appOfNode } = extractRouteFacts(sf, region, callNodes);
   const { exports, starExports, classes } = extractExports(
     sf,
     resolver,
@@ -513,7 +382,7 @@ export function extractFileFacts(
   // such files take the full path.
   const mayDenylist = spelled.escapes || spelled.denylist || spelled.revocationOption;
   const denylists = mayDenylist
-    ? extractDenylistFacts(sf, routeContext, callNodes)
+    ? extractDenylistFacts(sf, region, callNodes)
     : { lookups: [], options: [], writes: [] };
   return {
     file,
@@ -544,9 +413,9 @@ function handedOver(node: FunctionNode, sf: ts.SourceFile): Pick<FunctionFact, '
   return to ? { handedOver: to } : {};
 }
 
-function lazyLoader(node: FunctionNode): Pick<FunctionFact, 'returnsModule'> {
+function lazyLoader(node: FunctionNode, resolver: Resolver): Pick<FunctionFact, 'returnsModule'> {
   const source = lazyImportSource(node);
-  return source !== undefined && isProjectSpecifier(source) ? { returnsModule: source } : {};
+  return source !== undefined && resolver.specifiers.has(source) ? { returnsModule: source } : {};
 }
 
 /**
@@ -732,5 +601,3 @@ function extractExports(
   }
   return { exports, starExports, classes };
 }
-
-export type { FailurePath, Evidence };

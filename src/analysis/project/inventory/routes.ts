@@ -4,8 +4,8 @@
  * `missing-rate-limit` uses, so the inventory explains its findings.
  */
 import type { Facts } from '../facts.js';
-import type { Inventory } from '../../types.js';
-import type { Locate } from '../../inventory.js';
+import type { Inventory } from '../../../types.js';
+import type { Locate } from './index.js';
 
 export function buildRouteInventory(facts: Facts, locate: Locate): Pick<Inventory, 'routes'> {
   const routes: Inventory['routes'] = [];

@@ -4,15 +4,15 @@
  * project modules that re-export a library), token values written to logs, and the call graph
  * for anything cross-file.
  */
-import type { FileFacts, TokenLog } from './extract.js';
-import type { FailurePath } from './failure-paths.js';
-import type { Span } from './ast.js';
+import type { FileFacts, TokenLog } from '../file/types.js';
+import type { FailurePath } from '../file/failure-paths.js';
+import type { Span } from '../file/ast.js';
 import { CallGraph } from './call-graph.js';
 import { ModuleResolver } from './module-resolution.js';
-import type { WorkspacePackage } from '../workspace.js';
-import { buildRouteFacts, type RouteFacts } from './routes/model.js';
-import { Endpoints } from './routes/endpoints.js';
-import { buildDenylistFacts, type DenylistFacts } from './denylists.js';
+import type { WorkspacePackage } from '../../workspace.js';
+import { buildRouteFacts, type RouteFacts } from './routes.js';
+import { Endpoints } from './endpoints.js';
+import { buildDenylistFacts, type DenylistFacts } from '../file/denylists.js';
 
 export interface Verification {
   file: string;

@@ -22,24 +22,18 @@ import {
 } from '../ast.js';
 import { modulePath, isProjectSpecifier, type Resolver, type Value } from '../values.js';
 import type { MonitoringOptions } from '../monitoring.js';
-import type { RegionContext } from '../failure-paths.js';
+import type { FileContext } from '../context.js';
 import { targetOfCallee, callTarget } from '../call-targets.js';
-import { limiterOfExpression, limiterLabel, type LimiterOptions } from './limiters.js';
-import { extractNestApps } from './nest.js';
-import { extractNextApps } from './next.js';
+import {
+  limiterOfExpression,
+  limiterLabel,
+  type LimiterOptions,
+} from '../../libraries/limiters.js';
+import { extractNestApps } from './adapters/nest.js';
+import { extractNextApps } from './adapters/next.js';
 import type { AppRef, ChainItem, FileApp, Framework, PassDecl, RouteFileFacts } from './types.js';
 
 export type { RouteFileFacts } from './types.js';
-
-export interface RouteExtractContext {
-  file: string;
-  resolver: Resolver;
-  fnId: (node: FunctionNode) => number;
-  span: (node: Node) => Span;
-  monitoring: MonitoringOptions;
-  limiters: LimiterOptions;
-  region: RegionContext;
-}
 
 const HTTP_METHODS = new Set([
   'get',
@@ -132,7 +126,7 @@ function mayRegisterRoutes(text: string): boolean {
  */
 export function extractRouteFacts(
   sf: ts.SourceFile,
-  ctx: RouteExtractContext,
+  ctx: FileContext,
   calls: readonly ts.CallExpression[],
 ): { facts: RouteFileFacts; appOfNode: ReadonlyMap<unknown, number> } {
   const facts: RouteFileFacts = {
@@ -167,7 +161,7 @@ class CallRoutes {
 
   constructor(
     private readonly sf: ts.SourceFile,
-    private readonly ctx: RouteExtractContext,
+    private readonly ctx: FileContext,
     private readonly facts: RouteFileFacts,
   ) {
     this.hint = frameworkHint(sf);
@@ -600,7 +594,7 @@ class CallRoutes {
       ts.isStringLiteralLike(fnExpr.arguments[0])
     ) {
       const source = fnExpr.arguments[0].text;
-      if (isProjectSpecifier(source))
+      if (this.ctx.resolver.specifiers.has(source))
         this.addPass(app, {
           target: { kind: 'module', source, path: ['default'] },
           index: 0,
@@ -653,7 +647,7 @@ class CallRoutes {
     // settle that first, so that the arguments of every other call are not resolved as apps (a
     // parameter passed to `res.json(user)` would otherwise become an app of its own).
     const target = callTarget(call, this.ctx.resolver, this.ctx.fnId);
-    if (!target && !isExternalLoader(this.ctx.resolver.evaluate(callee))) return;
+    if (!target && !isExternalLoader(this.ctx.resolver.evaluate(callee), this.ctx.resolver)) return;
     for (let i = 0; i < call.arguments.length; i++) {
       const arg = unwrap(call.arguments[i]);
       if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg)) continue;
@@ -700,7 +694,7 @@ class CallRoutes {
         if (app) return [{ label, span, app: { kind: 'local', app: app.app } }];
         // router.use('/', auth.routes()) with `auth` a router imported from a project module
         const imported = this.ctx.resolver.evaluate(callee.expression);
-        if (imported.kind === 'module' && isProjectSpecifier(imported.source))
+        if (imported.kind === 'module' && this.ctx.resolver.specifiers.has(imported.source))
           return [
             { label, span, app: { kind: 'module', source: imported.source, path: imported.path } },
           ];
@@ -730,7 +724,7 @@ class CallRoutes {
     const item: ChainItem = { label, span };
     if (target) item.target = target;
     const m = value.kind === 'module' ? value : undefined;
-    if (m && isProjectSpecifier(m.source))
+    if (m && this.ctx.resolver.specifiers.has(m.source))
       item.app = { kind: 'module', source: m.source, path: m.path } satisfies AppRef;
     return [item];
   }
@@ -764,7 +758,7 @@ class CallRoutes {
  */
 function autoloadedRateLimit(
   sf: ts.SourceFile,
-  ctx: RouteExtractContext,
+  ctx: FileContext,
 ): RouteFileFacts['projectLimiters'][number] | undefined {
   for (const st of sf.statements) {
     if (!ts.isExportAssignment(st) || st.isExportEquals) continue;
@@ -789,10 +783,7 @@ function autoloadedRateLimit(
  * `passport.use(new LocalStrategy(async (username, password, done) => ...))`, or NestJS's
  * `class LocalStrategy extends PassportStrategy(Strategy) { validate(...) }`.
  */
-function loginStrategies(
-  sf: ts.SourceFile,
-  ctx: RouteExtractContext,
-): RouteFileFacts['loginStrategies'] {
+function loginStrategies(sf: ts.SourceFile, ctx: FileContext): RouteFileFacts['loginStrategies'] {
   const out: RouteFileFacts['loginStrategies'] = [];
   const isLocal = (expr: ts.Expression) =>
     modulePath(ctx.resolver.evaluate(expr))?.source === 'passport-local';
@@ -1045,7 +1036,7 @@ function isFunctionValued(e: ts.Expression, resolver: Resolver): boolean {
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return true;
   if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return false;
   const v = resolver.evaluate(e);
-  return v.kind === 'function' || (v.kind === 'module' && isProjectSpecifier(v.source));
+  return v.kind === 'function' || (v.kind === 'module' && resolver.specifiers.has(v.source));
 }
 
 function calleeText(call: ts.CallExpression): string {
@@ -1070,9 +1061,9 @@ function isHonoConstructor(source: string, exportPath: string): boolean {
  * plugin files nobody registers by hand, so they are its children rather than apps of their own.
  * Node's own modules (`http.createServer(app)`) load nothing.
  */
-function isExternalLoader(value: Value): boolean {
+function isExternalLoader(value: Value, resolver: Resolver): boolean {
   const m = modulePath(value);
-  if (!m || isProjectSpecifier(m.source)) return false;
+  if (!m || resolver.specifiers.has(m.source)) return false;
   return (
     !m.source.startsWith('node:') &&
     !NODE_BUILTINS.has(m.source) &&

@@ -4,10 +4,10 @@
  * (transitively, any depth, cycles safe), whether it lets a JWT verification error escape
  * (a wrapper), and whether it signs a token.
  */
-import type { FileFacts, ExportTarget, FunctionFact } from './extract.js';
-import type { CallTarget } from './call-targets.js';
-import { apiOfValue, type JwtApi } from './jwt-apis.js';
-import { isProjectSpecifier, ANY_MEMBER, CALL_RESULT } from './values.js';
+import type { FileFacts, ExportTarget, FunctionFact } from '../file/types.js';
+import type { CallTarget } from '../file/call-targets.js';
+import { apiOfValue, type JwtApi } from '../libraries/jwt-apis.js';
+import { ANY_MEMBER, CALL_RESULT } from '../file/values.js';
 import type { ModuleResolver } from './module-resolution.js';
 
 export interface FnRef {
@@ -127,7 +127,7 @@ export class CallGraph {
   private textKey(fromFile: string, target: Exclude<CallTarget, { kind: 'local' }>): string {
     switch (target.kind) {
       case 'module': {
-        if (!isProjectSpecifier(target.source))
+        if (!this.modules.specifiers.has(target.source))
           return `l\0${target.source}\0${target.path.join('\0')}`;
         const file = this.modules.resolve(fromFile, target.source);
         return file ? `e\0${file}\0${target.path.join('\0')}` : 'none';
@@ -153,7 +153,7 @@ export class CallGraph {
       case 'local':
         return [{ kind: 'fn', ref: { file: fromFile, fn: target.fn } }];
       case 'module': {
-        if (!isProjectSpecifier(target.source)) {
+        if (!this.modules.specifiers.has(target.source)) {
           const api = apiOfValue({ kind: 'module', source: target.source, path: target.path });
           return api ? [{ kind: 'jwt', api }] : [];
         }
@@ -252,7 +252,7 @@ export class CallGraph {
     path: string[],
     depth = 0,
   ): { file: string; app: number } | undefined {
-    if (depth > 8 || !isProjectSpecifier(source)) return undefined;
+    if (depth > 8 || !this.modules.specifiers.has(source)) return undefined;
     const file = this.modules.resolve(fromFile, source);
     const facts = file ? this.byFile.get(file) : undefined;
     if (!file || !facts) return undefined;

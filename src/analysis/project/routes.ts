@@ -5,11 +5,17 @@
  * Next.js middleware. For every route instance it answers: the full path after mounts, the
  * project functions that handle it, and the rate limiter guarding it (or none).
  */
-import type { FileFacts, FunctionFact, HandlerFact } from '../extract.js';
-import type { CallGraph, FnRef } from '../call-graph.js';
-import type { ModuleResolver } from '../module-resolution.js';
-import type { Span } from '../ast.js';
-import type { ChainItem, FileApp, Framework, ProjectLimiter, RouteDecl } from './types.js';
+import type { FileFacts, FunctionFact, HandlerFact } from '../file/types.js';
+import type { CallGraph, FnRef } from './call-graph.js';
+import type { ModuleResolver } from './module-resolution.js';
+import type { Span } from '../file/ast.js';
+import type {
+  ChainItem,
+  FileApp,
+  Framework,
+  ProjectLimiter,
+  RouteDecl,
+} from '../file/routes/types.js';
 
 export interface Guard {
   /** The limiter as written (`authLimiter`, `@fastify/rate-limit`, `ThrottlerGuard`). */

@@ -4,7 +4,7 @@
  * by the call graph (call-graph.ts); here we only record what the bindings say.
  */
 import { ts, unwrap, memberName, receiverName, type FunctionNode } from './ast.js';
-import { isProjectSpecifier, type Resolver } from './values.js';
+import type { Resolver } from './values.js';
 
 export type CallTarget =
   /** A function of the same file, by id. */
@@ -46,7 +46,7 @@ export function targetOfCallee(
   const value = resolver.evaluate(callee);
   if (value.kind === 'function') return { kind: 'local', fn: fnId(value.node) };
   if (value.kind === 'module')
-    return isProjectSpecifier(value.source)
+    return resolver.specifiers.has(value.source)
       ? { kind: 'module', source: value.source, path: value.path }
       : undefined;
   if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee))
@@ -59,7 +59,7 @@ export function targetOfCallee(
     if (objectValue.of.kind === 'class')
       return { kind: 'method', className: objectValue.of.name, method };
     if (objectValue.of.kind === 'module')
-      return isProjectSpecifier(objectValue.of.source)
+      return resolver.specifiers.has(objectValue.of.source)
         ? {
             kind: 'module',
             source: objectValue.of.source,

@@ -5,11 +5,11 @@
  * `app.useGlobalGuards(...)`. Decorators are recognised by import from `@nestjs/common` /
  * `@nestjs/throttler`, guards also by a limiter-like class name (`CustomThrottlerGuard`).
  */
-import { ts, unwrap, staticString, walk, type Node, SK } from '../ast.js';
-import { modulePath } from '../values.js';
-import type { RouteExtractContext } from './extract.js';
-import { isLimiterName } from './limiters.js';
-import type { FileApp, ProjectLimiter, RouteDecl } from './types.js';
+import { ts, unwrap, staticString, walk, type Node, SK } from '../../ast.js';
+import { modulePath } from '../../values.js';
+import type { FileContext } from '../../context.js';
+import { isLimiterName } from '../../../libraries/limiters.js';
+import type { FileApp, ProjectLimiter, RouteDecl } from '../types.js';
 
 const METHOD_DECORATORS: Record<string, string> = {
   Get: 'GET',
@@ -24,7 +24,7 @@ const METHOD_DECORATORS: Record<string, string> = {
 
 export function extractNestApps(
   sf: ts.SourceFile,
-  ctx: RouteExtractContext,
+  ctx: FileContext,
 ): {
   apps: FileApp[];
   projectLimiters: ProjectLimiter[];

@@ -4,9 +4,9 @@
  * like a limiter, a configured name — and, inside handlers, calls that consume a limiter
  * (`await ratelimit.limit(ip)`, `await limiter.consume(ip)`, `aj.protect(req)`).
  */
-import { ts, unwrap, calleeName, receiverName, memberName, splitWords, SK } from '../ast.js';
-import type { TextSignals } from '../text-signals.js';
-import { modulePath, type Resolver, type Value } from '../values.js';
+import { ts, unwrap, calleeName, receiverName, memberName, splitWords, SK } from '../file/ast.js';
+import type { TextSignals } from '../file/text-signals.js';
+import { modulePath, type Resolver, type Value } from '../file/values.js';
 
 /** Packages whose factories (called or not) make request-limiting middleware. */
 const MIDDLEWARE_MODULES = new Set([
