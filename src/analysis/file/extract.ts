@@ -7,7 +7,6 @@
 import type {
   FunctionFact,
   HandlerFact,
-  Rejection,
   StoredHandling,
   VerifySite,
   ProjectCall,
@@ -30,10 +29,9 @@ import {
   isTypeOnly,
   type FunctionNode,
   type Node,
-  type Span,
   SK,
 } from './ast.js';
-import { Resolver, type Value, propName, lazyImportSource, isProjectSpecifier } from './values.js';
+import { Resolver, type Value, propName, lazyImportSource, } from './values.js';
 import {
   classifyJwtCall,
   apiOfValue,
@@ -45,16 +43,15 @@ import {
   monitoringEvidence,
   splitWordsHasAny,
   type Evidence,
-  type MonitoringOptions,
 } from './monitoring.js';
 import { handlingOf, executorPromise, type FailurePath, type Handling } from './failure-paths.js';
 import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
-import { extractRouteFacts, type RouteFileFacts } from './routes/extract.js';
-import { extractDenylistFacts, type DenylistFileFacts } from './denylists.js';
+import { extractRouteFacts, } from './routes/extract.js';
+import { extractDenylistFacts, } from './denylists.js';
 import type { ExtractOptions, FileContext } from './context.js';
 import { textSignals } from './text-signals.js';
-import { isLimiterCall, mayCallLimiter, type LimiterOptions } from '../libraries/limiters.js';
+import { isLimiterCall, mayCallLimiter, } from '../libraries/limiters.js';
 import {
   isPasswordCheck,
   credentialFailure,

@@ -27,7 +27,6 @@ import {
   monitoringEvidence,
   isPropagationCall,
   type Evidence,
-  type MonitoringOptions,
 } from './monitoring.js';
 import { callTarget, type CallTarget } from './call-targets.js';
 import {

@@ -20,14 +20,12 @@ import {
   type FunctionNode,
   SK,
 } from '../ast.js';
-import { modulePath, isProjectSpecifier, type Resolver, type Value } from '../values.js';
-import type { MonitoringOptions } from '../monitoring.js';
+import { modulePath, type Resolver, type Value } from '../values.js';
 import type { FileContext } from '../context.js';
 import { targetOfCallee, callTarget } from '../call-targets.js';
 import {
   limiterOfExpression,
   limiterLabel,
-  type LimiterOptions,
 } from '../../libraries/limiters.js';
 import { extractNestApps } from './adapters/nest.js';
 import { extractNextApps } from './adapters/next.js';
