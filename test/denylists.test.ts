@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../src/scan.js';
 import { DEFAULT_CONFIG } from '../src/config.js';
-import { isCheckerName } from '../src/analysis/file/denylists.js';
+import { isCheckerName } from '../src/analysis/libraries/denylist-apis.js';
 import { isDenylistName } from '../src/analysis/libraries/denylist-names.js';
 
 const ROOT = path.resolve('/virtual/app');

@@ -21,7 +21,7 @@ import {
   type ScanResult,
   type Severity,
 } from '../types.js';
-import type { ReporterOptions } from './index.js';
+import type { ReporterOptions } from './options.js';
 
 /** GitHub shows at most this many annotations per type (error, warning, notice) per step. */
 const ANNOTATIONS_SHOWN_PER_TYPE = 10;

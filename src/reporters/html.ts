@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Finding, ScanResult, RuleInfo, Severity, SourceLocation } from '../types.js';
 import { redactJwts } from '../redact.js';
-import type { ReporterOptions } from './index.js';
+import type { ReporterOptions } from './options.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'note'];

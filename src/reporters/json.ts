@@ -31,7 +31,7 @@
  */
 import { redactJwts } from '../redact.js';
 import type { Finding, Notice, ScanResult, ScanSummary, SourceLocation } from '../types.js';
-import type { ReporterOptions } from './index.js';
+import type { ReporterOptions } from './options.js';
 
 function location(loc: SourceLocation): Record<string, unknown> {
   const out: Record<string, unknown> = {

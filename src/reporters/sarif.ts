@@ -26,7 +26,7 @@ import {
   type ScanResult,
   type SourceLocation,
 } from '../types.js';
-import type { ReporterOptions } from './index.js';
+import type { ReporterOptions } from './options.js';
 
 /** GitHub code scanning rejects runs with more results than this. */
 export const MAX_RESULTS_PER_RUN = 25_000;

@@ -24,7 +24,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { redactJwts } from '../redact.js';
 import type { Finding, Notice, ScanResult, Severity, SourceLocation } from '../types.js';
-import type { ReporterOptions } from './index.js';
+import type { ReporterOptions } from './options.js';
 
 /**
  * Redacts JWTs and neutralises control characters: messages quote source code, and a string

@@ -6,18 +6,9 @@
 import { ts, unwrap, memberName, receiverName, type FunctionNode } from './ast.js';
 import type { Resolver } from './values.js';
 
-export type CallTarget =
-  /** A function of the same file, by id. */
-  | { kind: 'local'; fn: number }
-  /**
-   * An export path of a project module: `['verifyToken']`, `['AuthService', '#instance', 'check']`.
-   */
-  | { kind: 'module'; source: string; path: string[] }
-  /** A method of a class declared in this file. */
-  | { kind: 'method'; className: string; method: string }
-  /** A method on a receiver the bindings cannot follow (`this.authService.check()` in plain JS):
-   *  matched later against project classes named like the receiver. */
-  | { kind: 'receiver'; receiver: string; method: string };
+import type { CallTarget } from './values.js';
+
+export type { CallTarget };
 
 export function callTarget(
   call: ts.CallExpression,

@@ -5,7 +5,7 @@
  */
 import type { ts, FunctionNode, Node, Span } from './ast.js';
 import type { ProjectSpecifiers, Resolver } from './values.js';
-import type { FailurePath } from './failure-paths.js';
+import type { FailurePath } from './types.js';
 import type { MonitoringOptions } from './monitoring.js';
 import type { LimiterOptions } from '../libraries/limiters.js';
 

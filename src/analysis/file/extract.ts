@@ -14,6 +14,7 @@ import type {
   ExportTarget,
   ClassFact,
   FileFacts,
+  FailurePath,
 } from './types.js';
 import {
   ts,
@@ -31,7 +32,7 @@ import {
   type Node,
   SK,
 } from './ast.js';
-import { Resolver, type Value, propName, lazyImportSource, } from './values.js';
+import { Resolver, type Value, propName, lazyImportSource } from './values.js';
 import {
   classifyJwtCall,
   apiOfValue,
@@ -39,19 +40,15 @@ import {
   mayUseJwtApi,
   type JwtApi,
 } from '../libraries/jwt-apis.js';
-import {
-  monitoringEvidence,
-  splitWordsHasAny,
-  type Evidence,
-} from './monitoring.js';
-import { handlingOf, executorPromise, type FailurePath, type Handling } from './failure-paths.js';
+import { monitoringEvidence, splitWordsHasAny, type Evidence } from './monitoring.js';
+import { handlingOf, executorPromise, type Handling } from './failure-paths.js';
 import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
-import { extractRouteFacts, } from './routes/extract.js';
-import { extractDenylistFacts, } from './denylists.js';
+import { extractRouteFacts } from './routes/extract.js';
+import { extractDenylistFacts } from './denylists.js';
 import type { ExtractOptions, FileContext } from './context.js';
 import { textSignals } from './text-signals.js';
-import { isLimiterCall, mayCallLimiter, } from '../libraries/limiters.js';
+import { isLimiterCall, mayCallLimiter } from '../libraries/limiters.js';
 import {
   isPasswordCheck,
   credentialFailure,

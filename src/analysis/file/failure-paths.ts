@@ -20,15 +20,10 @@ import {
   boundNames,
   type FunctionNode,
   type Node,
-  type Span,
   SK,
 } from './ast.js';
-import {
-  monitoringEvidence,
-  isPropagationCall,
-  type Evidence,
-} from './monitoring.js';
-import { callTarget, type CallTarget } from './call-targets.js';
+import { monitoringEvidence, isPropagationCall, type Evidence } from './monitoring.js';
+import { callTarget } from './call-targets.js';
 import {
   isPassThroughCall,
   isResponseCall,
@@ -38,38 +33,7 @@ import {
 } from './responses.js';
 import { ERROR_CLASSIFIERS } from '../libraries/jwt-apis.js';
 import type { FileContext } from './context.js';
-
-export type FailureKind =
-  | 'catch'
-  | 'promise-catch'
-  | 'then-rejected'
-  | 'callback'
-  | 'callback-ignored';
-
-export interface RegionCall {
-  target: CallTarget;
-  label: string;
-  /** The error (or a value derived from it) is passed to the call. */
-  withError: boolean;
-}
-
-export interface FailurePath {
-  kind: FailureKind;
-  /** The catch clause, the handler function, or the error branch. */
-  span: Span;
-  errorName?: string;
-  evidence: Array<Evidence & { touchesError: boolean }>;
-  calls: RegionCall[];
-  /** A branch tells error kinds apart (TokenExpiredError, ERR_JWT_EXPIRED...). */
-  classifies: boolean;
-  /** Why the request goes on despite the failure, when it does. */
-  failOpen?: string;
-  /**
-   * A `catch` that only throws (`throw new AuthError()`) on every way out: the failure goes on to
-   * the caller.
-   */
-  rethrows?: boolean;
-}
+import type { FailureKind, FailurePath, RegionCall } from './types.js';
 
 function cached(ctx: FileContext, node: Node, compute: () => FailurePath): FailurePath {
   const hit = ctx.cache?.get(node);

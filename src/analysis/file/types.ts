@@ -3,12 +3,11 @@
  * links it): types only, so every layer can name them without importing code.
  */
 import type { Span } from './ast.js';
-import type { CallTarget } from './call-targets.js';
-import type { FailurePath } from './failure-paths.js';
+import type { CallTarget } from './values.js';
 import type { Evidence } from './monitoring.js';
 import type { JwtApi } from '../libraries/jwt-apis.js';
 import type { RouteFileFacts } from './routes/types.js';
-import type { DenylistFileFacts } from './denylists.js';
+import type { DenylistFileFacts } from './denylist-types.js';
 
 export interface FunctionFact {
   name?: string;
@@ -134,4 +133,36 @@ export interface FileFacts {
   monitors: Array<{ label: string; kind: Evidence['kind']; span: Span }>;
   routes: RouteFileFacts;
   denylists: DenylistFileFacts;
+}
+
+export type FailureKind =
+  | 'catch'
+  | 'promise-catch'
+  | 'then-rejected'
+  | 'callback'
+  | 'callback-ignored';
+
+export interface RegionCall {
+  target: CallTarget;
+  label: string;
+  /** The error (or a value derived from it) is passed to the call. */
+  withError: boolean;
+}
+
+export interface FailurePath {
+  kind: FailureKind;
+  /** The catch clause, the handler function, or the error branch. */
+  span: Span;
+  errorName?: string;
+  evidence: Array<Evidence & { touchesError: boolean }>;
+  calls: RegionCall[];
+  /** A branch tells error kinds apart (TokenExpiredError, ERR_JWT_EXPIRED...). */
+  classifies: boolean;
+  /** Why the request goes on despite the failure, when it does. */
+  failOpen?: string;
+  /**
+   * A `catch` that only throws (`throw new AuthError()`) on every way out: the failure goes on to
+   * the caller.
+   */
+  rethrows?: boolean;
 }

@@ -15,7 +15,6 @@ import {
   type FunctionNode,
   SK,
 } from './ast.js';
-import type { CallTarget } from './call-targets.js';
 
 export type Value =
   /**
@@ -590,3 +589,20 @@ export function isWorkspaceAlias(source: string): boolean {
 }
 
 export { boundNames };
+
+/**
+ * Where a call goes, when it goes into the project's own code (call-targets.ts records it, the
+ * call graph resolves it across files).
+ */
+export type CallTarget =
+  /** A function of the same file, by id. */
+  | { kind: 'local'; fn: number }
+  /**
+   * An export path of a project module: `['verifyToken']`, `['AuthService', '#instance', 'check']`.
+   */
+  | { kind: 'module'; source: string; path: string[] }
+  /** A method of a class declared in this file. */
+  | { kind: 'method'; className: string; method: string }
+  /** A method on a receiver the bindings cannot follow (`this.authService.check()` in plain JS):
+   *  matched later against project classes named like the receiver. */
+  | { kind: 'receiver'; receiver: string; method: string };

@@ -9,7 +9,6 @@
  * reply.jwtSign), hono/jwt (verify, sign).
  */
 import { ts, unwrap, memberName } from '../file/ast.js';
-import type { TextSignals } from '../file/text-signals.js';
 import { modulePath, type Resolver, type Value } from '../file/values.js';
 
 export type JwtOperation = 'verify' | 'sign';
@@ -120,7 +119,7 @@ export const JWT_API_MODULES: readonly string[] = [
  * `jwtVerify`, `SignJWT`, `createVerifier`, `jwtService` (`\bsign` keeps `Object.assign` out). An
  * escape could spell one (mayEscapeNames), so such files take the full path.
  */
-export function mayUseJwtApi(signals: TextSignals, text: string): boolean {
+export function mayUseJwtApi(signals: { escapes: boolean; jwt: boolean }, text: string): boolean {
   return signals.escapes || signals.jwt || /\bsign|Sign/.test(text);
 }
 

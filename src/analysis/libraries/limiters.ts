@@ -5,7 +5,6 @@
  * (`await ratelimit.limit(ip)`, `await limiter.consume(ip)`, `aj.protect(req)`).
  */
 import { ts, unwrap, calleeName, receiverName, memberName, splitWords, SK } from '../file/ast.js';
-import type { TextSignals } from '../file/text-signals.js';
 import { modulePath, type Resolver, type Value } from '../file/values.js';
 
 /** Packages whose factories (called or not) make request-limiting middleware. */
@@ -167,7 +166,10 @@ export function isLimiterCall(
  * Names and package specifiers are spelled in the file unless an escape spells them
  * (mayEscapeNames). (Plain `limit`, `protect`, `consume` passed 78% of files.)
  */
-export function mayCallLimiter(signals: TextSignals, options: LimiterOptions): boolean {
+export function mayCallLimiter(
+  signals: { escapes: boolean; limiter: boolean },
+  options: LimiterOptions,
+): boolean {
   return options.rateLimiters.size > 0 || signals.escapes || signals.limiter;
 }
 

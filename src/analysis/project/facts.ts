@@ -5,14 +5,14 @@
  * for anything cross-file.
  */
 import type { FileFacts, TokenLog } from '../file/types.js';
-import type { FailurePath } from '../file/failure-paths.js';
+import type { FailurePath } from '../file/types.js';
 import type { Span } from '../file/ast.js';
 import { CallGraph } from './call-graph.js';
 import { ModuleResolver } from './module-resolution.js';
 import type { WorkspacePackage } from '../../workspace.js';
 import { buildRouteFacts, type RouteFacts } from './routes.js';
 import { Endpoints } from './endpoints.js';
-import { buildDenylistFacts, type DenylistFacts } from '../file/denylists.js';
+import { buildDenylistFacts, type DenylistFacts } from './denylists.js';
 
 export interface Verification {
   file: string;

@@ -23,10 +23,7 @@ import {
 import { modulePath, type Resolver, type Value } from '../values.js';
 import type { FileContext } from '../context.js';
 import { targetOfCallee, callTarget } from '../call-targets.js';
-import {
-  limiterOfExpression,
-  limiterLabel,
-} from '../../libraries/limiters.js';
+import { limiterOfExpression, limiterLabel } from '../../libraries/limiters.js';
 import { extractNestApps } from './adapters/nest.js';
 import { extractNextApps } from './adapters/next.js';
 import type { AppRef, ChainItem, FileApp, Framework, PassDecl, RouteFileFacts } from './types.js';

@@ -1,14 +1,11 @@
-/**
- * The auth attack surface as the analysis sees it: what `jwt-audit inventory` prints and the
- * HTML report shows. Built from the same facts the rules use, so it explains their findings.
- */
-import type { Span } from '../../file/ast.js';
 import type { Facts } from '../facts.js';
 import type { Inventory, InventoryMonitor, SourceLocation } from '../../../types.js';
 import { buildRouteInventory } from './routes.js';
-import { buildDenylistInventory } from '../../file/denylists.js';
+import { buildDenylistInventory } from './denylists.js';
 
-export type Locate = (file: string, span: Span, label?: string) => SourceLocation;
+import type { Locate } from './locate.js';
+
+export type { Locate };
 
 export function buildInventory(facts: Facts, locate: Locate): Inventory {
   const verifySites: Inventory['verifySites'] = [

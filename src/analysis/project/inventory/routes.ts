@@ -5,7 +5,7 @@
  */
 import type { Facts } from '../facts.js';
 import type { Inventory } from '../../../types.js';
-import type { Locate } from './index.js';
+import type { Locate } from './locate.js';
 
 export function buildRouteInventory(facts: Facts, locate: Locate): Pick<Inventory, 'routes'> {
   const routes: Inventory['routes'] = [];
