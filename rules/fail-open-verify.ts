@@ -42,15 +42,12 @@ export default defineRule({
     each(facts.verifications, (v) => {
       if (v.monitored || !v.path.failOpen) return;
       report({
-        file: v.file,
-        span: v.span,
+        at: v,
         messageId: 'failOpen',
         data: { call: v.label, reason: v.path.failOpen },
         related: [
           { file: v.file, span: v.path.span, label: 'failure path that lets the request through' },
         ],
-        scope: v.scope,
-        code: v.code,
       });
     });
   },

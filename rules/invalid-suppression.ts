@@ -31,18 +31,16 @@ const payload = jwt.verify(token, secret);`,
   check({ directiveProblems, report }) {
     for (const p of directiveProblems) {
       const d = p.directive;
+      const span = {
+        startLine: d.line,
+        startColumn: d.column,
+        endLine: d.line,
+        endColumn: d.column + d.text.split('\n')[0].length,
+      };
       report({
-        file: p.file,
-        span: {
-          startLine: d.line,
-          startColumn: d.column,
-          endLine: d.line,
-          endColumn: d.column + d.text.split('\n')[0].length,
-        },
+        at: { file: p.file, span, scope: `${p.kind}:${p.ruleId ?? '*'}`, code: d.text },
         messageId: 'problem',
         data: { problem: p.message },
-        scope: `${p.kind}:${p.ruleId ?? '*'}`,
-        code: d.text,
       });
     }
   },

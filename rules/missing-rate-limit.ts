@@ -1,9 +1,4 @@
 import { defineRule } from '../src/rule.js';
-import {
-  registrations,
-  mountLocations,
-  routeLabel,
-} from '../src/analysis/project/registrations.js';
 
 export default defineRule({
   meta: {
@@ -39,20 +34,13 @@ app.use('/auth', authLimiter, router);`,
   },
   check({ facts, config, report, each }) {
     if (config.rateLimitedUpstream) return;
-    each(registrations(facts.routes.routes), (instances) => {
-      const unguarded = instances
-        .map((r) => ({ r, reason: facts.endpoints.authReason(r) }))
-        .find((x) => x.reason && !x.r.guard);
-      if (!unguarded) return;
-      const { r, reason } = unguarded;
+    each(facts.authEndpoints, (e) => {
+      if (e.limited) return;
       report({
-        file: r.file,
-        span: r.span,
+        at: e,
         messageId: 'missing',
-        data: { route: routeLabel(r), reason: reason! },
-        related: mountLocations(r),
-        scope: routeLabel(r),
-        code: `${r.method} ${r.path ?? ''}`,
+        data: { route: e.route, reason: e.reason },
+        related: e.related,
       });
     });
   },

@@ -42,8 +42,7 @@ export default defineRule({
       if (v.monitored || v.path.failOpen) return; // fail-open-verify reports those
       const ignored = v.path.kind === 'callback-ignored';
       report({
-        file: v.file,
-        span: v.span,
+        at: v,
         messageId: ignored ? 'ignored' : 'silent',
         data: { call: v.label },
         related: [
@@ -53,8 +52,6 @@ export default defineRule({
             label: ignored ? 'callback ignoring the error' : 'failure path without monitoring',
           },
         ],
-        scope: v.scope,
-        code: v.code,
       });
     });
   },

@@ -28,13 +28,10 @@ export default defineRule({
     each(facts.tokenLogs, (t) => {
       const what = t.what.startsWith('the result of') ? t.what : `'${t.what}'`;
       report({
-        file: t.file,
-        span: t.span,
+        at: t,
         messageId: 'tokenLogged',
         data: { logger: t.logger, what },
         related: [{ file: t.file, span: t.source, label: 'token value comes from here' }],
-        scope: t.scope,
-        code: t.code,
       });
     });
   },

@@ -35,14 +35,7 @@ export default defineRule({
   check({ facts, report, each }) {
     each(facts.denylists.writes, (w) => {
       if (w.audited) return;
-      report({
-        file: w.file,
-        span: w.span,
-        messageId: 'unaudited',
-        data: { call: w.label, store: w.store },
-        scope: w.scope,
-        code: w.code,
-      });
+      report({ at: w, messageId: 'unaudited', data: { call: w.label, store: w.store } });
     });
   },
 });

@@ -35,13 +35,10 @@ export default defineRule({
     each(facts.verifications, (v) => {
       if (!v.monitored || v.touchesError || v.path.classifies) return;
       report({
-        file: v.file,
-        span: v.span,
+        at: v,
         messageId: 'unclassified',
         data: { call: v.label },
         related: [{ file: v.file, span: v.path.span, label: 'failure path recording no reason' }],
-        scope: v.scope,
-        code: v.code,
       });
     });
   },

@@ -36,13 +36,10 @@ export default defineRule({
     each(facts.denylists.hits, (hit) => {
       if (hit.monitored) return;
       report({
-        file: hit.file,
-        span: hit.span,
+        at: hit,
         messageId: hit.label.endsWith(hit.store) ? 'unloggedCheck' : 'unlogged',
         data: { call: hit.label, store: hit.store },
         related: [hit.rejection],
-        scope: hit.scope,
-        code: hit.code,
       });
     });
   },

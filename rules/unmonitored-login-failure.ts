@@ -1,8 +1,4 @@
 import { defineRule } from '../src/rule.js';
-import { registrations, routeLabel } from '../src/analysis/project/registrations.js';
-import type { FnRef } from '../src/analysis/project/call-graph.js';
-import type { Rejection } from '../src/analysis/file/types.js';
-import type { Span } from '../src/analysis/file/ast.js';
 
 export default defineRule({
   meta: {
@@ -38,80 +34,9 @@ if (!user || !(await bcrypt.compare(password, user.passwordHash))) {
     },
   },
   check({ facts, report, each }) {
-    const { routes, endpoints, graph } = facts;
-    const reported = new Set<string>();
-    const logins: Array<{
-      label: string;
-      functions: FnRef[];
-      file: string;
-      span: Span;
-      related: { file: string; span: Span; label: string };
-    }> = [];
-    for (const instances of registrations(routes.routes)) {
-      const route = instances[0];
-      if (endpoints.isLogin(route))
-        logins.push({
-          label: routeLabel(route),
-          functions: route.functions,
-          file: route.file,
-          span: route.span,
-          related: { file: route.file, span: route.span, label: 'login route registered here' },
-        });
-    }
-    for (const f of facts.files.values()) {
-      for (const s of f.routes.loginStrategies)
-        logins.push({
-          label:
-            s.library === 'feathers'
-              ? 'the Feathers authentication strategy'
-              : 'the passport-local strategy',
-          functions: [{ file: f.file, fn: s.fn }],
-          file: f.file,
-          span: s.span,
-          related: { file: f.file, span: s.span, label: 'login strategy declared here' },
-        });
-    }
-    each(logins, (login) => {
-      for (const { ref, rejection } of rejectionsBelow(login.functions)) {
-        const k = `${ref.file}:${rejection.span.startLine}:${rejection.span.startColumn}`;
-        if (reported.has(k)) continue;
-        const monitored =
-          rejection.monitored ||
-          rejection.calls.some((t) =>
-            graph
-              .resolve(ref.file, t)
-              .some((r) => r.kind === 'fn' && routes.reaches(r.ref, (_fn, h) => !!h?.logs)),
-          );
-        if (monitored) continue;
-        reported.add(k);
-        report({
-          file: ref.file,
-          span: rejection.span,
-          messageId: rejection.what,
-          data: { route: login.label },
-          related: [login.related],
-          scope: graph.fn(ref)?.name ?? '<anonymous>',
-          code: `${rejection.what} rejection`,
-        });
-      }
+    each(facts.loginFailures, (f) => {
+      if (f.monitored) return;
+      report({ at: f, messageId: f.what, data: { route: f.login }, related: f.related });
     });
-
-    /** Rejections in the chain's functions and in what they call (3 levels). */
-    function rejectionsBelow(start: readonly FnRef[]): Array<{ ref: FnRef; rejection: Rejection }> {
-      const out: Array<{ ref: FnRef; rejection: Rejection }> = [];
-      const seen = new Set<number>();
-      const visit = (ref: FnRef, depth: number) => {
-        const k = graph.refKey(ref);
-        if (seen.has(k) || depth > 3) return;
-        seen.add(k);
-        const fn = graph.fn(ref);
-        if (!fn) return;
-        for (const rejection of fn.handler?.rejections ?? []) out.push({ ref, rejection });
-        for (const t of fn.calls)
-          for (const r of graph.resolve(ref.file, t)) if (r.kind === 'fn') visit(r.ref, depth + 1);
-      };
-      for (const ref of start) visit(ref, 0);
-      return out;
-    }
   },
 });

@@ -1,9 +1,4 @@
 import { defineRule } from '../src/rule.js';
-import {
-  registrations,
-  mountLocations,
-  routeLabel,
-} from '../src/analysis/project/registrations.js';
 
 export default defineRule({
   meta: {
@@ -40,38 +35,11 @@ export default defineRule({
     },
   },
   check({ facts, report, each }) {
-    const { routes, endpoints } = facts;
-    each(registrations(routes.routes), (instances) => {
-      const r = instances[0];
-      if (!endpoints.isRefresh(r) || !endpoints.handlerSigns(r)) return;
-      const recorded = r.functions.some((f) =>
-        routes.reaches(f, (_fn, h) => !!h?.successLogs, 'success'),
-      );
-      if (recorded) return;
-      report({
-        file: r.file,
-        span: r.span,
-        messageId: 'unmonitored',
-        data: { route: routeLabel(r) },
-        related: mountLocations(r),
-        scope: routeLabel(r),
-        code: `${r.method} ${r.path ?? ''}`,
-      });
+    each(facts.refreshEndpoints, (e) => {
+      if (e.recorded) return;
+      if (e.kind === 'route')
+        report({ at: e, messageId: 'unmonitored', data: { route: e.route }, related: e.related });
+      else report({ at: e, messageId: 'unmonitoredHandler', data: { name: e.name } });
     });
-    // refresh handlers without a route: oauth2orize exchanges, GraphQL resolvers, socket handlers
-    for (const ref of endpoints.routelessRefreshHandlers()) {
-      if (routes.reaches(ref, (_fn, h) => !!h?.successLogs, 'success')) continue;
-      const fn = facts.graph.fn(ref)!;
-      const own = fn.name ?? `the callback of ${fn.handedOver}`;
-      const name = fn.className && fn.name ? `${fn.className}.${fn.name}` : own;
-      report({
-        file: ref.file,
-        span: fn.span,
-        messageId: 'unmonitoredHandler',
-        data: { name },
-        scope: name,
-        code: name,
-      });
-    }
   },
 });

@@ -4,27 +4,20 @@
  */
 import type { Span } from './analysis/file/ast.js';
 import type { Facts } from './analysis/project/facts.js';
+import type { Located, RelatedSpan } from './analysis/project/located.js';
 import type { JwtAuditConfig } from './config.js';
 import type { RuleMeta } from './types.js';
 import type { DirectiveProblem } from './suppressions.js';
 
-export interface RelatedSpan {
-  file: string;
-  span: Span;
-  label: string;
-}
+export type { Located, RelatedSpan };
 
 export interface Report<MessageId extends string> {
-  /** Absolute path of the file. */
-  file: string;
-  span: Span;
+  /** The finished fact the finding is about: its location and fingerprint identity. */
+  at: Located;
   messageId: MessageId;
   /** Values for the message's `{{placeholders}}`. */
   data?: Record<string, string>;
-  related?: RelatedSpan[];
-  /** Enclosing function and normalised code, for the line-independent fingerprint. */
-  scope: string;
-  code: string;
+  related?: readonly RelatedSpan[];
 }
 
 export interface RuleContext<MessageId extends string> {

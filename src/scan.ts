@@ -286,7 +286,7 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
   };
   const location = (
     file: string,
-    span: Report<string>['span'],
+    span: Report<string>['at']['span'],
     label?: string,
   ): SourceLocation => ({
     file: display(file),
@@ -304,17 +304,17 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
       ruleId: rule.meta.id,
       severity,
       message,
-      location: location(report.file, report.span),
+      location: location(report.at.file, report.at.span),
       related: (report.related ?? []).map((rel) =>
         location(rel.file, rel.span, redactJwts(rel.label)),
       ),
       fingerprints: {
-        primaryLocationLineHash: lineHashes(report.file)[report.span.startLine - 1] ?? '',
+        primaryLocationLineHash: lineHashes(report.at.file)[report.at.span.startLine - 1] ?? '',
         jwtAudit: ownFingerprint({
           ruleId: rule.meta.id,
-          uri: uriOf(report.file),
-          enclosing: report.scope,
-          code: report.code,
+          uri: uriOf(report.at.file),
+          enclosing: report.at.scope,
+          code: report.at.code,
         }),
       },
     };
@@ -325,8 +325,8 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
   const absOf = new Map<Finding, string>();
   for (const r of reports) {
     const f = toFinding(r);
-    absOf.set(f, r.report.file);
-    (byFile[r.report.file] ??= []).push(f);
+    absOf.set(f, r.report.at.file);
+    (byFile[r.report.at.file] ??= []).push(f);
   }
   const activeIds = selected.map((s) => s.rule.meta.id);
   const suppression = applySuppressions(

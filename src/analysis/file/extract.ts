@@ -277,7 +277,13 @@ export function extractFileFacts(
         h.logs = true;
         if (!inFailureBranch(call)) h.successLogs = true;
       }
-      monitors.push({ label: evidence.label, kind: evidence.kind, span: span(call) });
+      const inner = enclosingFunction(call);
+      monitors.push({
+        label: evidence.label,
+        kind: evidence.kind,
+        span: span(call),
+        fn: inner ? fnId(inner) : -1,
+      });
       if (
         LOG_KINDS.has(evidence.kind) ||
         (evidence.kind === 'name' && splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']))

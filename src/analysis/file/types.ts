@@ -130,7 +130,7 @@ export interface FileFacts {
   projectCalls: ProjectCall[];
   tokenLogs: TokenLog[];
   /** Direct monitoring calls seen (for the inventory): label and kind. */
-  monitors: Array<{ label: string; kind: Evidence['kind']; span: Span }>;
+  monitors: MonitorCall[];
   routes: RouteFileFacts;
   denylists: DenylistFileFacts;
 }
@@ -165,4 +165,13 @@ export interface FailurePath {
    * the caller.
    */
   rethrows?: boolean;
+}
+
+/** A direct monitoring call (inventory, and revocation audits), with the function it is in. */
+export interface MonitorCall {
+  label: string;
+  kind: Evidence['kind'];
+  span: Span;
+  /** The innermost enclosing function's id, or -1 at module level. */
+  fn: number;
 }

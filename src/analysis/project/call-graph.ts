@@ -311,9 +311,74 @@ export class CallGraph {
     }
   }
 
-  /** Project functions that call this one (resolved call edges, nested functions included). */
-  callers(ref: FnRef): readonly FnRef[] {
-    return this.callerIndex().get(this.refKey(ref)) ?? [];
+  /**
+   * Project functions that call this one (resolved call edges). A function's nested functions are
+   * among its calls (what they do counts for it), so by default the function a callback is
+   * defined in is its caller; `definedIn: false` leaves those out (a route handler defined inside
+   * a setup function is called by the framework, not by the setup).
+   */
+  callers(ref: FnRef, options: { definedIn?: boolean } = {}): readonly FnRef[] {
+    const all = this.callerIndex().get(this.refKey(ref)) ?? [];
+    if (options.definedIn !== false) return all;
+    const inner = this.fn(ref)?.span;
+    if (!inner) return all;
+    return all.filter((c) => c.file !== ref.file || !contains(this.fn(c)?.span, inner));
+  }
+
+  /**
+   * The one reachability walk of the analysis: `start`, then every project function it calls,
+   * directly or through others, across files, to any depth, each once (SPEC: monitoring follows
+   * calls into project functions "to any depth"). `via: 'success'` follows only the calls a
+   * handler makes on its success path. The monitored/signing/wrapper passes below answer the
+   * same question for every function at once.
+   */
+  *reachable(start: FnRef, via: 'all' | 'success' = 'all'): Generator<FnRef> {
+    const seen = new Set<number>([this.refKey(start)]);
+    const stack: FnRef[] = [start];
+    while (stack.length > 0) {
+      const ref = stack.pop()!;
+      const fn = this.fn(ref);
+      if (!fn) continue;
+      yield ref;
+      const calls = via === 'success' ? (fn.handler?.successCalls ?? []) : fn.calls;
+      for (let i = calls.length - 1; i >= 0; i--) {
+        for (const r of this.resolve(ref.file, calls[i])) {
+          if (r.kind !== 'fn') continue;
+          const k = this.refKey(r.ref);
+          if (seen.has(k)) continue;
+          seen.add(k);
+          stack.push(r.ref);
+        }
+      }
+    }
+  }
+
+  /**
+   * The same walk backwards: `start`, then every project function that calls it, directly or
+   * through others, to any depth, each once (nearest first).
+   */
+  *callersAbove(start: FnRef, options: { definedIn?: boolean } = {}): Generator<FnRef> {
+    const seen = new Set<number>([this.refKey(start)]);
+    const queue: FnRef[] = [start];
+    for (let i = 0; i < queue.length; i++) {
+      yield queue[i];
+      for (const caller of this.callers(queue[i], options)) {
+        const k = this.refKey(caller);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        queue.push(caller);
+      }
+    }
+  }
+
+  /** Does `start`, or a project function it reaches (`reachable`), satisfy `test`? */
+  reaches(
+    start: FnRef,
+    test: (fn: FunctionFact, ref: FnRef) => boolean,
+    via: 'all' | 'success' = 'all',
+  ): boolean {
+    for (const ref of this.reachable(start, via)) if (test(this.fn(ref)!, ref)) return true;
+    return false;
   }
 
   private computeMonitored(): void {
@@ -392,4 +457,16 @@ function escapes(
     handling.kind === 'propagates' ||
     (handling.kind === 'handled' && !!facts.failurePaths[handling.path]?.rethrows)
   );
+}
+
+/** Does the span `outer` contain `inner`? */
+function contains(outer: FunctionFact['span'] | undefined, inner: FunctionFact['span']): boolean {
+  if (!outer) return false;
+  const startsBefore =
+    outer.startLine < inner.startLine ||
+    (outer.startLine === inner.startLine && outer.startColumn <= inner.startColumn);
+  const endsAfter =
+    outer.endLine > inner.endLine ||
+    (outer.endLine === inner.endLine && outer.endColumn >= inner.endColumn);
+  return startsBefore && endsAfter;
 }

@@ -70,17 +70,25 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
     target ? graph.resolve(file, target).flatMap((r) => (r.kind === 'fn' ? [r.ref] : [])) : [];
 
   /** The revoked path of one lookup monitors, itself or inside the checker it calls. */
-  const pathMonitored = (file: string, l: DenylistLookupFact, depth: number): boolean =>
+  const pathMonitored = (file: string, l: DenylistLookupFact, seen: Set<number>): boolean =>
     l.evidence.length > 0 ||
     l.calls.some((c) => graph.targetMonitors(file, c)) ||
-    fnRefs(file, l.target).some((ref) => checkerMonitors(ref, depth + 1));
-  /** A checker (`isRevoked()`) monitors when every path on which it answers "revoked" monitors. */
-  const checkerMonitors = (ref: FnRef, depth: number): boolean => {
-    if (depth > 4) return false;
-    const answers = (byFn.get(graph.refKey(ref)) ?? []).filter(
+    fnRefs(file, l.target).some((ref) => checkerMonitors(ref, seen));
+  /**
+   * A checker (`isRevoked()`) monitors when every path on which it answers "revoked" monitors
+   * (checkers calling checkers are followed to any depth; a cycle monitors nothing).
+   */
+  const checkerMonitors = (ref: FnRef, seen: Set<number>): boolean => {
+    const k = graph.refKey(ref);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    const answers = (byFn.get(k) ?? []).filter(
       (x) => x.lookup.outcome === 'returns' && x.lookup.revokedValue === true,
     );
-    return answers.length > 0 && answers.every((x) => pathMonitored(x.file, x.lookup, depth));
+    const monitors =
+      answers.length > 0 && answers.every((x) => pathMonitored(x.file, x.lookup, seen));
+    seen.delete(k);
+    return monitors;
   };
 
   const reported = new Set<string>();
@@ -88,8 +96,8 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
     for (const l of f.denylists.lookups) {
       const monitored =
         l.outcome === 'returns'
-          ? l.revokedValue === true && pathMonitored(f.file, l, 0)
-          : pathMonitored(f.file, l, 0);
+          ? l.revokedValue === true && pathMonitored(f.file, l, new Set())
+          : pathMonitored(f.file, l, new Set());
       checks.push({ file: f.file, span: l.span, label: l.label, monitored });
       if (l.outcome !== 'rejects' || !l.branch) continue;
       reported.add(`${f.file}:${l.span.startLine}:${l.span.startColumn}`);
@@ -115,7 +123,7 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
           const k = `${file}:${lookup.span.startLine}:${lookup.span.startColumn}`;
           if (reported.has(k)) continue;
           reported.add(k);
-          const monitored = pathMonitored(file, lookup, 0);
+          const monitored = pathMonitored(file, lookup, new Set());
           const label = `${o.library} '${o.option}' option rejects the request`;
           hits.push({
             file,
@@ -147,92 +155,37 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
 /**
  * Which functions record something (a log, metric, report, a monitor-named or configured call —
  * not a `throw`, which records nothing of a revocation), following project calls forwards, and
- * whether every caller of a function does.
+ * whether every caller of a function does (the call graph's one reachability walk, both ways).
  */
 function recordingFunctions(
   files: readonly FileFacts[],
   graph: CallGraph,
 ): { audited(ref: FnRef): boolean } {
   const direct = new Set<number>();
-  for (const f of files) {
-    const spans = f.functions.map((fn) => fn.span);
-    for (const m of f.monitors) {
-      if (m.kind === 'propagate') continue;
-      const id = innermost(spans, m.span);
-      if (id >= 0) direct.add(graph.refKey({ file: f.file, fn: id }));
-    }
-  }
+  for (const f of files)
+    for (const m of f.monitors)
+      if (m.kind !== 'propagate' && m.fn >= 0) direct.add(graph.refKey({ file: f.file, fn: m.fn }));
   const forward = new Map<number, boolean>();
-  const recordsForward = (ref: FnRef, depth: number, seen: Set<number>): boolean => {
+  const records = (ref: FnRef): boolean => {
     const k = graph.refKey(ref);
-    if (direct.has(k)) return true;
-    const memo = forward.get(k);
-    if (memo !== undefined) return memo;
-    if (depth > 5 || seen.has(k)) return false;
-    seen.add(k);
-    const fn = graph.fn(ref);
-    const result =
-      !!fn &&
-      fn.calls.some((t) =>
-        graph
-          .resolve(ref.file, t)
-          .some((r) => r.kind === 'fn' && recordsForward(r.ref, depth + 1, seen)),
-      );
-    if (depth === 0) forward.set(k, result);
-    return result;
-  };
-  let callers: Map<number, FnRef[]> | undefined;
-  const callersOf = (ref: FnRef): FnRef[] => {
-    if (!callers) {
-      callers = new Map();
-      for (const f of files) {
-        f.functions.forEach((fn, id) => {
-          for (const t of fn.calls) {
-            for (const r of graph.resolve(f.file, t)) {
-              if (r.kind !== 'fn') continue;
-              // a function defined inside another is not called by it (a route handler is called by
-              // the framework)
-              if (r.ref.file === f.file && contains(fn.span, graph.fn(r.ref)?.span ?? fn.span))
-                continue;
-              const k = graph.refKey(r.ref);
-              const list = callers!.get(k) ?? [];
-              list.push({ file: f.file, fn: id });
-              callers!.set(k, list);
-            }
-          }
-        });
-      }
+    let answer = forward.get(k);
+    if (answer === undefined) {
+      answer = graph.reaches(ref, (_fn, r) => direct.has(graph.refKey(r)));
+      forward.set(k, answer);
     }
-    return callers.get(graph.refKey(ref)) ?? [];
+    return answer;
   };
-  const audited = (ref: FnRef, depth: number, seen: Set<number>): boolean => {
-    if (recordsForward(ref, 0, new Set())) return true;
+  // Audited: it records, or every function calling it (not merely defining it) is audited.
+  const onPath = new Set<number>();
+  const audited = (ref: FnRef): boolean => {
+    if (records(ref)) return true;
     const k = graph.refKey(ref);
-    if (depth > 3 || seen.has(k)) return false;
-    seen.add(k);
-    const up = callersOf(ref);
-    return up.length > 0 && up.every((c) => audited(c, depth + 1, seen));
+    if (onPath.has(k)) return false; // a cycle of callers records nothing by itself
+    onPath.add(k);
+    const up = graph.callers(ref, { definedIn: false });
+    const answer = up.length > 0 && up.every((c) => audited(c));
+    onPath.delete(k);
+    return answer;
   };
-  return { audited: (ref) => audited(ref, 0, new Set()) };
-}
-
-/** The innermost function whose span contains `span`, or -1. */
-function innermost(spans: readonly Span[], span: Span): number {
-  let best = -1;
-  for (let i = 0; i < spans.length; i++) {
-    const s = spans[i];
-    if (!contains(s, span)) continue;
-    if (best < 0 || contains(spans[best], s)) best = i;
-  }
-  return best;
-}
-
-function contains(outer: Span, inner: Span): boolean {
-  const startsBefore =
-    outer.startLine < inner.startLine ||
-    (outer.startLine === inner.startLine && outer.startColumn <= inner.startColumn);
-  const endsAfter =
-    outer.endLine > inner.endLine ||
-    (outer.endLine === inner.endLine && outer.endColumn >= inner.endColumn);
-  return startsBefore && endsAfter;
+  return { audited };
 }

@@ -149,7 +149,7 @@ export class Endpoints {
   isRefresh(route: LinkedRoute): boolean {
     if (route.path !== undefined && /refresh/i.test(route.path)) return true;
     return (
-      route.functions.some((f) => this.routes.reaches(f, (_fn, h) => !!h?.verifiesRefresh)) &&
+      route.functions.some((f) => this.graph.reaches(f, (fn) => !!fn.handler?.verifiesRefresh)) &&
       this.handlerSigns(route)
     );
   }
@@ -157,7 +157,7 @@ export class Endpoints {
   /**
    * Refresh handlers no route reaches: a callback handed to a library (oauth2orize's
    * `exchange.refreshToken(fn)`, a GraphQL resolver, a socket handler) that verifies a refresh
-   * token and signs a new one. Found from each refresh verification up its callers (3 levels) to
+   * token and signs a new one. Found from each refresh verification up its callers (any depth) to
    * a function nothing in the project calls and that is handed to other code (not an exported
    * helper whose callers may lie outside the scan); skipped when a route's chain holds any of them.
    */
@@ -175,8 +175,7 @@ export class Endpoints {
           // an uncalled exported helper may have callers outside the scanned code: only callbacks
           // count
           if (!this.graph.fn(root)?.handedOver) continue;
-          if (this.graph.signs(root) || this.routes.reaches(root, (f) => f.signs))
-            found.set(this.graph.refKey(root), root);
+          if (this.graph.signs(root)) found.set(this.graph.refKey(root), root);
         }
       });
     }
@@ -185,37 +184,23 @@ export class Endpoints {
 
   private routeless: FnRef[] | undefined;
 
-  /**
-   * Uncalled functions at most 3 calls above `ref`; undefined when a route's chain is on the way.
-   */
+  /** Uncalled functions above `ref` (any depth); undefined when a route's chain is on the way. */
   private rootsAbove(ref: FnRef, inRoutes: ReadonlySet<number>): FnRef[] | undefined {
     const roots: FnRef[] = [];
-    const seen = new Set<number>();
-    let level: FnRef[] = [ref];
-    for (let depth = 0; depth <= 3 && level.length > 0; depth++) {
-      const next: FnRef[] = [];
-      for (const cur of level) {
-        const k = this.graph.refKey(cur);
-        if (seen.has(k)) continue;
-        seen.add(k);
-        if (inRoutes.has(k)) return undefined;
-        const callers = this.graph.callers(cur);
-        if (callers.length === 0) roots.push(cur);
-        else next.push(...callers);
-      }
-      level = next;
+    for (const cur of this.graph.callersAbove(ref)) {
+      if (inRoutes.has(this.graph.refKey(cur))) return undefined;
+      if (this.graph.callers(cur).length === 0) roots.push(cur);
     }
-    return level.length > 0 ? undefined : roots;
+    return roots;
   }
 
   handlerSigns(route: LinkedRoute): boolean {
-    return (
-      !!route.handler &&
-      (this.graph.signs(route.handler) || this.routes.reaches(route.handler, (fn) => fn.signs))
-    );
+    return !!route.handler && this.graph.signs(route.handler);
   }
 
   private handlerChecksPassword(route: LinkedRoute): boolean {
-    return !!route.handler && this.routes.reaches(route.handler, (_fn, h) => !!h?.checksPassword);
+    return (
+      !!route.handler && this.graph.reaches(route.handler, (fn) => !!fn.handler?.checksPassword)
+    );
   }
 }

@@ -13,6 +13,9 @@ import type { WorkspacePackage } from '../../workspace.js';
 import { buildRouteFacts, type RouteFacts } from './routes.js';
 import { Endpoints } from './endpoints.js';
 import { buildDenylistFacts, type DenylistFacts } from './denylists.js';
+import { buildAuthEndpoints, type AuthEndpoint } from './auth-endpoints.js';
+import { buildRefreshEndpoints, type RefreshEndpoint } from './refresh-endpoints.js';
+import { buildLoginFailures, type LoginFailure } from './login-failures.js';
 
 export interface Verification {
   file: string;
@@ -51,6 +54,12 @@ export interface Facts {
   /** Denylist lookups and writes. */
   denylists: DenylistFacts;
   modules: ModuleResolver;
+  /** Auth endpoints, one per route registration, with whether a limiter guards them. */
+  readonly authEndpoints: readonly AuthEndpoint[];
+  /** Refresh routes and routeless refresh handlers, with whether each refresh is recorded. */
+  readonly refreshEndpoints: readonly RefreshEndpoint[];
+  /** Statements rejecting bad credentials in login handlers, each once. */
+  readonly loginFailures: readonly LoginFailure[];
   /** Is a failure path monitored, following project calls across files? */
   monitors(file: string, path: FailurePath): boolean;
 }
@@ -159,7 +168,20 @@ export function buildFacts(
   const routes = buildRouteFacts(files, graph, modules);
   const endpoints = new Endpoints(graph, routes, { authRoutes: options.authRoutes ?? [] });
   const denylists = buildDenylistFacts(files, graph);
+  // Computed when a rule first asks: a disabled rule costs nothing.
+  let authEndpoints: AuthEndpoint[] | undefined;
+  let refreshEndpoints: RefreshEndpoint[] | undefined;
+  let loginFailures: LoginFailure[] | undefined;
   return {
+    get authEndpoints() {
+      return (authEndpoints ??= buildAuthEndpoints(routes, endpoints));
+    },
+    get refreshEndpoints() {
+      return (refreshEndpoints ??= buildRefreshEndpoints(graph, routes, endpoints));
+    },
+    get loginFailures() {
+      return (loginFailures ??= buildLoginFailures(graph, routes, endpoints));
+    },
     files: new Map(files.map((f) => [f.file, f])),
     graph,
     verifications,

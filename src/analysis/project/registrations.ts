@@ -1,9 +1,9 @@
 /**
- * Shared shapes for the endpoint rules' reports: one finding per route registration (a router
- * mounted twice is one place to fix), with the mount points as related locations.
+ * Route instances grouped by their registration (a router mounted twice is one place to fix),
+ * with the labels and mount locations the endpoint facts carry.
  */
-import type { RelatedSpan } from '../../rule.js';
 import type { LinkedRoute } from './routes.js';
+import type { RelatedSpan } from './located.js';
 
 /** Route instances grouped by their registration, in a stable order. */
 export function registrations(routes: readonly LinkedRoute[]): LinkedRoute[][] {
@@ -30,4 +30,19 @@ export function routeLabel(route: LinkedRoute): string {
   return route.path === undefined
     ? `${route.method} <dynamic path>`
     : `${route.method} ${route.path}`;
+}
+
+/** A route registration as a located fact: labelled by method and path. */
+export function routeLocation(route: LinkedRoute): {
+  file: string;
+  span: LinkedRoute['span'];
+  scope: string;
+  code: string;
+} {
+  return {
+    file: route.file,
+    span: route.span,
+    scope: routeLabel(route),
+    code: `${route.method} ${route.path ?? ''}`,
+  };
 }

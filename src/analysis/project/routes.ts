@@ -5,7 +5,7 @@
  * Next.js middleware. For every route instance it answers: the full path after mounts, the
  * project functions that handle it, and the rate limiter guarding it (or none).
  */
-import type { FileFacts, FunctionFact, HandlerFact } from '../file/types.js';
+import type { FileFacts } from '../file/types.js';
 import type { CallGraph, FnRef } from './call-graph.js';
 import type { ModuleResolver } from './module-resolution.js';
 import type { Span } from '../file/ast.js';
@@ -55,12 +55,6 @@ export interface LinkedRoute {
 
 export interface RouteFacts {
   routes: LinkedRoute[];
-  /** Does a function (or what it calls, 3 levels) do this? */
-  reaches(
-    ref: FnRef,
-    what: (fn: FunctionFact, handler: HandlerFact | undefined) => boolean,
-    via?: 'all' | 'success',
-  ): boolean;
 }
 
 interface AppNode {
@@ -108,9 +102,6 @@ export function buildRouteFacts(
     item.target
       ? graph.resolve(file, item.target).flatMap((r) => (r.kind === 'fn' ? [r.ref] : []))
       : [];
-  const reachCache = new Map<number, boolean>();
-  const reaches: RouteFacts['reaches'] = (ref, what, via = 'all') =>
-    reachesFrom(graph, ref, what, via, reachCache, 0, new Set());
 
   // ---- edges ---------------------------------------------------------------------------------
   const edges = new Map<AppNode, Edge[]>();
@@ -244,7 +235,8 @@ export function buildRouteFacts(
     return v;
   };
   const isLimiterItemUncached = (file: string, item: ChainItem): boolean =>
-    !!item.limiter || fnResolve(file, item).some((ref) => reaches(ref, (_fn, h) => !!h?.limits));
+    !!item.limiter ||
+    fnResolve(file, item).some((ref) => graph.reaches(ref, (fn) => !!fn.handler?.limits));
   const guardOf = (file: string, item: ChainItem): Guard => ({
     name: item.limiter ?? `limiter called in ${item.label}`,
     file,
@@ -373,7 +365,7 @@ export function buildRouteFacts(
     if (n.app.routes.some((r) => !seen.has(`${n.file}:${r.span.startLine}:${r.span.startColumn}`)))
       visit(n, undefined, [], [], new Set());
   }
-  return { routes, reaches };
+  return { routes };
 }
 
 function projectGuards(
@@ -422,32 +414,6 @@ function normalise(path: string): string {
 export function join(a: string | undefined, b: string | undefined): string {
   const parts = [a ?? '', b ?? ''].map((s) => s.replace(/^\/+|\/+$/g, '')).filter(Boolean);
   return `/${parts.join('/')}`;
-}
-
-function reachesFrom(
-  graph: CallGraph,
-  ref: FnRef,
-  what: (fn: FunctionFact, h: HandlerFact | undefined) => boolean,
-  via: 'all' | 'success',
-  cache: Map<number, boolean>,
-  depth: number,
-  seen: Set<number>,
-): boolean {
-  const fn = graph.fn(ref);
-  if (!fn) return false;
-  if (what(fn, fn.handler)) return true;
-  if (depth >= 3) return false;
-  const k = graph.refKey(ref);
-  if (seen.has(k)) return false;
-  seen.add(k);
-  const calls = via === 'success' ? (fn.handler?.successCalls ?? []) : fn.calls;
-  for (const t of calls) {
-    for (const r of graph.resolve(ref.file, t)) {
-      if (r.kind === 'fn' && reachesFrom(graph, r.ref, what, via, cache, depth + 1, seen))
-        return true;
-    }
-  }
-  return false;
 }
 
 export type { RouteDecl };
