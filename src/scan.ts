@@ -10,7 +10,7 @@ import { SEVERITY_RANK } from './types.js';
 import { parseFile } from './project.js';
 import { extractFileFacts } from './analysis/file/extract.js';
 import type { FileFacts } from './analysis/file/types.js';
-import { ProjectSpecifiers } from './analysis/file/values.js';
+import { ProjectSpecifiers } from './analysis/file/project-code.js';
 import { findWorkspacePackages, type WorkspacePackage } from './workspace.js';
 import { buildFacts } from './analysis/project/facts.js';
 import {

@@ -6,7 +6,7 @@
 import { ts, unwrap, memberName, receiverName, type FunctionNode } from './ast.js';
 import type { Resolver } from './values.js';
 
-import type { CallTarget } from './values.js';
+import type { CallTarget } from './project-code.js';
 
 export type { CallTarget };
 

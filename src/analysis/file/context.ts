@@ -4,7 +4,8 @@
  * summarised failure paths). Built once per file by `extractFileFacts`; nothing outlives it.
  */
 import type { ts, FunctionNode, Node, Span } from './ast.js';
-import type { ProjectSpecifiers, Resolver } from './values.js';
+import type { Resolver } from './values.js';
+import type { ProjectSpecifiers } from './project-code.js';
 import type { FailurePath } from './types.js';
 import type { MonitoringOptions } from './monitoring.js';
 import type { LimiterOptions } from '../libraries/limiters.js';

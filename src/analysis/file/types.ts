@@ -3,7 +3,7 @@
  * links it): types only, so every layer can name them without importing code.
  */
 import type { Span } from './ast.js';
-import type { CallTarget } from './values.js';
+import type { CallTarget } from './project-code.js';
 import type { Evidence } from './monitoring.js';
 import type { JwtApi } from '../libraries/jwt-apis.js';
 import type { RouteFileFacts } from './routes/types.js';

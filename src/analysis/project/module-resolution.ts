@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { WorkspacePackage } from '../../workspace.js';
-import { packageNameOf, ProjectSpecifiers } from '../file/values.js';
+import { packageNameOf, ProjectSpecifiers } from '../file/project-code.js';
 
 const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 /** Where packages keep their code (what tsconfig `paths` usually map a package's name to). */

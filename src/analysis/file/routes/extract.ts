@@ -12,7 +12,9 @@ import type { ts } from '../ast.js';
 import type { FileContext } from '../context.js';
 import { extractNestApps } from './adapters/nest.js';
 import { RouteRecorder } from './recorder.js';
-import { autoloadedRateLimit } from './adapters/fastify.js';
+import { autoloadedRateLimit, fastify } from './adapters/fastify.js';
+import { middlewareStyle } from './adapters/express.js';
+import { honoBasePath } from './adapters/hono.js';
 import { loginStrategies } from './login-strategies.js';
 import { mayRegisterRoutes } from '../../libraries/frameworks.js';
 import { extractNextApps } from './adapters/next.js';
@@ -48,7 +50,7 @@ export function extractRouteFacts(
   if (nest.bypassingGuards.length > 0) facts.bypassingGuards = nest.bypassingGuards;
   if (nest.tokenGuards.length > 0) facts.tokenGuards = nest.tokenGuards;
   if (!mayRegisterRoutes(sf.text)) return { facts, appOfNode: new Map() };
-  const routes = new RouteRecorder(sf, ctx, facts);
+  const routes = new RouteRecorder(sf, ctx, facts, { middlewareStyle, fastify, honoBasePath });
   routes.run(calls);
   return { facts, appOfNode: routes.appOfNode };
 }

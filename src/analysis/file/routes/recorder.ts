@@ -33,9 +33,23 @@ import {
   isFunctionValued,
   calleeText,
 } from './syntax.js';
-import { middlewareStyle } from './adapters/express.js';
-import { fastify } from './adapters/fastify.js';
-import { honoBasePath } from './adapters/hono.js';
+
+/**
+ * The framework adapters the recorder hands registrations to (given by extract.ts, so that the
+ * adapters depend on the recorder and not the other way round).
+ */
+export interface FrameworkAdapters {
+  /** Express, and the Koa/Hono registrations that share its middleware style. */
+  middlewareStyle(
+    rec: RouteRecorder,
+    call: ts.CallExpression,
+    name: string,
+    app: FileApp,
+    routePath: string | undefined,
+  ): void;
+  fastify(rec: RouteRecorder, call: ts.CallExpression, name: string, app: FileApp): void;
+  honoBasePath(rec: RouteRecorder, call: ts.CallExpression, parent: number): { app: number };
+}
 
 export class RouteRecorder {
   readonly byKey = new Map<unknown, number>();
@@ -47,6 +61,7 @@ export class RouteRecorder {
     readonly sf: ts.SourceFile,
     readonly ctx: FileContext,
     readonly facts: RouteFileFacts,
+    private readonly adapters: FrameworkAdapters,
   ) {
     this.hint = frameworkHint(sf);
   }
@@ -155,7 +170,8 @@ export class RouteRecorder {
       const framework = this.facts.apps[inner.app].framework;
       if (name === 'route' && framework === 'express' && e.arguments.length === 1)
         return { app: inner.app, routePath: staticString(e.arguments[0]) };
-      if (name === 'basePath' && framework === 'hono') return honoBasePath(this, e, inner.app);
+      if (name === 'basePath' && framework === 'hono')
+        return this.adapters.honoBasePath(this, e, inner.app);
       if (HTTP_METHODS.has(name) || name === 'use' || name === 'on' || name === 'prefix')
         return inner;
       return undefined;
@@ -219,9 +235,9 @@ export class RouteRecorder {
     const app = this.facts.apps[target.app];
     switch (app.framework) {
       case 'fastify':
-        return fastify(this, call, name, app);
+        return this.adapters.fastify(this, call, name, app);
       default:
-        return middlewareStyle(this, call, name, app, target.routePath);
+        return this.adapters.middlewareStyle(this, call, name, app, target.routePath);
     }
   }
 
