@@ -79,7 +79,6 @@ export function extractFileFacts(
   const span = (node: Node) => spanOf(node, sf);
   const pathIds = new Map<FailurePath, number>();
   const failurePaths: FailurePath[] = [];
-  const memo = new Map<Node, Handling>();
   const region: FileContext = {
     file,
     sf,
@@ -111,7 +110,6 @@ export function extractFileFacts(
     dedupe.set(key, h.path);
     return h;
   };
-  void memo;
 
   const functionInfo = new Map<
     number,

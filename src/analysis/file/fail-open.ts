@@ -26,7 +26,8 @@ export function followingStatements(stmt: Node): Node[] {
   return [];
 }
 
-export function laterPassThrough(stmt: Node, _body: ts.Block): boolean {
+/** Does a statement after this one pass the request on (`next()`, `return true`)? */
+export function laterPassThrough(stmt: Node): boolean {
   return followingStatements(stmt).some((s) => containsCall(s, isPassThroughCall));
 }
 

@@ -334,7 +334,7 @@ export function callbackPath(fn: FunctionNode, ctx: FileContext): FailurePath {
       branch &&
       !branch.exits &&
       ts.isBlock(body) &&
-      laterPassThrough(branch.statement, body)
+      laterPassThrough(branch.statement)
     )
       failOpen = 'continues to next() after the error branch';
   }
