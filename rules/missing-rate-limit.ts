@@ -39,8 +39,13 @@ app.use('/auth', authLimiter, router);`,
   },
   check({ facts, config, report, each }) {
     if (config.rateLimitedUpstream) return;
+    // config `notAuthRoutes`: paths the user says are never auth endpoints
+    const notAuth = (config.notAuthRoutes ?? []).map((p) => new RegExp(p, 'i'));
+    const excluded = (path: string | undefined) =>
+      path !== undefined && notAuth.some((re) => re.test(path));
     each(registrations(facts.routes.routes), (instances) => {
       const unguarded = instances
+        .filter((r) => !excluded(r.path))
         .map((r) => ({ r, reason: facts.endpoints.authReason(r) }))
         .find((x) => x.reason && !x.r.guard);
       if (!unguarded) return;

@@ -19,7 +19,8 @@
  *   --include-suppressed } ], "summary": { "filesScanned": 12, "filesSkipped": 1,
  *   "testFilesSkipped": 3, "findings": 4,                 // not counting suppressed ones
  *   "bySeverity": { "error": 2, "warning": 1, "note": 1 }, "byRule": { "missing-rate-limit": 1, …
- *   }, // rule ids sorted "suppressed": 2, "rateLimitedUpstream": "…"     // only when configured
+ *   }, // rule ids sorted "suppressed": 2, "rateLimitedUpstream": "…"     // only when configured,
+ *   "baselineHidden": 5  // only with --baseline: findings it knew, not shown
  *   }, "errors": [                      // problems of the run itself, not findings { "kind":
  *   "parse-error", "level": "warning", "message": "…", "file": "…", "line": 3, "column": 7,
  *   "ruleId": "…" } ]                                // kind: "parse-error" | "skipped" |
@@ -83,6 +84,7 @@ function summary(s: ScanSummary): Record<string, unknown> {
   };
   if (s.rateLimitedUpstream !== undefined)
     out.rateLimitedUpstream = redactJwts(s.rateLimitedUpstream);
+  if (s.baselineHidden !== undefined) out.baselineHidden = s.baselineHidden;
   return out;
 }
 
