@@ -347,8 +347,8 @@ export const INIT_FILES: ReadonlyArray<{ path: string; text: string }> = [
   },
   {
     path: '.github/workflows/jwt-audit.yml',
-    text: `# Scans with jwt-audit on every push to main and every pull request, uploads the SARIF report
-# to code scanning and fails the job on findings at or above fail-on.
+    text: `# Scans with jwt-audit on every push to main and every pull request, uploads the SARIF
+# report to code scanning and fails the job on findings at or above fail-on.
 name: jwt-audit
 on:
   push:
@@ -390,7 +390,8 @@ function initCommand(force: boolean, io: CliIO): number {
   const existing = targets.filter((t) => fs.existsSync(t.absolute));
   if (existing.length > 0 && !force) {
     throw new UsageError(
-      `${existing.map((t) => t.path).join(' and ')} already exist${existing.length === 1 ? 's' : ''}; nothing was written. Pass --force to overwrite`,
+      `${existing.map((t) => t.path).join(' and ')} already exist` +
+        `${existing.length === 1 ? 's' : ''}; nothing was written. Pass --force to overwrite`,
     );
   }
   for (const t of targets) {
@@ -404,7 +405,8 @@ function initCommand(force: boolean, io: CliIO): number {
     io.stdout(`wrote ${t.path}\n`);
   }
   io.stdout(
-    'Next: run "jwt-audit scan" and adjust .jwt-audit.json (README "Configuration"), then commit both files\n',
+    'Next: run "jwt-audit scan" and adjust .jwt-audit.json (README "Configuration"), ' +
+      'then commit both files\n',
   );
   return EXIT_OK;
 }
@@ -730,7 +732,8 @@ async function scanCommand(
   const warnings = result.findings.filter((f) => !f.suppression && f.severity === 'warning').length;
   if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
     io.stderr(
-      `jwt-audit: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${options.maxWarnings} allows\n`,
+      `jwt-audit: ${warnings} warning${warnings === 1 ? '' : 's'}, ` +
+        `more than --max-warnings ${options.maxWarnings} allows\n`,
     );
     return EXIT_FINDINGS;
   }
@@ -769,7 +772,8 @@ function describeCounts(result: ScanResult): string {
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`);
   const hidden = result.summary.baselineHidden;
-  return `${counts.length === 0 ? 'no findings' : counts.join(', ')}${hidden !== undefined ? ` (${hidden} known in the baseline not shown)` : ''}`;
+  const known = hidden !== undefined ? ` (${hidden} known in the baseline not shown)` : '';
+  return `${counts.length === 0 ? 'no findings' : counts.join(', ')}${known}`;
 }
 
 /** Colour only on a TTY, never with --no-color, NO_COLOR, or when writing to a file. */
@@ -786,7 +790,8 @@ function prepareOutput(output: string | undefined, io: CliIO): void {
     ensureDirectory(path.dirname(path.resolve(io.cwd, output)));
   } catch (error) {
     throw new UsageError(
-      `cannot write output file "${output}" (${errorCode(error)}). Choose a writable path with --output`,
+      `cannot write output file "${output}" (${errorCode(error)}). ` +
+        'Choose a writable path with --output',
     );
   }
 }

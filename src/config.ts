@@ -402,18 +402,21 @@ function validateRules(
 ): Record<string, Severity | 'off'> {
   if (!isObject(rules))
     throw new UsageError(
-      `config: "${key}" must be an object of rule id to off, note, warning or error (got ${describeValue(rules)} in ${display}). Fix or remove it`,
+      `config: "${key}" must be an object of rule id to off, note, warning or error ` +
+        `(got ${describeValue(rules)} in ${display}). Fix or remove it`,
     );
   const out: Record<string, Severity | 'off'> = {};
   for (const [id, level] of Object.entries(rules)) {
     if (!knownRuleIds.includes(id)) {
       throw new UsageError(
-        `config: unknown rule "${id}" in "${key}" of ${display}. Run "jwt-audit rules" to list the rule ids`,
+        `config: unknown rule "${id}" in "${key}" of ${display}. ` +
+          'Run "jwt-audit rules" to list the rule ids',
       );
     }
     if (typeof level !== 'string' || !(RULE_LEVELS as readonly string[]).includes(level)) {
       throw new UsageError(
-        `config: "${key}.${id}" must be one of ${RULE_LEVELS.join(', ')} (got ${describeValue(level)} in ${display}). Fix or remove it`,
+        `config: "${key}.${id}" must be one of ${RULE_LEVELS.join(', ')} ` +
+          `(got ${describeValue(level)} in ${display}). Fix or remove it`,
       );
     }
     out[id] = level as Severity | 'off';

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { run, type CliIO } from '../src/cli.js';
 import { htmlReporter } from '../src/reporters/html.js';
 import type { ScanResult } from '../src/types.js';
@@ -324,7 +325,14 @@ describe('init', () => {
     const config = path.join(dir, '.jwt-audit.json');
     const workflow = path.join(dir, '.github/workflows/jwt-audit.yml');
     expect(fs.existsSync(config)).toBe(true);
-    expect(fs.readFileSync(workflow, 'utf8')).toContain('upload-sarif');
+    const parsed = parseYaml(fs.readFileSync(workflow, 'utf8')) as {
+      jobs: Record<string, { steps: Array<{ uses?: string }> }>;
+    };
+    expect(parsed.jobs['jwt-audit'].steps.map((st) => st.uses)).toEqual([
+      'actions/checkout@v4',
+      'jwt-audit/jwt-audit@v0.1.0',
+      'github/codeql-action/upload-sarif@v3',
+    ]);
     expect(fs.readFileSync(workflow, 'utf8')).toContain(
       'sarif_file: ${{ steps.jwt-audit.outputs.sarif-file }}',
     );

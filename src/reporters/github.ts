@@ -129,7 +129,8 @@ export function githubReporter(result: ScanResult, _options: ReporterOptions): s
     `jwt-audit: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}` +
     ` in ${plural(files, 'file')} (${s.filesScanned} scanned, ${s.filesSkipped} skipped, ` +
     `${s.testFilesSkipped} test files skipped, ${s.suppressed} suppressed` +
-    `${s.baselineHidden !== undefined ? `, ${s.baselineHidden} known (in the baseline) not shown` : ''}).`;
+    `${s.baselineHidden !== undefined ? `, ${s.baselineHidden} known (in the baseline) not shown` : ''}` +
+    ').';
   const annotationCounts: Record<Severity, number> = { ...counts };
   for (const n of result.notices) annotationCounts[n.level]++;
   if (Object.values(annotationCounts).some((n) => n > ANNOTATIONS_SHOWN_PER_TYPE)) {

@@ -18,7 +18,7 @@ export interface ReporterOptions {
   quiet?: boolean;
   /** The lines of a scanned file (path as in a finding's location), for code excerpts (html). */
   sourceLines?: (file: string) => string[] | undefined;
-  /** Absolute folder that was scanned (names the html report; its paths are shown relative to it). */
+  /** Absolute folder that was scanned: names the html report, which shows paths relative to it. */
   scanRoot?: string;
 }
 

@@ -3,15 +3,15 @@
  *
  * ```
  * src/auth/jwt.ts
- *    8:17  error  Failure of 'jwt.verify' is rejected without a log, metric or rethrow.
- *    silent-verify-failure ↳ catch clause at 10:5 31:1   note   Failure of 'jwtVerify' is logged
- *    without its reason.                   unclassified-verify-failure
+ *    8:17  error  Failure of 'jwt.verify' is rejected without a log.  silent-verify-failure
+ *                 ↳ catch clause at 10:5
+ *   31:1   note   Failure of 'jwtVerify' is logged without its reason.  unclassified-verify-failure
  *
- * warning  src/broken.ts:3:7      ')' expected.  (parse-error) warning  src/vendor/big.min.js  File
- * skipped: larger than 1 MB.  (skipped)
+ * warning  src/broken.ts:3:7      ')' expected.  (parse-error)
+ * note     src/vendor/big.min.js  Skipped: minified bundle (*.min.js).  (skipped)
  *
- * ✖ 2 problems (1 error, 0 warnings, 1 note) · 12 files scanned, 1 skipped, 3 test files skipped, 0
- * suppressed
+ * ✖ 2 problems (1 error, 0 warnings, 1 note) · 12 files scanned, 1 skipped, 0 suppressed
+ * Ran 10 rules on 12 files: fail-open-verify, invalid-suppression, …
  * ```
  *
  * Columns are aligned per file, as in stylish. A suppressed finding (shown only with
@@ -154,7 +154,8 @@ function renderSummary(c: ChalkInstance, result: ScanResult): string[] {
   if (result.rules.length > 0) {
     lines.push(
       c.dim(
-        `Ran ${plural(result.rules.length, 'rule')} on ${plural(s.filesScanned, 'file')}: ${result.rules.map((r) => r.id).join(', ')}`,
+        `Ran ${plural(result.rules.length, 'rule')} on ${plural(s.filesScanned, 'file')}: ` +
+          result.rules.map((r) => r.id).join(', '),
       ),
     );
   }
