@@ -9,11 +9,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { loadConfig } from './config.js';
+import { loadConfig, rulesForFile } from './config.js';
+import { applyOverrides, engineConfig } from './overrides.js';
 import { UsageError } from './errors.js';
 import type { JwtAuditConfig } from './config.js';
 import type { RuleMeta, ScanResult, Severity } from './types.js';
 import { SEVERITY_RANK } from './types.js';
+import { VERSION } from './version.js';
 
 /** Where the CLI talks to; tests and embedders can capture it. */
 export interface CliIO {
@@ -73,6 +75,8 @@ interface ScanCommandOptions extends CommonOptions {
   baseline?: string;
   since?: string;
   includeSuppressed?: boolean;
+  maxWarnings?: number;
+  printConfig?: string;
 }
 
 /**
@@ -175,6 +179,14 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
       throw new UsageError(`--jobs "${value}" is not a positive whole number. Pass e.g. --jobs 2`);
     return n;
   };
+  const maxWarnings = (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < 0)
+      throw new UsageError(
+        `--max-warnings "${value}" is not a whole number of 0 or more. Pass e.g. --max-warnings 10`,
+      );
+    return n;
+  };
 
   sub('scan')
     .description('scan files and directories for JWT logging and monitoring failures')
@@ -208,8 +220,21 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
       'worker threads for parsing (default: available cores; output is identical for any value)',
       jobs,
     )
+    .option(
+      '--max-warnings <n>',
+      'fail (exit 1) when there are more than n warnings, whatever --fail-on says',
+      maxWarnings,
+    )
+    .option(
+      '--print-config <file>',
+      'print the configuration that applies to this file (after overrides) and exit',
+    )
     .action(async (paths: string[], options: ScanCommandOptions) => {
-      setExitCode(await scanCommand(paths, options, io));
+      setExitCode(
+        options.printConfig !== undefined
+          ? await printConfigCommand(paths, options, io)
+          : await scanCommand(paths, options, io),
+      );
     });
 
   sub('inventory')
@@ -244,18 +269,176 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .argument('<rule-id>', 'the rule id, as listed by "jwt-audit rules"')
     .action(async (ruleId: string) => {
       const { RULES } = await loadRules();
-      const rule = (RULES as Record<string, { meta: RuleMeta } | undefined>)[ruleId];
-      if (!rule)
+      const rule = Object.hasOwn(RULES, ruleId) ? RULES[ruleId] : undefined;
+      if (!rule) {
+        const guess = closest(ruleId, Object.keys(RULES));
         throw new UsageError(
-          `unknown rule "${ruleId}". Known rules: ${Object.keys(RULES).join(', ')}`,
+          guess
+            ? `unknown rule "${ruleId}". Did you mean "${guess}"?`
+            : `unknown rule "${ruleId}". Run "jwt-audit rules" to list the rule ids`,
         );
+      }
       const { renderHelpMarkdown } = await import('./rule-help.js');
       const text = renderHelpMarkdown(rule.meta);
       io.stdout(text.endsWith('\n') ? text : `${text}\n`);
       setExitCode(EXIT_OK);
     });
 
+  sub('init')
+    .description(
+      `write a starter ${INIT_FILES.map((f) => f.path).join(' and ')} in the current folder`,
+    )
+    .option('--force', 'overwrite those files if they exist')
+    .action(async (options: { force?: boolean }) => {
+      setExitCode(initCommand(options.force === true, io));
+    });
+
   return program;
+}
+
+/** The known id closest to a mistyped one, when it is close enough to be what was meant. */
+export function closest(input: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const id of known) {
+    const d = editDistance(input.toLowerCase(), id);
+    if (d < bestDistance) {
+      best = id;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3))
+    ? best
+    : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** What `jwt-audit init` writes: a config with every key, and a GitHub workflow. */
+export const INIT_FILES: ReadonlyArray<{ path: string; text: string }> = [
+  {
+    path: '.jwt-audit.json',
+    text: `${JSON.stringify(
+      {
+        rules: {},
+        ignore: [],
+        monitors: [],
+        rateLimiters: [],
+        authRoutes: [],
+        notAuthRoutes: [],
+        overrides: [],
+      },
+      null,
+      2,
+    )}\n`,
+  },
+  {
+    path: '.github/workflows/jwt-audit.yml',
+    text: `# Scans with jwt-audit on every push to main and every pull request, uploads the SARIF
+# report to code scanning and fails the job on findings at or above fail-on.
+name: jwt-audit
+on:
+  push:
+    branches: [main]
+  pull_request:
+
+permissions:
+  contents: read
+
+jobs:
+  jwt-audit:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      security-events: write # upload-sarif needs it
+    steps:
+      - uses: actions/checkout@v4
+
+      - name: jwt-audit
+        id: jwt-audit
+        uses: jwt-audit/jwt-audit@v0.1.0 # pin a tag or a commit SHA
+        with:
+          paths: .
+          fail-on: warning
+
+      - name: Upload SARIF to code scanning
+        if: always() && steps.jwt-audit.outputs.sarif-file != ''
+        uses: github/codeql-action/upload-sarif@v3
+        with:
+          sarif_file: \${{ steps.jwt-audit.outputs.sarif-file }}
+          category: jwt-audit
+`,
+  },
+];
+
+/** Writes INIT_FILES under cwd; writes nothing when one exists, unless forced. */
+function initCommand(force: boolean, io: CliIO): number {
+  const targets = INIT_FILES.map((f) => ({ ...f, absolute: path.resolve(io.cwd, f.path) }));
+  const existing = targets.filter((t) => fs.existsSync(t.absolute));
+  if (existing.length > 0 && !force) {
+    throw new UsageError(
+      `${existing.map((t) => t.path).join(' and ')} already exist` +
+        `${existing.length === 1 ? 's' : ''}; nothing was written. Pass --force to overwrite`,
+    );
+  }
+  for (const t of targets) {
+    try {
+      ensureDirectory(path.dirname(t.absolute));
+      fs.writeFileSync(t.absolute, t.text);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`cannot write ${t.path} (${errorCode(error)}). Check the folder`);
+    }
+    io.stdout(`wrote ${t.path}\n`);
+  }
+  io.stdout(
+    'Next: run "jwt-audit scan" and adjust .jwt-audit.json (README "Configuration"), ' +
+      'then commit both files\n',
+  );
+  return EXIT_OK;
+}
+
+/**
+ * Creates a directory and its missing parents one level at a time. Node 20's recursive mkdirSync
+ * loops forever on some paths (\`/proc/nope\`); each single mkdir here fails at once instead.
+ */
+function ensureDirectory(dir: string): void {
+  const missing: string[] = [];
+  let at = path.resolve(dir);
+  for (;;) {
+    let info: fs.Stats | undefined;
+    try {
+      info = fs.statSync(at);
+    } catch {
+      info = undefined;
+    }
+    if (info) {
+      if (!info.isDirectory()) {
+        const error = new Error(`${at} is not a directory`) as NodeJS.ErrnoException;
+        error.code = 'ENOTDIR';
+        throw error;
+      }
+      break;
+    }
+    missing.push(at);
+    const parent = path.dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const d of missing.reverse()) fs.mkdirSync(d);
 }
 
 async function loadRules(): Promise<{ RULES: Record<string, { meta: RuleMeta }> }> {
@@ -263,11 +446,9 @@ async function loadRules(): Promise<{ RULES: Record<string, { meta: RuleMeta }> 
   return { RULES: mod.RULES as unknown as Record<string, { meta: RuleMeta }> };
 }
 
+/** From src/version.ts, which finds package.json from src/ (in-process tests) and dist/src/. */
 function readVersion(): string {
-  const pkg = JSON.parse(
-    fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-  ) as { version: string };
-  return pkg.version;
+  return VERSION;
 }
 
 /** What scan and inventory share: config, discovery, the engine. */
@@ -277,29 +458,8 @@ async function runEngine(
     Partial<Pick<ScanCommandOptions, 'rule' | 'disable' | 'includeSuppressed'>>,
   io: CliIO,
 ): Promise<{ result: ScanResult; config: JwtAuditConfig }> {
-  const { RULES } = await loadRules();
-  const ruleIds = Object.keys(RULES);
   const cwd = io.cwd;
-  for (const [flag, ids] of [
-    ['--rule', options.rule],
-    ['--disable', options.disable],
-  ] as const) {
-    for (const id of ids ?? []) {
-      if (!ruleIds.includes(id))
-        throw new UsageError(
-          `unknown rule "${id}" in ${flag}. Run "jwt-audit rules" to list the rule ids`,
-        );
-    }
-  }
-  const scanRoot = paths.length === 1 && isDirectory(path.resolve(cwd, paths[0])) ? paths[0] : '.';
-  const { config, source } = loadConfig({
-    cwd,
-    scanRoot,
-    configPath: options.config,
-    readFile: (file) => fs.readFileSync(file, 'utf8'),
-    exists: (file) => fs.existsSync(file),
-    knownRuleIds: ruleIds,
-  });
+  const { config, source } = await loadScanConfig(paths, options, io);
   const { discover, findGitRoot } = await import('./discover.js');
   // Each worker loads the parser again (~0.4 s) and linking stays in the main thread (which also
   // takes batches), so by default workers are used only where they measured faster
@@ -343,9 +503,10 @@ async function runEngine(
     {
       files: discovered.files,
       cwd,
-      repoRoot: findGitRoot(cwd) ?? cwd,
+      // URIs are relative to the repository of what is scanned, which need not be cwd's
+      repoRoot: findGitRoot(scannedFolder(paths, cwd)) ?? findGitRoot(cwd) ?? cwd,
       readFile: readSource,
-      config,
+      config: engineConfig(config),
       only: options.rule,
       disable: options.disable,
       includeSuppressed: options.includeSuppressed === true,
@@ -357,9 +518,99 @@ async function runEngine(
   );
   progress.done();
   return {
-    result: { ...result, timing: { startTimeUtc, endTimeUtc: new Date().toISOString() } },
+    result: applyOverrides(
+      { ...result, timing: { startTimeUtc, endTimeUtc: new Date().toISOString() } },
+      config,
+      cwd,
+    ),
     config,
   };
+}
+
+/** The config for a scan of `paths`, with --rule and --disable checked against the registry. */
+async function loadScanConfig(
+  paths: string[],
+  options: Pick<ScanCommandOptions, 'config' | 'rule' | 'disable'>,
+  io: CliIO,
+): Promise<{ config: JwtAuditConfig; source: string | null; ruleIds: string[] }> {
+  const { RULES } = await loadRules();
+  const ruleIds = Object.keys(RULES);
+  const cwd = io.cwd;
+  for (const [flag, ids] of [
+    ['--rule', options.rule],
+    ['--disable', options.disable],
+  ] as const) {
+    for (const id of ids ?? []) {
+      if (!ruleIds.includes(id))
+        throw new UsageError(
+          `unknown rule "${id}" in ${flag}. Run "jwt-audit rules" to list the rule ids`,
+        );
+    }
+  }
+  const scanRoot = paths.length === 1 && isDirectory(path.resolve(cwd, paths[0])) ? paths[0] : '.';
+  const { config, source } = loadConfig({
+    cwd,
+    scanRoot,
+    configPath: options.config,
+    readFile: (file) => fs.readFileSync(file, 'utf8'),
+    exists: (file) => fs.existsSync(file),
+    knownRuleIds: ruleIds,
+  });
+  return { config, source, ruleIds };
+}
+
+/**
+ * The folder a scan is of: the deepest folder holding every path (a file counts as its folder).
+ * It names the HTML report and decides the repository SARIF URIs are relative to.
+ */
+export function scannedFolder(paths: string[], cwd: string): string {
+  const folders = (paths.length > 0 ? paths : ['.']).map((p) => {
+    const absolute = path.resolve(cwd, p);
+    return isDirectory(absolute) ? absolute : path.dirname(absolute);
+  });
+  let common = folders[0];
+  for (const folder of folders.slice(1)) {
+    while (
+      path.relative(common, folder).startsWith('..') ||
+      path.isAbsolute(path.relative(common, folder))
+    )
+      common = path.dirname(common);
+  }
+  return common;
+}
+
+/** `scan --print-config <file>`: the effective configuration for one file, as JSON. */
+async function printConfigCommand(
+  paths: string[],
+  options: ScanCommandOptions,
+  io: CliIO,
+): Promise<number> {
+  const { config, source, ruleIds } = await loadScanConfig(paths, options, io);
+  const { RULES } = await loadRules();
+  const file = path.resolve(io.cwd, options.printConfig ?? '');
+  const levels = rulesForFile(config, file, io.cwd);
+  const rules: Record<string, string> = {};
+  for (const id of ruleIds) {
+    let level: string = levels[id] ?? RULES[id].meta.level;
+    if (options.rule && options.rule.length > 0 && !options.rule.includes(id)) level = 'off';
+    if (options.disable?.includes(id)) level = 'off';
+    if (id === 'missing-rate-limit' && config.rateLimitedUpstream) level = 'off';
+    rules[id] = level;
+  }
+  const display = (abs: string) => path.relative(io.cwd, abs).split(path.sep).join('/') || '.';
+  const view = {
+    file: display(file),
+    configFile: source === null ? null : display(source),
+    rules,
+    ignore: config.ignore,
+    monitors: config.monitors,
+    rateLimiters: config.rateLimiters,
+    authRoutes: config.authRoutes,
+    notAuthRoutes: config.notAuthRoutes,
+    ...(config.rateLimitedUpstream ? { rateLimitedUpstream: config.rateLimitedUpstream } : {}),
+  };
+  emit(`${JSON.stringify(view, null, 2)}\n`, options.output, io);
+  return EXIT_OK;
 }
 
 /**
@@ -414,6 +665,7 @@ async function scanCommand(
     const { changedLinesSince } = await import('./since.js');
     changed = changedLinesSince(options.since, io.cwd);
   }
+  prepareOutput(options.output, io);
   let fingerprints: import('./baseline.js').BaselineCounts | undefined;
   if (baselineText !== undefined) {
     const { readBaselineFingerprints } = await import('./baseline.js');
@@ -423,7 +675,12 @@ async function scanCommand(
   let { result } = await runEngine(paths, options, io);
   if (fingerprints !== undefined) {
     const { applyBaseline } = await import('./baseline.js');
+    const before = result.findings.length;
     result = applyBaseline(result, fingerprints);
+    result = {
+      ...result,
+      summary: { ...result.summary, baselineHidden: before - result.findings.length },
+    };
   }
   if (changed !== undefined) {
     const { filterToChangedLines } = await import('./since.js');
@@ -436,6 +693,7 @@ async function scanCommand(
     cwd: io.cwd,
     quiet: options.quiet === true,
     sourceLines: options.format === 'html' ? await sourceLineReader(io.cwd) : undefined,
+    scanRoot: scannedFolder(paths, io.cwd),
   };
   const report = reporters[options.format](result, reporterOptions);
   emit(report, options.output, io);
@@ -471,6 +729,14 @@ async function scanCommand(
     );
     return EXIT_FAILURE;
   }
+  const warnings = result.findings.filter((f) => !f.suppression && f.severity === 'warning').length;
+  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
+    io.stderr(
+      `jwt-audit: ${warnings} warning${warnings === 1 ? '' : 's'}, ` +
+        `more than --max-warnings ${options.maxWarnings} allows\n`,
+    );
+    return EXIT_FINDINGS;
+  }
   return failing > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -479,6 +745,7 @@ async function inventoryCommand(
   options: CommonOptions,
   io: CliIO,
 ): Promise<number> {
+  prepareOutput(options.output, io);
   const { result } = await runEngine(paths, options, io);
   const { renderInventory } = await import('./reporters/inventory.js');
   const report = renderInventory(result.inventory, {
@@ -504,7 +771,9 @@ function describeCounts(result: ScanResult): string {
     )
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`);
-  return counts.length === 0 ? 'no findings' : counts.join(', ');
+  const hidden = result.summary.baselineHidden;
+  const known = hidden !== undefined ? ` (${hidden} known in the baseline not shown)` : '';
+  return `${counts.length === 0 ? 'no findings' : counts.join(', ')}${known}`;
 }
 
 /** Colour only on a TTY, never with --no-color, NO_COLOR, or when writing to a file. */
@@ -512,6 +781,19 @@ function useColor(options: CommonOptions, io: CliIO): boolean {
   if (options.color === false || options.output !== undefined) return false;
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
   return io.stdoutIsTTY;
+}
+
+/** Creates the output file's folder before the scan, so that a bad --output fails at once. */
+function prepareOutput(output: string | undefined, io: CliIO): void {
+  if (output === undefined) return;
+  try {
+    ensureDirectory(path.dirname(path.resolve(io.cwd, output)));
+  } catch (error) {
+    throw new UsageError(
+      `cannot write output file "${output}" (${errorCode(error)}). ` +
+        'Choose a writable path with --output',
+    );
+  }
 }
 
 /**
@@ -530,7 +812,7 @@ function emit(report: string, output: string | undefined, io: CliIO): void {
     `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`,
   );
   try {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    ensureDirectory(path.dirname(target));
     fs.writeFileSync(temp, text);
     fs.renameSync(temp, target);
   } catch (error) {

@@ -14,8 +14,25 @@ export interface JwtAuditConfig {
   rateLimiters: string[];
   /** Extra auth route path patterns (regular expression sources, case-insensitive). */
   authRoutes: string[];
+  /**
+   * Route path patterns that are never auth endpoints (regular expression sources,
+   * case-insensitive): missing-rate-limit does not report routes whose path matches.
+   */
+  notAuthRoutes: string[];
   /** Rate limiting is done upstream (gateway/WAF): missing-rate-limit reports nothing. */
   rateLimitedUpstream?: { reason: string };
+  /**
+   * ESLint-style per-file rule levels: `files` globs relative to `base` (the config file's folder),
+   * later entries win over earlier ones and over `rules`.
+   */
+  overrides: ConfigOverride[];
+}
+
+export interface ConfigOverride {
+  files: string[];
+  rules: Record<string, Severity | 'off'>;
+  /** Absolute folder the globs are relative to (the config file's folder, else cwd). */
+  base: string;
 }
 
 export const DEFAULT_CONFIG: JwtAuditConfig = {
@@ -24,6 +41,8 @@ export const DEFAULT_CONFIG: JwtAuditConfig = {
   monitors: [],
   rateLimiters: [],
   authRoutes: [],
+  notAuthRoutes: [],
+  overrides: [],
 };
 
 export const CONFIG_FILE_NAME = '.jwt-audit.json';
@@ -36,7 +55,9 @@ const CONFIG_KEYS = [
   'monitors',
   'rateLimiters',
   'authRoutes',
+  'notAuthRoutes',
   'rateLimitedUpstream',
+  'overrides',
 ] as const;
 
 export interface LoadConfigOptions {
@@ -82,11 +103,19 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
         );
       }
       return {
-        config: validateConfig(section, `${display(file)}#${PACKAGE_JSON_KEY}`, opts.knownRuleIds),
+        config: validateConfig(
+          section,
+          `${display(file)}#${PACKAGE_JSON_KEY}`,
+          opts.knownRuleIds,
+          path.dirname(file),
+        ),
         source: file,
       };
     }
-    return { config: validateConfig(value, display(file), opts.knownRuleIds), source: file };
+    return {
+      config: validateConfig(value, display(file), opts.knownRuleIds, path.dirname(file)),
+      source: file,
+    };
   }
 
   for (const dir of searchDirectories(
@@ -100,6 +129,7 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
           parseJsonFile(opts, file, display(file)),
           display(file),
           opts.knownRuleIds,
+          dir,
         ),
         source: file,
       };
@@ -112,6 +142,7 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
           value[PACKAGE_JSON_KEY],
           `${display(pkg)}#${PACKAGE_JSON_KEY}`,
           opts.knownRuleIds,
+          dir,
         );
         return { config, source: pkg };
       }
@@ -270,6 +301,8 @@ export function validateConfig(
   value: unknown,
   display: string,
   knownRuleIds: readonly string[],
+  /** The folder `overrides[].files` globs are relative to (the config file's folder). */
+  base = '.',
 ): JwtAuditConfig {
   const bad = (key: string, expected: string, got: unknown): never => {
     throw new UsageError(
@@ -288,23 +321,14 @@ export function validateConfig(
   }
   if ('$schema' in input && typeof input.$schema !== 'string')
     bad('$schema', 'a string', input.$schema);
-  if ('rules' in input) {
-    const rules = input.rules;
-    if (!isObject(rules))
-      bad('rules', 'an object of rule id to off, note, warning or error', rules);
-    for (const [id, level] of Object.entries(rules as Record<string, unknown>)) {
-      if (!knownRuleIds.includes(id)) {
-        throw new UsageError(
-          `config: unknown rule "${id}" in "rules" of ${display}. Run "jwt-audit rules" to list the rule ids`,
-        );
-      }
-      if (typeof level !== 'string' || !(RULE_LEVELS as readonly string[]).includes(level)) {
-        bad(`rules.${id}`, `one of ${RULE_LEVELS.join(', ')}`, level);
-      }
-      config.rules[id] = level as JwtAuditConfig['rules'][string];
-    }
-  }
-  for (const key of ['ignore', 'monitors', 'rateLimiters', 'authRoutes'] as const) {
+  if ('rules' in input) config.rules = validateRules(input.rules, 'rules', display, knownRuleIds);
+  for (const key of [
+    'ignore',
+    'monitors',
+    'rateLimiters',
+    'authRoutes',
+    'notAuthRoutes',
+  ] as const) {
     if (!(key in input)) continue;
     const list = input[key];
     if (!Array.isArray(list)) bad(key, 'an array of strings', list);
@@ -314,13 +338,43 @@ export function validateConfig(
     });
     config[key] = [...(list as string[])];
   }
-  config.authRoutes.forEach((pattern, index) => {
-    try {
-      new RegExp(pattern, 'i');
-    } catch {
-      bad(`authRoutes[${index}]`, 'a valid regular expression', pattern);
-    }
-  });
+  for (const key of ['authRoutes', 'notAuthRoutes'] as const) {
+    config[key].forEach((pattern, index) => {
+      try {
+        new RegExp(pattern, 'i');
+      } catch {
+        bad(`${key}[${index}]`, 'a valid regular expression', pattern);
+      }
+    });
+  }
+  if ('overrides' in input) {
+    const list = input.overrides;
+    const shape = 'an array of { "files": ["<glob>", …], "rules": { "<rule-id>": "off" | … } }';
+    if (!Array.isArray(list)) bad('overrides', shape, list);
+    config.overrides = (list as unknown[]).map((entry, index) => {
+      const at = `overrides[${index}]`;
+      if (!isObject(entry)) return bad(at, 'an object with "files" and "rules"', entry);
+      for (const key of Object.keys(entry)) {
+        if (key !== 'files' && key !== 'rules')
+          throw new UsageError(
+            `config: unknown key "${at}.${key}" in ${display}. An override has "files" and "rules"`,
+          );
+      }
+      const files = entry.files;
+      if (!Array.isArray(files) || files.length === 0)
+        bad(`${at}.files`, 'a non-empty array of glob strings', files);
+      (files as unknown[]).forEach((glob, i) => {
+        if (typeof glob !== 'string' || glob.trim() === '')
+          bad(`${at}.files[${i}]`, 'a non-empty glob string', glob);
+      });
+      if (!('rules' in entry)) bad(`${at}.rules`, 'an object of rule id to level', undefined);
+      return {
+        files: [...(files as string[])],
+        rules: validateRules(entry.rules, `${at}.rules`, display, knownRuleIds),
+        base,
+      };
+    });
+  }
   if ('rateLimitedUpstream' in input) {
     const upstream = input.rateLimitedUpstream;
     if (!isObject(upstream))
@@ -339,8 +393,103 @@ export function validateConfig(
   return config;
 }
 
+/** `{ "<rule-id>": "off" | "note" | "warning" | "error" }`, checked against the registry. */
+function validateRules(
+  rules: unknown,
+  key: string,
+  display: string,
+  knownRuleIds: readonly string[],
+): Record<string, Severity | 'off'> {
+  if (!isObject(rules))
+    throw new UsageError(
+      `config: "${key}" must be an object of rule id to off, note, warning or error ` +
+        `(got ${describeValue(rules)} in ${display}). Fix or remove it`,
+    );
+  const out: Record<string, Severity | 'off'> = {};
+  for (const [id, level] of Object.entries(rules)) {
+    if (!knownRuleIds.includes(id)) {
+      throw new UsageError(
+        `config: unknown rule "${id}" in "${key}" of ${display}. ` +
+          'Run "jwt-audit rules" to list the rule ids',
+      );
+    }
+    if (typeof level !== 'string' || !(RULE_LEVELS as readonly string[]).includes(level)) {
+      throw new UsageError(
+        `config: "${key}.${id}" must be one of ${RULE_LEVELS.join(', ')} ` +
+          `(got ${describeValue(level)} in ${display}). Fix or remove it`,
+      );
+    }
+    out[id] = level as Severity | 'off';
+  }
+  return out;
+}
+
+/**
+ * The rule levels that apply to one file: `rules`, then every override whose `files` match the
+ * file (relative to the override's folder), later ones winning.
+ */
+export function rulesForFile(
+  config: JwtAuditConfig,
+  absoluteFile: string,
+  cwd: string,
+): Record<string, Severity | 'off'> {
+  const out = { ...config.rules };
+  for (const override of config.overrides) {
+    const rel = path.relative(path.resolve(cwd, override.base), absoluteFile);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const file = rel.split(path.sep).join('/');
+    if (override.files.some((glob) => globToRegExp(glob).test(file)))
+      Object.assign(out, override.rules);
+  }
+  return out;
+}
+
+const globCache = new Map<string, RegExp>();
+
+/**
+ * A `files` glob as a regular expression over a forward-slash relative path: `*` and `?` stay
+ * within a segment, `**` spans segments, `{a,b}` is either; a leading `./` or `/` is dropped and a
+ * trailing `/` means everything below that folder.
+ */
+export function globToRegExp(glob: string): RegExp {
+  let re = globCache.get(glob);
+  if (re) return re;
+  const body = glob.trim().replace(/^\.\//, '').replace(/^\/+/, '');
+  let out = '';
+  let braces = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '*' && body[i + 1] === '*') {
+      const slashAfter = body[i + 2] === '/';
+      out += slashAfter ? '(?:.*/)?' : '.*';
+      i += slashAfter ? 2 : 1;
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '{') {
+      braces++;
+      out += '(?:';
+    } else if (c === '}' && braces > 0) {
+      braces--;
+      out += ')';
+    } else if (c === ',' && braces > 0) out += '|';
+    else out += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  if (body.endsWith('/')) out += '.*';
+  re = new RegExp(`^${out}$`);
+  globCache.set(glob, re);
+  return re;
+}
+
 function cloneDefault(): JwtAuditConfig {
-  return { rules: {}, ignore: [], monitors: [], rateLimiters: [], authRoutes: [] };
+  return {
+    rules: {},
+    ignore: [],
+    monitors: [],
+    rateLimiters: [],
+    authRoutes: [],
+    notAuthRoutes: [],
+    overrides: [],
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -348,6 +497,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';

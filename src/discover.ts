@@ -45,6 +45,12 @@ const SAMPLE_BYTES = 4096;
 /** Hand-written code averages 30–40 characters a line; minified bundles run to thousands. */
 const MINIFIED_AVERAGE_LINE = 200;
 const MINIFIED_MIN_SAMPLE = 1024;
+/**
+ * 40+ characters of nothing but SVG path commands, numbers and separators (`d="M12 2C6.48 2 2
+ * 6.48…"`): not counted towards the line length. Minified code never runs that long without a
+ * bracket, an operator or an identifier.
+ */
+const SVG_PATH_DATA = /[MmLlHhVvCcSsQqTtAaZz\d.,\-\s]{40,}/g;
 
 export interface DiscoverOptions {
   cwd: string;
@@ -190,7 +196,9 @@ function inspectFile(file: string, maxFileBytes: number, buffer: Buffer): string
     if (bytesRead >= MINIFIED_MIN_SAMPLE) {
       let lines = 1;
       for (const byte of sample) if (byte === 0x0a) lines++;
-      const average = Math.round(bytesRead / lines);
+      // Long runs of SVG path data (generated icon components) are data, not minified code.
+      const code = sample.toString('latin1').replace(SVG_PATH_DATA, '').length;
+      const average = Math.round(code / lines);
       if (average > MINIFIED_AVERAGE_LINE)
         return `looks minified (average line length ${average} characters)`;
     }

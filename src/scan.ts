@@ -226,6 +226,7 @@ export function finishScan(analyses: readonly FileAnalysis[], options: ScanOptio
   const facts = buildFacts(fileFacts, options.files, {
     packages: workspacePackages(options),
     authRoutes: options.config.authRoutes.map((p) => new RegExp(p, 'i')),
+    notAuthRoutes: options.config.notAuthRoutes.map((p) => new RegExp(p, 'i')),
   });
   const selected = selectRules(options);
   const reports: Array<{ rule: Rule; severity: Severity; report: Report<string> }> = [];

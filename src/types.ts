@@ -75,6 +75,8 @@ export interface ScanSummary {
    * From config `rateLimitedUpstream.reason`: missing-rate-limit is off because a gateway limits.
    */
   rateLimitedUpstream?: string;
+  /** With `--baseline`: how many findings the baseline accounted for (hidden as known). */
+  baselineHidden?: number;
 }
 
 export type Precision = 'very-high' | 'high' | 'medium' | 'low';

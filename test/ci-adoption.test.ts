@@ -598,7 +598,7 @@ describe('--format github', () => {
     const clean = cli(dir, ['scan', 'src', '-f', 'github', '--baseline', 'base.json']);
     expect(clean.status).toBe(0);
     expect(clean.stdout).toBe(
-      'jwt-audit: 0 errors, 0 warnings, 0 notes in 0 files (6 scanned, 0 skipped, 0 test files skipped, 0 suppressed).\n',
+      'jwt-audit: 0 errors, 0 warnings, 0 notes in 0 files (6 scanned, 0 skipped, 0 test files skipped, 0 suppressed, 3 known (in the baseline) not shown).\n',
     );
     expectUsageError(
       cli(dir, ['scan', 'src', '-f', 'github'], {

@@ -40,7 +40,15 @@ function usageError(fn: () => unknown): string {
 describe('loadConfig', () => {
   it('returns the defaults and no source when there is no config', () => {
     expect(load({})).toEqual({
-      config: { rules: {}, ignore: [], monitors: [], rateLimiters: [], authRoutes: [] },
+      config: {
+        rules: {},
+        ignore: [],
+        monitors: [],
+        rateLimiters: [],
+        authRoutes: [],
+        notAuthRoutes: [],
+        overrides: [],
+      },
       source: null,
     });
   });
@@ -53,7 +61,9 @@ describe('loadConfig', () => {
         monitors: ['auditTrail'],
         rateLimiters: ['gatekeeper'],
         authRoutes: ['^/sso/'],
+        notAuthRoutes: ['^/admin/'],
         rateLimitedUpstream: { reason: 'Cloudflare rate limiting rules' },
+        overrides: [{ files: ['admin/**'], rules: { 'token-in-logs': 'off' } }],
       }),
     });
     expect(source).toBe(path.join(ROOT, '.jwt-audit.json'));
@@ -63,7 +73,10 @@ describe('loadConfig', () => {
       monitors: ['auditTrail'],
       rateLimiters: ['gatekeeper'],
       authRoutes: ['^/sso/'],
+      notAuthRoutes: ['^/admin/'],
       rateLimitedUpstream: { reason: 'Cloudflare rate limiting rules' },
+      // override globs are relative to the config file's folder
+      overrides: [{ files: ['admin/**'], rules: { 'token-in-logs': 'off' }, base: ROOT }],
     });
   });
 

@@ -2,8 +2,10 @@
  * The HTML report: escaping and redaction as unit tests, then the real thing in a real browser
  * (Debian's chromium driven by playwright-core): the fixtures scan plus a hostile file, whose
  * counts must equal the json report's, whose filters must hide what they filter, and whose
- * injected markup must stay text. `.ci/run` installs chromium; without it this suite fails
- * (set JWT_AUDIT_SKIP_BROWSER=1 to skip the browser part deliberately).
+ * injected markup must stay text; then a scan of a folder outside the working directory, whose page
+ * must be titled after it and lay out its code and routes table properly. `.ci/run` installs
+ * chromium; without it this suite fails (set JWT_AUDIT_SKIP_BROWSER=1 to skip the browser part
+ * deliberately).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -225,3 +227,81 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a br
     }
   }, 120_000);
 });
+
+/** A login route with a long path and no limiter: a wide row in the routes table. */
+const LONG_ROUTE = `const express = require('express');
+const jwt = require('jsonwebtoken');
+const app = express();
+app.post('/api/v2/organisations/:organisationId/applications/:applicationId/sessions/login-with-password-and-one-time-code', (req, res) => {
+  res.json({ token: jwt.sign({ sub: req.body.user }, process.env.SECRET) });
+});
+module.exports = app;
+`;
+
+describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')(
+  'html report of a folder outside the working directory, in a browser',
+  () => {
+    it('is titled after the scanned folder, shows no ../ paths, code lines without blank lines between them, and a routes table inside its column', async () => {
+      expect(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing`).toBe(true);
+      if (!fs.existsSync(path.join(REPO, 'dist/src/main.js')))
+        spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO });
+      const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-html-other-'));
+      const app = path.join(parent, 'other-app');
+      fs.mkdirSync(path.join(app, 'src'), { recursive: true });
+      fs.writeFileSync(path.join(app, 'src', 'auth.js'), HOSTILE);
+      fs.writeFileSync(path.join(app, 'src', 'routes.js'), LONG_ROUTE);
+      const reportFile = path.join(parent, 'report.html');
+      // run from the repository: the scanned folder is outside the working directory
+      const out = spawnSync(
+        process.execPath,
+        [BIN, 'scan', app, '--format', 'html', '--output', reportFile, '--fail-on', 'none'],
+        { cwd: REPO, encoding: 'utf8' },
+      );
+      expect(out.status, out.stderr).toBe(0);
+
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      });
+      try {
+        const page = await browser.newPage({ viewport: { width: 760, height: 900 } });
+        await page.goto(`file://${reportFile}`);
+        expect.soft(await page.title()).toBe('jwt-audit report: other-app');
+        expect.soft(await page.locator('body').textContent()).not.toContain('../');
+        expect(await page.locator('code.loc', { hasText: 'src/auth.js:' }).count()).toBeGreaterThan(
+          0,
+        );
+
+        // every code line starts where the one above it ends: no blank line between them
+        const excerpts = await page.locator('pre.excerpt').evaluateAll((pres) =>
+          pres.map((pre) => {
+            const lines = [...pre.querySelectorAll('.line')].map((l) => l.getBoundingClientRect());
+            const gaps = lines.slice(1).map((r, i) => Math.round(r.top - lines[i].bottom));
+            // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered, blank lines included
+            return { lines: lines.length, gaps, text: (pre as HTMLElement).innerText };
+          }),
+        );
+        expect(excerpts.length).toBeGreaterThan(0);
+        for (const e of excerpts) {
+          expect(e.lines).toBeGreaterThan(1);
+          expect(e.gaps.every((g) => g === 0)).toBe(true);
+          expect(e.text.split('\n').filter((l) => l !== '').length).toBe(e.lines);
+        }
+
+        // the routes table stays inside its section, however long a path is
+        const fit = await page.locator('table.routes').evaluate((table) => {
+          const box = table.getBoundingClientRect();
+          const column = table.closest('section')!.getBoundingClientRect();
+          return { right: box.right, column: column.right, text: table.textContent ?? '' };
+        });
+        expect(fit.text).toContain('login-with-password-and-one-time-code');
+        expect(fit.right).toBeLessThanOrEqual(fit.column + 0.5);
+      } finally {
+        await browser.close();
+      }
+      fs.rmSync(parent, { recursive: true, force: true });
+    }, 120_000);
+  },
+);

@@ -50,6 +50,7 @@ describe('text reporter', () => {
         'note                            No config file found; using defaults.  (config)',
         '',
         '✖ 3 problems (1 error, 1 warning, 1 note) · 12 files scanned, 1 skipped, 3 test files skipped, 1 suppressed',
+        'Ran 5 rules on 12 files: silent-verify-failure, unmonitored-refresh, missing-rate-limit, token-in-logs, unclassified-verify-failure',
         '',
       ].join('\n'),
     );
@@ -93,6 +94,7 @@ describe('text reporter', () => {
     };
     expect(REPORTERS.text(result, PLAIN)).toBe(
       '✔ No problems found · 1 file scanned, 0 skipped, 1 test file skipped, 2 suppressed (--include-suppressed shows them)\n' +
+        'Ran 5 rules on 1 file: silent-verify-failure, unmonitored-refresh, missing-rate-limit, token-in-logs, unclassified-verify-failure\n' +
         'Rate limiting is done upstream, so missing-rate-limit is off: Cloudflare WAF limits /auth/*\n',
     );
   });

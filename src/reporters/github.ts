@@ -22,6 +22,7 @@ import {
   type Severity,
 } from '../types.js';
 import type { ReporterOptions } from './options.js';
+import { noticeMessage } from './notice-text.js';
 
 /** GitHub shows at most this many annotations per type (error, warning, notice) per step. */
 const ANNOTATIONS_SHOWN_PER_TYPE = 10;
@@ -86,7 +87,7 @@ function noticeAnnotation(n: Notice): string {
       ['col', n.line ? n.column : undefined],
       ['title', `jwt-audit ${n.kind}`],
     ],
-    n.message,
+    noticeMessage(n),
   );
 }
 
@@ -127,7 +128,9 @@ export function githubReporter(result: ScanResult, _options: ReporterOptions): s
   let summary =
     `jwt-audit: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}` +
     ` in ${plural(files, 'file')} (${s.filesScanned} scanned, ${s.filesSkipped} skipped, ` +
-    `${s.testFilesSkipped} test files skipped, ${s.suppressed} suppressed).`;
+    `${s.testFilesSkipped} test files skipped, ${s.suppressed} suppressed` +
+    `${s.baselineHidden !== undefined ? `, ${s.baselineHidden} known (in the baseline) not shown` : ''}` +
+    ').';
   const annotationCounts: Record<Severity, number> = { ...counts };
   for (const n of result.notices) annotationCounts[n.level]++;
   if (Object.values(annotationCounts).some((n) => n > ANNOTATIONS_SHOWN_PER_TYPE)) {
@@ -191,7 +194,7 @@ export function renderStepSummary(result: ScanResult): string {
   }
   out.push(
     '',
-    `${plural(s.filesScanned, 'file')} scanned, ${s.filesSkipped} skipped, ${plural(s.testFilesSkipped, 'test file')} skipped, ${s.suppressed} suppressed.`,
+    `${plural(s.filesScanned, 'file')} scanned, ${s.filesSkipped} skipped, ${plural(s.testFilesSkipped, 'test file')} skipped, ${s.suppressed} suppressed${s.baselineHidden !== undefined ? `, ${s.baselineHidden} known (in the baseline) not shown` : ''}.`,
   );
   if (s.rateLimitedUpstream !== undefined) {
     out.push(
@@ -243,7 +246,7 @@ export function renderStepSummary(result: ScanResult): string {
     out.push('', `<details><summary>${plural(problems.length, 'run notice')}</summary>`, '');
     for (const n of problems) {
       const where = n.file ? `\`${codeCell(n.file + (n.line ? `:${n.line}` : ''))}\` ` : '';
-      out.push(`- ${SEVERITY_LABEL[n.level]} (${n.kind}): ${where}${cell(n.message)}`);
+      out.push(`- ${SEVERITY_LABEL[n.level]} (${n.kind}): ${where}${cell(noticeMessage(n))}`);
     }
     out.push('', '</details>');
   }

@@ -28,7 +28,7 @@ h3 { display: inline; font-size: 1.05rem; margin: 0; } h4 { margin: .8rem 0 .2re
 .chart text { fill: var(--fg); font-size: 12px; }
 .bar.sev-error { fill: var(--error); } .bar.sev-warning { fill: var(--warning); } .bar.sev-note { fill: var(--note); }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; font-size: .9rem; }
-th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: var(--panel); } td.none { color: var(--error); font-weight: 600; } td.ok { color: var(--ok); }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem; }
 details { margin: .4rem 0; } summary { cursor: pointer; } summary:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible { outline: 2px solid var(--note); outline-offset: 2px; }

@@ -10,6 +10,7 @@ import type { Finding, ScanResult, RuleInfo, Severity, SourceLocation } from '..
 import { redactJwts } from '../redact.js';
 import type { ReporterOptions } from './options.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
+import { noticeMessage } from './notice-text.js';
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'note'];
 const EXCERPT_CONTEXT = 2;
@@ -19,8 +20,10 @@ export function escapeHtml(text: string): string {
   return redactJwts(text).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function htmlReporter(result: ScanResult, options: ReporterOptions): string {
-  const project = path.basename(options.cwd) || options.cwd;
+export function htmlReporter(scanned: ScanResult, reporterOptions: ReporterOptions): string {
+  const { result, options } = relocate(scanned, reporterOptions);
+  const root = options.scanRoot ?? options.cwd;
+  const project = path.basename(root) || root;
   const counts = Object.fromEntries(
     SEVERITIES.map((s) => [s, result.findings.filter((f) => f.severity === s).length]),
   ) as Record<Severity, number>;
@@ -41,7 +44,7 @@ export function htmlReporter(result: ScanResult, options: ReporterOptions): stri
 <body>
 <header>
   <h1>jwt-audit report <span class="project">${escapeHtml(project)}</span></h1>
-  <p class="meta">${result.timing ? `Scanned ${escapeHtml(result.timing.startTimeUtc)} · ` : ''}jwt-audit ${escapeHtml(result.toolVersion)} · <span data-testid="files-scanned">${result.summary.filesScanned}</span> files scanned, ${result.summary.filesSkipped} skipped, ${result.summary.testFilesSkipped} test files skipped${result.summary.suppressed ? `, ${result.summary.suppressed} suppressed` : ''}</p>
+  <p class="meta">${result.timing ? `Scanned ${escapeHtml(result.timing.startTimeUtc)} · ` : ''}jwt-audit ${escapeHtml(result.toolVersion)} · <span data-testid="files-scanned">${result.summary.filesScanned}</span> files scanned, ${result.summary.filesSkipped} skipped, ${result.summary.testFilesSkipped} test files skipped${result.summary.suppressed ? `, ${result.summary.suppressed} suppressed` : ''}${result.summary.baselineHidden !== undefined ? `, <span data-testid="baseline-hidden">${result.summary.baselineHidden}</span> known (in the baseline) not shown` : ''}</p>
   <ul class="counts" aria-label="Findings by severity">
     <li class="total"><strong data-testid="count-total">${result.findings.length}</strong> findings</li>
     ${SEVERITIES.map((s) => `<li class="sev-${s}"><strong data-testid="count-${s}">${counts[s]}</strong> ${s}${counts[s] === 1 ? '' : 's'}</li>`).join('\n    ')}
@@ -155,7 +158,8 @@ function excerpt(loc: SourceLocation, options: ReporterOptions): string {
       `<span class="line${hit ? ' hit' : ''}"><span class="ln" aria-hidden="true">${n}</span>${escapeHtml(text)}</span>`,
     );
   }
-  return `<pre class="excerpt" aria-label="Code around line ${loc.start.line}"><code>${rows.join('\n')}</code></pre>`;
+  // no newline between the rows: each is a block, and a newline inside <pre> would add a blank line
+  return `<pre class="excerpt" aria-label="Code around line ${loc.start.line}"><code>${rows.join('')}</code></pre>`;
 }
 
 function surface(result: ScanResult): string {
@@ -163,7 +167,7 @@ function surface(result: ScanResult): string {
   const routes =
     inv.routes.length === 0
       ? '<p class="empty">No auth routes recognised.</p>'
-      : `<table><thead><tr><th>Method</th><th>Path</th><th>Framework</th><th>Rate limiter</th><th>Why auth</th><th>Location</th></tr></thead><tbody>${inv.routes
+      : `<table class="routes"><thead><tr><th>Method</th><th>Path</th><th>Framework</th><th>Rate limiter</th><th>Why auth</th><th>Location</th></tr></thead><tbody>${inv.routes
           .map(
             (r) =>
               `<tr><td>${escapeHtml(r.method)}</td><td><code>${escapeHtml(r.path)}</code></td><td>${escapeHtml(r.framework)}</td><td class="${r.limiter ? 'ok' : 'none'}">${escapeHtml(r.limiter ?? 'none')}</td><td>${escapeHtml(r.authReason)}</td><td><code>${escapeHtml(where(r.location))}</code></td></tr>`,
@@ -194,7 +198,7 @@ function problems(result: ScanResult): string {
   return `<section class="notices" aria-label="Problems with the run"><details><summary>Problems with the run (${result.notices.length})</summary><ul>${result.notices
     .map(
       (n) =>
-        `<li class="sev-${n.level}">${escapeHtml(n.kind)}: ${escapeHtml(n.message)}${n.file ? ` <code>${escapeHtml(n.file)}${n.line ? `:${n.line}` : ''}</code>` : ''}</li>`,
+        `<li class="sev-${n.level}">${escapeHtml(n.kind)}: ${escapeHtml(noticeMessage(n))}${n.file ? ` <code>${escapeHtml(n.file)}${n.line ? `:${n.line}` : ''}</code>` : ''}</li>`,
     )
     .join('')}</ul></details></section>`;
 }
@@ -215,6 +219,52 @@ function barChart(bars: Array<{ label: string; value: number; severity: Severity
     })
     .join('');
   return `<svg class="chart" role="img" viewBox="0 0 ${labelW + barW + 50} ${h}" width="${labelW + barW + 50}" height="${h}" aria-label="${escapeHtml(bars.map((b) => `${b.label} ${b.value}`).join(', '))}">${rows}</svg>`;
+}
+
+/**
+ * Paths as the reader of the report knows them: relative to the scanned folder when the scan was
+ * of a folder outside the working directory (`other-app/src/a.ts`, not `../other-app/src/a.ts`).
+ * Excerpts still read the file by its original path.
+ */
+function relocate(
+  result: ScanResult,
+  options: ReporterOptions,
+): { result: ScanResult; options: ReporterOptions } {
+  const root = options.scanRoot;
+  if (root === undefined) return { result, options };
+  const original = new Map<string, string>();
+  const show = (file: string): string => {
+    if (!file.startsWith('../')) return file;
+    const rel = path.relative(root, path.resolve(options.cwd, file)).split(path.sep).join('/');
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return file;
+    original.set(rel, file);
+    return rel;
+  };
+  const loc = <T extends SourceLocation>(l: T): T => ({ ...l, file: show(l.file) });
+  const inv = result.inventory;
+  const relocated: ScanResult = {
+    ...result,
+    findings: result.findings.map((f) => ({
+      ...f,
+      location: loc(f.location),
+      related: f.related.map(loc),
+    })),
+    notices: result.notices.map((n) => (n.file === undefined ? n : { ...n, file: show(n.file) })),
+    inventory: {
+      routes: inv.routes.map((r) => ({ ...r, location: loc(r.location) })),
+      verifySites: inv.verifySites.map((v) => ({ ...v, location: loc(v.location) })),
+      denylistChecks: inv.denylistChecks.map((d) => ({ ...d, location: loc(d.location) })),
+      monitors: inv.monitors.map((m) => (m.location ? { ...m, location: loc(m.location) } : m)),
+    },
+  };
+  const sourceLines = options.sourceLines;
+  return {
+    result: relocated,
+    options: {
+      ...options,
+      sourceLines: sourceLines && ((file) => sourceLines(original.get(file) ?? file)),
+    },
+  };
 }
 
 function where(loc: SourceLocation): string {

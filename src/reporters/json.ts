@@ -5,25 +5,43 @@
  *
  * ```jsonc
  * {
- *   "version": "0.1.0",              // jwt-audit version that produced the report "findings": [
- *   // sorted by file, line, column, rule id { "ruleId": "silent-verify-failure", "severity":
- *   "error",         // "error" | "warning" | "note" "message": "Failure of 'jwt.verify' is
- *   rejected without a log, metric or rethrow.", "location": { "file": "src/auth/jwt.ts", //
- *   relative to the working directory, forward slashes "uri": "src/auth/jwt.ts",  // relative to
- *   the repository root "start": { "line": 8, "column": 17 },   // 1-based; columns in UTF-16 code
- *   units "end": { "line": 8, "column": 44 }      // exclusive end }, "related": [
- *   // same shape as location, plus "label" { "file": "…", "uri": "…", "start": {…}, "end": {…},
- *   "label": "catch clause" } ], "fingerprints": { "primaryLocationLineHash": "3f2a…:1", //
- *   GitHub's line hash "jwtAudit": "9c1e…"                   // line-independent; what --baseline
- *   matches on }, "suppression": { "kind": "inSource", "justification": "…" } // only with
- *   --include-suppressed } ], "summary": { "filesScanned": 12, "filesSkipped": 1,
- *   "testFilesSkipped": 3, "findings": 4,                 // not counting suppressed ones
- *   "bySeverity": { "error": 2, "warning": 1, "note": 1 }, "byRule": { "missing-rate-limit": 1, …
- *   }, // rule ids sorted "suppressed": 2, "rateLimitedUpstream": "…"     // only when configured
- *   }, "errors": [                      // problems of the run itself, not findings { "kind":
- *   "parse-error", "level": "warning", "message": "…", "file": "…", "line": 3, "column": 7,
- *   "ruleId": "…" } ]                                // kind: "parse-error" | "skipped" |
- *   "rule-error" | "config" }
+ *   "version": "0.1.0",                  // jwt-audit version that produced the report
+ *   "findings": [                        // sorted by file, line, column, rule id
+ *     {
+ *       "ruleId": "silent-verify-failure",
+ *       "severity": "error",             // "error" | "warning" | "note"
+ *       "message": "Failure of 'jwt.verify' is rejected without a log, metric or rethrow.",
+ *       "location": {
+ *         "file": "src/auth/jwt.ts",     // relative to the working directory, forward slashes
+ *         "uri": "src/auth/jwt.ts",      // relative to the repository root
+ *         "start": { "line": 8, "column": 17 }, // 1-based; columns in UTF-16 code units
+ *         "end": { "line": 8, "column": 44 }    // exclusive end
+ *       },
+ *       "related": [                     // same shape as location, plus "label"
+ *         { "file": "…", "uri": "…", "start": {…}, "end": {…}, "label": "catch clause" }
+ *       ],
+ *       "fingerprints": {
+ *         "primaryLocationLineHash": "3f2a…:1", // GitHub's line hash
+ *         "jwtAudit": "9c1e…"            // line-independent; what --baseline matches on
+ *       },
+ *       "suppression": { "kind": "inSource", "justification": "…" } // only with
+ *                                        // --include-suppressed
+ *     }
+ *   ],
+ *   "summary": {
+ *     "filesScanned": 12, "filesSkipped": 1, "testFilesSkipped": 3,
+ *     "findings": 4,                     // not counting suppressed ones
+ *     "bySeverity": { "error": 2, "warning": 1, "note": 1 },
+ *     "byRule": { "missing-rate-limit": 1, … }, // rule ids sorted
+ *     "suppressed": 2,
+ *     "rateLimitedUpstream": "…",        // only when configured
+ *     "baselineHidden": 5                // only with --baseline: known findings not shown
+ *   },
+ *   "errors": [                          // problems of the run itself, not findings
+ *     { "kind": "parse-error", "level": "warning", "message": "…", "file": "…", "line": 3,
+ *       "column": 7, "ruleId": "…" }     // kind: parse-error | skipped | rule-error | config
+ *   ]
+ * }
  * ```
  *
  * Messages have JWT-looking strings replaced by `eyJ…[redacted]`. The output is deterministic: no
@@ -83,6 +101,7 @@ function summary(s: ScanSummary): Record<string, unknown> {
   };
   if (s.rateLimitedUpstream !== undefined)
     out.rateLimitedUpstream = redactJwts(s.rateLimitedUpstream);
+  if (s.baselineHidden !== undefined) out.baselineHidden = s.baselineHidden;
   return out;
 }
 

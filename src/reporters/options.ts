@@ -10,6 +10,8 @@ export interface ReporterOptions {
   quiet?: boolean;
   /** The lines of a scanned file (path as in a finding's location), for code excerpts (html). */
   sourceLines?: (file: string) => string[] | undefined;
+  /** Absolute folder that was scanned: names the html report, which shows paths relative to it. */
+  scanRoot?: string;
 }
 
 export type Reporter = (result: ScanResult, options: ReporterOptions) => string;

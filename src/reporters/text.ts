@@ -3,15 +3,15 @@
  *
  * ```
  * src/auth/jwt.ts
- *    8:17  error  Failure of 'jwt.verify' is rejected without a log, metric or rethrow.
- *    silent-verify-failure ↳ catch clause at 10:5 31:1   note   Failure of 'jwtVerify' is logged
- *    without its reason.                   unclassified-verify-failure
+ *    8:17  error  Failure of 'jwt.verify' is rejected without a log.  silent-verify-failure
+ *                 ↳ catch clause at 10:5
+ *   31:1   note   Failure of 'jwtVerify' is logged without its reason.  unclassified-verify-failure
  *
- * warning  src/broken.ts:3:7      ')' expected.  (parse-error) warning  src/vendor/big.min.js  File
- * skipped: larger than 1 MB.  (skipped)
+ * warning  src/broken.ts:3:7      ')' expected.  (parse-error)
+ * note     src/vendor/big.min.js  Skipped: minified bundle (*.min.js).  (skipped)
  *
- * ✖ 2 problems (1 error, 0 warnings, 1 note) · 12 files scanned, 1 skipped, 3 test files skipped, 0
- * suppressed
+ * ✖ 2 problems (1 error, 0 warnings, 1 note) · 12 files scanned, 1 skipped, 0 suppressed
+ * Ran 10 rules on 12 files: fail-open-verify, invalid-suppression, …
  * ```
  *
  * Columns are aligned per file, as in stylish. A suppressed finding (shown only with
@@ -25,6 +25,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { redactJwts } from '../redact.js';
 import type { Finding, Notice, ScanResult, Severity, SourceLocation } from '../types.js';
 import type { ReporterOptions } from './options.js';
+import { noticeMessage } from './notice-text.js';
 
 /**
  * Redacts JWTs and neutralises control characters: messages quote source code, and a string
@@ -111,7 +112,7 @@ function renderNotices(c: ChalkInstance, notices: Notice[]): string[] {
       ? clean(n.file) + (n.line ? `:${n.line}${n.column ? `:${n.column}` : ''}` : '')
       : '';
     const rule = n.ruleId ? ` [${n.ruleId}]` : '';
-    return { level: n.level, where, text: `${clean(n.message)}${rule}  (${n.kind})` };
+    return { level: n.level, where, text: `${clean(noticeMessage(n))}${rule}  (${n.kind})` };
   });
   const wLevel = Math.max(...rows.map((r) => r.level.length));
   const wWhere = Math.max(...rows.map((r) => r.where.length));
@@ -138,6 +139,9 @@ function renderSummary(c: ChalkInstance, result: ScanResult): string[] {
     `${s.filesSkipped} skipped`,
     `${plural(s.testFilesSkipped, 'test file')} skipped`,
     `${s.suppressed} suppressed${s.suppressed > 0 && suppressedShown === 0 ? ' (--include-suppressed shows them)' : ''}`,
+    ...(s.baselineHidden !== undefined
+      ? [`${s.baselineHidden} known (in the baseline) not shown`]
+      : []),
   ].join(', ');
   let head: string;
   if (total === 0) {
@@ -147,6 +151,14 @@ function renderSummary(c: ChalkInstance, result: ScanResult): string[] {
     head = c.bold((counts.error > 0 ? c.red : counts.warning > 0 ? c.yellow : c.blue)(text));
   }
   const lines = [`${head} · ${files}`];
+  if (result.rules.length > 0) {
+    lines.push(
+      c.dim(
+        `Ran ${plural(result.rules.length, 'rule')} on ${plural(s.filesScanned, 'file')}: ` +
+          result.rules.map((r) => r.id).join(', '),
+      ),
+    );
+  }
   if (s.rateLimitedUpstream !== undefined) {
     lines.push(
       `Rate limiting is done upstream, so missing-rate-limit is off: ${clean(s.rateLimitedUpstream)}`,

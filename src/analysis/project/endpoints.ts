@@ -95,6 +95,8 @@ function matchesWord(
 export interface EndpointOptions {
   /** Extra auth path patterns from config (`authRoutes`). */
   authRoutes: readonly RegExp[];
+  /** Paths that are never auth endpoints, from config (`notAuthRoutes`): an admin API behind a gateway. */
+  notAuthRoutes: readonly RegExp[];
 }
 
 export class Endpoints {
@@ -108,6 +110,9 @@ export class Endpoints {
   authReason(route: LinkedRoute): string | undefined {
     // CORS preflights and HEAD probes carry no credentials to guess
     if (route.method === 'OPTIONS' || route.method === 'HEAD') return undefined;
+    const path = route.path;
+    if (path !== undefined && this.options.notAuthRoutes.some((re) => re.test(path)))
+      return undefined;
     // SPEC: an ordinary protected route, whose middleware merely verifies the caller's token, is
     // not an auth endpoint (`GET /auth/me` behind a JWT guard); issuing tokens or checking a
     // password still makes it one (`/auth/refresh` behind a refresh-token guard, a password

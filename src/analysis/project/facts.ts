@@ -69,6 +69,8 @@ export interface FactsOptions {
   packages?: readonly WorkspacePackage[];
   /** Extra auth route patterns from config (`authRoutes`). */
   authRoutes?: readonly RegExp[];
+  /** Path patterns that are never auth endpoints, from config (`notAuthRoutes`). */
+  notAuthRoutes?: readonly RegExp[];
 }
 
 export function buildFacts(
@@ -166,7 +168,10 @@ export function buildFacts(
 
   const tokenLogs = files.flatMap((f) => f.tokenLogs.map((t) => ({ ...t, file: f.file })));
   const routes = buildRouteFacts(files, graph, modules);
-  const endpoints = new Endpoints(graph, routes, { authRoutes: options.authRoutes ?? [] });
+  const endpoints = new Endpoints(graph, routes, {
+    authRoutes: options.authRoutes ?? [],
+    notAuthRoutes: options.notAuthRoutes ?? [],
+  });
   const denylists = buildDenylistFacts(files, graph);
   // Computed when a rule first asks: a disabled rule costs nothing.
   let authEndpoints: AuthEndpoint[] | undefined;

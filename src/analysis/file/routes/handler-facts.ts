@@ -338,8 +338,21 @@ function containsPasswordCheck(root: ts.Expression, resolver: Resolver): boolean
  * strategy's `done(null, false)`. Undefined when the branch only returns a value to its caller.
  */
 export function rejectingStatement(statements: readonly ts.Statement[]): ts.Statement | undefined {
-  for (const st of statements) if (rejects(st)) return st;
-  return undefined;
+  // An `if` that rejects only on its own condition (a lockout check after the failed compare) is
+  // not the rejection when a later statement rejects unconditionally.
+  let conditional: ts.Statement | undefined;
+  for (const st of statements) {
+    if (!rejects(st)) continue;
+    if (
+      ts.isIfStatement(st) &&
+      !(st.elseStatement && rejects(st.elseStatement) && rejects(st.thenStatement))
+    ) {
+      conditional ??= st;
+      continue;
+    }
+    return st;
+  }
+  return conditional;
 }
 
 /**
