@@ -14,6 +14,7 @@ import { UsageError } from './errors.js';
 import type { JwtAuditConfig } from './config.js';
 import type { RuleMeta, ScanResult, Severity } from './types.js';
 import { SEVERITY_RANK } from './types.js';
+import { VERSION } from './version.js';
 
 /** Where the CLI talks to; tests and embedders can capture it. */
 export interface CliIO {
@@ -138,7 +139,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .description(
       'Find JWT authentication failures that leave no trace: unlogged verification failures, unwatched refreshes, unlogged revoked-token use, unthrottled auth endpoints.',
     )
-    .version(readVersion(), '-v, --version', 'print the version')
+    .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('--debug', 'show stack traces for errors')
     .showSuggestionAfterError(true)
@@ -261,13 +262,6 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
 async function loadRules(): Promise<{ RULES: Record<string, { meta: RuleMeta }> }> {
   const mod = await import('../rules/index.js');
   return { RULES: mod.RULES as unknown as Record<string, { meta: RuleMeta }> };
-}
-
-function readVersion(): string {
-  const pkg = JSON.parse(
-    fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-  ) as { version: string };
-  return pkg.version;
 }
 
 /** What scan and inventory share: config, discovery, the engine. */
