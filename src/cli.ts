@@ -142,7 +142,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .description(
       'Find JWT authentication failures that leave no trace: unlogged verification failures, unwatched refreshes, unlogged revoked-token use, unthrottled auth endpoints.',
     )
-    .version(readVersion(), '-v, --version', 'print the version')
+    .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('--debug', 'show stack traces for errors')
     .showSuggestionAfterError(true)
@@ -444,11 +444,6 @@ function ensureDirectory(dir: string): void {
 async function loadRules(): Promise<{ RULES: Record<string, { meta: RuleMeta }> }> {
   const mod = await import('../rules/index.js');
   return { RULES: mod.RULES as unknown as Record<string, { meta: RuleMeta }> };
-}
-
-/** From src/version.ts, which finds package.json from src/ (in-process tests) and dist/src/. */
-function readVersion(): string {
-  return VERSION;
 }
 
 /** What scan and inventory share: config, discovery, the engine. */

@@ -5,7 +5,7 @@
  * runner does (`bash --noprofile --norc -eo pipefail`, `$GITHUB_OUTPUT`, `$GITHUB_ACTION_PATH`)
  * against a copy of test/data/ci-app.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -179,6 +179,10 @@ function runAction(workspace: string, given: Record<string, string>): ActionRun 
   return { status, stdout, outputs, summary: fs.readFileSync(summaryFile, 'utf8') };
 }
 
+/**
+ * The action runs the built bin/jwt-audit.js in child processes, as a runner does; dist/ is built
+ * before any test file runs (test/global-setup.ts).
+ */
 const dirs: string[] = [];
 function workspace(): string {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-action-')));
@@ -187,15 +191,6 @@ function workspace(): string {
   return dir;
 }
 
-beforeAll(() => {
-  if (!fs.existsSync(path.join(REPO, 'dist/src/main.js'))) {
-    execFileSync(
-      process.execPath,
-      [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
-      { cwd: REPO },
-    );
-  }
-});
 afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -1,18 +1,16 @@
 /**
- * Adopting jwt-audit in CI, end to end through the built executable: baselines that survive edits,
- * diff-aware scans in a real git repository, accountable suppressions, and GitHub annotations.
- * Each scenario copies the small Express app in test/data/ci-app into a temporary directory.
- * `npm test` builds first; run alone, this suite builds when dist/ is missing.
+ * Adopting jwt-audit in CI, end to end through the CLI (`run(argv, io)` in process, see
+ * test/cli-harness.ts): baselines that survive edits, diff-aware scans in a real git repository,
+ * accountable suppressions, and GitHub annotations. Each scenario copies the small Express app in
+ * test/data/ci-app into a temporary directory.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type CliRun, REPO, runCli } from './cli-harness.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(REPO, 'bin/jwt-audit.js');
 const APP = path.join(REPO, 'test/data/ci-app');
 
 interface Finding {
@@ -22,12 +20,6 @@ interface Finding {
   location: { file: string; start: { line: number } };
   suppression?: { kind: string; justification: string };
 }
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 const dirs: string[] = [];
 /** A fresh copy of the fixture app (plus extra files), in a temporary directory. */
 function app(extra: Record<string, string> = {}): string {
@@ -51,21 +43,15 @@ function edit(dir: string, rel: string, from: string, to: string): void {
   write(dir, rel, text.replace(from, to));
 }
 
-function cli(cwd: string, args: string[], env: Record<string, string> = {}): Run {
-  const { GITHUB_STEP_SUMMARY: _drop, ...inherited } = process.env;
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...inherited, FORCE_COLOR: undefined, ...env } as NodeJS.ProcessEnv,
-    timeout: 60_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** `jwt-audit ...args` in process, with an environment holding only `env`. */
+function cli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(cwd, args, { env });
 }
-function scanJson(
+async function scanJson(
   cwd: string,
   args: string[] = [],
-): { status: number | null; findings: Finding[]; summary: Record<string, unknown> } {
-  const r = cli(cwd, ['scan', 'src', '-f', 'json', ...args]);
+): Promise<{ status: number | null; findings: Finding[]; summary: Record<string, unknown> }> {
+  const r = await cli(cwd, ['scan', 'src', '-f', 'json', ...args]);
   expect(r.stderr).toBe('');
   const report = JSON.parse(r.stdout) as { findings: Finding[]; summary: Record<string, unknown> };
   return { status: r.status, findings: report.findings, summary: report.summary };
@@ -93,7 +79,7 @@ function git(cwd: string, ...args: string[]): string {
     },
   );
 }
-function expectUsageError(r: Run, pattern: RegExp): void {
+function expectUsageError(r: CliRun, pattern: RegExp): void {
   expect(r.status).toBe(2);
   expect(r.stderr).toMatch(/^jwt-audit: [^\n]+\n$/);
   expect(r.stderr).toMatch(pattern);
@@ -119,30 +105,23 @@ router.post('/impersonate', (req, res) => {
 });
 `;
 
-beforeAll(() => {
-  if (!fs.existsSync(path.join(REPO, 'dist/src/main.js'))) {
-    execFileSync(
-      process.execPath,
-      [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
-      { cwd: REPO },
-    );
-  }
-});
 afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('scenario: adopting jwt-audit on an existing codebase', () => {
-  it('after 20 lines are inserted at the top of a file and one silent catch is added elsewhere, the baseline scan reports exactly the new finding', () => {
+  it('after 20 lines are inserted at the top of a file and one silent catch is added elsewhere, the baseline scan reports exactly the new finding', async () => {
     const dir = app();
-    const first = scanJson(dir);
+    const first = await scanJson(dir);
     expect(first.status).toBe(1);
     expect(where(first.findings)).toEqual(KNOWN);
-    expect(cli(dir, ['scan', 'src', '-f', 'json', '-o', 'jwt-audit-baseline.json']).status).toBe(1);
-    expect(cli(dir, ['scan', 'src', '-f', 'sarif', '-o', 'jwt-audit-baseline.sarif']).status).toBe(
-      1,
-    );
-    expect(scanJson(dir, ['--baseline', 'jwt-audit-baseline.json'])).toMatchObject({
+    expect(
+      (await cli(dir, ['scan', 'src', '-f', 'json', '-o', 'jwt-audit-baseline.json'])).status,
+    ).toBe(1);
+    expect(
+      (await cli(dir, ['scan', 'src', '-f', 'sarif', '-o', 'jwt-audit-baseline.sarif'])).status,
+    ).toBe(1);
+    expect(await scanJson(dir, ['--baseline', 'jwt-audit-baseline.json'])).toMatchObject({
       status: 0,
       findings: [],
     });
@@ -166,14 +145,14 @@ describe('scenario: adopting jwt-audit on an existing codebase', () => {
     );
 
     // Without the baseline, everything moved: the old findings are 20 lines further down.
-    expect(where(scanJson(dir).findings)).toEqual([
+    expect(where((await scanJson(dir)).findings)).toEqual([
       'src/middleware/auth.js:28 silent-verify-failure',
       'src/middleware/auth.js:39 fail-open-verify',
       'src/routes/admin.js:13 silent-verify-failure',
       'src/services/tokens.ts:6 silent-verify-failure',
     ]);
     for (const baseline of ['jwt-audit-baseline.json', 'jwt-audit-baseline.sarif']) {
-      const r = scanJson(dir, ['--baseline', baseline]);
+      const r = await scanJson(dir, ['--baseline', baseline]);
       expect(r.status).toBe(1);
       expect(where(r.findings)).toEqual(['src/routes/admin.js:13 silent-verify-failure']);
       expect(r.summary).toMatchObject({
@@ -181,7 +160,7 @@ describe('scenario: adopting jwt-audit on an existing codebase', () => {
         bySeverity: { error: 1, warning: 0, note: 0 },
       });
     }
-    const text = cli(dir, ['scan', 'src', '--baseline', 'jwt-audit-baseline.json']);
+    const text = await cli(dir, ['scan', 'src', '--baseline', 'jwt-audit-baseline.json']);
     expect(text.status).toBe(1);
     expect(text.stdout).toContain('src/routes/admin.js');
     expect(text.stdout).not.toContain('src/middleware/auth.js');
@@ -190,14 +169,14 @@ describe('scenario: adopting jwt-audit on an existing codebase', () => {
 });
 
 describe('--baseline: what keeps a finding known, and what makes it new', () => {
-  function baselined(): string {
+  async function baselined(): Promise<string> {
     const dir = app();
-    expect(cli(dir, ['scan', 'src', '-f', 'json', '-o', 'base.json']).status).toBe(1);
+    expect((await cli(dir, ['scan', 'src', '-f', 'json', '-o', 'base.json'])).status).toBe(1);
     return dir;
   }
 
-  it('deleting lines above a finding keeps it known', () => {
-    const dir = baselined();
+  it('deleting lines above a finding keeps it known', async () => {
+    const dir = await baselined();
     edit(
       dir,
       'src/middleware/auth.js',
@@ -205,12 +184,17 @@ describe('--baseline: what keeps a finding known, and what makes it new', () => 
       "const jwt = require('jsonwebtoken');\n",
     );
     edit(dir, 'src/middleware/auth.js', 'process.env.JWT_SECRET;\n\n', 'process.env.JWT_SECRET;\n');
-    expect(where(scanJson(dir).findings)[0]).toBe('src/middleware/auth.js:6 silent-verify-failure');
-    expect(scanJson(dir, ['--baseline', 'base.json'])).toMatchObject({ status: 0, findings: [] });
+    expect(where((await scanJson(dir)).findings)[0]).toBe(
+      'src/middleware/auth.js:6 silent-verify-failure',
+    );
+    expect(await scanJson(dir, ['--baseline', 'base.json'])).toMatchObject({
+      status: 0,
+      findings: [],
+    });
   });
 
-  it('reformatting the file (indentation, wrapping, the finding’s own call split over lines) keeps its findings known', () => {
-    const dir = baselined();
+  it('reformatting the file (indentation, wrapping, the finding’s own call split over lines) keeps its findings known', async () => {
+    const dir = await baselined();
     const reformatted = read(dir, 'src/middleware/auth.js')
       .split('\n')
       .map((line) => line.replace(/^( +)/, (indent) => ' '.repeat(indent.length * 2)))
@@ -231,12 +215,15 @@ describe('--baseline: what keeps a finding known, and what makes it new', () => 
       'src/routes/refresh.js',
       read(dir, 'src/routes/refresh.js').replace(/\n\n/g, '\n').replace(/'/g, '"'),
     );
-    expect(scanJson(dir).findings).toHaveLength(3);
-    expect(scanJson(dir, ['--baseline', 'base.json'])).toMatchObject({ status: 0, findings: [] });
+    expect((await scanJson(dir)).findings).toHaveLength(3);
+    expect(await scanJson(dir, ['--baseline', 'base.json'])).toMatchObject({
+      status: 0,
+      findings: [],
+    });
   });
 
-  it("changing the finding's own code, or moving it to another function, makes it new", () => {
-    const dir = baselined();
+  it("changing the finding's own code, or moving it to another function, makes it new", async () => {
+    const dir = await baselined();
     edit(
       dir,
       'src/middleware/auth.js',
@@ -249,7 +236,7 @@ describe('--baseline: what keeps a finding known, and what makes it new', () => 
       'export function decodeInvite(',
       'export function readInvite(',
     );
-    const r = scanJson(dir, ['--baseline', 'base.json']);
+    const r = await scanJson(dir, ['--baseline', 'base.json']);
     expect(r.status).toBe(1);
     expect(where(r.findings)).toEqual([
       'src/middleware/auth.js:8 silent-verify-failure',
@@ -257,8 +244,8 @@ describe('--baseline: what keeps a finding known, and what makes it new', () => 
     ]);
   });
 
-  it('counts: a second copy of identical code in the same function is new although the first is baselined', () => {
-    const dir = baselined();
+  it('counts: a second copy of identical code in the same function is new although the first is baselined', async () => {
+    const dir = await baselined();
     const copy = `  try {
     jwt.verify(token, process.env.INVITE_SECRET as string);
   } catch {
@@ -274,36 +261,47 @@ describe('--baseline: what keeps a finding known, and what makes it new', () => 
     );
     // Both copies are found, and the two `jwt.verify(token, …INVITE_SECRET as string)` calls differ
     // only in what surrounds them: same rule, file, function and code, so the same fingerprint.
-    const all = scanJson(dir).findings.filter((f) => f.location.file === 'src/services/tokens.ts');
+    const all = (await scanJson(dir)).findings.filter(
+      (f) => f.location.file === 'src/services/tokens.ts',
+    );
     expect(where(all)).toEqual([
       'src/services/tokens.ts:6 silent-verify-failure',
       'src/services/tokens.ts:11 silent-verify-failure',
     ]);
-    const r = scanJson(dir, ['--baseline', 'base.json']);
+    const r = await scanJson(dir, ['--baseline', 'base.json']);
     expect(r.status).toBe(1);
     expect(r.findings).toHaveLength(1);
     expect(r.findings[0].location.file).toBe('src/services/tokens.ts');
     // A baseline written now holds both, and excuses both.
-    expect(cli(dir, ['scan', 'src', '-f', 'sarif', '-o', 'now.sarif']).status).toBe(1);
-    expect(scanJson(dir, ['--baseline', 'now.sarif'])).toMatchObject({ status: 0, findings: [] });
+    expect((await cli(dir, ['scan', 'src', '-f', 'sarif', '-o', 'now.sarif'])).status).toBe(1);
+    expect(await scanJson(dir, ['--baseline', 'now.sarif'])).toMatchObject({
+      status: 0,
+      findings: [],
+    });
   });
 
-  it('a fixed finding simply disappears; an unreadable or foreign baseline is exit 2 with one line', () => {
-    const dir = baselined();
+  it('a fixed finding simply disappears; an unreadable or foreign baseline is exit 2 with one line', async () => {
+    const dir = await baselined();
     edit(
       dir,
       'src/services/tokens.ts',
       '  } catch {\n    return null;',
       "  } catch (err) {\n    logger.warn({ err }, 'invite token rejected');\n    return null;",
     );
-    expect(scanJson(dir, ['--baseline', 'base.json'])).toMatchObject({ status: 0, findings: [] });
+    expect(await scanJson(dir, ['--baseline', 'base.json'])).toMatchObject({
+      status: 0,
+      findings: [],
+    });
     write(dir, 'other.json', '{"results": []}');
     expectUsageError(
-      cli(dir, ['scan', 'src', '--baseline', 'other.json']),
+      await cli(dir, ['scan', 'src', '--baseline', 'other.json']),
       /baseline other\.json is neither a jwt-audit json report nor a SARIF file/,
     );
     write(dir, 'broken.json', '{');
-    expectUsageError(cli(dir, ['scan', 'src', '--baseline', 'broken.json']), /not valid JSON/);
+    expectUsageError(
+      await cli(dir, ['scan', 'src', '--baseline', 'broken.json']),
+      /not valid JSON/,
+    );
   });
 });
 
@@ -316,15 +314,15 @@ describe('--since <ref>: findings on lines changed since a git ref', () => {
     return dir;
   }
 
-  it('reports nothing for an unchanged tree, then only findings whose primary line was added or changed', () => {
+  it('reports nothing for an unchanged tree, then only findings whose primary line was added or changed', async () => {
     const dir = repo();
-    expect(scanJson(dir, ['--since', 'HEAD'])).toMatchObject({ status: 0, findings: [] });
-    expect(scanJson(dir, ['--since', 'main'])).toMatchObject({ status: 0, findings: [] });
+    expect(await scanJson(dir, ['--since', 'HEAD'])).toMatchObject({ status: 0, findings: [] });
+    expect(await scanJson(dir, ['--since', 'main'])).toMatchObject({ status: 0, findings: [] });
 
     // 20 new lines at the top move every finding in the file, but change none of their lines.
     const header = Array.from({ length: 20 }, (_, i) => `// line ${i + 1}`).join('\n');
     write(dir, 'src/middleware/auth.js', `${header}\n${read(dir, 'src/middleware/auth.js')}`);
-    expect(scanJson(dir, ['--since', 'HEAD'])).toMatchObject({ status: 0, findings: [] });
+    expect(await scanJson(dir, ['--since', 'HEAD'])).toMatchObject({ status: 0, findings: [] });
 
     // Changing the finding's own line brings it in; the other finding in the file stays out.
     edit(
@@ -333,12 +331,12 @@ describe('--since <ref>: findings on lines changed since a git ref', () => {
       "req.user = jwt.verify(token, SECRET, { algorithms: ['HS256'] });\n    return next();",
       "req.user = jwt.verify(token, SECRET, { algorithms: ['HS512'] });\n    return next();",
     );
-    expect(where(scanJson(dir, ['--since', 'HEAD']).findings)).toEqual([
+    expect(where((await scanJson(dir, ['--since', 'HEAD'])).findings)).toEqual([
       'src/middleware/auth.js:28 silent-verify-failure',
     ]);
   });
 
-  it('compares the working tree with the ref: committed, staged, unstaged and untracked changes all count', () => {
+  it('compares the working tree with the ref: committed, staged, unstaged and untracked changes all count', async () => {
     const dir = repo();
     edit(
       dir,
@@ -353,10 +351,10 @@ describe('--since <ref>: findings on lines changed since a git ref', () => {
       `${NEW_SILENT_ROUTE}\nmodule.exports = router;`,
     );
     git(dir, 'commit', '-q', '-am', 'impersonation');
-    expect(where(scanJson(dir, ['--since', 'HEAD~1']).findings)).toEqual([
+    expect(where((await scanJson(dir, ['--since', 'HEAD~1'])).findings)).toEqual([
       'src/routes/admin.js:13 silent-verify-failure',
     ]);
-    expect(scanJson(dir, ['--since', 'HEAD']).findings).toEqual([]);
+    expect((await scanJson(dir, ['--since', 'HEAD'])).findings).toEqual([]);
 
     edit(
       dir,
@@ -370,7 +368,7 @@ describe('--since <ref>: findings on lines changed since a git ref', () => {
       'src/routes/untracked.js',
       `const jwt = require('jsonwebtoken');\nmodule.exports = (t) => {\n  try {\n    return jwt.verify(t, 'k');\n  } catch (e) {\n    return null;\n  }\n};\n`,
     );
-    const r = scanJson(dir, ['--since', 'HEAD~1']);
+    const r = await scanJson(dir, ['--since', 'HEAD~1']);
     expect(r.status).toBe(1);
     expect(where(r.findings)).toEqual([
       'src/routes/admin.js:13 silent-verify-failure',
@@ -380,27 +378,34 @@ describe('--since <ref>: findings on lines changed since a git ref', () => {
     expect(r.summary).toMatchObject({ findings: 3 });
   });
 
-  it('works from a subdirectory of the repository and combines with --baseline', () => {
+  it('works from a subdirectory of the repository and combines with --baseline', async () => {
     const dir = repo();
-    expect(cli(dir, ['scan', 'src', '-f', 'json', '-o', 'base.json']).status).toBe(1);
+    expect((await cli(dir, ['scan', 'src', '-f', 'json', '-o', 'base.json'])).status).toBe(1);
     edit(
       dir,
       'src/services/tokens.ts',
       'process.env.INVITE_SECRET as string',
       'process.env.INVITES_SECRET as string',
     );
-    const fromSub = cli(path.join(dir, 'src'), ['scan', '.', '-f', 'json', '--since', 'HEAD']);
+    const fromSub = await cli(path.join(dir, 'src'), [
+      'scan',
+      '.',
+      '-f',
+      'json',
+      '--since',
+      'HEAD',
+    ]);
     expect(fromSub.status).toBe(1);
     expect(where(JSON.parse(fromSub.stdout).findings)).toEqual([
       'services/tokens.ts:6 silent-verify-failure',
     ]);
     // Changed and not in the baseline: the edit changed the finding's code, so it is new to both.
-    expect(where(scanJson(dir, ['--since', 'HEAD', '--baseline', 'base.json']).findings)).toEqual([
-      'src/services/tokens.ts:6 silent-verify-failure',
-    ]);
+    expect(
+      where((await scanJson(dir, ['--since', 'HEAD', '--baseline', 'base.json'])).findings),
+    ).toEqual(['src/services/tokens.ts:6 silent-verify-failure']);
   });
 
-  it('is not fooled by git configuration that changes diff output', () => {
+  it('is not fooled by git configuration that changes diff output', async () => {
     const dir = repo();
     git(dir, 'config', 'diff.mnemonicPrefix', 'true'); // "+++ w/src/…" for the working tree
     git(dir, 'config', 'color.diff', 'always');
@@ -411,31 +416,31 @@ describe('--since <ref>: findings on lines changed since a git ref', () => {
       'process.env.INVITE_SECRET as string',
       'process.env.INVITES_SECRET as string',
     );
-    expect(where(scanJson(dir, ['--since', 'HEAD']).findings)).toEqual([
+    expect(where((await scanJson(dir, ['--since', 'HEAD'])).findings)).toEqual([
       'src/services/tokens.ts:6 silent-verify-failure',
     ]);
     git(dir, 'config', 'diff.noprefix', 'true'); // "+++ src/…"
-    expect(where(scanJson(dir, ['--since', 'HEAD']).findings)).toEqual([
+    expect(where((await scanJson(dir, ['--since', 'HEAD'])).findings)).toEqual([
       'src/services/tokens.ts:6 silent-verify-failure',
     ]);
   });
 
-  it('outside a git repository, or with an unknown ref, is exit 2 with one line', () => {
+  it('outside a git repository, or with an unknown ref, is exit 2 with one line', async () => {
     const plain = app();
     expectUsageError(
-      cli(plain, ['scan', 'src', '--since', 'HEAD']),
+      await cli(plain, ['scan', 'src', '--since', 'HEAD']),
       /--since needs a git repository/,
     );
     const dir = repo();
     expectUsageError(
-      cli(dir, ['scan', 'src', '--since', 'origin/main']),
+      await cli(dir, ['scan', 'src', '--since', 'origin/main']),
       /--since "origin\/main" is not a known git ref/,
     );
     expectUsageError(
-      cli(dir, ['scan', 'src', '--since', 'HEAD~5']),
+      await cli(dir, ['scan', 'src', '--since', 'HEAD~5']),
       /"HEAD~5" is not a known git ref/,
     );
-    expectUsageError(cli(dir, ['scan', 'src', '--since=--output=x']), /is not a git ref/);
+    expectUsageError(await cli(dir, ['scan', 'src', '--since=--output=x']), /is not a git ref/);
     expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
   });
 });
@@ -454,26 +459,26 @@ describe('accountable suppressions', () => {
       ),
   };
 
-  it('a suppressed finding is hidden, counted in the text summary, and does not fail the run', () => {
+  it('a suppressed finding is hidden, counted in the text summary, and does not fail the run', async () => {
     const dir = app(SUPPRESSED_TWICE);
     expect(read(dir, 'src/middleware/auth.js').match(/jwt-audit-disable/g)).toHaveLength(2);
-    const text = cli(dir, ['scan', 'src']);
+    const text = await cli(dir, ['scan', 'src']);
     expect(text.stdout).not.toContain('src/middleware/auth.js');
     expect(text.stdout).toMatch(/1 problem \(1 error, 0 warnings, 0 notes\).*2 suppressed/);
-    const json = scanJson(dir);
+    const json = await scanJson(dir);
     expect(where(json.findings)).toEqual(['src/services/tokens.ts:6 silent-verify-failure']);
     expect(json.summary).toMatchObject({ findings: 1, suppressed: 2 });
     // Only the finding in tokens.ts counts: suppress it too and the run passes.
-    expect(cli(dir, ['scan', 'src', '--ignore', 'services/']).status).toBe(0);
+    expect((await cli(dir, ['scan', 'src', '--ignore', 'services/'])).status).toBe(0);
   });
 
-  it('--include-suppressed shows them with their reason: dimmed in text, marked in json, `suppressions` in SARIF', () => {
+  it('--include-suppressed shows them with their reason: dimmed in text, marked in json, `suppressions` in SARIF', async () => {
     const dir = app(SUPPRESSED_TWICE);
-    const text = cli(dir, ['scan', 'src', '--include-suppressed']);
+    const text = await cli(dir, ['scan', 'src', '--include-suppressed']);
     expect(text.stdout).toContain('(suppressed: the API gateway logs every 401 (OPS-42))');
     expect(text.stdout).toContain('(suppressed: anonymous access is allowed here)');
     expect(text.stdout).toMatch(/1 problem \(1 error/);
-    const json = scanJson(dir, ['--include-suppressed']);
+    const json = await scanJson(dir, ['--include-suppressed']);
     expect(
       json.findings.map((f) => [f.location.start.line, f.ruleId, f.suppression?.justification]),
     ).toEqual([
@@ -481,10 +486,10 @@ describe('accountable suppressions', () => {
       [20, 'fail-open-verify', 'anonymous access is allowed here'],
       [6, 'silent-verify-failure', undefined],
     ]);
-    const plainSarif = JSON.parse(cli(dir, ['scan', 'src', '-f', 'sarif']).stdout);
+    const plainSarif = JSON.parse((await cli(dir, ['scan', 'src', '-f', 'sarif'])).stdout);
     expect(plainSarif.runs[0].results).toHaveLength(1);
     const sarif = JSON.parse(
-      cli(dir, ['scan', 'src', '-f', 'sarif', '--include-suppressed']).stdout,
+      (await cli(dir, ['scan', 'src', '-f', 'sarif', '--include-suppressed'])).stdout,
     );
     const results = sarif.runs[0].results as Array<{ ruleId: string; suppressions?: unknown }>;
     expect(results.map((r) => [r.ruleId, r.suppressions])).toEqual([
@@ -500,7 +505,7 @@ describe('accountable suppressions', () => {
     ]);
   });
 
-  it('reports a directive without a reason, one naming an unknown rule, and one suppressing nothing as invalid-suppression warnings', () => {
+  it('reports a directive without a reason, one naming an unknown rule, and one suppressing nothing as invalid-suppression warnings', async () => {
     const dir = app({
       'src/services/tokens.ts': read(APP, 'src/services/tokens.ts')
         .replace(
@@ -522,7 +527,7 @@ describe('accountable suppressions', () => {
       '--rule',
       'silent-verify-failure,invalid-suppression,token-in-logs',
     ];
-    const r = scanJson(dir, only);
+    const r = await scanJson(dir, only);
     expect(r.status).toBe(1);
     const problems = r.findings.filter((f) => f.ruleId === 'invalid-suppression');
     expect(problems.map((f) => [f.location.start.line, f.severity, f.message])).toEqual([
@@ -537,9 +542,9 @@ describe('accountable suppressions', () => {
       bySeverity: { error: 0, warning: 3, note: 0 },
     });
     // Warnings fail at the default --fail-on warning, not at --fail-on error.
-    expect(cli(dir, ['scan', 'src', '--fail-on', 'error', ...only]).status).toBe(0);
+    expect((await cli(dir, ['scan', 'src', '--fail-on', 'error', ...only])).status).toBe(0);
     // The text report lists them like any other finding, with the rule id to look up.
-    const text = cli(dir, ['scan', 'src', ...only]);
+    const text = await cli(dir, ['scan', 'src', ...only]);
     expect(text.stdout).toMatch(
       /6:\d+\s+warning\s+Suppression at line 6 gives no reason; add one after "--"\.\s+invalid-suppression/,
     );
@@ -547,7 +552,7 @@ describe('accountable suppressions', () => {
 });
 
 describe('--format github', () => {
-  it('escapes properties and messages, prints the most severe first, ends with a summary line and appends the step summary', () => {
+  it('escapes properties and messages, prints the most severe first, ends with a summary line and appends the step summary', async () => {
     const dir = app({
       // A file name with characters that end a property (`,` `:`) or start an escape (`%`).
       'src/odd,name:100%.js':
@@ -555,7 +560,7 @@ describe('--format github', () => {
     });
     const summaryFile = path.join(dir, 'step-summary.md');
     fs.writeFileSync(summaryFile, '# Earlier step\n\n');
-    const r = cli(dir, ['scan', 'src', '-f', 'github'], { GITHUB_STEP_SUMMARY: summaryFile });
+    const r = await cli(dir, ['scan', 'src', '-f', 'github'], { GITHUB_STEP_SUMMARY: summaryFile });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('');
     const lines = r.stdout.trimEnd().split('\n');
@@ -586,22 +591,22 @@ describe('--format github', () => {
       '| Error | `src/middleware/auth.js:8:16` | `silent-verify-failure` |',
     );
     // A second step appends again rather than overwriting.
-    cli(dir, ['scan', 'src', '-f', 'github', '--fail-on', 'none'], {
+    await cli(dir, ['scan', 'src', '-f', 'github', '--fail-on', 'none'], {
       GITHUB_STEP_SUMMARY: summaryFile,
     });
     expect(fs.readFileSync(summaryFile, 'utf8').match(/## jwt-audit/g)).toHaveLength(2);
   });
 
-  it('with --baseline annotates only the new findings, and an unwritable step summary is exit 2', () => {
+  it('with --baseline annotates only the new findings, and an unwritable step summary is exit 2', async () => {
     const dir = app();
-    cli(dir, ['scan', 'src', '-f', 'json', '-o', 'base.json']);
-    const clean = cli(dir, ['scan', 'src', '-f', 'github', '--baseline', 'base.json']);
+    await cli(dir, ['scan', 'src', '-f', 'json', '-o', 'base.json']);
+    const clean = await cli(dir, ['scan', 'src', '-f', 'github', '--baseline', 'base.json']);
     expect(clean.status).toBe(0);
     expect(clean.stdout).toBe(
       'jwt-audit: 0 errors, 0 warnings, 0 notes in 0 files (6 scanned, 0 skipped, 0 test files skipped, 0 suppressed, 3 known (in the baseline) not shown).\n',
     );
     expectUsageError(
-      cli(dir, ['scan', 'src', '-f', 'github'], {
+      await cli(dir, ['scan', 'src', '-f', 'github'], {
         GITHUB_STEP_SUMMARY: path.join(dir, 'no/such/dir/summary.md'),
       }),
       /cannot append to GITHUB_STEP_SUMMARY/,

@@ -1,16 +1,15 @@
 /**
- * End-to-end tests of the built executable: `node bin/jwt-audit.js ...` in temporary projects.
- * `npm test` builds first; run alone, this suite builds when dist/ is missing.
+ * The command line in temporary projects: `run(argv, io)` in process for commands, formats, exit
+ * codes and errors (test/cli-harness.ts), and the built executable in a child process for what
+ * only a process shows (the last two groups).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type CliRun, REPO, runCli, spawnBin } from './cli-harness.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(REPO, 'bin/jwt-audit.js');
 const VERSION = (
   JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }
 ).version;
@@ -69,79 +68,54 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-function cli(
-  cwd: string,
-  args: string[],
-  env: Record<string, string> = {},
-  nodeArgs: string[] = [],
-): Run {
-  const { GITHUB_STEP_SUMMARY: _drop, ...inherited } = process.env;
-  const r = spawnSync(process.execPath, [...nodeArgs, BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...inherited, FORCE_COLOR: undefined, ...env } as NodeJS.ProcessEnv,
-    timeout: 60_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** `jwt-audit ...args` in process, with an environment holding only `env`. */
+function cli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(cwd, args, { env });
 }
 
 /** A failed run: exit 2, exactly one line on stderr, no stack trace. */
-function expectUsageError(r: Run, pattern: RegExp): void {
+function expectUsageError(r: CliRun, pattern: RegExp): void {
   expect(r.status).toBe(2);
   expect(r.stderr).toMatch(/^jwt-audit: [^\n]+\n$/);
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stderr).toMatch(pattern);
 }
 
-beforeAll(() => {
-  if (!fs.existsSync(path.join(REPO, 'dist/src/main.js'))) {
-    execFileSync(
-      process.execPath,
-      [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
-      { cwd: REPO },
-    );
-  }
-});
 afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('exit codes', () => {
-  it('0 when nothing is found', () => {
+  it('0 when nothing is found', async () => {
     const dir = project({ 'src/auth.js': CLEAN });
-    const r = cli(dir, ['scan', 'src']);
+    const r = await cli(dir, ['scan', 'src']);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
   });
 
-  it('1 when a finding is at or above --fail-on (default warning)', () => {
+  it('1 when a finding is at or above --fail-on (default warning)', async () => {
     const dir = project({ 'src/auth.js': SILENT });
-    const r = cli(dir, ['scan']);
+    const r = await cli(dir, ['scan']);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('src/auth.js');
     expect(r.stdout).toContain('silent-verify-failure');
     expect(r.stdout).not.toContain('\u001b['); // not a TTY: no colour
   });
 
-  it('--fail-on decides which severities fail the run', () => {
+  it('--fail-on decides which severities fail the run', async () => {
     const dir = project({ 'src/auth.js': NOTE_ONLY });
-    expect(cli(dir, ['scan']).status).toBe(0);
-    expect(cli(dir, ['scan', '--fail-on', 'note']).status).toBe(1);
-    expect(cli(project({ 'a.js': SILENT }), ['scan', '--fail-on', 'none']).status).toBe(0);
-    expect(cli(project({ 'a.js': SILENT }), ['scan', '--fail-on', 'error']).status).toBe(1);
+    expect((await cli(dir, ['scan'])).status).toBe(0);
+    expect((await cli(dir, ['scan', '--fail-on', 'note'])).status).toBe(1);
+    expect((await cli(project({ 'a.js': SILENT }), ['scan', '--fail-on', 'none'])).status).toBe(0);
+    expect((await cli(project({ 'a.js': SILENT }), ['scan', '--fail-on', 'error'])).status).toBe(1);
   });
 
-  it('a suppressed finding does not fail the run; --include-suppressed shows it with its justification', () => {
+  it('a suppressed finding does not fail the run; --include-suppressed shows it with its justification', async () => {
     const dir = project({ 'src/auth.js': SUPPRESSED });
-    const r = cli(dir, ['scan', '-f', 'json']);
+    const r = await cli(dir, ['scan', '-f', 'json']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).findings).toEqual([]);
-    const shown = cli(dir, ['scan', '-f', 'json', '--include-suppressed']);
+    const shown = await cli(dir, ['scan', '-f', 'json', '--include-suppressed']);
     expect(shown.status).toBe(0);
     const findings = JSON.parse(shown.stdout).findings as Array<{
       ruleId: string;
@@ -154,8 +128,8 @@ describe('exit codes', () => {
 });
 
 describe('formats and output', () => {
-  it('json: a parsable report with findings and summary', () => {
-    const r = cli(project({ 'src/auth.js': SILENT }), ['scan', '--format', 'json']);
+  it('json: a parsable report with findings and summary', async () => {
+    const r = await cli(project({ 'src/auth.js': SILENT }), ['scan', '--format', 'json']);
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.version).toBe(VERSION);
@@ -167,10 +141,10 @@ describe('formats and output', () => {
     expect(report.summary.filesScanned).toBe(1);
   });
 
-  it('sarif: one run, results with uri relative to the repository root', () => {
+  it('sarif: one run, results with uri relative to the repository root', async () => {
     const dir = project({ 'app/src/auth.js': SILENT });
     fs.mkdirSync(path.join(dir, '.git'));
-    const r = cli(path.join(dir, 'app'), ['scan', 'src', '-f', 'sarif']);
+    const r = await cli(path.join(dir, 'app'), ['scan', 'src', '-f', 'sarif']);
     expect(r.status).toBe(1);
     const sarif = JSON.parse(r.stdout);
     expect(sarif.version).toBe('2.1.0');
@@ -181,18 +155,18 @@ describe('formats and output', () => {
     );
   });
 
-  it('github: workflow annotations, and the step summary when GITHUB_STEP_SUMMARY is set', () => {
+  it('github: workflow annotations, and the step summary when GITHUB_STEP_SUMMARY is set', async () => {
     const dir = project({ 'src/auth.js': SILENT });
     const summary = path.join(dir, 'summary.md');
-    const r = cli(dir, ['scan', '-f', 'github'], { GITHUB_STEP_SUMMARY: summary });
+    const r = await cli(dir, ['scan', '-f', 'github'], { GITHUB_STEP_SUMMARY: summary });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^::error file=src\/auth\.js,line=4,/m);
     expect(fs.readFileSync(summary, 'utf8')).toContain('silent-verify-failure');
   });
 
-  it('--output writes the report to a file, atomically, and stdout stays empty', () => {
+  it('--output writes the report to a file, atomically, and stdout stays empty', async () => {
     const dir = project({ 'src/auth.js': SILENT });
-    const r = cli(dir, ['scan', '-f', 'sarif', '-o', 'reports/jwt-audit.sarif']);
+    const r = await cli(dir, ['scan', '-f', 'sarif', '-o', 'reports/jwt-audit.sarif']);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^jwt-audit: 1 error written to reports\/jwt-audit\.sarif\n$/);
@@ -200,81 +174,81 @@ describe('formats and output', () => {
       JSON.parse(fs.readFileSync(path.join(dir, 'reports/jwt-audit.sarif'), 'utf8')).version,
     ).toBe('2.1.0');
     expect(fs.readdirSync(path.join(dir, 'reports'))).toEqual(['jwt-audit.sarif']);
-    expect(cli(dir, ['scan', '-f', 'json', '-o', 'r.json', '--quiet']).stderr).toBe('');
+    expect((await cli(dir, ['scan', '-f', 'json', '-o', 'r.json', '--quiet'])).stderr).toBe('');
   });
 
-  it('--no-color and NO_COLOR keep text plain', () => {
+  it('colour only on a terminal: --no-color and NO_COLOR keep text plain', async () => {
     const dir = project({ 'src/auth.js': SILENT });
-    expect(cli(dir, ['scan', '--no-color']).stdout).not.toContain('\u001b[');
-    expect(cli(dir, ['scan'], { NO_COLOR: '1' }).stdout).not.toContain('\u001b[');
+    const tty = (args: string[], env: Record<string, string> = {}) =>
+      runCli(dir, args, { env, stdoutIsTTY: true });
+    // on a terminal the text report is coloured, which shows the two below switch it off
+    expect((await tty(['scan'])).stdout).toContain('\u001b[');
+    expect((await tty(['scan', '--no-color'])).stdout).not.toContain('\u001b[');
+    expect((await tty(['scan'], { NO_COLOR: '1' })).stdout).not.toContain('\u001b[');
+    expect((await cli(dir, ['scan', '--no-color'])).stdout).not.toContain('\u001b[');
+    expect((await cli(dir, ['scan'], { NO_COLOR: '1' })).stdout).not.toContain('\u001b[');
   });
 
-  it('--ignore and --rule / --disable narrow the scan', () => {
+  it('--ignore and --rule / --disable narrow the scan', async () => {
     const dir = project({ 'src/auth.js': SILENT, 'src/legacy/old.js': SILENT });
-    expect(JSON.parse(cli(dir, ['scan', '-f', 'json']).stdout).findings).toHaveLength(2);
-    expect(
-      JSON.parse(cli(dir, ['scan', '-f', 'json', '--ignore', 'legacy/']).stdout).findings,
-    ).toHaveLength(1);
-    expect(
-      JSON.parse(cli(dir, ['scan', '-f', 'json', '--disable', 'silent-verify-failure']).stdout)
-        .findings,
-    ).toHaveLength(0);
-    expect(
-      JSON.parse(cli(dir, ['scan', '-f', 'json', '--rule', 'token-in-logs']).stdout).findings,
-    ).toHaveLength(0);
-    expect(cli(dir, ['scan', '--jobs', '2']).status).toBe(1);
+    const findings = async (...args: string[]) =>
+      JSON.parse((await cli(dir, ['scan', '-f', 'json', ...args])).stdout).findings;
+    expect(await findings()).toHaveLength(2);
+    expect(await findings('--ignore', 'legacy/')).toHaveLength(1);
+    expect(await findings('--disable', 'silent-verify-failure')).toHaveLength(0);
+    expect(await findings('--rule', 'token-in-logs')).toHaveLength(0);
   });
 
-  it('skips test files by default and counts them', () => {
+  it('skips test files by default and counts them', async () => {
     const dir = project({ 'src/auth.test.js': SILENT });
-    const r = cli(dir, ['scan', '-f', 'json']);
+    const r = await cli(dir, ['scan', '-f', 'json']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).summary.testFilesSkipped).toBe(1);
-    expect(cli(dir, ['scan', '--include-tests']).status).toBe(1);
+    expect((await cli(dir, ['scan', '--include-tests'])).status).toBe(1);
   });
 
-  it('config: rules set to off, from .jwt-audit.json or package.json', () => {
+  it('config: rules set to off, from .jwt-audit.json or package.json', async () => {
     const viaFile = project({
       'src/auth.js': SILENT,
       '.jwt-audit.json': '{"rules": {"silent-verify-failure": "off"}}',
     });
-    expect(cli(viaFile, ['scan']).status).toBe(0);
+    expect((await cli(viaFile, ['scan'])).status).toBe(0);
     const viaPackage = project({
       'src/auth.js': SILENT,
       'package.json': '{"jwt-audit": {"rules": {"silent-verify-failure": "note"}}}',
     });
-    expect(cli(viaPackage, ['scan']).status).toBe(0);
-    expect(cli(viaPackage, ['scan', '--fail-on', 'note']).status).toBe(1);
+    expect((await cli(viaPackage, ['scan'])).status).toBe(0);
+    expect((await cli(viaPackage, ['scan', '--fail-on', 'note'])).status).toBe(1);
   });
 });
 
 describe('baseline and --since', () => {
-  it('--baseline reports only findings not in an earlier json or sarif report', () => {
+  it('--baseline reports only findings not in an earlier json or sarif report', async () => {
     const dir = project({ 'src/auth.js': SILENT });
-    cli(dir, ['scan', '-f', 'json', '-o', 'base.json']);
-    cli(dir, ['scan', '-f', 'sarif', '-o', 'base.sarif']);
+    await cli(dir, ['scan', '-f', 'json', '-o', 'base.json']);
+    await cli(dir, ['scan', '-f', 'sarif', '-o', 'base.sarif']);
     // An edit above the finding moves it; the fingerprint does not depend on the line.
     fs.writeFileSync(path.join(dir, 'src/auth.js'), `// a new comment\n${SILENT}`);
     for (const base of ['base.json', 'base.sarif']) {
-      const r = cli(dir, ['scan', '-f', 'json', '--baseline', base]);
+      const r = await cli(dir, ['scan', '-f', 'json', '--baseline', base]);
       expect(r.status).toBe(0);
       expect(JSON.parse(r.stdout).findings).toEqual([]);
     }
     fs.writeFileSync(path.join(dir, 'src/new.js'), SILENT.replace('auth', 'other'));
-    const r = cli(dir, ['scan', '-f', 'json', '--baseline', 'base.json']);
+    const r = await cli(dir, ['scan', '-f', 'json', '--baseline', 'base.json']);
     expect(r.status).toBe(1);
     expect(
       JSON.parse(r.stdout).findings.map((f: { location: { file: string } }) => f.location.file),
     ).toEqual(['src/new.js']);
     expectUsageError(
-      cli(dir, ['scan', '--baseline', 'missing.json']),
+      await cli(dir, ['scan', '--baseline', 'missing.json']),
       /cannot read baseline "missing\.json"/,
     );
   });
 
-  it('--since keeps findings on changed lines; outside git or with an unknown ref it fails', () => {
+  it('--since keeps findings on changed lines; outside git or with an unknown ref it fails', async () => {
     const dir = project({ 'src/auth.js': SILENT });
-    expectUsageError(cli(dir, ['scan', '--since', 'HEAD']), /--since needs a git repository/);
+    expectUsageError(await cli(dir, ['scan', '--since', 'HEAD']), /--since needs a git repository/);
     const git = (...args: string[]) =>
       execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
         cwd: dir,
@@ -283,18 +257,18 @@ describe('baseline and --since', () => {
     git('init', '-q');
     git('add', '.');
     git('commit', '-q', '-m', 'init');
-    expect(cli(dir, ['scan', '--since', 'HEAD']).status).toBe(0);
+    expect((await cli(dir, ['scan', '--since', 'HEAD'])).status).toBe(0);
     expectUsageError(
-      cli(dir, ['scan', '--since', 'no-such-branch']),
+      await cli(dir, ['scan', '--since', 'no-such-branch']),
       /"no-such-branch" is not a known git ref/,
     );
     fs.writeFileSync(path.join(dir, 'src/auth.js'), SILENT.replace('process.env.SECRET', 'SECRET'));
-    const changed = cli(dir, ['scan', '-f', 'json', '--since', 'HEAD']);
+    const changed = await cli(dir, ['scan', '-f', 'json', '--since', 'HEAD']);
     expect(changed.status).toBe(1);
     expect(JSON.parse(changed.stdout).findings).toHaveLength(1);
     fs.writeFileSync(path.join(dir, 'src/untracked.js'), SILENT);
     expect(
-      JSON.parse(cli(dir, ['scan', '-f', 'json', '--since', 'HEAD']).stdout).findings,
+      JSON.parse((await cli(dir, ['scan', '-f', 'json', '--since', 'HEAD'])).stdout).findings,
     ).toHaveLength(2);
   });
 });
@@ -302,61 +276,64 @@ describe('baseline and --since', () => {
 describe('errors: exit 2, one line on stderr, no stack trace', () => {
   const dir = (): string => project({ 'src/auth.js': SILENT });
 
-  it('a path that does not exist', () => {
-    expectUsageError(cli(dir(), ['scan', 'src', 'nope']), /path "nope" does not exist/);
+  it('a path that does not exist', async () => {
+    expectUsageError(await cli(dir(), ['scan', 'src', 'nope']), /path "nope" does not exist/);
   });
 
-  it('an unknown flag', () => {
-    expectUsageError(cli(dir(), ['scan', '--frmat', 'json']), /unknown option '--frmat'/);
+  it('an unknown flag', async () => {
+    expectUsageError(await cli(dir(), ['scan', '--frmat', 'json']), /unknown option '--frmat'/);
   });
 
-  it('an unknown command, and no command', () => {
-    expectUsageError(cli(dir(), ['scna']), /unknown command 'scna'/);
-    expectUsageError(cli(dir(), []), /no command given/);
+  it('an unknown command, and no command', async () => {
+    expectUsageError(await cli(dir(), ['scna']), /unknown command 'scna'/);
+    expectUsageError(await cli(dir(), []), /no command given/);
   });
 
-  it('a bad format', () => {
+  it('a bad format', async () => {
     expectUsageError(
-      cli(dir(), ['scan', '-f', 'xml']),
+      await cli(dir(), ['scan', '-f', 'xml']),
       /unknown format "xml"\. Use one of: text, json, sarif, github/,
     );
   });
 
-  it('a bad --fail-on value, a missing option argument, a bad --jobs', () => {
+  it('a bad --fail-on value, a missing option argument, a bad --jobs', async () => {
     expectUsageError(
-      cli(dir(), ['scan', '--fail-on', 'critical']),
+      await cli(dir(), ['scan', '--fail-on', 'critical']),
       /--fail-on.*critical.*error, warning, note, none/,
     );
-    expectUsageError(cli(dir(), ['scan', '--output']), /--output <file>' argument missing/);
-    expectUsageError(cli(dir(), ['scan', '--jobs', 'many']), /--jobs "many"/);
+    expectUsageError(await cli(dir(), ['scan', '--output']), /--output <file>' argument missing/);
+    expectUsageError(await cli(dir(), ['scan', '--jobs', 'many']), /--jobs "many"/);
   });
 
-  it('an unknown rule id in --rule or --disable', () => {
+  it('an unknown rule id in --rule or --disable', async () => {
     expectUsageError(
-      cli(dir(), ['scan', '--rule', 'no-such-rule']),
+      await cli(dir(), ['scan', '--rule', 'no-such-rule']),
       /unknown rule "no-such-rule" in --rule/,
     );
     expectUsageError(
-      cli(dir(), ['scan', '--disable', 'silent-verify-failure,typo']),
+      await cli(dir(), ['scan', '--disable', 'silent-verify-failure,typo']),
       /unknown rule "typo" in --disable/,
     );
   });
 
-  it('invalid JSON config, with line and column', () => {
+  it('invalid JSON config, with line and column', async () => {
     const d = project({
       'src/auth.js': SILENT,
       '.jwt-audit.json': '{\n  "ignore": ["legacy/"],\n}\n',
     });
-    expectUsageError(cli(d, ['scan']), /invalid JSON in \.jwt-audit\.json at line 3, column 1/);
+    expectUsageError(
+      await cli(d, ['scan']),
+      /invalid JSON in \.jwt-audit\.json at line 3, column 1/,
+    );
   });
 
-  it('a config with an unknown key or a wrong value, naming the key', () => {
+  it('a config with an unknown key or a wrong value, naming the key', async () => {
     expectUsageError(
-      cli(project({ 'a.js': SILENT, '.jwt-audit.json': '{"exclude": []}' }), ['scan']),
+      await cli(project({ 'a.js': SILENT, '.jwt-audit.json': '{"exclude": []}' }), ['scan']),
       /unknown key "exclude"/,
     );
     expectUsageError(
-      cli(
+      await cli(
         project({
           'a.js': SILENT,
           '.jwt-audit.json': '{"rules": {"silent-verify-failure": "high"}}',
@@ -366,24 +343,24 @@ describe('errors: exit 2, one line on stderr, no stack trace', () => {
       /config: "rules\.silent-verify-failure" must be one of off, note, warning, error/,
     );
     expectUsageError(
-      cli(dir(), ['scan', '--config', 'missing.json']),
+      await cli(dir(), ['scan', '--config', 'missing.json']),
       /config file "missing\.json" does not exist/,
     );
   });
 
-  it('an unwritable output file leaves nothing behind', () => {
+  it('an unwritable output file leaves nothing behind', async () => {
     const d = dir();
     fs.writeFileSync(path.join(d, 'blocker'), 'a file, not a directory');
     const before = fs.readdirSync(d).sort();
     expectUsageError(
-      cli(d, ['scan', '-f', 'json', '-o', 'blocker/report.json']),
+      await cli(d, ['scan', '-f', 'json', '-o', 'blocker/report.json']),
       /cannot write output file "blocker\/report\.json"/,
     );
     expect(fs.readdirSync(d).sort()).toEqual(before);
   });
 
-  it('--debug adds the stack trace', () => {
-    const r = cli(dir(), ['scan', 'nope', '--debug']);
+  it('--debug adds the stack trace', async () => {
+    const r = await cli(dir(), ['scan', 'nope', '--debug']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^jwt-audit: path "nope" does not exist/);
     expect(r.stderr).toMatch(/\n\s+at /);
@@ -391,18 +368,18 @@ describe('errors: exit 2, one line on stderr, no stack trace', () => {
 });
 
 describe('other commands', () => {
-  it('--version prints the package version', () => {
-    const r = cli(REPO, ['--version']);
+  it('--version prints the package version', async () => {
+    const r = await cli(REPO, ['--version']);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`${VERSION}\n`);
   });
 
-  it('--help lists the commands', () => {
-    const r = cli(REPO, ['--help']);
+  it('--help lists the commands', async () => {
+    const r = await cli(REPO, ['--help']);
     expect(r.status).toBe(0);
     for (const command of ['scan', 'inventory', 'rules', 'explain'])
       expect(r.stdout).toContain(command);
-    const scanHelp = cli(REPO, ['scan', '--help']);
+    const scanHelp = await cli(REPO, ['scan', '--help']);
     expect(scanHelp.status).toBe(0);
     for (const option of [
       '--format',
@@ -417,28 +394,28 @@ describe('other commands', () => {
     }
   });
 
-  it('rules prints a table of every rule with its default severity', () => {
-    const r = cli(REPO, ['rules']);
+  it('rules prints a table of every rule with its default severity', async () => {
+    const r = await cli(REPO, ['rules']);
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^RULE\s+DEFAULT\s+DESCRIPTION$/);
     expect(r.stdout).toMatch(/^silent-verify-failure\s+error\s+\S/m);
   });
 
-  it('explain prints the help of a rule; an unknown id fails', () => {
-    const r = cli(REPO, ['explain', 'silent-verify-failure']);
+  it('explain prints the help of a rule; an unknown id fails', async () => {
+    const r = await cli(REPO, ['explain', 'silent-verify-failure']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^#/m);
     expect(r.stdout.length).toBeGreaterThan(200);
-    expectUsageError(cli(REPO, ['explain', 'nope']), /unknown rule "nope"/);
-    expectUsageError(cli(REPO, ['explain']), /missing required argument 'rule-id'/);
+    expectUsageError(await cli(REPO, ['explain', 'nope']), /unknown rule "nope"/);
+    expectUsageError(await cli(REPO, ['explain']), /missing required argument 'rule-id'/);
   });
 
-  it('inventory prints the recognised verify sites as text or json', () => {
+  it('inventory prints the recognised verify sites as text or json', async () => {
     const dir = project({ 'src/auth.js': SILENT });
-    const text = cli(dir, ['inventory']);
+    const text = await cli(dir, ['inventory']);
     expect(text.status).toBe(0);
     expect(text.stdout).toContain('JWT verification sites');
-    const json = cli(dir, ['inventory', '-f', 'json']);
+    const json = await cli(dir, ['inventory', '-f', 'json']);
     expect(json.status).toBe(0);
     const inventory = JSON.parse(json.stdout);
     expect(Object.keys(inventory).sort()).toEqual([
@@ -450,7 +427,7 @@ describe('other commands', () => {
     expect(inventory.verifySites[0].location.file).toBe('src/auth.js');
   });
 
-  it('inventory lists loggers but not HTTP access-log middleware (hono/logger, morgan)', () => {
+  it('inventory lists loggers but not HTTP access-log middleware (hono/logger, morgan)', async () => {
     const dir = project({
       'src/app.ts': `import { Hono } from 'hono';
 import { logger } from 'hono/logger';
@@ -463,10 +440,45 @@ export const access = morgan('combined');
 export function audit(event: string) { log.info({ event }, 'audit'); }
 `,
     });
-    const json = cli(dir, ['inventory', '-f', 'json']);
+    const json = await cli(dir, ['inventory', '-f', 'json']);
     expect(json.status).toBe(0);
     const labels = (JSON.parse(json.stdout).monitors as Array<{ name: string }>).map((m) => m.name);
     expect(labels).toEqual(['log']);
+  });
+});
+
+describe('the executable, in a child process', () => {
+  it('sets the exit code and writes the report to stdout, without colour when stdout is not a terminal', () => {
+    const dir = project({ 'src/auth.js': SILENT });
+    const r = spawnBin(dir, ['scan']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('src/auth.js');
+    expect(r.stdout).toContain('silent-verify-failure');
+    expect(r.stdout).not.toContain('\u001b['); // not a TTY: no colour
+    expect(r.stderr).toBe('');
+    expect(spawnBin(project({ 'src/auth.js': CLEAN }), ['scan', 'src']).status).toBe(0);
+  });
+
+  it('a usage error is exit 2 with one line on stderr', () => {
+    expectUsageError(
+      spawnBin(project({ 'src/auth.js': SILENT }), ['scan', 'src', 'nope']),
+      /path "nope" does not exist/,
+    );
+  });
+
+  it('--version prints the package version', () => {
+    const r = spawnBin(REPO, ['--version']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${VERSION}\n`);
+  });
+
+  it('--jobs 2 scans in worker threads and finds the same', async () => {
+    const dir = project({ 'src/auth.js': SILENT, 'src/legacy/old.js': SILENT });
+    const r = spawnBin(dir, ['scan', '-f', 'json', '--jobs', '2']);
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).findings).toEqual(
+      JSON.parse((await cli(dir, ['scan', '-f', 'json'])).stdout).findings,
+    );
   });
 
   it('--version, --help, rules and explain do not load ts-morph', () => {
@@ -483,14 +495,14 @@ export function audit(event: string) { log.info({ event }, 'audit'); }
     const loader = ['--import', path.join(dir, 'register.mjs')];
     for (const args of [['--version'], ['--help'], ['rules'], ['explain', 'token-in-logs']]) {
       fs.writeFileSync(log, '');
-      expect(cli(REPO, args, {}, loader).status).toBe(0);
+      expect(spawnBin(REPO, args, {}, loader).status).toBe(0);
       const resolved = fs.readFileSync(log, 'utf8');
       expect(resolved).toContain('commander'); // the hook saw the CLI's imports
       expect(resolved, args.join(' ')).not.toMatch(/ts-morph|typescript/);
     }
     // and scan does load it, which shows the probe works
     fs.writeFileSync(log, '');
-    cli(project({ 'a.js': SILENT }), ['scan'], {}, loader);
+    spawnBin(project({ 'a.js': SILENT }), ['scan'], {}, loader);
     expect(fs.readFileSync(log, 'utf8')).toMatch(/ts-morph|typescript/);
   });
 });

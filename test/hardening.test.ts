@@ -2,22 +2,19 @@
  * Bad input never crashes a scan, never loses a file silently and never changes the answer:
  * broken syntax, odd encodings and line endings, giant and deeply nested code, binary junk,
  * symbolic links, awkward paths, a rule that throws, and file systems that list in any order.
- * Each case scans a temporary tree through the built CLI (or the scan() API where a rule must
- * be injected).
+ * Each case scans a temporary tree through the CLI (`run(argv, io)` in process, see
+ * test/cli-harness.ts; the built executable where worker threads are started), or the scan() API
+ * where a rule must be injected.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runCli, spawnBin } from './cli-harness.js';
 import { scan } from '../src/scan.js';
 import { DEFAULT_CONFIG } from '../src/config.js';
 import { RULES } from '../rules/index.js';
 import { defineRule, type Rule } from '../src/rule.js';
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(REPO, 'bin/jwt-audit.js');
 
 /**
  * A silent verification whose call starts on line 4, column 12 (after `  return `... see below).
@@ -37,8 +34,6 @@ const SILENT_COLUMN = 12;
 
 let root: string;
 beforeAll(() => {
-  if (!fs.existsSync(path.join(REPO, 'dist/src/main.js')))
-    spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO });
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-hard-'));
 });
 afterAll(() => {
@@ -72,20 +67,16 @@ interface JsonReport {
   }>;
 }
 
+/** `jwt-audit ...args` in process from `cwd`. */
 function run(args: string[], cwd: string) {
-  return spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 120_000,
-  });
+  return runCli(cwd, args);
 }
 
-function json(
+async function json(
   dir: string,
   paths: string[] = ['.'],
-): { status: number | null; report: JsonReport; stderr: string } {
-  const r = run(['scan', ...paths, '--format', 'json', '--fail-on', 'none'], dir);
+): Promise<{ status: number | null; report: JsonReport; stderr: string }> {
+  const r = await run(['scan', ...paths, '--format', 'json', '--fail-on', 'none'], dir);
   return { status: r.status, report: JSON.parse(r.stdout) as JsonReport, stderr: r.stderr };
 }
 
@@ -95,29 +86,29 @@ const silentAt = (report: JsonReport) =>
     .map((f) => `${f.location.file}:${f.location.start.line}:${f.location.start.column}`);
 
 describe('broken and odd files', () => {
-  it('a file with syntax errors: findings in the recovered parts, listed as partially analysed in text, json and SARIF', () => {
+  it('a file with syntax errors: findings in the recovered parts, listed as partially analysed in text, json and SARIF', async () => {
     const dir = tree('syntax', {
       'broken.js': [...SILENT, 'export const broken = (;', 'function half( {'].join('\n'),
     });
-    const { status, report } = json(dir);
+    const { status, report } = await json(dir);
     expect(status).toBe(0);
     expect(silentAt(report)).toEqual([`broken.js:${SILENT_LINE}:${SILENT_COLUMN}`]);
     expect(report.errors).toEqual([
       expect.objectContaining({ kind: 'parse-error', file: 'broken.js', line: SILENT.length + 1 }),
     ]);
-    const text = run(['scan', '.', '--no-color', '--fail-on', 'none'], dir).stdout;
+    const text = (await run(['scan', '.', '--no-color', '--fail-on', 'none'], dir)).stdout;
     expect(text).toMatch(
       /warning\s+broken\.js.*syntax error.*analysed as far as the parser recovered/,
     );
     const sarif = JSON.parse(
-      run(['scan', '.', '--format', 'sarif', '--fail-on', 'none'], dir).stdout,
+      (await run(['scan', '.', '--format', 'sarif', '--fail-on', 'none'], dir)).stdout,
     );
     expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(
       /syntax error/,
     );
   });
 
-  it('BOM, CRLF, lone CR, Latin-1 bytes and invalid UTF-8 keep lines and columns where an editor shows them', () => {
+  it('BOM, CRLF, lone CR, Latin-1 bytes and invalid UTF-8 keep lines and columns where an editor shows them', async () => {
     const latin1 = Buffer.from(`// caf\xe9 cr\xe8me\n${SILENT.join('\n')}\n`, 'latin1');
     const invalid = Buffer.concat([
       Buffer.from('// \xff\xfe\xfd broken bytes\n', 'latin1'),
@@ -130,7 +121,7 @@ describe('broken and odd files', () => {
       'latin1.js': latin1,
       'invalid-utf8.js': invalid,
     });
-    const { status, report } = json(dir);
+    const { status, report } = await json(dir);
     expect(status).toBe(0);
     expect(silentAt(report).sort()).toEqual([
       `bom.js:${SILENT_LINE}:${SILENT_COLUMN}`,
@@ -141,18 +132,18 @@ describe('broken and odd files', () => {
     ]);
   });
 
-  it('binary content with a .js name is skipped and reported', () => {
+  it('binary content with a .js name is skipped and reported', async () => {
     const dir = tree('binary', {
       'logo.js': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x00, 0x0d, 0xff, 0x00]),
       'ok.js': SILENT.join('\n'),
     });
-    const { status, report } = json(dir);
+    const { status, report } = await json(dir);
     expect(status).toBe(0);
     expect(report.summary.filesScanned).toBe(1);
     expect(report.errors).toEqual([expect.objectContaining({ kind: 'skipped', file: 'logo.js' })]);
   });
 
-  it('a 400,000-term expression is analysed without overflowing the stack', () => {
+  it('a 400,000-term expression is analysed without overflowing the stack', async () => {
     const terms = Array.from({ length: 400_000 }, (_, i) => `a${i % 10}`);
     const lines: string[] = [];
     for (let i = 0; i < terms.length; i += 20)
@@ -160,7 +151,7 @@ describe('broken and odd files', () => {
     const text = `${SILENT.join('\n')}\nexport const x =\n${lines.join('\n')} 0;\n`;
     // the CLI skips a file this size (over 1 MB) and says so...
     const dir = tree('huge', { 'generated.js': text });
-    const { status, report } = json(dir);
+    const { status, report } = await json(dir);
     expect(status).toBe(0);
     expect(report.errors).toEqual([
       expect.objectContaining({
@@ -183,11 +174,11 @@ describe('broken and odd files', () => {
     ]);
   }, 60_000);
 
-  it('code nested deeper than the parser can follow is skipped and reported, and the rest is scanned', () => {
+  it('code nested deeper than the parser can follow is skipped and reported, and the rest is scanned', async () => {
     const depth = 5000;
     const nested = `${Array.from({ length: depth }, (_, i) => `if (a${i}) {`).join('\n')}\n${'}\n'.repeat(depth)}`;
     const dir = tree('deep', { 'deep.js': nested, 'ok.js': SILENT.join('\n') });
-    const { status, report } = json(dir);
+    const { status, report } = await json(dir);
     expect(status).toBe(0);
     expect(report.errors).toEqual([
       expect.objectContaining({
@@ -201,40 +192,40 @@ describe('broken and odd files', () => {
 });
 
 describe('file system', () => {
-  it('symbolic links are not followed: loops terminate, links out of the root are reported', () => {
+  it('symbolic links are not followed: loops terminate, links out of the root are reported', async () => {
     const outside = tree('outside', { 'secret.js': SILENT.join('\n') });
     const dir = tree('links', { 'src/ok.js': SILENT.join('\n') });
     fs.symlinkSync(path.join(dir, 'src'), path.join(dir, 'src', 'loop'));
     fs.symlinkSync(outside, path.join(dir, 'src', 'elsewhere'));
     fs.symlinkSync(path.join(outside, 'secret.js'), path.join(dir, 'src', 'secret.js'));
-    const { status, report } = json(dir);
+    const { status, report } = await json(dir);
     expect(status).toBe(0);
     expect(silentAt(report)).toEqual([`src/ok.js:${SILENT_LINE}:${SILENT_COLUMN}`]);
     const skipped = report.errors.filter((e) => e.kind === 'skipped').map((e) => e.file);
     expect(skipped).toEqual(expect.arrayContaining(['src/loop', 'src/elsewhere', 'src/secret.js']));
   });
 
-  it('paths with spaces and non-ASCII names, an empty folder, a single file, the same file twice', () => {
+  it('paths with spaces and non-ASCII names, an empty folder, a single file, the same file twice', async () => {
     const dir = tree('paths', {
       'my src/jwt middleware.js': SILENT.join('\n'),
       'über/auth ✓.ts': SILENT.join('\n'),
     });
     fs.mkdirSync(path.join(dir, 'empty'));
-    const all = json(dir);
+    const all = await json(dir);
     expect(all.status).toBe(0);
     expect(silentAt(all.report).sort()).toEqual([
       `my src/jwt middleware.js:${SILENT_LINE}:${SILENT_COLUMN}`,
       `über/auth ✓.ts:${SILENT_LINE}:${SILENT_COLUMN}`,
     ]);
-    const single = json(dir, ['über/auth ✓.ts', 'über/auth ✓.ts', './über/auth ✓.ts']);
+    const single = await json(dir, ['über/auth ✓.ts', 'über/auth ✓.ts', './über/auth ✓.ts']);
     expect(single.report.summary.filesScanned).toBe(1);
     expect(silentAt(single.report)).toEqual([`über/auth ✓.ts:${SILENT_LINE}:${SILENT_COLUMN}`]);
-    const empty = json(dir, ['empty']);
+    const empty = await json(dir, ['empty']);
     expect(empty.status).toBe(0);
     expect(empty.report.summary.filesScanned).toBe(0);
   });
 
-  it('an unreadable file or folder is reported, never silently dropped', () => {
+  it('an unreadable file or folder is reported, never silently dropped', async () => {
     const dir = tree('unreadable', {
       'locked/a.js': SILENT.join('\n'),
       'closed.js': SILENT.join('\n'),
@@ -243,7 +234,7 @@ describe('file system', () => {
     fs.chmodSync(path.join(dir, 'locked'), 0o000);
     fs.chmodSync(path.join(dir, 'closed.js'), 0o000);
     try {
-      const { status, report } = json(dir);
+      const { status, report } = await json(dir);
       expect(status).toBe(0);
       const asRoot = process.getuid?.() === 0; // root reads through permissions: then the files are simply scanned
       const seen = new Set([
@@ -266,7 +257,7 @@ describe('file system', () => {
 });
 
 describe('a rule that throws', () => {
-  it('the scan goes on with the other rules and facts, and the notice names the rule and file:line (the CLI turns it into exit 2)', () => {
+  it('the scan goes on with the other rules and facts, and the notice names the rule and file:line (the CLI turns it into exit 2)', async () => {
     const exploding: Rule = defineRule({
       meta: { ...RULES['silent-verify-failure'].meta, id: 'exploding-rule' },
       check({ facts, each, report }) {
@@ -313,7 +304,7 @@ describe('a rule that throws', () => {
 });
 
 describe('determinism', () => {
-  it('the same files created in a different order give byte-identical text and json, and SARIF but for its timing', () => {
+  it('the same files created in a different order give byte-identical text and json, and SARIF but for its timing', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 30; i++)
       files[`src/${String.fromCharCode(97 + (i % 26))}${i}/auth.js`] = SILENT.join('\n');
@@ -321,20 +312,18 @@ describe('determinism', () => {
     const a = tree('order-a', Object.fromEntries(entries));
     const b = tree('order-b', Object.fromEntries([...entries].reverse()));
     for (const format of ['text', 'json']) {
-      const outA = run(
-        ['scan', '.', '--format', format, '--fail-on', 'none', '--no-color'],
-        a,
+      const outA = (
+        await run(['scan', '.', '--format', format, '--fail-on', 'none', '--no-color'], a)
       ).stdout;
-      const outB = run(
-        ['scan', '.', '--format', format, '--fail-on', 'none', '--no-color'],
-        b,
+      const outB = (
+        await run(['scan', '.', '--format', format, '--fail-on', 'none', '--no-color'], b)
       ).stdout;
       expect(outA.length).toBeGreaterThan(100);
       expect(outB).toBe(outA);
     }
-    const sarif = (dir: string) => {
+    const sarif = async (dir: string) => {
       const log = JSON.parse(
-        run(['scan', '.', '--format', 'sarif', '--fail-on', 'none'], dir).stdout,
+        (await run(['scan', '.', '--format', 'sarif', '--fail-on', 'none'], dir)).stdout,
       );
       for (const inv of log.runs[0].invocations) {
         delete inv.startTimeUtc;
@@ -342,7 +331,7 @@ describe('determinism', () => {
       }
       return JSON.stringify(log);
     };
-    expect(sarif(b)).toBe(sarif(a));
+    expect(await sarif(b)).toBe(await sarif(a));
   });
 
   it('the job count does not change the report (enough files for worker threads)', () => {
@@ -351,30 +340,26 @@ describe('determinism', () => {
       files[`d${i % 7}/f${i}.js`] =
         i % 3 === 0 ? SILENT.join('\n') : `export const v${i} = ${i};\n`;
     const dir = tree('jobs', files);
-    const one = run(
-      ['scan', '.', '--format', 'json', '--fail-on', 'none', '--jobs', '1'],
-      dir,
-    ).stdout;
-    const two = run(
-      ['scan', '.', '--format', 'json', '--fail-on', 'none', '--jobs', '2'],
-      dir,
-    ).stdout;
+    // Worker threads start the built scan-worker.js: the built executable, in a child process.
+    const args = ['scan', '.', '--format', 'json', '--fail-on', 'none', '--jobs'];
+    const one = spawnBin(dir, [...args, '1']).stdout;
+    const two = spawnBin(dir, [...args, '2']).stdout;
     expect(JSON.parse(one).findings).toHaveLength(140);
     expect(two).toBe(one);
   });
 });
 
 describe('the tool itself', () => {
-  it('never writes outside --output and never executes config: a JavaScript config file is refused', () => {
+  it('never writes outside --output and never executes config: a JavaScript config file is refused', async () => {
     const dir = tree('safety', {
       'a.js': SILENT.join('\n'),
       'jwt-audit.config.js': "require('fs').writeFileSync('pwned', 'x')",
     });
     const before = fs.readdirSync(dir).sort();
-    const bad = run(['scan', '.', '--config', 'jwt-audit.config.js'], dir);
+    const bad = await run(['scan', '.', '--config', 'jwt-audit.config.js'], dir);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    const ok = run(
+    const ok = await run(
       ['scan', '.', '--format', 'json', '--output', 'out/report.json', '--fail-on', 'none'],
       dir,
     );

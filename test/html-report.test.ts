@@ -8,16 +8,13 @@
  * deliberately).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { escapeHtml, htmlReporter } from '../src/reporters/html.js';
 import type { ScanResult } from '../src/types.js';
+import { REPO, runCli } from './cli-harness.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(REPO, 'bin/jwt-audit.js');
 const CHROMIUM = '/usr/bin/chromium';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
 const INJECTION = '</script><img src=x onerror=alert(1)>';
@@ -115,29 +112,28 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a br
     };
   };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     expect(
       fs.existsSync(CHROMIUM),
       `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set JWT_AUDIT_SKIP_BROWSER=1`,
     ).toBe(true);
-    if (!fs.existsSync(path.join(REPO, 'dist/src/main.js')))
-      spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-html-'));
     fs.mkdirSync(path.join(dir, 'hostile'));
     fs.writeFileSync(path.join(dir, 'hostile', 'auth.js'), HOSTILE);
     reportFile = path.join(dir, 'report.html');
     const targets = [path.join(REPO, 'fixtures'), path.join(dir, 'hostile')];
-    const html = spawnSync(
-      process.execPath,
-      [BIN, 'scan', ...targets, '--format', 'html', '--output', reportFile, '--fail-on', 'none'],
-      { cwd: REPO, encoding: 'utf8' },
-    );
+    const html = await runCli(REPO, [
+      'scan',
+      ...targets,
+      '--format',
+      'html',
+      '--output',
+      reportFile,
+      '--fail-on',
+      'none',
+    ]);
     expect(html.status, html.stderr).toBe(0);
-    const out = spawnSync(
-      process.execPath,
-      [BIN, 'scan', ...targets, '--format', 'json', '--fail-on', 'none'],
-      { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-    );
+    const out = await runCli(REPO, ['scan', ...targets, '--format', 'json', '--fail-on', 'none']);
     expect(out.status, out.stderr).toBe(0);
     json = JSON.parse(out.stdout);
   }, 120_000);

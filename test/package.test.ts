@@ -4,8 +4,8 @@
  * `npx jwt-audit scan ./src`. The install uses the npm cache first (`--prefer-offline`): every
  * dependency is already there after `npm ci`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -40,29 +40,26 @@ function npm(
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** dist/ is built before any test file runs (test/global-setup.ts). */
 const dirs: string[] = [];
-beforeAll(() => {
-  if (!fs.existsSync(path.join(REPO, 'dist/src/main.js'))) {
-    execFileSync(
-      process.execPath,
-      [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
-      { cwd: REPO },
-    );
-  }
-});
 afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /**
  * `--ignore-scripts`: `prepare` would rebuild dist/ while other test files run the built CLI;
- * the tests build before they run, so the packed files are the current build either way.
+ * the tests build before they run, so the packed files are the current build either way. Listed
+ * once for the tests that read the list.
  */
+let packed: string[] | undefined;
 function packList(): string[] {
-  const r = npm(['pack', '--dry-run', '--json', '--ignore-scripts'], REPO);
-  expect(r.status, r.stderr).toBe(0);
-  const [entry] = JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>;
-  return entry.files.map((f) => f.path).sort();
+  if (packed === undefined) {
+    const r = npm(['pack', '--dry-run', '--json', '--ignore-scripts'], REPO);
+    expect(r.status, r.stderr).toBe(0);
+    const [entry] = JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>;
+    packed = entry.files.map((f) => f.path).sort();
+  }
+  return [...packed];
 }
 
 describe('npm pack', () => {
