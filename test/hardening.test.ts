@@ -263,14 +263,7 @@ describe('a rule that throws', () => {
       check({ facts, each, report }) {
         each(facts.verifications, (v) => {
           if (v.file.endsWith('b.js')) throw new TypeError('cannot read properties of undefined');
-          report({
-            file: v.file,
-            span: v.span,
-            messageId: 'silent',
-            data: { call: v.label },
-            scope: v.scope,
-            code: v.code,
-          });
+          report({ at: v, messageId: 'silent', data: { call: v.label } });
         });
       },
     }) as Rule;

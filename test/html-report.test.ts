@@ -239,8 +239,6 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')(
   () => {
     it('is titled after the scanned folder, shows no ../ paths, code lines without blank lines between them, and a routes table inside its column', async () => {
       expect(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing`).toBe(true);
-      if (!fs.existsSync(path.join(REPO, 'dist/src/main.js')))
-        spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO });
       const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-html-other-'));
       const app = path.join(parent, 'other-app');
       fs.mkdirSync(path.join(app, 'src'), { recursive: true });
@@ -248,11 +246,16 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')(
       fs.writeFileSync(path.join(app, 'src', 'routes.js'), LONG_ROUTE);
       const reportFile = path.join(parent, 'report.html');
       // run from the repository: the scanned folder is outside the working directory
-      const out = spawnSync(
-        process.execPath,
-        [BIN, 'scan', app, '--format', 'html', '--output', reportFile, '--fail-on', 'none'],
-        { cwd: REPO, encoding: 'utf8' },
-      );
+      const out = await runCli(REPO, [
+        'scan',
+        app,
+        '--format',
+        'html',
+        '--output',
+        reportFile,
+        '--fail-on',
+        'none',
+      ]);
       expect(out.status, out.stderr).toBe(0);
 
       const { chromium } = await import('playwright-core');

@@ -24,8 +24,9 @@ function loadSchema(name: string): Record<string, unknown> {
 }
 
 // The official OASIS schema (JSON Schema draft-04), copied from shared/sarif/.
-const oasis = new AjvDraft04({ allErrors: true, strict: false });
-addFormats(oasis);
+// CommonJS packages: `.default` is the class both under Node's ESM interop and in their typings
+const oasis = new AjvDraft04.default({ allErrors: true, strict: false });
+addFormats.default(oasis);
 const validateOasis = oasis.compile(loadSchema('sarif-schema-2.1.0.json'));
 
 // The copy github/codeql-action/upload-sarif validates uploads against (draft 2020-12). In that
@@ -37,8 +38,8 @@ const uploadSchema = loadSchema('codeql-action-upload-schema.json') as {
   definitions: { region: { properties: Record<string, unknown> } };
 };
 delete uploadSchema.definitions.region.properties.anyOf;
-const upload = new Ajv2020({ allErrors: true, strict: false });
-addFormats(upload);
+const upload = new Ajv2020.default({ allErrors: true, strict: false });
+addFormats.default(upload);
 const validateUpload = upload.compile(uploadSchema);
 
 function render(result: ScanResult): Sarif.Log {
@@ -92,8 +93,8 @@ describe('SARIF reporter', () => {
       expect(score).toBeGreaterThanOrEqual(0);
       expect(score).toBeLessThanOrEqual(10);
       expect(props.tags).toContain('security');
-      expect(props.tags.length).toBeLessThanOrEqual(10);
-      expect(props.tags.some((t: string) => /^external\/cwe\/cwe-\d+$/.test(t))).toBe(true);
+      expect(props.tags!.length).toBeLessThanOrEqual(10);
+      expect(props.tags!.some((t: string) => /^external\/cwe\/cwe-\d+$/.test(t))).toBe(true);
       expect(['very-high', 'high', 'medium', 'low']).toContain(props.precision);
     }
     expect(driver.rules![0].properties!['security-severity']).toBe('7.5');
