@@ -11,11 +11,15 @@ import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, rulesForFile } from './config.js';
 import { applyOverrides, engineConfig } from './overrides.js';
-import { UsageError } from './errors.js';
+import { UsageError, errorCode } from './errors.js';
 import type { JwtAuditConfig } from './config.js';
 import type { RuleMeta, ScanResult, Severity } from './types.js';
 import { SEVERITY_RANK } from './types.js';
 import { VERSION } from './version.js';
+import { closest } from './suggest.js';
+import { INIT_FILES } from './init-files.js';
+import { ensureDirectory, isDirectory, realpathOr, rebaseConfigIgnores } from './cli-files.js';
+import { renderRulesTable } from './rules-table.js';
 
 /** Where the CLI talks to; tests and embedders can capture it. */
 export interface CliIO {
@@ -296,94 +300,6 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
   return program;
 }
 
-/** The known id closest to a mistyped one, when it is close enough to be what was meant. */
-export function closest(input: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const id of known) {
-    const d = editDistance(input.toLowerCase(), id);
-    if (d < bestDistance) {
-      best = id;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3))
-    ? best
-    : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-/** What `jwt-audit init` writes: a config with every key, and a GitHub workflow. */
-export const INIT_FILES: ReadonlyArray<{ path: string; text: string }> = [
-  {
-    path: '.jwt-audit.json',
-    text: `${JSON.stringify(
-      {
-        rules: {},
-        ignore: [],
-        monitors: [],
-        rateLimiters: [],
-        authRoutes: [],
-        notAuthRoutes: [],
-        overrides: [],
-      },
-      null,
-      2,
-    )}\n`,
-  },
-  {
-    path: '.github/workflows/jwt-audit.yml',
-    text: `# Scans with jwt-audit on every push to main and every pull request, uploads the SARIF
-# report to code scanning and fails the job on findings at or above fail-on.
-name: jwt-audit
-on:
-  push:
-    branches: [main]
-  pull_request:
-
-permissions:
-  contents: read
-
-jobs:
-  jwt-audit:
-    runs-on: ubuntu-latest
-    permissions:
-      contents: read
-      security-events: write # upload-sarif needs it
-    steps:
-      - uses: actions/checkout@v4
-
-      - name: jwt-audit
-        id: jwt-audit
-        uses: jwt-audit/jwt-audit@v0.1.0 # pin a tag or a commit SHA
-        with:
-          paths: .
-          fail-on: warning
-
-      - name: Upload SARIF to code scanning
-        if: always() && steps.jwt-audit.outputs.sarif-file != ''
-        uses: github/codeql-action/upload-sarif@v3
-        with:
-          sarif_file: \${{ steps.jwt-audit.outputs.sarif-file }}
-          category: jwt-audit
-`,
-  },
-];
-
 /** Writes INIT_FILES under cwd; writes nothing when one exists, unless forced. */
 function initCommand(force: boolean, io: CliIO): number {
   const targets = INIT_FILES.map((f) => ({ ...f, absolute: path.resolve(io.cwd, f.path) }));
@@ -409,36 +325,6 @@ function initCommand(force: boolean, io: CliIO): number {
       'then commit both files\n',
   );
   return EXIT_OK;
-}
-
-/**
- * Creates a directory and its missing parents one level at a time. Node 20's recursive mkdirSync
- * loops forever on some paths (\`/proc/nope\`); each single mkdir here fails at once instead.
- */
-function ensureDirectory(dir: string): void {
-  const missing: string[] = [];
-  let at = path.resolve(dir);
-  for (;;) {
-    let info: fs.Stats | undefined;
-    try {
-      info = fs.statSync(at);
-    } catch {
-      info = undefined;
-    }
-    if (info) {
-      if (!info.isDirectory()) {
-        const error = new Error(`${at} is not a directory`) as NodeJS.ErrnoException;
-        error.code = 'ENOTDIR';
-        throw error;
-      }
-      break;
-    }
-    missing.push(at);
-    const parent = path.dirname(at);
-    if (parent === at) break;
-    at = parent;
-  }
-  for (const d of missing.reverse()) fs.mkdirSync(d);
 }
 
 async function loadRules(): Promise<{ RULES: Record<string, { meta: RuleMeta }> }> {
@@ -820,56 +706,4 @@ function emit(report: string, output: string | undefined, io: CliIO): void {
       `cannot write output file "${output}" (${errorCode(error)}). Choose a writable path with --output`,
     );
   }
-}
-
-export function renderRulesTable(metas: RuleMeta[]): string {
-  const rows = metas.map((m) => [m.id, m.level, m.description]);
-  const header = ['RULE', 'DEFAULT', 'DESCRIPTION'];
-  const widths = [0, 1].map((c) => Math.max(header[c].length, ...rows.map((r) => r[c].length)));
-  const line = (r: string[]): string =>
-    `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`.trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
-}
-
-/**
- * Config `ignore` globs are relative to the directory of the config file; discovery takes them
- * relative to the working directory.
- */
-export function rebaseConfigIgnores(
-  patterns: string[],
-  source: string | null,
-  cwd: string,
-): string[] {
-  if (source === null) return patterns;
-  const prefix = path.relative(cwd, path.dirname(source)).split(path.sep).join('/');
-  if (prefix === '' || prefix.startsWith('..') || path.isAbsolute(prefix)) return patterns;
-  return patterns.map((pattern) => {
-    const dirOnly = pattern.endsWith('/');
-    const body = pattern.replace(/^\.\//, '').replace(/\/+$/, '');
-    const anchored = body.includes('/');
-    return `${prefix}/${anchored ? body.replace(/^\/+/, '') : `**/${body}`}${dirOnly ? '/' : ''}`;
-  });
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return fs.statSync(file).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function realpathOr(dir: string): string {
-  try {
-    return fs.realpathSync(dir);
-  } catch {
-    return dir;
-  }
-}
-
-function errorCode(error: unknown): string {
-  return (
-    (error as NodeJS.ErrnoException)?.code ??
-    (error instanceof Error ? error.message : String(error))
-  );
 }

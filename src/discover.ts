@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { globby } from 'globby';
-import { UsageError } from './errors.js';
+import { UsageError, errorCode } from './errors.js';
 import type { Notice } from './types.js';
 
 export const SOURCE_EXTENSIONS = [
@@ -448,8 +448,4 @@ function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
   return `${bytes} bytes`;
-}
-
-function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException)?.code ?? String(error);
 }

@@ -6,3 +6,11 @@
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** The errno code of a file-system error (`ENOENT`), else its message. */
+export function errorCode(error: unknown): string {
+  return (
+    (error as NodeJS.ErrnoException)?.code ??
+    (error instanceof Error ? error.message : String(error))
+  );
+}
