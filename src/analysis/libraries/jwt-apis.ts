@@ -138,19 +138,16 @@ export function classifyJwtCall(call: ts.CallExpression, resolver: Resolver): Jw
     const method = memberName(callee);
     const object = unwrap(callee.expression);
     const objectValue = value.kind === 'module' ? value : resolver.evaluate(object);
-    if (objectValue.kind === 'module') return undefined; // a library member that is not in the table
-    // @fastify/jwt: request.jwtVerify(), reply.jwtSign(), fastify.jwt.verify(token),
-    // this.jwt.sign()
-    if (method === 'jwtVerify')
-      return { library: '@fastify/jwt', operation: 'verify', mode: 'async' };
-    if (method === 'jwtSign') return { library: '@fastify/jwt', operation: 'sign', mode: 'async' };
-    if (
-      (method === 'verify' || method === 'sign') &&
-      ts.isPropertyAccessExpression(object) &&
-      object.name.text === 'jwt'
-    ) {
-      return { library: '@fastify/jwt', operation: method, mode: 'either' };
-    }
+    // Fastify's own types (`request: FastifyRequest` imported as a value) are where @fastify/jwt
+    // adds its decorations; any other library's member that is not in the table is not a JWT API.
+    // So is a Fastify instance exported by a project module (`import { app } from './app'`).
+    const fastifyTyped =
+      objectValue.kind === 'module' &&
+      (objectValue.source === 'fastify' || resolver.specifiers.has(objectValue.source));
+    if (objectValue.kind === 'module' && !fastifyTyped) return undefined;
+    const decoration = fastifyJwtDecoration(method, object);
+    if (decoration) return decoration;
+    if (fastifyTyped) return undefined;
     // @nestjs/jwt injected without a type annotation the resolver can follow (plain JS, `@Inject`).
     if (
       method &&
@@ -166,6 +163,30 @@ export function classifyJwtCall(call: ts.CallExpression, resolver: Resolver): Jw
         mode: method.endsWith('Async') ? 'async' : 'sync',
       };
     }
+  }
+  return undefined;
+}
+
+/**
+ * @fastify/jwt's decorations: `request.jwtVerify()`, `reply.jwtSign()`, `fastify.jwt.verify(token)`,
+ * `this.jwt.sign()`, and their namespaced forms (`namespace: 'access'` gives
+ * `request.accessJwtVerify()` and `fastify.jwt.access.verify()`).
+ */
+function fastifyJwtDecoration(
+  method: string | undefined,
+  object: ts.Expression,
+): JwtApi | undefined {
+  if (!method) return undefined;
+  if (/^(\w+J|j)wtVerify$/.test(method))
+    return { library: '@fastify/jwt', operation: 'verify', mode: 'async' };
+  if (/^(\w+J|j)wtSign$/.test(method))
+    return { library: '@fastify/jwt', operation: 'sign', mode: 'async' };
+  if ((method === 'verify' || method === 'sign') && ts.isPropertyAccessExpression(object)) {
+    const inner = unwrap(object.expression);
+    const onJwt =
+      object.name.text === 'jwt' ||
+      (ts.isPropertyAccessExpression(inner) && inner.name.text === 'jwt');
+    if (onJwt) return { library: '@fastify/jwt', operation: method, mode: 'either' };
   }
   return undefined;
 }
