@@ -283,6 +283,33 @@ describe('running the action', () => {
     expect(sarif.runs[0].results).toEqual([]);
   });
 
+  it('fails on more warnings than max-warnings, even with fail-on none', () => {
+    const dir = workspace();
+    fs.writeFileSync(
+      path.join(dir, 'src/routes/login.js'),
+      [
+        "const express = require('express');",
+        "const jwt = require('jsonwebtoken');",
+        'const router = express.Router();',
+        "router.post('/login', (req, res) => res.json({ token: jwt.sign({ sub: req.body.id }, 'k') }));",
+        'module.exports = router;',
+        '',
+      ].join('\n'),
+    );
+    expect(runAction(dir, { 'fail-on': 'none', 'max-warnings': '0' })).toMatchObject({
+      status: 1,
+      outputs: { 'exit-code': '1' },
+    });
+    expect(runAction(dir, { 'fail-on': 'none', 'max-warnings': '5' })).toMatchObject({
+      status: 0,
+      outputs: { 'exit-code': '0' },
+    });
+    expect(runAction(dir, { 'max-warnings': 'many' })).toMatchObject({
+      status: 2,
+      stdout: expect.stringContaining('input max-warnings must be a whole number.'),
+    });
+  });
+
   it('fails with exit 2 on bad inputs and scan errors, and inputs cannot run commands', () => {
     const dir = workspace();
     expect(runAction(dir, { 'fail-on': 'sometimes' })).toMatchObject({
