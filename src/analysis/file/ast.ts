@@ -185,7 +185,7 @@ export function calleeLabel(call: ts.CallExpression, sf: ts.SourceFile): string 
 /**
  * Splits `logAuthFailure` / `audit_event` / `AUDIT-LOG` into lower-case words. Remembered per
  * name (frozen: callers share the array): the same callee names (`push`, `get`, `info`) come up
- * in every file, and four regex passes per call showed in the profile.
+ * in every file.
  */
 export function splitWords(name: string): readonly string[] {
   let words = splitCache.get(name);

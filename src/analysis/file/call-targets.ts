@@ -16,7 +16,7 @@ export function callTarget(
   fnId: (node: FunctionNode) => number,
 ): CallTarget | undefined {
   // asked of the same call by the walk, route passes and failure-path summaries: remembered with
-  // the file's bindings (a Map per file; a module-wide WeakMap cost more than it saved)
+  // the file's bindings, and dropped with them
   const known = resolver.callTargets.get(call);
   if (known !== undefined) return known ?? undefined;
   const target = targetOfCallee(call.expression, resolver, fnId);

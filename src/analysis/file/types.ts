@@ -113,8 +113,10 @@ export type ExportTarget =
   | { kind: 'app'; app: number };
 
 export interface ClassFact {
-  /** Method name -> function id. A Map, not an object: method names differ in every class, and
-   *  adding them as object keys built a V8 hidden-class transition per name (seen in the profile). */
+  /**
+   * Method name -> function id. A Map, not an object: method names differ in every class, and as
+   * object keys each would make V8 build another hidden class.
+   */
   methods: Map<string, number>;
 }
 

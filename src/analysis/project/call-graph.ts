@@ -56,8 +56,8 @@ export class CallGraph {
   }
 
   /**
-   * One number per project function, for sets and maps of functions: a text key
-   * (`${fn}@${file}`) was built and hashed for every edge of every fixpoint (seen in the profile).
+   * One number per project function, for sets and maps of functions: cheaper than building and
+   * hashing a text key (`${fn}@${file}`) for every edge of every walk.
    */
   refKey(ref: FnRef): number {
     let first = this.firstKey.get(ref.file);
@@ -122,7 +122,7 @@ export class CallGraph {
   /**
    * Equal targets, equal keys, shared as widely as the answer holds: an export path of a project
    * module by the file it resolves to (every importer of `./auth` shares it), a receiver's method
-   * from any file. (JSON.stringify of the target showed in the profile.)
+   * from any file.
    */
   private textKey(fromFile: string, target: Exclude<CallTarget, { kind: 'local' }>): string {
     switch (target.kind) {
