@@ -5,21 +5,92 @@
  *
  *   node dist/bench/discovery-diff.js --old /path/to/old/dist/src/discover.js DIR [DIR...]
  *
+ *   node dist/bench/discovery-diff.js --git DIR [DIR...]
+ *
  * Each DIR is scanned as `jwt-audit scan .` would from inside it (tests excluded), and also with
  * tests included. Prints one line per directory and the differing paths; exits 1 on a difference.
+ * `--git` compares instead with git's answer, `git ls-files --others --exclude-standard` in a
+ * throw-away repository whose work tree is DIR (nothing is written in DIR), cut down to what
+ * discovery looks at (source files outside dot- and always-skipped directories, not tests); files
+ * discovery reports as skipped (minified, too large) are counted as found.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { discover } from '../src/discover.js';
+import { discover, hasSourceExtension, isTestFile } from '../src/discover.js';
 
 type Discover = typeof discover;
 
+/** Source files git leaves unignored under `dir`, relative, as discovery would look at them. */
+function gitListed(dir: string): string[] {
+  const gitDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-gitcheck-'));
+  try {
+    const env = {
+      ...process.env,
+      GIT_DIR: gitDir,
+      GIT_WORK_TREE: dir,
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+    };
+    spawnSync('git', ['init', '-q', '--bare', gitDir]);
+    const r = spawnSync('git', ['ls-files', '--others', '--exclude-standard', '-z'], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 1024 * 1024 * 1024,
+    });
+    if (r.status !== 0) throw new Error(`git ls-files failed in ${dir}: ${r.stderr}`);
+    const skipped = /^(\..*|node_modules|dist|build|coverage)$/;
+    return r.stdout
+      .split('\0')
+      .filter((f) => f !== '' && hasSourceExtension(f) && !isTestFile(f))
+      .filter((f) => !f.split('/').some((s) => skipped.test(s)));
+  } finally {
+    fs.rmSync(gitDir, { recursive: true, force: true });
+  }
+}
+
+async function compareWithGit(dirs: string[]): Promise<number> {
+  let differences = 0;
+  for (const dir of dirs) {
+    const listed = gitListed(dir);
+    const result = await discover({ cwd: dir, paths: ['.'], ignore: [], includeTests: false });
+    const ours = new Set([
+      ...result.files.map((f) => path.relative(dir, f).split(path.sep).join('/')),
+      ...result.skipped.map((n) => n.file ?? ''),
+    ]);
+    const theirs = new Set(listed);
+    const onlyGit = listed.filter((f) => !ours.has(f));
+    const onlyOurs = result.files
+      .map((f) => path.relative(dir, f).split(path.sep).join('/'))
+      .filter((f) => !theirs.has(f));
+    const same = onlyGit.length === 0 && onlyOurs.length === 0;
+    if (!same) differences++;
+    process.stdout.write(
+      `${same ? 'same as git' : 'DIFFERENT from git'}  ${dir}: ${result.files.length} files ` +
+        `(+${result.skipped.length} skipped), git ${listed.length}\n`,
+    );
+    for (const f of onlyGit.slice(0, 20)) process.stdout.write(`  only git: ${f}\n`);
+    for (const f of onlyOurs.slice(0, 20)) process.stdout.write(`  only discover: ${f}\n`);
+  }
+  return differences;
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  const git = argv.indexOf('--git');
+  if (git !== -1) {
+    argv.splice(git, 1);
+    const differences = await compareWithGit(argv.map((d) => path.resolve(d)));
+    process.exitCode = differences > 0 ? 1 : 0;
+    return;
+  }
   const at = argv.indexOf('--old');
   if (at === -1 || argv[at + 1] === undefined) {
-    process.stderr.write('usage: discovery-diff.js --old OLD/discover.js DIR [DIR...]\n');
+    process.stderr.write('usage: discovery-diff.js (--old OLD/discover.js | --git) DIR [DIR...]\n');
     process.exit(2);
   }
   const oldModule = (await import(pathToFileURL(path.resolve(argv[at + 1])).href)) as {

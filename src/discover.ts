@@ -271,6 +271,11 @@ interface IgnoreFile {
   rules: IgnoreRule[];
   strip: number;
   lead: string;
+  /**
+   * All rules in one expression, by target (name or path) and entry kind: most entries match no
+   * rule of a file, and one test tells so (payload's root .gitignore has 300 rules).
+   */
+  any: { name: RegExp; path: RegExp; directoryName: RegExp; directoryPath: RegExp };
 }
 
 export interface IgnoreRule {
@@ -294,6 +299,11 @@ function isIgnored(
   for (let f = files.length - 1; f >= 0; f--) {
     const file = files[f];
     let local: string | undefined;
+    const any = file.any;
+    if (isDirectory ? !any.directoryName.test(name) : !any.name.test(name)) {
+      local = file.lead + relative.slice(file.strip);
+      if (isDirectory ? !any.directoryPath.test(local) : !any.path.test(local)) continue;
+    }
     for (let r = file.rules.length - 1; r >= 0; r--) {
       const rule = file.rules[r];
       if (rule.directoryOnly && !isDirectory) continue;
@@ -328,7 +338,27 @@ function readIgnoreFile(file: string, strip: string, lead: string): IgnoreFile |
     return null;
   }
   const rules = parseIgnoreRules(text.split('\n'));
-  return rules.length > 0 ? { rules, strip: strip.length, lead } : null;
+  return rules.length > 0 ? ignoreFile(rules, strip.length, lead) : null;
+}
+
+function ignoreFile(rules: IgnoreRule[], strip: number, lead: string): IgnoreFile {
+  const union = (anchored: boolean, directory: boolean) => {
+    const sources = rules
+      .filter((r) => r.anchored === anchored && (directory || !r.directoryOnly))
+      .map((r) => r.regex.source);
+    return sources.length === 0 ? /(?!)/ : new RegExp(sources.join('|'));
+  };
+  return {
+    rules,
+    strip,
+    lead,
+    any: {
+      name: union(false, false),
+      path: union(true, false),
+      directoryName: union(false, true),
+      directoryPath: union(true, true),
+    },
+  };
 }
 
 /**
@@ -344,7 +374,7 @@ function userIgnoreRules(patterns: string[], cwd: string, root: string): IgnoreF
     (rule) => inside || !rule.anchored || rule.regex.source.startsWith('^(?:.*/)?'),
   );
   if (rules.length === 0) return null;
-  return { rules, strip: 0, lead: inside && fromCwd !== '' ? `${fromCwd}/` : '' };
+  return ignoreFile(rules, 0, inside && fromCwd !== '' ? `${fromCwd}/` : '');
 }
 
 /**
