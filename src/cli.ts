@@ -314,7 +314,8 @@ async function runEngine(
   const { readSource } = await import('./read-source.js');
   const startTimeUtc = new Date().toISOString();
   const jobs =
-    options.jobs ?? defaultThreads(discovered.bytes, os.availableParallelism(), os.loadavg()[0]);
+    options.jobs ??
+    defaultThreads(discovered.bytes, os.availableParallelism(), os.loadavg()[0], os.cpus().length);
   const parallel = jobs > 1 && discovered.files.length >= jobs;
   if (!parallel) pool?.stop();
   const engine = parallel

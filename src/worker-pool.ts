@@ -19,12 +19,19 @@ export const BYTES_PER_THREAD = 12 * 1024 * 1024;
 
 /**
  * Threads for a scan without `--jobs`: one per BYTES_PER_THREAD of source, at most one per core
- * left idle by other work (`load`: the 1-minute load average), at least one. Bytes, not files:
- * the work follows the text, while each file costs the same to hand over.
+ * left idle by other work, at least one. `load` is the 1-minute load average, which counts the
+ * whole host's cores (`hostCores`, `os.cpus().length`): in a container given fewer cores than the
+ * host has, the process's share of the load is taken. Bytes, not files: the work follows the
+ * text, while each file costs the same to hand over.
  */
-export function defaultThreads(bytes: number, cores: number, load: number): number {
-  const idle = cores - Math.floor(Math.max(0, load));
-  return Math.max(1, Math.min(Math.floor(bytes / BYTES_PER_THREAD), idle));
+export function defaultThreads(
+  bytes: number,
+  cores: number,
+  load: number,
+  hostCores = cores,
+): number {
+  const busy = Math.floor((Math.max(0, load) * cores) / Math.max(cores, hostCores));
+  return Math.max(1, Math.min(Math.floor(bytes / BYTES_PER_THREAD), cores - busy));
 }
 
 /** Worker threads started ahead of a scan; `scanParallel` takes them, `stop` ends unused ones. */

@@ -22,4 +22,10 @@ describe('defaultThreads', () => {
     expect(defaultThreads(54 * MB, 2, 9.7)).toBe(1);
     expect(defaultThreads(500 * MB, 8, 5.5)).toBe(3);
   });
+
+  it('takes its share of a host-wide load when it has fewer cores than the host', () => {
+    // 2 of 64 cores, the host's load 16: a quarter busy, so both of its cores count as idle
+    expect(defaultThreads(54 * MB, 2, 16, 64)).toBe(2);
+    expect(defaultThreads(54 * MB, 2, 48, 64)).toBe(1);
+  });
 });
