@@ -370,9 +370,8 @@ function userIgnoreRules(patterns: string[], cwd: string, root: string): IgnoreF
   if (patterns.length === 0) return null;
   const fromCwd = path.relative(cwd, root).split(path.sep).join('/');
   const inside = !fromCwd.startsWith('..') && !path.isAbsolute(fromCwd);
-  const rules = parseIgnoreRules(patterns).filter(
-    (rule) => inside || !rule.anchored || rule.regex.source.startsWith('^(?:.*/)?'),
-  );
+  const anyDepth = (p: string) => !p.replace(/\/+$/, '').includes('/') || /^!?\/?\*\*\//.test(p);
+  const rules = parseIgnoreRules(inside ? patterns : patterns.filter(anyDepth));
   if (rules.length === 0) return null;
   return ignoreFile(rules, 0, inside && fromCwd !== '' ? `${fromCwd}/` : '');
 }
