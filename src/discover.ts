@@ -237,7 +237,7 @@ function walkDirectory(root: string, cwd: string, userIgnore: string[], seen?: S
     }
     let rules = inherited;
     const own = entries.some((e) => e.name === '.gitignore' && e.isFile())
-      ? readIgnoreFile(path.join(dir, '.gitignore'), rel === '' ? '' : `${rel}/`, '')
+      ? readIgnoreFile(path.join(dir, '.gitignore'), rel === '' ? 0 : rel.length + 1, '')
       : null;
     if (own) rules = [...inherited, own];
     const subdirectories: string[] = [];
@@ -324,13 +324,13 @@ function ancestorIgnoreFiles(root: string): IgnoreFile[] {
     if (parent === ancestor) break;
     ancestor = parent;
     const lead = `${path.relative(ancestor, root).split(path.sep).join('/')}/`;
-    const file = readIgnoreFile(path.join(ancestor, '.gitignore'), '', lead);
+    const file = readIgnoreFile(path.join(ancestor, '.gitignore'), 0, lead);
     if (file) files.unshift(file);
   }
   return files;
 }
 
-function readIgnoreFile(file: string, strip: string, lead: string): IgnoreFile | null {
+function readIgnoreFile(file: string, strip: number, lead: string): IgnoreFile | null {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -338,7 +338,7 @@ function readIgnoreFile(file: string, strip: string, lead: string): IgnoreFile |
     return null;
   }
   const rules = parseIgnoreRules(text.split('\n'));
-  return rules.length > 0 ? ignoreFile(rules, strip.length, lead) : null;
+  return rules.length > 0 ? ignoreFile(rules, strip, lead) : null;
 }
 
 function ignoreFile(rules: IgnoreRule[], strip: number, lead: string): IgnoreFile {
