@@ -195,7 +195,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .option('--include-tests', 'also scan test files (*.test.*, *.spec.*, __tests__/, __mocks__/)')
     .option(
       '--jobs <n>',
-      'worker threads for parsing (default: available cores; output is identical for any value)',
+      'worker threads (default: by source size and idle cores; same output for any value)',
       jobs,
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
@@ -216,7 +216,11 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .option('--no-color', 'no colours')
     .option('--quiet', 'no summary line')
     .option('--include-tests', 'also scan test files')
-    .option('--jobs <n>', 'worker threads for parsing (default: available cores)', jobs)
+    .option(
+      '--jobs <n>',
+      'worker threads for parsing (default: by source size and idle cores)',
+      jobs,
+    )
     .action(async (paths: string[], options: CommonOptions) => {
       setExitCode(await inventoryCommand(paths, options, io));
     });
