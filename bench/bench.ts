@@ -3,13 +3,17 @@
  * its own process, interleaved (scan, [scan --jobs 1,] parse-only, scan, ...) so that drift in the
  * machine's speed hits every variant alike. Reports medians.
  *
- *   node dist/bench/bench.js                     # synthetic corpora of 1,000 and 10,000 files node
- *   dist/bench/bench.js ../some-checkout    # a real directory instead options: --sizes 1000,10000
- *   --runs 5 (10k and up default to 3)  --seed N
+ *   node dist/bench/bench.js                     # synthetic corpora of 1,000 and 10,000 files
+ *   node dist/bench/bench.js ../some-checkout    # a real directory instead
+ *   node dist/bench/bench.js --corpus a --corpus b+c/sub   # real checkouts; `+` joins paths
+ *                                                # scanned together (one corpus, one process)
+ *   options: --sizes 1000,10000  --runs 5 (10k and up default to 3)  --seed N
  *            --jobs default,1 (scan variants to run; default = the CLI's own choice, the only one
  *            by default)
- *            --json  --no-version The last results are also written to .bench/results.json and
- *            .bench/results.md.
+ *            --walk    also parse-only plus a walk of every node (parse-only.ts --walk)
+ *            --eslint  also ESLint 9 with one trivial rule on the same files (eslint-one-rule.ts)
+ *            --json  --no-version
+ *   The last results are also written to .bench/results.json and .bench/results.md.
  *
  * Wall, user+sys CPU and peak RSS come from GNU time (`/usr/bin/time -f`) when it exists, else from
  * `process.resourceUsage()` reported by the child itself through a preloaded hook
@@ -26,6 +30,7 @@ const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const repo = path.resolve(here, '../..');
 const BIN = path.join(repo, 'bin/jwt-audit.js');
 const PARSE_ONLY = path.join(here, 'parse-only.js');
+const ESLINT = path.join(here, 'eslint-one-rule.js');
 const HOOK = path.join(here, 'rusage-hook.js');
 const BENCH_DIR = path.join(repo, '.bench');
 const GNU_TIME = '/usr/bin/time';
@@ -39,6 +44,8 @@ interface Measure {
 interface RunResult extends Measure {
   /** parse-only only: what it reports about itself. */
   report?: { files: number; lines: number; bytes: number; discoverMs: number; parseMs: number };
+  /** eslint only: files it linted. */
+  linted?: number;
   /** scan only: files the report says were scanned, and findings. */
   scanned?: number;
   findings?: number;
@@ -46,7 +53,7 @@ interface RunResult extends Measure {
 
 interface Variant {
   name: string;
-  kind: 'scan' | 'parse';
+  kind: 'scan' | 'parse' | 'eslint';
   args: string[];
 }
 
@@ -73,9 +80,19 @@ interface Row {
   wallAll: number[];
 }
 
+/** What one corpus is: paths scanned together, from one working directory. */
+interface Target {
+  label: string;
+  cwd: string;
+  paths: string[];
+  /** Expected file count (synthetic corpora), 0 when unknown. */
+  files: number;
+}
+
 interface CorpusReport {
   corpus: string;
   dir: string;
+  paths: string[];
   files: number;
   lines: number;
   rows: Row[];
@@ -129,17 +146,22 @@ function measure(args: string[], cwd: string): { m: Measure; stdout: string } {
   };
 }
 
-function runVariant(v: Variant, dir: string): RunResult {
+function runVariant(v: Variant, t: Target): RunResult {
+  const last = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
   if (v.kind === 'parse') {
-    const { m, stdout } = measure([PARSE_ONLY, dir], dir);
-    return { ...m, report: JSON.parse(stdout.trim().split('\n').pop() ?? '{}') };
+    const { m, stdout } = measure([PARSE_ONLY, ...v.args, ...t.paths], t.cwd);
+    return { ...m, report: last(stdout) };
+  }
+  if (v.kind === 'eslint') {
+    const { m, stdout } = measure([ESLINT, ...t.paths], t.cwd);
+    return { ...m, linted: (last(stdout) as { linted: number }).linted };
   }
   const out = path.join(os.tmpdir(), `jwt-audit-bench-${process.pid}.json`);
   const { m } = measure(
     [
       BIN,
       'scan',
-      '.',
+      ...t.paths,
       '--format',
       'json',
       '--fail-on',
@@ -149,7 +171,7 @@ function runVariant(v: Variant, dir: string): RunResult {
       out,
       ...v.args,
     ],
-    dir,
+    t.cwd,
   );
   const report = JSON.parse(fs.readFileSync(out, 'utf8')) as {
     summary: { filesScanned: number; findings: number };
@@ -165,18 +187,18 @@ const median = (xs: number[]) => {
 };
 
 function benchDir(
-  label: string,
-  dir: string,
+  t: Target,
   runs: number,
   variants: Variant[],
   log: (s: string) => void,
 ): CorpusReport {
+  const label = t.label;
   log(`${label}: warm-up (parse-only, fills the file cache)...`);
-  runVariant(variants.find((v) => v.kind === 'parse')!, dir);
+  runVariant(variants.find((v) => v.name === 'parse-only')!, t);
   const results = new Map<string, RunResult[]>(variants.map((v) => [v.name, []]));
   for (let i = 0; i < runs; i++) {
     for (const v of variants) {
-      const r = runVariant(v, dir);
+      const r = runVariant(v, t);
       results.get(v.name)!.push(r);
       log(
         `${label} run ${i + 1}/${runs} ${v.name}: ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, ${r.rssMb.toFixed(0)} MB`,
@@ -194,6 +216,10 @@ function benchDir(
       throw new Error(
         `${v.name} scanned ${rs[0].scanned} files, parse-only ${files}: not the same file list`,
       );
+    if (v.kind === 'eslint' && rs.some((r) => r.linted !== files))
+      throw new Error(`ESLint linted ${rs[0].linted} files, parse-only ${files}`);
+    if (v.kind === 'parse' && rs.some((r) => r.report?.files !== files))
+      throw new Error(`${v.name} parsed ${rs[0].report?.files} files, parse-only ${files}`);
     const wall = median(rs.map((r) => r.wall));
     const cpu = median(rs.map((r) => r.cpu));
     return {
@@ -218,7 +244,8 @@ function benchDir(
   const scanWall = rows.find((r) => r.variant === variants[0].name)!.wall;
   return {
     corpus: label,
-    dir,
+    dir: t.cwd,
+    paths: t.paths,
     files,
     lines,
     rows,
@@ -255,11 +282,35 @@ function markdown(reports: CorpusReport[], version: number[] | null): string {
     out.push(
       `- ${r.corpus}: discovery ${f(r.discoverMs, 0)} ms = ${f(r.discoveryShare * 100, 1)}% of the default scan's wall time; peak RSS per 1k files ${f(r.rows[0].rssMb / (r.files / 1000), 0)} MB.`,
     );
+  for (const r of reports) {
+    const scan = r.rows[0];
+    const eslint = r.rows.find((row) => row.variant === 'eslint one-rule');
+    if (!eslint) continue;
+    const paired = median(eslint.wallAll.map((w, i) => w / scan.wallAll[i]));
+    out.push(
+      `- ${r.corpus}: ESLint one-rule / ${scan.variant} = ${f(eslint.wall / scan.wall)} (wall medians), ${f(paired)} paired.`,
+    );
+  }
   if (version)
     out.push(
       `- \`jwt-audit --version\`: ${f(median(version), 3)} s wall (median of ${version.length}).`,
     );
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * `--corpus a+b/c`: the paths scanned together, run from their deepest common directory (so that
+ * the scan, parse-only and ESLint get the same relative paths and the same file list).
+ */
+function corpusTarget(spec: string): Target {
+  const absolute = spec.split('+').map((p) => path.resolve(p));
+  for (const p of absolute) if (!fs.existsSync(p)) throw new Error(`--corpus: ${p} does not exist`);
+  let cwd = absolute.length === 1 ? absolute[0] : path.dirname(absolute[0]);
+  while (!absolute.every((p) => p === cwd || p.startsWith(`${cwd}${path.sep}`)))
+    cwd = path.dirname(cwd);
+  const paths = absolute.map((p) => path.relative(cwd, p) || '.');
+  const label = absolute.length === 1 ? path.basename(cwd) : paths.join(' + ');
+  return { label, cwd, paths, files: 0 };
 }
 
 async function main(): Promise<void> {
@@ -283,6 +334,10 @@ async function main(): Promise<void> {
   const runsOpt = opt('--runs');
   const seed = Number(opt('--seed') ?? DEFAULT_SEED);
   const jobs = (opt('--jobs') ?? 'default').split(',');
+  const corpora: string[] = [];
+  for (let c = opt('--corpus'); c !== undefined; c = opt('--corpus')) corpora.push(c);
+  const walk = flag('--walk');
+  const eslint = flag('--eslint');
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const variants: Variant[] = [
     ...jobs.map(
@@ -293,17 +348,25 @@ async function main(): Promise<void> {
       }),
     ),
     { name: 'parse-only', kind: 'parse', args: [] },
+    ...(walk ? [{ name: 'parse + walk', kind: 'parse', args: ['--walk'] } as Variant] : []),
+    ...(eslint ? [{ name: 'eslint one-rule', kind: 'eslint', args: [] } as Variant] : []),
   ];
-  const targets: Array<{ label: string; dir: string; files: number }> = [];
-  if (argv.length > 0) {
-    for (const d of argv)
-      targets.push({ label: path.basename(path.resolve(d)), dir: path.resolve(d), files: 0 });
-  } else {
+  const targets: Target[] = [];
+  for (const spec of corpora) targets.push(corpusTarget(spec));
+  for (const d of argv)
+    targets.push({
+      label: path.basename(path.resolve(d)),
+      cwd: path.resolve(d),
+      paths: ['.'],
+      files: 0,
+    });
+  if (targets.length === 0) {
     for (const n of sizes) {
       const { dir, manifest } = ensureCorpus(BENCH_DIR, n, seed, log);
       targets.push({
         label: `synthetic ${n >= 1000 ? `${n / 1000}k` : n}`,
-        dir,
+        cwd: dir,
+        paths: ['.'],
         files: manifest.files,
       });
     }
@@ -311,7 +374,7 @@ async function main(): Promise<void> {
   const reports: CorpusReport[] = [];
   for (const t of targets) {
     const runs = runsOpt !== undefined ? Number(runsOpt) : t.files >= 5000 ? 3 : 5;
-    reports.push(benchDir(t.label, t.dir, runs, variants, log));
+    reports.push(benchDir(t, runs, variants, log));
   }
   const version = noVersion ? null : versionTime(10);
   const data = JSON.stringify(

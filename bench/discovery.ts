@@ -2,12 +2,14 @@
  * Discovery options compared on one tree (default: the 10k synthetic corpus, which has a root
  * .gitignore, a nested one in every tenth package, a node_modules/ and ignored output):
  *
- *   engine discover()            src/discover.ts as shipped (.gitignore read by us -> ignore
- *   patterns, + file sniffing) globby gitignore:true        globby's own .gitignore handling globby
- *   ignoreFiles **\/.gitignore   the generic form of the same globby ignoreFiles .gitignore
- *   root file only (NOT equivalent: misses nested files) globby no gitignore
- *   ALWAYS_IGNORED only: the cost of walking alone readdir recursive            fs.readdirSync walk
- *   pruning ALWAYS_IGNORED dirs, no .gitignore (floor)
+ *   engine discover()                  src/discover.ts: one descent, each .gitignore read on
+ *                                      entering its directory (+ file sniffing)
+ *   globby gitignore:true              globby's own .gitignore handling
+ *   globby ignoreFiles **\/.gitignore  the generic form of the same
+ *   globby ignoreFiles .gitignore      root file only (NOT equivalent: misses nested files)
+ *   globby no gitignore                ALWAYS_IGNORED only: the cost of walking alone
+ *   readdir recursive                  fs.readdirSync walk pruning ALWAYS_IGNORED dirs, no
+ *                                      .gitignore (floor)
  *
  * Each in the same process, 1 warm-up + N runs (median). The file set each returns (source files,
  * tests excluded) is compared with the engine's.

@@ -2,10 +2,13 @@
  * The baseline the scan is measured against: the same file list (the engine's own `discover()`),
  * each file read and parsed with the TypeScript parser bundled in ts-morph
  * (`createSourceFile(..., setParentNodes: true)`, same script kinds as src/project.ts), and
- * nothing else: no walk, no facts, each tree dropped at once. Single thread.
+ * nothing else: no walk, no facts, each tree dropped at once. Single thread. With `--walk`, also one
+ * `forEachChild` descent over every node of each tree (the baseline some measurements in issue 18
+ * used: the least any analysis that looks at every node must add).
  *
- * `node dist/bench/parse-only.js DIR` prints one JSON line on stdout:
- * { files, lines, bytes, discoverMs, parseMs, totalMs } (totalMs from process start).
+ * `node dist/bench/parse-only.js [--walk] [PATH...]` (paths relative to the working directory,
+ * default `.`) prints one JSON line on stdout:
+ * { files, lines, bytes, nodes, discoverMs, parseMs, totalMs } (totalMs from process start).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +31,8 @@ function scriptKind(file: string): ts.ScriptKind {
 
 export interface ParseOnlyResult {
   files: number;
+  /** Nodes visited by `--walk` (else top-level statements). */
+  nodes: number;
   lines: number;
   bytes: number;
   discoverMs: number;
@@ -35,9 +40,13 @@ export interface ParseOnlyResult {
   totalMs: number;
 }
 
-export async function parseOnly(dir: string): Promise<ParseOnlyResult> {
+export async function parseOnly(
+  cwd: string,
+  paths: string[],
+  walk = false,
+): Promise<ParseOnlyResult> {
   const t0 = performance.now();
-  const { files } = await discover({ cwd: dir, paths: ['.'], ignore: [], includeTests: false });
+  const { files } = await discover({ cwd, paths, ignore: [], includeTests: false });
   const t1 = performance.now();
   let lines = 0;
   let bytes = 0;
@@ -47,12 +56,14 @@ export async function parseOnly(dir: string): Promise<ParseOnlyResult> {
     bytes += text.length;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
-    nodes += sf.statements.length; // keep the parse observable; the tree is dropped here
+    // keep the parse observable; the tree is dropped here
+    nodes += walk ? countNodes(sf) : sf.statements.length;
   }
   const t2 = performance.now();
   if (nodes < 0) throw new Error('unreachable');
   return {
     files: files.length,
+    nodes,
     lines,
     bytes,
     discoverMs: t1 - t0,
@@ -61,8 +72,18 @@ export async function parseOnly(dir: string): Promise<ParseOnlyResult> {
   };
 }
 
+function countNodes(node: ts.Node): number {
+  let n = 1;
+  node.forEachChild((child) => {
+    n += countNodes(child);
+  });
+  return n;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const dir = path.resolve(process.argv[2] ?? '.');
-  const result = await parseOnly(dir);
+  const args = process.argv.slice(2);
+  const walk = args.includes('--walk');
+  const paths = args.filter((a) => a !== '--walk');
+  const result = await parseOnly(process.cwd(), paths.length > 0 ? paths : ['.'], walk);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -43,16 +43,6 @@ export function processIO(): CliIO {
   };
 }
 
-/**
- * Below this much source a single thread is faster than starting workers (2 cores, npm run bench
- * and real checkouts): medusa's 5,034 files (13 MB) 7% slower with a worker, 6,000 synthetic
- * files (32 MB) 7% faster, 10,000 (54 MB) 16% faster. Bytes, not files: the work follows the
- * text, while each file costs the same to hand over.
- */
-const PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
-/** Files seen by discovery at which workers are started before its end (~24 MB of typical code). */
-const EARLY_START_FILES = 6000;
-
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_FAILURE = 2;
@@ -221,7 +211,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .option('--include-tests', 'also scan test files (*.test.*, *.spec.*, __tests__/, __mocks__/)')
     .option(
       '--jobs <n>',
-      'worker threads for parsing (default: available cores; output is identical for any value)',
+      'worker threads (default: by source size and idle cores; same output for any value)',
       jobs,
     )
     .option(
@@ -255,7 +245,11 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .option('--no-color', 'no colours')
     .option('--quiet', 'no summary line')
     .option('--include-tests', 'also scan test files')
-    .option('--jobs <n>', 'worker threads for parsing (default: available cores)', jobs)
+    .option(
+      '--jobs <n>',
+      'worker threads for parsing (default: by source size and idle cores)',
+      jobs,
+    )
     .action(async (paths: string[], options: CommonOptions) => {
       setExitCode(await inventoryCommand(paths, options, io));
     });
@@ -342,16 +336,14 @@ async function runEngine(
   const cwd = io.cwd;
   const { config, source } = await loadScanConfig(paths, options, io);
   const { discover, findGitRoot } = await import('./discover.js');
-  // Each worker loads the parser again (~0.4 s) and linking stays in the main thread (which also
-  // takes batches), so by default workers are used only where they measured faster
-  // (PARALLEL_MIN_BYTES). An explicit --jobs N is taken at its word. Workers start once discovery
-  // has seen enough files, so that their parser loads while the rest of the tree is listed.
-  const jobs = options.jobs ?? os.availableParallelism();
-  const earlyStartAt = options.jobs !== undefined ? jobs : EARLY_START_FILES;
-  const { startWorkers } = await import('./worker-pool.js');
+  // An explicit --jobs N is taken at its word, its workers started while discovery lists files
+  // (their parser loads meanwhile). Otherwise the thread count follows the bytes to scan and the
+  // idle cores (defaultThreads), known once discovery is done.
+  const { startWorkers, defaultThreads } = await import('./worker-pool.js');
   let pool: ReturnType<typeof startWorkers> | undefined;
   const startEarly = (seen: number) => {
-    if (jobs > 1 && seen >= earlyStartAt && !pool) pool = startWorkers(jobs - 1);
+    if (options.jobs !== undefined && options.jobs > 1 && seen >= options.jobs && !pool)
+      pool = startWorkers(options.jobs - 1);
   };
   const discovered = await discover({
     cwd,
@@ -366,10 +358,10 @@ async function runEngine(
   const { scan } = await import('./scan.js');
   const { readSource } = await import('./read-source.js');
   const startTimeUtc = new Date().toISOString();
-  const parallel =
-    jobs > 1 &&
-    discovered.files.length >= jobs &&
-    (options.jobs !== undefined || discovered.bytes >= PARALLEL_MIN_BYTES);
+  const jobs =
+    options.jobs ??
+    defaultThreads(discovered.bytes, os.availableParallelism(), os.loadavg()[0], os.cpus().length);
+  const parallel = jobs > 1 && discovered.files.length >= jobs;
   if (!parallel) pool?.stop();
   const engine = parallel
     ? (o: Parameters<typeof scan>[0], n: number) =>

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { discover, isTestFile, rebaseIgnorePatterns } from '../src/discover.js';
+import { discover, isTestFile } from '../src/discover.js';
 import { UsageError } from '../src/errors.js';
 
 let root: string;
@@ -133,7 +133,7 @@ describe('discover', () => {
     expect(await found({ paths: ['app'] })).toEqual(['app/new.ts']);
   });
 
-  it('falls back to exact git semantics when a .gitignore re-includes a path', async () => {
+  it('re-includes a path named by a negation', async () => {
     write('.gitignore', 'gen/*\n!gen/keep.ts\n');
     write('gen/drop.ts');
     write('gen/keep.ts');
@@ -302,20 +302,5 @@ describe('isTestFile', () => {
     expect(isTestFile('src/latest.ts')).toBe(false);
     expect(isTestFile('src/tests.ts')).toBe(false);
     expect(isTestFile('src/test-utils/jwt.ts')).toBe(false);
-  });
-});
-
-describe('rebaseIgnorePatterns', () => {
-  it('translates .gitignore lines written at a parent into globs relative to a subdirectory', () => {
-    const base = '/repo';
-    expect(
-      rebaseIgnorePatterns(
-        ['*.log', 'tmp/', '/top.ts', 'src/gen/', 'lib/x.ts', '**/cache'],
-        base,
-        '/repo/src',
-      ),
-    ).toEqual(['**/*.log', '**/tmp/**', 'gen/**', '**/cache']);
-    // a pattern naming the scanned directory itself is not applied: the user asked for it
-    expect(rebaseIgnorePatterns(['/src/', 'src'], base, '/repo/src')).toEqual(['**/src']);
   });
 });
