@@ -6,72 +6,32 @@
  * takes ~300 ms to import); only `scan` and `inventory` import `./scan.js`.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { loadConfig, rulesForFile } from './config.js';
-import { applyOverrides, engineConfig } from './overrides.js';
+import { rulesForFile } from './config.js';
 import { UsageError, errorCode } from './errors.js';
-import type { JwtAuditConfig } from './config.js';
-import type { RuleMeta, ScanResult, Severity } from './types.js';
+import type { ScanResult, Severity } from './types.js';
 import { SEVERITY_RANK } from './types.js';
 import { VERSION } from './version.js';
 import { closest } from './suggest.js';
 import { INIT_FILES } from './init-files.js';
-import { ensureDirectory, isDirectory, realpathOr, rebaseConfigIgnores } from './cli-files.js';
+import { ensureDirectory, realpathOr } from './cli-files.js';
 import { renderRulesTable } from './rules-table.js';
+import {
+  FAIL_ON,
+  processIO,
+  type CliIO,
+  type CommonOptions,
+  type FailOn,
+  type ScanCommandOptions,
+} from './cli-io.js';
+import { loadRules, loadScanConfig, runEngine, scannedFolder } from './engine-run.js';
 
-/** Where the CLI talks to; tests and embedders can capture it. */
-export interface CliIO {
-  cwd: string;
-  env: Record<string, string | undefined>;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  stdoutIsTTY: boolean;
-  /** stderr is a terminal: a progress line may be drawn there. */
-  stderrIsTTY?: boolean;
-}
-
-export function processIO(): CliIO {
-  return {
-    cwd: process.cwd(),
-    env: process.env,
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
-  };
-}
+export { processIO, type CliIO };
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_FAILURE = 2;
-
-const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
-type FailOn = (typeof FAIL_ON)[number];
-
-interface CommonOptions {
-  format: string;
-  output?: string;
-  config?: string;
-  ignore?: string[];
-  color: boolean;
-  quiet?: boolean;
-  includeTests?: boolean;
-  debug?: boolean;
-  jobs?: number;
-}
-
-interface ScanCommandOptions extends CommonOptions {
-  failOn: FailOn;
-  rule?: string[];
-  disable?: string[];
-  baseline?: string;
-  since?: string;
-  includeSuppressed?: boolean;
-  maxWarnings?: number;
-  printConfig?: string;
-}
 
 /**
  * Runs the CLI with `argv` as in `process.argv` (node, script, args...) and returns the exit code.
@@ -319,137 +279,6 @@ function initCommand(force: boolean, io: CliIO): number {
       'then commit both files\n',
   );
   return EXIT_OK;
-}
-
-async function loadRules(): Promise<{ RULES: Record<string, { meta: RuleMeta }> }> {
-  const mod = await import('../rules/index.js');
-  return { RULES: mod.RULES as unknown as Record<string, { meta: RuleMeta }> };
-}
-
-/** What scan and inventory share: config, discovery, the engine. */
-async function runEngine(
-  paths: string[],
-  options: CommonOptions &
-    Partial<Pick<ScanCommandOptions, 'rule' | 'disable' | 'includeSuppressed'>>,
-  io: CliIO,
-): Promise<{ result: ScanResult; config: JwtAuditConfig }> {
-  const cwd = io.cwd;
-  const { config, source } = await loadScanConfig(paths, options, io);
-  const { discover, findGitRoot } = await import('./discover.js');
-  // An explicit --jobs N is taken at its word, its workers started while discovery lists files
-  // (their parser loads meanwhile). Otherwise the thread count follows the bytes to scan and the
-  // idle cores (defaultThreads), known once discovery is done.
-  const { startWorkers, defaultThreads } = await import('./worker-pool.js');
-  let pool: ReturnType<typeof startWorkers> | undefined;
-  const startEarly = (seen: number) => {
-    if (options.jobs !== undefined && options.jobs > 1 && seen >= options.jobs && !pool)
-      pool = startWorkers(options.jobs - 1);
-  };
-  const discovered = await discover({
-    cwd,
-    paths,
-    ignore: [...rebaseConfigIgnores(config.ignore, source, cwd), ...(options.ignore ?? [])],
-    includeTests: options.includeTests === true,
-    onSourcesSeen: startEarly,
-  }).catch((error: unknown) => {
-    pool?.stop(); // started workers would keep the process alive
-    throw error;
-  });
-  const { scan } = await import('./scan.js');
-  const { readSource } = await import('./read-source.js');
-  const startTimeUtc = new Date().toISOString();
-  const jobs =
-    options.jobs ??
-    defaultThreads(discovered.bytes, os.availableParallelism(), os.loadavg()[0], os.cpus().length);
-  const parallel = jobs > 1 && discovered.files.length >= jobs;
-  if (!parallel) pool?.stop();
-  const engine = parallel
-    ? (o: Parameters<typeof scan>[0], n: number) =>
-        import('./parallel.js').then((m) => m.scanParallel(o, n, pool))
-    : async (o: Parameters<typeof scan>[0]) => scan(o);
-  const { createProgress, progressWanted } = await import('./progress.js');
-  const progress = createProgress(
-    io.stderr,
-    progressWanted(io.stderrIsTTY === true, io.env, options.quiet === true),
-  );
-  const result = await engine(
-    {
-      files: discovered.files,
-      cwd,
-      // URIs are relative to the repository of what is scanned, which need not be cwd's
-      repoRoot: findGitRoot(scannedFolder(paths, cwd)) ?? findGitRoot(cwd) ?? cwd,
-      readFile: readSource,
-      config: engineConfig(config),
-      only: options.rule,
-      disable: options.disable,
-      includeSuppressed: options.includeSuppressed === true,
-      skipped: discovered.skipped,
-      testFilesSkipped: discovered.testFilesSkipped,
-      onProgress: progress.update,
-    },
-    jobs,
-  );
-  progress.done();
-  return {
-    result: applyOverrides(
-      { ...result, timing: { startTimeUtc, endTimeUtc: new Date().toISOString() } },
-      config,
-      cwd,
-    ),
-    config,
-  };
-}
-
-/** The config for a scan of `paths`, with --rule and --disable checked against the registry. */
-async function loadScanConfig(
-  paths: string[],
-  options: Pick<ScanCommandOptions, 'config' | 'rule' | 'disable'>,
-  io: CliIO,
-): Promise<{ config: JwtAuditConfig; source: string | null; ruleIds: string[] }> {
-  const { RULES } = await loadRules();
-  const ruleIds = Object.keys(RULES);
-  const cwd = io.cwd;
-  for (const [flag, ids] of [
-    ['--rule', options.rule],
-    ['--disable', options.disable],
-  ] as const) {
-    for (const id of ids ?? []) {
-      if (!ruleIds.includes(id))
-        throw new UsageError(
-          `unknown rule "${id}" in ${flag}. Run "jwt-audit rules" to list the rule ids`,
-        );
-    }
-  }
-  const scanRoot = paths.length === 1 && isDirectory(path.resolve(cwd, paths[0])) ? paths[0] : '.';
-  const { config, source } = loadConfig({
-    cwd,
-    scanRoot,
-    configPath: options.config,
-    readFile: (file) => fs.readFileSync(file, 'utf8'),
-    exists: (file) => fs.existsSync(file),
-    knownRuleIds: ruleIds,
-  });
-  return { config, source, ruleIds };
-}
-
-/**
- * The folder a scan is of: the deepest folder holding every path (a file counts as its folder).
- * It names the HTML report and decides the repository SARIF URIs are relative to.
- */
-export function scannedFolder(paths: string[], cwd: string): string {
-  const folders = (paths.length > 0 ? paths : ['.']).map((p) => {
-    const absolute = path.resolve(cwd, p);
-    return isDirectory(absolute) ? absolute : path.dirname(absolute);
-  });
-  let common = folders[0];
-  for (const folder of folders.slice(1)) {
-    while (
-      path.relative(common, folder).startsWith('..') ||
-      path.isAbsolute(path.relative(common, folder))
-    )
-      common = path.dirname(common);
-  }
-  return common;
 }
 
 /** `scan --print-config <file>`: the effective configuration for one file, as JSON. */
