@@ -87,18 +87,21 @@ describe('html escaping', () => {
     );
   });
 
-  it('renders scanned text only as text: messages, paths, labels, inventory, notices, excerpts', () => {
-    const html = htmlReporter(result(`Failure ${INJECTION} ${JWT}`), {
-      color: false,
-      cwd: '/p',
-      sourceLines: () => [`const t = '${INJECTION}';`],
-    });
-    expect(html).not.toContain('<img');
-    expect(html).not.toContain(JWT);
-    expect(html.match(/<script>/g)).toHaveLength(1); // only the report's own script
-    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
-    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // no remote resources
-  });
+  it(
+    'renders scanned text only as text: messages, ' + 'paths, labels, inventory, notices, excerpts',
+    () => {
+      const html = htmlReporter(result(`Failure ${INJECTION} ${JWT}`), {
+        color: false,
+        cwd: '/p',
+        sourceLines: () => [`const t = '${INJECTION}';`],
+      });
+      expect(html).not.toContain('<img');
+      expect(html).not.toContain(JWT);
+      expect(html.match(/<script>/g)).toHaveLength(1); // only the report's own script
+      expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
+      expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // no remote resources
+    },
+  );
 });
 
 describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a browser', () => {
@@ -115,7 +118,8 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a br
   beforeAll(async () => {
     expect(
       fs.existsSync(CHROMIUM),
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set JWT_AUDIT_SKIP_BROWSER=1`,
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or ` +
+        `set JWT_AUDIT_SKIP_BROWSER=1`,
     ).toBe(true);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-html-'));
     fs.mkdirSync(path.join(dir, 'hostile'));
@@ -142,7 +146,8 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a br
     // the screenshot stays for inspection; only a passing run cleans up after itself
   });
 
-  it('shows the json counts, filters by rule, keeps injected markup inert, makes no requests', async () => {
+  it('shows the json counts, filters by rule, ' +
+    'keeps injected markup inert, makes no requests', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -237,7 +242,8 @@ module.exports = app;
 describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')(
   'html report of a folder outside the working directory, in a browser',
   () => {
-    it('is titled after the scanned folder, shows no ../ paths, code lines without blank lines between them, and a routes table inside its column', async () => {
+    it('is titled after the scanned folder, shows no ../ paths, code lines without blank ' +
+      'lines between them, and a routes table inside its column', async () => {
       expect(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing`).toBe(true);
       const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-html-other-'));
       const app = path.join(parent, 'other-app');

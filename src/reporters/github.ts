@@ -115,7 +115,8 @@ export function githubReporter(result: ScanResult, _options: ReporterOptions): s
     const { uri, start } = f.location;
     lines.push(
       oneLine(
-        `jwt-audit: suppressed ${f.severity} ${uri}:${start.line}:${start.column} ${f.ruleId}: ${f.message} (${f.suppression!.justification})`,
+        `jwt-audit: suppressed ${f.severity} ${uri}:${start.line}:${start.column} ` +
+          `${f.ruleId}: ${f.message} (${f.suppression!.justification})`,
       ),
     );
   }
@@ -126,7 +127,8 @@ export function githubReporter(result: ScanResult, _options: ReporterOptions): s
   const files = new Set(active.map((f) => f.location.uri)).size;
   const s = result.summary;
   let summary =
-    `jwt-audit: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}` +
+    `jwt-audit: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ` +
+    `${plural(counts.note, 'note')}` +
     ` in ${plural(files, 'file')} (${s.filesScanned} scanned, ${s.filesSkipped} skipped, ` +
     `${s.testFilesSkipped} test files skipped, ${s.suppressed} suppressed` +
     `${s.baselineHidden !== undefined ? `, ${s.baselineHidden} known (in the baseline) not shown` : ''}` +
@@ -134,10 +136,14 @@ export function githubReporter(result: ScanResult, _options: ReporterOptions): s
   const annotationCounts: Record<Severity, number> = { ...counts };
   for (const n of result.notices) annotationCounts[n.level]++;
   if (Object.values(annotationCounts).some((n) => n > ANNOTATIONS_SHOWN_PER_TYPE)) {
-    summary += ` GitHub shows only the first ${ANNOTATIONS_SHOWN_PER_TYPE} annotations of each type; the log above lists all of them.`;
+    summary +=
+      ` GitHub shows only the first ${ANNOTATIONS_SHOWN_PER_TYPE} annotations of each type; ` +
+      `the log above lists all of them.`;
   }
   if (s.rateLimitedUpstream !== undefined) {
-    summary += ` Rate limiting is done upstream, so missing-rate-limit is off: ${s.rateLimitedUpstream}`;
+    summary +=
+      ` Rate limiting is done upstream, so missing-rate-limit is off: ` +
+      `${s.rateLimitedUpstream}`;
   }
   lines.push(oneLine(summary));
   return `${lines.join('\n')}\n`;
@@ -189,17 +195,21 @@ export function renderStepSummary(result: ScanResult): string {
     out.push('No problems found.');
   } else {
     out.push(
-      `**${plural(active.length, 'finding')}**: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}.`,
+      `**${plural(active.length, 'finding')}**: ${plural(counts.error, 'error')}, ` +
+        `${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}.`,
     );
   }
   out.push(
     '',
-    `${plural(s.filesScanned, 'file')} scanned, ${s.filesSkipped} skipped, ${plural(s.testFilesSkipped, 'test file')} skipped, ${s.suppressed} suppressed${s.baselineHidden !== undefined ? `, ${s.baselineHidden} known (in the baseline) not shown` : ''}.`,
+    `${plural(s.filesScanned, 'file')} scanned, ${s.filesSkipped} skipped, ` +
+      `${plural(s.testFilesSkipped, 'test file')} skipped, ${s.suppressed} ` +
+      `suppressed${s.baselineHidden !== undefined ? `, ${s.baselineHidden} known (in the baseline) not shown` : ''}.`,
   );
   if (s.rateLimitedUpstream !== undefined) {
     out.push(
       '',
-      `Rate limiting is done upstream, so \`missing-rate-limit\` is off: ${cell(s.rateLimitedUpstream)}`,
+      `Rate limiting is done upstream, so \`missing-rate-limit\` is off: ` +
+        `${cell(s.rateLimitedUpstream)}`,
     );
   }
 
@@ -236,7 +246,8 @@ export function renderStepSummary(result: ScanResult): string {
     for (const f of top) {
       const where = `${f.location.uri}:${f.location.start.line}:${f.location.start.column}`;
       out.push(
-        `| ${SEVERITY_LABEL[f.severity]} | \`${codeCell(where)}\` | \`${f.ruleId}\` | ${cell(f.message)} |`,
+        `| ${SEVERITY_LABEL[f.severity]} | \`${codeCell(where)}\` | \`${f.ruleId}\` | ` +
+          `${cell(f.message)} |`,
       );
     }
   }
