@@ -121,10 +121,10 @@ function reportError(error: unknown, io: CliIO, debug: boolean): number {
     return EXIT_FAILURE;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr(
-    `jwt-audit: internal error: ${withPeriod(oneLine(message))} ` +
-      `${debug ? 'Stack trace follows' : 'Re-run with --debug for the stack trace, and please report it'}\n`,
-  );
+  const next = debug
+    ? 'Stack trace follows'
+    : 'Re-run with --debug for the stack trace, and please report it';
+  io.stderr(`jwt-audit: internal error: ${withPeriod(oneLine(message))} ${next}\n`);
   if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
   return EXIT_FAILURE;
 }

@@ -131,8 +131,7 @@ export function githubReporter(result: ScanResult, _options: ReporterOptions): s
     `${plural(counts.note, 'note')}` +
     ` in ${plural(files, 'file')} (${s.filesScanned} scanned, ${s.filesSkipped} skipped, ` +
     `${s.testFilesSkipped} test files skipped, ${s.suppressed} suppressed` +
-    `${s.baselineHidden !== undefined ? `, ${s.baselineHidden} known (in the baseline) not shown` : ''}` +
-    ').';
+    `${knownNotShown(s)}).`;
   const annotationCounts: Record<Severity, number> = { ...counts };
   for (const n of result.notices) annotationCounts[n.level]++;
   if (Object.values(annotationCounts).some((n) => n > ANNOTATIONS_SHOWN_PER_TYPE)) {
@@ -184,6 +183,13 @@ const SEVERITY_LABEL: Record<Severity, string> = {
  * Markdown for `$GITHUB_STEP_SUMMARY`: totals, a findings-per-rule table and the most severe
  * findings. Pure: the CLI appends it to the file GitHub names.
  */
+/** `, 3 known (in the baseline) not shown` when a baseline hid findings, else nothing. */
+function knownNotShown(s: ScanResult['summary']): string {
+  return s.baselineHidden !== undefined
+    ? `, ${s.baselineHidden} known (in the baseline) not shown`
+    : '';
+}
+
 export function renderStepSummary(result: ScanResult): string {
   const active = result.findings.filter((f) => !f.suppression);
   const s = result.summary;
@@ -203,7 +209,7 @@ export function renderStepSummary(result: ScanResult): string {
     '',
     `${plural(s.filesScanned, 'file')} scanned, ${s.filesSkipped} skipped, ` +
       `${plural(s.testFilesSkipped, 'test file')} skipped, ${s.suppressed} ` +
-      `suppressed${s.baselineHidden !== undefined ? `, ${s.baselineHidden} known (in the baseline) not shown` : ''}.`,
+      `suppressed${knownNotShown(s)}.`,
   );
   if (s.rateLimitedUpstream !== undefined) {
     out.push(

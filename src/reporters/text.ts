@@ -135,12 +135,13 @@ function renderSummary(c: ChalkInstance, result: ScanResult): string[] {
   }
   const total = counts.error + counts.warning + counts.note;
   const s = result.summary;
+  const hiddenHint =
+    s.suppressed > 0 && suppressedShown === 0 ? ' (--include-suppressed shows them)' : '';
   const files = [
     `${plural(s.filesScanned, 'file')} scanned`,
     `${s.filesSkipped} skipped`,
     `${plural(s.testFilesSkipped, 'test file')} skipped`,
-    `${s.suppressed} ` +
-      `suppressed${s.suppressed > 0 && suppressedShown === 0 ? ' (--include-suppressed shows them)' : ''}`,
+    `${s.suppressed} suppressed${hiddenHint}`,
     ...(s.baselineHidden !== undefined
       ? [`${s.baselineHidden} known (in the baseline) not shown`]
       : []),
