@@ -21,7 +21,9 @@ export default defineRule({
     examples: {
       bad: `// jwt-audit-disable-next-line silent-verify-failur
 const payload = jwt.verify(token, secret);`,
-      good: `// jwt-audit-disable-next-line silent-verify-failure -- errors are logged by the gateway (INC-123)
+      good:
+        '// jwt-audit-disable-next-line silent-verify-failure -- ' +
+        `errors are logged by the gateway (INC-123)
 const payload = jwt.verify(token, secret);`,
     },
     cwe: [778],

@@ -27,9 +27,11 @@ export default defineRule({
 if (!user || !(await bcrypt.compare(password, user.passwordHash))) {
   return res.status(401).json({ error: 'Invalid credentials' });
 }`,
-      good: `const user = await User.findOne({ email });
+      good:
+        `const user = await User.findOne({ email });
 if (!user || !(await bcrypt.compare(password, user.passwordHash))) {
-  logger.warn({ email: hash(email), ip: req.ip, reason: user ? 'bad-password' : 'unknown-user' }, 'login failed');
+  logger.warn({ email: hash(email), ip: req.ip, ` +
+        `reason: user ? 'bad-password' : 'unknown-user' }, 'login failed');
   return res.status(401).json({ error: 'Invalid credentials' });
 }`,
     },
