@@ -20,7 +20,9 @@ function sources(dir: string): string[] {
   return out;
 }
 
-/** Every relative import of each file, type-only imports included (they tie modules together too). */
+/**
+ * Every relative import of each file, type-only imports included (they tie modules together too).
+ */
 function importGraph(files: readonly string[]): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files) {

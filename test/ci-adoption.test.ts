@@ -275,8 +275,9 @@ describe('--baseline: what keeps a finding known, and what makes it new', () => 
           `email: string };`,
         copy,
       );
-      // Both copies are found, and the two `jwt.verify(token, …INVITE_SECRET as string)` calls differ
-      // only in what surrounds them: same rule, file, function and code, so the same fingerprint.
+      // Both copies are found, and the two `jwt.verify(token, …INVITE_SECRET as string)` calls
+      // differ only in what surrounds them: same rule, file, function and code, so the same
+      // fingerprint.
       const all = (await scanJson(dir)).findings.filter(
         (f) => f.location.file === 'src/services/tokens.ts',
       );
@@ -593,7 +594,10 @@ describe('accountable suppressions', () => {
       // The text report lists them like any other finding, with the rule id to look up.
       const text = await cli(dir, ['scan', 'src', ...only]);
       expect(text.stdout).toMatch(
-        /6:\d+\s+warning\s+Suppression at line 6 gives no reason; add one after "--"\.\s+invalid-suppression/,
+        new RegExp(
+          /6:\d+\s+warning\s+Suppression at line 6 gives no reason; /.source +
+            /add one after "--"\.\s+invalid-suppression/.source,
+        ),
       );
     },
   );
@@ -627,7 +631,12 @@ describe('--format github', () => {
         'jwt-audit:',
       ]);
       expect(lines[0]).toMatch(
-        /^::error file=src\/middleware\/auth\.js,line=8,col=16,endLine=8,endColumn=68,title=jwt-audit silent-verify-failure::Failure of JWT verification 'jwt\.verify' is handled without a log, metric or rethrow\.$/,
+        new RegExp(
+          /^::error file=src\/middleware\/auth\.js,line=8,col=16,endLine=8,endColumn=68,/.source +
+            /title=jwt-audit silent-verify-failure::/.source +
+            /Failure of JWT verification 'jwt\.verify' is handled without a log, metric /.source +
+            /or rethrow\.$/.source,
+        ),
       );
       expect(lines[3]).toBe(
         '::warning ' +

@@ -263,7 +263,8 @@ describe('file system', () => {
     try {
       const { status, report } = await json(dir);
       expect(status).toBe(0);
-      const asRoot = process.getuid?.() === 0; // root reads through permissions: then the files are simply scanned
+      // root reads through permissions: then the files are simply scanned
+      const asRoot = process.getuid?.() === 0;
       const seen = new Set([
         ...silentAt(report).map((s) => s.split(':')[0]),
         ...report.errors.map((e) => e.file),

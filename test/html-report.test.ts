@@ -230,10 +230,12 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a br
 });
 
 /** A login route with a long path and no limiter: a wide row in the routes table. */
-const LONG_ROUTE = `const express = require('express');
+const LONG_ROUTE =
+  `const express = require('express');
 const jwt = require('jsonwebtoken');
 const app = express();
-app.post('/api/v2/organisations/:organisationId/applications/:applicationId/sessions/login-with-password-and-one-time-code', (req, res) => {
+app.post('/api/v2/organisations/:organisationId/applications/:applicationId/` +
+  `sessions/login-with-password-and-one-time-code', (req, res) => {
   res.json({ token: jwt.sign({ sub: req.body.user }, process.env.SECRET) });
 });
 module.exports = app;
@@ -284,7 +286,7 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')(
           pres.map((pre) => {
             const lines = [...pre.querySelectorAll('.line')].map((l) => l.getBoundingClientRect());
             const gaps = lines.slice(1).map((r, i) => Math.round(r.top - lines[i].bottom));
-            // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered, blank lines included
+            // biome-ignore lint/performance/useDomNodeTextContent: rendered text, with blank lines
             return { lines: lines.length, gaps, text: (pre as HTMLElement).innerText };
           }),
         );

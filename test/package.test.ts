@@ -171,7 +171,13 @@ module.exports = function authenticate(token) {
       });
       expect(scan.status, scan.stderr).toBe(1);
       expect(scan.stdout).toMatch(
-        /^src\/app\.js\n\s+5:12\s+error\s+Failure of JWT verification 'jwt\.verify' is handled without a log, metric or rethrow\.\s+silent-verify-failure$/m,
+        new RegExp(
+          /^src\/app\.js\n\s+5:12\s+error\s+/.source +
+            /Failure of JWT verification 'jwt\.verify' is handled without a log, metric or /
+              .source +
+            /rethrow\.\s+silent-verify-failure$/.source,
+          'm',
+        ),
       );
       const sarif = spawnSync('npx', ['jwt-audit', 'scan', './src', '-f', 'sarif'], {
         cwd: project,

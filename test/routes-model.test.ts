@@ -168,12 +168,14 @@ app.register(auth, { prefix: '/auth' });`,
 describe('auth endpoints', () => {
   it('counts handlers that sign tokens or check passwords, whatever the path', () => {
     const found = routes({
-      'app.js': `const express = require('express');
+      'app.js':
+        `const express = require('express');
 const jwt = require('jsonwebtoken');
 const bcrypt = require('bcrypt');
 const app = express();
 app.post('/session', (req, res) => res.json({ t: jwt.sign({}, 'k') }));
-app.post('/me/confirm', async (req, res) => res.json({ ok: await bcrypt.compare(req.body.p, 'h') }));
+app.post('/me/confirm', async (req, res) => ` +
+        `res.json({ ok: await bcrypt.compare(req.body.p, 'h') }));
 app.get('/profile', (req, res) => res.json({}));`,
     });
     expect(found).toEqual(['POST /session -> none', 'POST /me/confirm -> none']);
