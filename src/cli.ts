@@ -106,8 +106,8 @@ function reportError(error: unknown, io: CliIO, debug: boolean): number {
     if (error.exitCode === 0) return EXIT_OK;
     if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
       io.stderr(
-        `jwt-audit: no command given. Run "jwt-audit scan [paths...]", or "jwt-audit ` +
-          `--help" for all commands\n`,
+        'jwt-audit: no command given. ' +
+          `Run "jwt-audit scan [paths...]", or "jwt-audit --help" for all commands\n`,
       );
       return EXIT_FAILURE;
     }
@@ -541,8 +541,8 @@ async function scanCommand(
       baselineText = fs.readFileSync(baselineFile, 'utf8');
     } catch (error) {
       throw new UsageError(
-        `cannot read baseline "${options.baseline}" (${errorCode(error)}). Pass a report ` +
-          `written by an earlier "jwt-audit scan --format json|sarif"`,
+        `cannot read baseline "${options.baseline}" (${errorCode(error)}). ` +
+          `Pass a report written by an earlier "jwt-audit scan --format json|sarif"`,
       );
     }
   }
@@ -596,8 +596,8 @@ async function scanCommand(
         );
       } catch (error) {
         throw new UsageError(
-          `cannot append to GITHUB_STEP_SUMMARY (${errorCode(error)}). Check the variable ` +
-            `points to a writable file`,
+          `cannot append to GITHUB_STEP_SUMMARY (${errorCode(error)}). ` +
+            'Check the variable points to a writable file',
         );
       }
     }
@@ -713,8 +713,8 @@ function emit(report: string, output: string | undefined, io: CliIO): void {
       // the directory itself may be unwritable: nothing was created then
     }
     throw new UsageError(
-      `cannot write output file "${output}" (${errorCode(error)}). Choose a writable path ` +
-        `with --output`,
+      `cannot write output file "${output}" (${errorCode(error)}). ` +
+        'Choose a writable path with --output',
     );
   }
 }

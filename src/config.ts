@@ -99,8 +99,8 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
       const section = isObject(value) ? value[PACKAGE_JSON_KEY] : undefined;
       if (section === undefined) {
         throw new UsageError(
-          `config: ${display(file)} has no "${PACKAGE_JSON_KEY}" key. Add one, or pass a ` +
-            `.jwt-audit.json file`,
+          `config: ${display(file)} has no "${PACKAGE_JSON_KEY}" key. ` +
+            'Add one, or pass a .jwt-audit.json file',
         );
       }
       return {
@@ -308,8 +308,8 @@ export function validateConfig(
 ): JwtAuditConfig {
   const bad = (key: string, expected: string, got: unknown): never => {
     throw new UsageError(
-      `config: "${key}" must be ${expected} (got ${describeValue(got)} in ${display}). Fix ` +
-        `or remove it`,
+      `config: "${key}" must be ${expected} (got ${describeValue(got)} in ${display}). ` +
+        'Fix or remove it',
     );
   };
   if (!isObject(value)) bad('(top level)', 'an object', value);
@@ -386,8 +386,8 @@ export function validateConfig(
     for (const key of Object.keys(upstream as object)) {
       if (key !== 'reason')
         throw new UsageError(
-          `config: unknown key "rateLimitedUpstream.${key}" in ${display}. The only key is ` +
-            `"reason"`,
+          `config: unknown key "rateLimitedUpstream.${key}" in ${display}. ` +
+            'The only key is "reason"',
         );
     }
     const reason = (upstream as Record<string, unknown>).reason;
