@@ -7,11 +7,17 @@ export default defineRule({
     level: 'error',
     description: 'Disallow JWT verification failures that let the request through without a trace',
     fullDescription:
-      'Finds JWT verifications whose failure path is not monitored and lets the request continue: `next()` without the error, `return true`, a fallback or anonymous user assigned before carrying on, or an empty catch followed by the protected work.',
+      'Finds JWT verifications whose failure path is not monitored and lets the request ' +
+      'continue: `next()` without the error, `return true`, a fallback or anonymous user ' +
+      'assigned before carrying on, or an empty catch followed by the protected work.',
     rationale:
-      'This is the worst way a verification can fail: a forged, expired or revoked token is neither rejected nor recorded, so the protected code runs for an attacker and nobody can tell afterwards (CWE-636: Not Failing Securely; OWASP A07/A09).',
+      'This is the worst way a verification can fail: a forged, expired or revoked token ' +
+      'is neither rejected nor recorded, so the protected code runs for an attacker and ' +
+      'nobody can tell afterwards (CWE-636: Not Failing Securely; OWASP A07/A09).',
     remedy:
-      'Reject the request when verification fails (401), or — for an optional-auth middleware that deliberately continues as anonymous — log the failed verification before continuing, so abuse stays visible.',
+      'Reject the request when verification fails (401), or — for an optional-auth ' +
+      'middleware that deliberately continues as anonymous — log the failed verification ' +
+      'before continuing, so abuse stays visible.',
     examples: {
       bad: `function authenticate(req, res, next) {
   try {
@@ -35,7 +41,8 @@ export default defineRule({
     securitySeverity: 8.1,
     messages: {
       failOpen:
-        "Failure of JWT verification '{{call}}' is not monitored and the request goes on: the failure path {{reason}}.",
+        "Failure of JWT verification '{{call}}' is not monitored and the request goes on: " +
+        'the failure path {{reason}}.',
     },
   },
   check({ facts, report, each }) {

@@ -8,15 +8,22 @@ export default defineRule({
     description:
       'Require inline suppressions to name known rules, give a reason, and suppress something',
     fullDescription:
-      'Reports `jwt-audit-disable-line` / `jwt-audit-disable-next-line` directives that have no `-- reason`, name a rule that does not exist, or no longer suppress any finding.',
+      'Reports `jwt-audit-disable-line` / `jwt-audit-disable-next-line` directives that ' +
+      'have no `-- reason`, name a rule that does not exist, or no longer suppress any ' +
+      'finding.',
     rationale:
-      'Suppressions are security decisions. One without a reason cannot be reviewed, one naming a mistyped rule silently suppresses nothing, and a stale one hides the next real finding on that line.',
+      'Suppressions are security decisions. One without a reason cannot be reviewed, one ' +
+      'naming a mistyped rule silently suppresses nothing, and a stale one hides the next ' +
+      'real finding on that line.',
     remedy:
-      'Write `// jwt-audit-disable-next-line <rule-id> -- <why this is safe>` with an existing rule id, and delete directives that no longer suppress anything.',
+      'Write `// jwt-audit-disable-next-line <rule-id> -- <why this is safe>` with an ' +
+      'existing rule id, and delete directives that no longer suppress anything.',
     examples: {
       bad: `// jwt-audit-disable-next-line silent-verify-failur
 const payload = jwt.verify(token, secret);`,
-      good: `// jwt-audit-disable-next-line silent-verify-failure -- errors are logged by the gateway (INC-123)
+      good:
+        '// jwt-audit-disable-next-line silent-verify-failure -- ' +
+        `errors are logged by the gateway (INC-123)
 const payload = jwt.verify(token, secret);`,
     },
     cwe: [778],

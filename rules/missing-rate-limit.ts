@@ -7,11 +7,24 @@ export default defineRule({
     level: 'warning',
     description: 'Require a rate limiter in front of authentication endpoints',
     fullDescription:
-      'Finds authentication endpoints — routes whose path names login, token, refresh, password reset, registration, OTP/MFA and the like, or whose handler issues a token or checks a password — with no rate limiter on the route, on the router before it, on the path it is mounted under, on the app, or inside the handler before the auth work. Express, Fastify, Koa, NestJS, Next.js and Hono routes are followed across files.',
+      'Finds authentication endpoints — routes whose path names login, token, refresh, ' +
+      'password reset, registration, OTP/MFA and the like, or whose handler issues a token ' +
+      'or checks a password — with no rate limiter on the route, on the router before it, ' +
+      'on the path it is mounted under, on the app, or inside the handler before the auth ' +
+      'work. Express, Fastify, Koa, NestJS, Next.js and Hono routes are followed across ' +
+      'files.',
     rationale:
-      'Without a limit, an attacker can try passwords, one-time codes, reset tokens and stolen refresh tokens as fast as the server answers. Rate limiting turns credential stuffing and brute force into a slow, visible trickle, and its rejections are the signal monitoring alerts on (OWASP A07:2021, CWE-307).',
+      'Without a limit, an attacker can try passwords, one-time codes, reset tokens and ' +
+      'stolen refresh tokens as fast as the server answers. Rate limiting turns credential ' +
+      'stuffing and brute force into a slow, visible trickle, and its rejections are the ' +
+      'signal monitoring alerts on (OWASP A07:2021, CWE-307).',
     remedy:
-      'Put a limiter in front of every auth endpoint: `express-rate-limit` on the auth router (`app.use("/auth", authLimiter, authRouter)`), `@fastify/rate-limit` registered on the instance or `config.rateLimit` on the route, `ThrottlerGuard` globally in NestJS, or a limiter call at the top of a Next.js/serverless handler (`await ratelimit.limit(ip)`). If a gateway or WAF limits these routes, say so with `rateLimitedUpstream` in the config.',
+      'Put a limiter in front of every auth endpoint: `express-rate-limit` on the auth ' +
+      'router (`app.use("/auth", authLimiter, authRouter)`), `@fastify/rate-limit` ' +
+      'registered on the instance or `config.rateLimit` on the route, `ThrottlerGuard` ' +
+      'globally in NestJS, or a limiter call at the top of a Next.js/serverless handler ' +
+      '(`await ratelimit.limit(ip)`). If a gateway or WAF limits these routes, say so with ' +
+      '`rateLimitedUpstream` in the config.',
     examples: {
       bad: `const router = express.Router();
 router.post('/login', async (req, res) => {

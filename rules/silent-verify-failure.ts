@@ -7,11 +7,19 @@ export default defineRule({
     level: 'error',
     description: 'Require JWT verification failures to be logged, measured or propagated',
     fullDescription:
-      'Finds JWT verifications (jsonwebtoken, jose, fast-jwt, @nestjs/jwt, @fastify/jwt, hono/jwt, and project functions wrapping them) whose failure path — the catch, the .catch() handler or the callback error branch — rejects the request without any log, metric, error report or rethrow.',
+      'Finds JWT verifications (jsonwebtoken, jose, fast-jwt, @nestjs/jwt, @fastify/jwt, ' +
+      'hono/jwt, and project functions wrapping them) whose failure path — the catch, the ' +
+      '.catch() handler or the callback error branch — rejects the request without any ' +
+      'log, metric, error report or rethrow.',
     rationale:
-      'Attackers brute-force signatures, replay expired or forged tokens and probe algorithms exactly where failed verifications leave no trace. Without a record of failures there is no alert on a spike of invalid tokens, and no evidence afterwards (OWASP A09:2021, Security Logging and Monitoring Failures).',
+      'Attackers brute-force signatures, replay expired or forged tokens and probe ' +
+      'algorithms exactly where failed verifications leave no trace. Without a record of ' +
+      'failures there is no alert on a spike of invalid tokens, and no evidence afterwards ' +
+      '(OWASP A09:2021, Security Logging and Monitoring Failures).',
     remedy:
-      'Record every verification failure before rejecting: log it with a structured logger (reason, route, client address — never the token itself), count it in a metric, or pass the error on with `next(err)` / `throw` so an error handler records it.',
+      'Record every verification failure before rejecting: log it with a structured logger ' +
+      '(reason, route, client address — never the token itself), count it in a metric, or ' +
+      'pass the error on with `next(err)` / `throw` so an error handler records it.',
     examples: {
       bad: `try {
   req.user = jwt.verify(token, process.env.JWT_SECRET);

@@ -7,11 +7,22 @@ export default defineRule({
     level: 'warning',
     description: 'Require token revocations to be recorded with who revoked what and why',
     fullDescription:
-      'Finds code that adds a token to a denylist (Set/array/Map `add`/`push`/`set`, Redis `sadd`/`set`/`setex`/`hset`, ORM `create`/`insert`/`upsert`/`save` on a store named like a denylist: blacklist, denylist, blocklist, revoked, banned, invalidated) in a function that records nothing — no log, metric or audit call in it, in the project helpers it calls, or in every function that calls it.',
+      'Finds code that adds a token to a denylist (Set/array/Map `add`/`push`/`set`, Redis ' +
+      '`sadd`/`set`/`setex`/`hset`, ORM `create`/`insert`/`upsert`/`save` on a store named ' +
+      'like a denylist: blacklist, denylist, blocklist, revoked, banned, invalidated) in a ' +
+      'function that records nothing — no log, metric or audit call in it, in the project ' +
+      'helpers it calls, or in every function that calls it.',
     rationale:
-      'Revocation is a security decision: a logout, a password change, an administrator locking an account, an automated response to suspected theft. Without an audit record of who revoked which token and why, an incident cannot be reconstructed, a malicious or mistaken mass revocation goes unnoticed, and a later hit on the denylist cannot be tied back to its cause (OWASP A09:2021, CWE-778).',
+      'Revocation is a security decision: a logout, a password change, an administrator ' +
+      'locking an account, an automated response to suspected theft. Without an audit ' +
+      'record of who revoked which token and why, an incident cannot be reconstructed, a ' +
+      'malicious or mistaken mass revocation goes unnoticed, and a later hit on the ' +
+      'denylist cannot be tied back to its cause (OWASP A09:2021, CWE-778).',
     remedy:
-      'Write an audit record next to the revocation: who (the acting user or administrator), what (the token id `jti` and its subject, never the token itself) and why (logout, password change, admin action), with a structured logger or your audit-log service.',
+      'Write an audit record next to the revocation: who (the acting user or ' +
+      'administrator), what (the token id `jti` and its subject, never the token itself) ' +
+      'and why (logout, password change, admin action), with a structured logger or your ' +
+      'audit-log service.',
     examples: {
       bad: `async function logout(req, res) {
   await redis.set(\`revoked:\${req.auth.jti}\`, '1', 'EX', ttl);

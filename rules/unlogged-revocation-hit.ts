@@ -7,11 +7,23 @@ export default defineRule({
     level: 'error',
     description: 'Require a log, metric or alert when a revoked token is presented',
     fullDescription:
-      'Finds token denylist lookups — a Set/Map/array, Redis key, ORM model or project function named like a denylist (blacklist, denylist, blocklist, revoked, banned, invalidated), express-jwt / koa-jwt `isRevoked` and @fastify/jwt `trusted` callbacks — whose "token is revoked" branch rejects the request without a log, metric, error report or rethrow.',
+      'Finds token denylist lookups — a Set/Map/array, Redis key, ORM model or project ' +
+      'function named like a denylist (blacklist, denylist, blocklist, revoked, banned, ' +
+      'invalidated), express-jwt / koa-jwt `isRevoked` and @fastify/jwt `trusted` ' +
+      'callbacks — whose "token is revoked" branch rejects the request without a log, ' +
+      'metric, error report or rethrow.',
     rationale:
-      'A revoked token that is presented again is the strongest signal of token theft: its owner logged out, changed a password or was locked out, and someone still holds the token. Rejecting it silently stops that one request but hides the attack, so nobody investigates the stolen credential or the account behind it (OWASP A09:2021, CWE-778).',
+      'A revoked token that is presented again is the strongest signal of token theft: its ' +
+      'owner logged out, changed a password or was locked out, and someone still holds the ' +
+      'token. Rejecting it silently stops that one request but hides the attack, so nobody ' +
+      'investigates the stolen credential or the account behind it (OWASP A09:2021, ' +
+      'CWE-778).',
     remedy:
-      'Record every hit before rejecting: log it at warning level with the token id (`jti`), the user id, the route and the client address (never the token itself), count it in a metric you alert on, or report it to your security monitoring. For express-jwt / koa-jwt `isRevoked` and @fastify/jwt `trusted`, log inside the callback when it answers "revoked".',
+      'Record every hit before rejecting: log it at warning level with the token id ' +
+      '(`jti`), the user id, the route and the client address (never the token itself), ' +
+      'count it in a metric you alert on, or report it to your security monitoring. For ' +
+      'express-jwt / koa-jwt `isRevoked` and @fastify/jwt `trusted`, log inside the ' +
+      'callback when it answers "revoked".',
     examples: {
       bad: `if (await redis.exists(\`revoked:\${payload.jti}\`)) {
   return res.status(401).json({ error: 'Token revoked' });
@@ -27,7 +39,8 @@ export default defineRule({
     securitySeverity: 6.5,
     messages: {
       unlogged:
-        "Revoked token found by '{{call}}' (denylist '{{store}}') is rejected without a log, metric or alert.",
+        "Revoked token found by '{{call}}' (denylist '{{store}}') is rejected without a " +
+        'log, metric or alert.',
       unloggedCheck:
         "Revoked token found by '{{call}}' is rejected without a log, metric or alert.",
     },

@@ -23,7 +23,8 @@ export function readBaselineFingerprints(text: string, display: string): Baselin
     report = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
     throw new UsageError(
-      `baseline ${display} is not valid JSON. Pass a report written by "jwt-audit scan --format json" or "--format sarif"`,
+      `baseline ${display} is not valid JSON. ` +
+        `Pass a report written by "jwt-audit scan --format json" or "--format sarif"`,
     );
   }
   const counts = new Map<string, number>();
@@ -51,7 +52,8 @@ export function readBaselineFingerprints(text: string, display: string): Baselin
     return counts;
   }
   throw new UsageError(
-    `baseline ${display} is neither a jwt-audit json report nor a SARIF file. Pass a report written by "jwt-audit scan --format json" or "--format sarif"`,
+    `baseline ${display} is neither a jwt-audit json report nor a SARIF file. ` +
+      `Pass a report written by "jwt-audit scan --format json" or "--format sarif"`,
   );
 }
 

@@ -56,7 +56,8 @@ function reportError(error: unknown, io: CliIO, debug: boolean): number {
     if (error.exitCode === 0) return EXIT_OK;
     if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
       io.stderr(
-        `jwt-audit: no command given. Run "jwt-audit scan [paths...]", or "jwt-audit --help" for all commands\n`,
+        'jwt-audit: no command given. ' +
+          `Run "jwt-audit scan [paths...]", or "jwt-audit --help" for all commands\n`,
       );
       return EXIT_FAILURE;
     }
@@ -70,9 +71,10 @@ function reportError(error: unknown, io: CliIO, debug: boolean): number {
     return EXIT_FAILURE;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr(
-    `jwt-audit: internal error: ${withPeriod(oneLine(message))} ${debug ? 'Stack trace follows' : 'Re-run with --debug for the stack trace, and please report it'}\n`,
-  );
+  const next = debug
+    ? 'Stack trace follows'
+    : 'Re-run with --debug for the stack trace, and please report it';
+  io.stderr(`jwt-audit: internal error: ${withPeriod(oneLine(message))} ${next}\n`);
   if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
   return EXIT_FAILURE;
 }
@@ -94,7 +96,9 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
   const program = new Command('jwt-audit');
   program
     .description(
-      'Find JWT authentication failures that leave no trace: unlogged verification failures, unwatched refreshes, unlogged revoked-token use, unthrottled auth endpoints.',
+      'Find JWT authentication failures that leave no trace: unlogged verification ' +
+        'failures, unwatched refreshes, unlogged revoked-token use, unthrottled auth ' +
+        'endpoints.',
     )
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
@@ -193,7 +197,8 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
 
   sub('inventory')
     .description(
-      'list what the analysis recognised: auth routes and their limiters, verify sites, denylist checks, monitors',
+      'list what the analysis recognised: auth routes and their limiters, verify sites, ' +
+        'denylist checks, monitors',
     )
     .argument('[paths...]', 'files or directories to scan', ['.'])
     .addOption(
@@ -357,7 +362,8 @@ async function scanCommand(
       baselineText = fs.readFileSync(baselineFile, 'utf8');
     } catch (error) {
       throw new UsageError(
-        `cannot read baseline "${options.baseline}" (${errorCode(error)}). Pass a report written by an earlier "jwt-audit scan --format json|sarif"`,
+        `cannot read baseline "${options.baseline}" (${errorCode(error)}). ` +
+          `Pass a report written by an earlier "jwt-audit scan --format json|sarif"`,
       );
     }
   }
@@ -411,7 +417,8 @@ async function scanCommand(
         );
       } catch (error) {
         throw new UsageError(
-          `cannot append to GITHUB_STEP_SUMMARY (${errorCode(error)}). Check the variable points to a writable file`,
+          `cannot append to GITHUB_STEP_SUMMARY (${errorCode(error)}). ` +
+            'Check the variable points to a writable file',
         );
       }
     }
@@ -427,7 +434,10 @@ async function scanCommand(
     const first = internal[0];
     const where = first.file ? ` on ${first.file}${first.line ? `:${first.line}` : ''}` : '';
     io.stderr(
-      `jwt-audit: the result is incomplete: ${first.ruleId ? `rule ${first.ruleId}` : 'the analysis'} failed${where} (${internal.length} internal error${internal.length === 1 ? '' : 's'}, listed in the report). Re-run with --debug and please report it\n`,
+      `jwt-audit: the result is incomplete: ` +
+        `${first.ruleId ? `rule ${first.ruleId}` : 'the analysis'} failed${where} ` +
+        `(${internal.length} internal error${internal.length === 1 ? '' : 's'}, listed in ` +
+        `the report). Re-run with --debug and please report it\n`,
     );
     return EXIT_FAILURE;
   }
@@ -524,7 +534,8 @@ function emit(report: string, output: string | undefined, io: CliIO): void {
       // the directory itself may be unwritable: nothing was created then
     }
     throw new UsageError(
-      `cannot write output file "${output}" (${errorCode(error)}). Choose a writable path with --output`,
+      `cannot write output file "${output}" (${errorCode(error)}). ` +
+        'Choose a writable path with --output',
     );
   }
 }

@@ -99,7 +99,8 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
       const section = isObject(value) ? value[PACKAGE_JSON_KEY] : undefined;
       if (section === undefined) {
         throw new UsageError(
-          `config: ${display(file)} has no "${PACKAGE_JSON_KEY}" key. Add one, or pass a .jwt-audit.json file`,
+          `config: ${display(file)} has no "${PACKAGE_JSON_KEY}" key. ` +
+            'Add one, or pass a .jwt-audit.json file',
         );
       }
       return {
@@ -187,7 +188,8 @@ export function parseJson(text: string, display: string): unknown {
     const line = before.split('\n').length;
     const column = offset - (before.lastIndexOf('\n') + 1) + 1;
     throw new UsageError(
-      `config: invalid JSON in ${display} at line ${line}, column ${column}: ${problem}. Fix the syntax (JSON allows no comments and no trailing commas)`,
+      `config: invalid JSON in ${display} at line ${line}, column ${column}: ${problem}. ` +
+        `Fix the syntax (JSON allows no comments and no trailing commas)`,
     );
   }
 }
@@ -306,7 +308,8 @@ export function validateConfig(
 ): JwtAuditConfig {
   const bad = (key: string, expected: string, got: unknown): never => {
     throw new UsageError(
-      `config: "${key}" must be ${expected} (got ${describeValue(got)} in ${display}). Fix or remove it`,
+      `config: "${key}" must be ${expected} (got ${describeValue(got)} in ${display}). ` +
+        'Fix or remove it',
     );
   };
   if (!isObject(value)) bad('(top level)', 'an object', value);
@@ -315,7 +318,8 @@ export function validateConfig(
   for (const key of Object.keys(input)) {
     if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
       throw new UsageError(
-        `config: unknown key "${key}" in ${display}. Valid keys: ${CONFIG_KEYS.filter((k) => k !== '$schema').join(', ')}`,
+        `config: unknown key "${key}" in ${display}. Valid keys: ` +
+          `${CONFIG_KEYS.filter((k) => k !== '$schema').join(', ')}`,
       );
     }
   }
@@ -382,7 +386,8 @@ export function validateConfig(
     for (const key of Object.keys(upstream as object)) {
       if (key !== 'reason')
         throw new UsageError(
-          `config: unknown key "rateLimitedUpstream.${key}" in ${display}. The only key is "reason"`,
+          `config: unknown key "rateLimitedUpstream.${key}" in ${display}. ` +
+            'The only key is "reason"',
         );
     }
     const reason = (upstream as Record<string, unknown>).reason;

@@ -12,7 +12,8 @@ export const TABLE_END = '<!-- rules-table:end -->';
 export function renderRulesTable(rules: readonly RuleMeta[]): string {
   const rows = rules.map(
     (m) =>
-      `| [\`${m.id}\`](docs/rules/${m.id}.md) | ${m.level} | ${m.description} | ${m.cwe.map((c) => `CWE-${c}`).join(', ')} | ${m.securitySeverity.toFixed(1)} |`,
+      `| [\`${m.id}\`](docs/rules/${m.id}.md) | ${m.level} | ${m.description} | ` +
+      `${m.cwe.map((c) => `CWE-${c}`).join(', ')} | ${m.securitySeverity.toFixed(1)} |`,
   );
   return [
     TABLE_START,

@@ -11,8 +11,11 @@
  * and therefore starts `eyJ` (`{"`). Not preceded by another base64url character, so `xeyJ…` inside
  * a longer identifier-like run is left alone.
  */
-const JWT_PATTERN =
-  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?/g;
+const B64URL = '[A-Za-z0-9_-]';
+const JWT_PATTERN = new RegExp(
+  `(?<!${B64URL})eyJ${B64URL}+\\.${B64URL}*\\.${B64URL}*(?:\\.${B64URL}+\\.${B64URL}+)?`,
+  'g',
+);
 
 export const REDACTED_JWT = 'eyJ…[redacted]';
 

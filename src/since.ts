@@ -34,7 +34,8 @@ export function changedLinesSince(ref: string, cwd: string, git: RunGit = runGit
       );
     }
     throw new UsageError(
-      `--since needs a git repository, and ${cwd} is not inside one. Run from a git work tree or drop --since`,
+      `--since needs a git repository, and ${cwd} is not inside one. ` +
+        'Run from a git work tree or drop --since',
     );
   }
   if (ref.startsWith('-'))
@@ -45,7 +46,8 @@ export function changedLinesSince(ref: string, cwd: string, git: RunGit = runGit
     git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
   } catch {
     throw new UsageError(
-      `--since "${ref}" is not a known git ref. Pass a branch, tag or commit (fetch it first in a shallow CI clone)`,
+      `--since "${ref}" is not a known git ref. ` +
+        'Pass a branch, tag or commit (fetch it first in a shallow CI clone)',
     );
   }
   // Pinned so that user config cannot change what is parsed: prefixes (diff.noprefix,

@@ -234,7 +234,8 @@ export function applySuppressions(
         if (allActive && !used[index].has('*')) {
           problem(
             'unused',
-            `Suppression of all rules at ${where} suppresses nothing on line ${directive.targetLine}.`,
+            `Suppression of all rules at ${where} suppresses nothing on line ` +
+              `${directive.targetLine}.`,
           );
         }
         return;
@@ -245,7 +246,8 @@ export function applySuppressions(
         else if (active.has(id) && !used[index].has(id)) {
           problem(
             'unused',
-            `Suppression of '${id}' at ${where} suppresses nothing on line ${directive.targetLine}.`,
+            `Suppression of '${id}' at ${where} suppresses nothing on line ` +
+              `${directive.targetLine}.`,
             id,
           );
         }

@@ -219,32 +219,37 @@ describe('running the action', () => {
     expect(r.summary).toContain('## jwt-audit');
   });
 
-  it('passes with fail-on none or an up-to-date baseline, and reports only new findings against it', () => {
-    const dir = workspace();
-    expect(
-      runAction(dir, {
-        'fail-on': 'none',
-        'sarif-file': 'reports/base.sarif',
-        annotations: 'false',
-      }),
-    ).toMatchObject({
-      status: 0,
-      stdout: expect.not.stringMatching(/^::/m),
-      outputs: { findings: '3', 'exit-code': '0' },
-      summary: '',
-    });
-    expect(runAction(dir, { baseline: 'reports/base.sarif' })).toMatchObject({
-      status: 0,
-      outputs: { findings: '0', 'exit-code': '0' },
-    });
-    fs.appendFileSync(
-      path.join(dir, 'src/services/tokens.ts'),
-      `\nexport function peek(t: string) {\n  try {\n    return jwt.verify(t, 'k');\n  } catch {\n    return undefined;\n  }\n}\n`,
-    );
-    const r = runAction(dir, { baseline: 'reports/base.sarif', 'fail-on': 'error' });
-    expect(r).toMatchObject({ status: 1, outputs: { findings: '1', 'exit-code': '1' } });
-    expect(r.stdout.match(/^::error file=/gm)).toHaveLength(1);
-  });
+  it(
+    'passes with fail-on none or an up-to-date baseline, and reports only new findings ' +
+      'against it',
+    () => {
+      const dir = workspace();
+      expect(
+        runAction(dir, {
+          'fail-on': 'none',
+          'sarif-file': 'reports/base.sarif',
+          annotations: 'false',
+        }),
+      ).toMatchObject({
+        status: 0,
+        stdout: expect.not.stringMatching(/^::/m),
+        outputs: { findings: '3', 'exit-code': '0' },
+        summary: '',
+      });
+      expect(runAction(dir, { baseline: 'reports/base.sarif' })).toMatchObject({
+        status: 0,
+        outputs: { findings: '0', 'exit-code': '0' },
+      });
+      fs.appendFileSync(
+        path.join(dir, 'src/services/tokens.ts'),
+        `\nexport function peek(t: string) {\n  try {\n    return jwt.verify(t, 'k');\n  } ` +
+          `catch {\n    return undefined;\n  }\n}\n`,
+      );
+      const r = runAction(dir, { baseline: 'reports/base.sarif', 'fail-on': 'error' });
+      expect(r).toMatchObject({ status: 1, outputs: { findings: '1', 'exit-code': '1' } });
+      expect(r.stdout.match(/^::error file=/gm)).toHaveLength(1);
+    },
+  );
 
   it('honours working-directory, several paths, config and since', () => {
     const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-action-mono-')));
@@ -291,7 +296,8 @@ describe('running the action', () => {
         "const express = require('express');",
         "const jwt = require('jsonwebtoken');",
         'const router = express.Router();',
-        "router.post('/login', (req, res) => res.json({ token: jwt.sign({ sub: req.body.id }, 'k') }));",
+        "router.post('/login', (req, res) => res.json({ token: jwt.sign({ sub: req.body.id " +
+          "}, 'k') }));",
         'module.exports = router;',
         '',
       ].join('\n'),
@@ -337,27 +343,31 @@ describe('docs/ci.md', () => {
   const doc = fs.readFileSync(path.join(REPO, 'docs/ci.md'), 'utf8');
   const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
 
-  it('shows a complete workflow: checkout, the action, SARIF upload with security-events: write even on failure', () => {
-    const workflow = parse(blocks[0]) as {
-      on: Record<string, unknown>;
-      jobs: Record<string, { permissions: Record<string, string>; steps: Step[] }>;
-    };
-    expect(Object.keys(workflow.on)).toEqual(['push', 'pull_request']);
-    const [job] = Object.values(workflow.jobs);
-    expect(job.permissions['security-events']).toBe('write');
-    const uses = job.steps.map((s) => s.uses?.replace(/@.*$/, ''));
-    expect(uses).toEqual([
-      'actions/checkout',
-      'jwt-audit/jwt-audit',
-      'github/codeql-action/upload-sarif',
-    ]);
-    const [, scan, upload] = job.steps;
-    for (const input of Object.keys(scan.with ?? {}))
-      expect(Object.keys(ACTION.inputs)).toContain(input);
-    expect(upload.uses).toBe('github/codeql-action/upload-sarif@v3');
-    expect(upload.if).toMatch(/^always\(\)/);
-    expect(upload.with?.sarif_file).toBe(`\${{ steps.${scan.id}.outputs.sarif-file }}`);
-  });
+  it(
+    'shows a complete workflow: checkout, the action, SARIF upload with security-events: ' +
+      'write even on failure',
+    () => {
+      const workflow = parse(blocks[0]) as {
+        on: Record<string, unknown>;
+        jobs: Record<string, { permissions: Record<string, string>; steps: Step[] }>;
+      };
+      expect(Object.keys(workflow.on)).toEqual(['push', 'pull_request']);
+      const [job] = Object.values(workflow.jobs);
+      expect(job.permissions['security-events']).toBe('write');
+      const uses = job.steps.map((s) => s.uses?.replace(/@.*$/, ''));
+      expect(uses).toEqual([
+        'actions/checkout',
+        'jwt-audit/jwt-audit',
+        'github/codeql-action/upload-sarif',
+      ]);
+      const [, scan, upload] = job.steps;
+      for (const input of Object.keys(scan.with ?? {}))
+        expect(Object.keys(ACTION.inputs)).toContain(input);
+      expect(upload.uses).toBe('github/codeql-action/upload-sarif@v3');
+      expect(upload.if).toMatch(/^always\(\)/);
+      expect(upload.with?.sarif_file).toBe(`\${{ steps.${scan.id}.outputs.sarif-file }}`);
+    },
+  );
 
   it('the workflow without the action fails on findings and still uploads', () => {
     const steps = parse(blocks[1]) as Step[];

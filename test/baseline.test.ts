@@ -142,21 +142,24 @@ describe('applyBaseline', () => {
     expect(applyBaseline(moved, counts('old-1')).findings).toEqual([]);
   });
 
-  it('matches by count: one baselined copy of identical code does not hide a second, new one', () => {
-    const twice = result([
-      finding('token-in-logs', 'error', 10, 'same'),
-      finding('token-in-logs', 'error', 20, 'same'),
-    ]);
-    const once = applyBaseline(twice, counts('same'));
-    expect(once.findings.map((f) => f.location.start.line)).toEqual([20]);
-    expect(once.summary).toMatchObject({
-      findings: 1,
-      bySeverity: { error: 1 },
-      byRule: { 'token-in-logs': 1 },
-    });
-    expect(applyBaseline(twice, counts('same', 'same')).findings).toEqual([]);
-    expect(applyBaseline(twice, counts('same', 'same', 'same')).findings).toEqual([]);
-  });
+  it(
+    'matches by count: one baselined copy of ' + 'identical code does not hide a second, new one',
+    () => {
+      const twice = result([
+        finding('token-in-logs', 'error', 10, 'same'),
+        finding('token-in-logs', 'error', 20, 'same'),
+      ]);
+      const once = applyBaseline(twice, counts('same'));
+      expect(once.findings.map((f) => f.location.start.line)).toEqual([20]);
+      expect(once.summary).toMatchObject({
+        findings: 1,
+        bySeverity: { error: 1 },
+        byRule: { 'token-in-logs': 1 },
+      });
+      expect(applyBaseline(twice, counts('same', 'same')).findings).toEqual([]);
+      expect(applyBaseline(twice, counts('same', 'same', 'same')).findings).toEqual([]);
+    },
+  );
 
   it('lets a baseline entry excuse an unsuppressed finding before a suppressed copy of it', () => {
     const mixed = result([

@@ -28,7 +28,9 @@ export interface CliOptions {
   stderrIsTTY?: boolean;
 }
 
-/** `jwt-audit ...args` run in process from `cwd`; stdout and stderr are not terminals by default. */
+/**
+ * `jwt-audit ...args` run in process from `cwd`; stdout and stderr are not terminals by default.
+ */
 export async function runCli(
   cwd: string,
   args: string[],

@@ -110,21 +110,25 @@ describe('exit codes', () => {
     expect((await cli(project({ 'a.js': SILENT }), ['scan', '--fail-on', 'error'])).status).toBe(1);
   });
 
-  it('a suppressed finding does not fail the run; --include-suppressed shows it with its justification', async () => {
-    const dir = project({ 'src/auth.js': SUPPRESSED });
-    const r = await cli(dir, ['scan', '-f', 'json']);
-    expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).findings).toEqual([]);
-    const shown = await cli(dir, ['scan', '-f', 'json', '--include-suppressed']);
-    expect(shown.status).toBe(0);
-    const findings = JSON.parse(shown.stdout).findings as Array<{
-      ruleId: string;
-      suppression?: { justification: string };
-    }>;
-    expect(findings.map((f) => [f.ruleId, f.suppression?.justification])).toEqual([
-      ['silent-verify-failure', 'callers log the null'],
-    ]);
-  });
+  it(
+    'a suppressed finding does not fail the run; --include-suppressed shows it with its ' +
+      'justification',
+    async () => {
+      const dir = project({ 'src/auth.js': SUPPRESSED });
+      const r = await cli(dir, ['scan', '-f', 'json']);
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout).findings).toEqual([]);
+      const shown = await cli(dir, ['scan', '-f', 'json', '--include-suppressed']);
+      expect(shown.status).toBe(0);
+      const findings = JSON.parse(shown.stdout).findings as Array<{
+        ruleId: string;
+        suppression?: { justification: string };
+      }>;
+      expect(findings.map((f) => [f.ruleId, f.suppression?.justification])).toEqual([
+        ['silent-verify-failure', 'callers log the null'],
+      ]);
+    },
+  );
 });
 
 describe('formats and output', () => {
@@ -155,14 +159,17 @@ describe('formats and output', () => {
     );
   });
 
-  it('github: workflow annotations, and the step summary when GITHUB_STEP_SUMMARY is set', async () => {
-    const dir = project({ 'src/auth.js': SILENT });
-    const summary = path.join(dir, 'summary.md');
-    const r = await cli(dir, ['scan', '-f', 'github'], { GITHUB_STEP_SUMMARY: summary });
-    expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^::error file=src\/auth\.js,line=4,/m);
-    expect(fs.readFileSync(summary, 'utf8')).toContain('silent-verify-failure');
-  });
+  it(
+    'github: workflow annotations, and the step ' + 'summary when GITHUB_STEP_SUMMARY is set',
+    async () => {
+      const dir = project({ 'src/auth.js': SILENT });
+      const summary = path.join(dir, 'summary.md');
+      const r = await cli(dir, ['scan', '-f', 'github'], { GITHUB_STEP_SUMMARY: summary });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(/^::error file=src\/auth\.js,line=4,/m);
+      expect(fs.readFileSync(summary, 'utf8')).toContain('silent-verify-failure');
+    },
+  );
 
   it('--output writes the report to a file, atomically, and stdout stays empty', async () => {
     const dir = project({ 'src/auth.js': SILENT });
@@ -246,31 +253,40 @@ describe('baseline and --since', () => {
     );
   });
 
-  it('--since keeps findings on changed lines; outside git or with an unknown ref it fails', async () => {
-    const dir = project({ 'src/auth.js': SILENT });
-    expectUsageError(await cli(dir, ['scan', '--since', 'HEAD']), /--since needs a git repository/);
-    const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
-        cwd: dir,
-        stdio: 'pipe',
-      });
-    git('init', '-q');
-    git('add', '.');
-    git('commit', '-q', '-m', 'init');
-    expect((await cli(dir, ['scan', '--since', 'HEAD'])).status).toBe(0);
-    expectUsageError(
-      await cli(dir, ['scan', '--since', 'no-such-branch']),
-      /"no-such-branch" is not a known git ref/,
-    );
-    fs.writeFileSync(path.join(dir, 'src/auth.js'), SILENT.replace('process.env.SECRET', 'SECRET'));
-    const changed = await cli(dir, ['scan', '-f', 'json', '--since', 'HEAD']);
-    expect(changed.status).toBe(1);
-    expect(JSON.parse(changed.stdout).findings).toHaveLength(1);
-    fs.writeFileSync(path.join(dir, 'src/untracked.js'), SILENT);
-    expect(
-      JSON.parse((await cli(dir, ['scan', '-f', 'json', '--since', 'HEAD'])).stdout).findings,
-    ).toHaveLength(2);
-  });
+  it(
+    '--since keeps findings on changed lines; ' + 'outside git or with an unknown ref it fails',
+    async () => {
+      const dir = project({ 'src/auth.js': SILENT });
+      expectUsageError(
+        await cli(dir, ['scan', '--since', 'HEAD']),
+        /--since needs a git repository/,
+      );
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
+          cwd: dir,
+          stdio: 'pipe',
+        });
+      git('init', '-q');
+      git('add', '.');
+      git('commit', '-q', '-m', 'init');
+      expect((await cli(dir, ['scan', '--since', 'HEAD'])).status).toBe(0);
+      expectUsageError(
+        await cli(dir, ['scan', '--since', 'no-such-branch']),
+        /"no-such-branch" is not a known git ref/,
+      );
+      fs.writeFileSync(
+        path.join(dir, 'src/auth.js'),
+        SILENT.replace('process.env.SECRET', 'SECRET'),
+      );
+      const changed = await cli(dir, ['scan', '-f', 'json', '--since', 'HEAD']);
+      expect(changed.status).toBe(1);
+      expect(JSON.parse(changed.stdout).findings).toHaveLength(1);
+      fs.writeFileSync(path.join(dir, 'src/untracked.js'), SILENT);
+      expect(
+        JSON.parse((await cli(dir, ['scan', '-f', 'json', '--since', 'HEAD'])).stdout).findings,
+      ).toHaveLength(2);
+    },
+  );
 });
 
 describe('errors: exit 2, one line on stderr, no stack trace', () => {
@@ -427,9 +443,11 @@ describe('other commands', () => {
     expect(inventory.verifySites[0].location.file).toBe('src/auth.js');
   });
 
-  it('inventory lists loggers but not HTTP access-log middleware (hono/logger, morgan)', async () => {
-    const dir = project({
-      'src/app.ts': `import { Hono } from 'hono';
+  it(
+    'inventory lists loggers but not HTTP ' + 'access-log middleware (hono/logger, morgan)',
+    async () => {
+      const dir = project({
+        'src/app.ts': `import { Hono } from 'hono';
 import { logger } from 'hono/logger';
 import morgan from 'morgan';
 import pino from 'pino';
@@ -439,25 +457,32 @@ app.use(logger());
 export const access = morgan('combined');
 export function audit(event: string) { log.info({ event }, 'audit'); }
 `,
-    });
-    const json = await cli(dir, ['inventory', '-f', 'json']);
-    expect(json.status).toBe(0);
-    const labels = (JSON.parse(json.stdout).monitors as Array<{ name: string }>).map((m) => m.name);
-    expect(labels).toEqual(['log']);
-  });
+      });
+      const json = await cli(dir, ['inventory', '-f', 'json']);
+      expect(json.status).toBe(0);
+      const labels = (JSON.parse(json.stdout).monitors as Array<{ name: string }>).map(
+        (m) => m.name,
+      );
+      expect(labels).toEqual(['log']);
+    },
+  );
 });
 
 describe('the executable, in a child process', () => {
-  it('sets the exit code and writes the report to stdout, without colour when stdout is not a terminal', () => {
-    const dir = project({ 'src/auth.js': SILENT });
-    const r = spawnBin(dir, ['scan']);
-    expect(r.status).toBe(1);
-    expect(r.stdout).toContain('src/auth.js');
-    expect(r.stdout).toContain('silent-verify-failure');
-    expect(r.stdout).not.toContain('\u001b['); // not a TTY: no colour
-    expect(r.stderr).toBe('');
-    expect(spawnBin(project({ 'src/auth.js': CLEAN }), ['scan', 'src']).status).toBe(0);
-  });
+  it(
+    'sets the exit code and writes the report to stdout, without colour when stdout is not a ' +
+      'terminal',
+    () => {
+      const dir = project({ 'src/auth.js': SILENT });
+      const r = spawnBin(dir, ['scan']);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain('src/auth.js');
+      expect(r.stdout).toContain('silent-verify-failure');
+      expect(r.stdout).not.toContain('\u001b['); // not a TTY: no colour
+      expect(r.stderr).toBe('');
+      expect(spawnBin(project({ 'src/auth.js': CLEAN }), ['scan', 'src']).status).toBe(0);
+    },
+  );
 
   it('a usage error is exit 2 with one line on stderr', () => {
     expectUsageError(
@@ -486,7 +511,9 @@ describe('the executable, in a child process', () => {
     const log = path.join(dir, 'resolved.log');
     fs.writeFileSync(
       path.join(dir, 'hooks.mjs'),
-      `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const r = await next(specifier, context);\n  appendFileSync(${JSON.stringify(log)}, r.url + '\\n');\n  return r;\n}\n`,
+      `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, ` +
+        `context, next) {\n  const r = await next(specifier, context);\n  ` +
+        `appendFileSync(${JSON.stringify(log)}, r.url + '\\n');\n  return r;\n}\n`,
     );
     fs.writeFileSync(
       path.join(dir, 'register.mjs'),

@@ -229,9 +229,11 @@ module.exports = jwt({ secret: 's', algorithms: ['HS256'], isRevoked: async (req
   });
 
   it('reads @fastify/jwt trusted the other way round: false means revoked', () => {
-    const plugin = (body: string) => `const fastifyJwt = require('@fastify/jwt');
+    const plugin = (body: string) =>
+      `const fastifyJwt = require('@fastify/jwt');
 const revoked = new Set();
-module.exports = async (app) => app.register(fastifyJwt, { secret: 's', trusted: async (request, decoded) => {
+module.exports = async (app) => app.register(fastifyJwt, { secret: 's', ` +
+      `trusted: async (request, decoded) => {
   ${body}
 } });
 `;

@@ -33,34 +33,38 @@ afterEach(() => {
 });
 
 describe('discover', () => {
-  it('tells how many source files it has seen while it reads directories, before the list is final', async () => {
-    for (let i = 0; i < 30; i++) write(`src/m${i % 3}/f${i}.ts`);
-    write('src/notes.md', '# no');
-    write('src/m0/f0.test.ts');
-    const seen: number[] = [];
-    const result = await discover({
-      cwd: root,
-      paths: ['.'],
-      ignore: [],
-      includeTests: false,
-      onSourcesSeen: (n) => seen.push(n),
-    });
-    expect(result.files).toHaveLength(30);
-    expect(result.bytes).toBe(30 * 'export const x = 1;\n'.length);
-    expect(seen.length).toBeGreaterThan(1);
-    expect(seen.every((n, i) => i === 0 || n >= seen[i - 1])).toBe(true);
-    // each directory counted once; test files only when they are scanned; no markdown
-    expect(seen[seen.length - 1]).toBe(30);
-    const withTests: number[] = [];
-    await discover({
-      cwd: root,
-      paths: ['.'],
-      ignore: [],
-      includeTests: true,
-      onSourcesSeen: (n) => withTests.push(n),
-    });
-    expect(withTests[withTests.length - 1]).toBe(31);
-  });
+  it(
+    'tells how many source files it has seen while it reads directories, before the list is ' +
+      'final',
+    async () => {
+      for (let i = 0; i < 30; i++) write(`src/m${i % 3}/f${i}.ts`);
+      write('src/notes.md', '# no');
+      write('src/m0/f0.test.ts');
+      const seen: number[] = [];
+      const result = await discover({
+        cwd: root,
+        paths: ['.'],
+        ignore: [],
+        includeTests: false,
+        onSourcesSeen: (n) => seen.push(n),
+      });
+      expect(result.files).toHaveLength(30);
+      expect(result.bytes).toBe(30 * 'export const x = 1;\n'.length);
+      expect(seen.length).toBeGreaterThan(1);
+      expect(seen.every((n, i) => i === 0 || n >= seen[i - 1])).toBe(true);
+      // each directory counted once; test files only when they are scanned; no markdown
+      expect(seen[seen.length - 1]).toBe(30);
+      const withTests: number[] = [];
+      await discover({
+        cwd: root,
+        paths: ['.'],
+        ignore: [],
+        includeTests: true,
+        onSourcesSeen: (n) => withTests.push(n),
+      });
+      expect(withTests[withTests.length - 1]).toBe(31);
+    },
+  );
 
   it('finds every supported extension, sorted and absolute, and nothing else', async () => {
     for (const ext of ['js', 'jsx', 'ts', 'tsx', 'mjs', 'cjs', 'mts', 'cts']) write(`src/a.${ext}`);
@@ -125,13 +129,16 @@ describe('discover', () => {
     ]);
   });
 
-  it('an anchored pattern of a parent .gitignore applies under the scanned subdirectory', async () => {
-    fs.mkdirSync(path.join(root, '.git'));
-    write('.gitignore', 'app/legacy/\n');
-    write('app/legacy/old.ts');
-    write('app/new.ts');
-    expect(await found({ paths: ['app'] })).toEqual(['app/new.ts']);
-  });
+  it(
+    'an anchored pattern of a parent .gitignore ' + 'applies under the scanned subdirectory',
+    async () => {
+      fs.mkdirSync(path.join(root, '.git'));
+      write('.gitignore', 'app/legacy/\n');
+      write('app/legacy/old.ts');
+      write('app/new.ts');
+      expect(await found({ paths: ['app'] })).toEqual(['app/new.ts']);
+    },
+  );
 
   it('re-includes a path named by a negation', async () => {
     write('.gitignore', 'gen/*\n!gen/keep.ts\n');
@@ -171,17 +178,21 @@ describe('discover', () => {
     expect(withTests.testFilesSkipped).toBe(0);
   });
 
-  it('scans a test file named explicitly, and refuses nothing given explicitly with a supported extension', async () => {
-    write('src/a.test.ts');
-    const result = await discover({
-      cwd: root,
-      paths: ['src/a.test.ts'],
-      ignore: [],
-      includeTests: false,
-    });
-    expect(result.files).toEqual([path.join(root, 'src/a.test.ts')]);
-    expect(result.testFilesSkipped).toBe(0);
-  });
+  it(
+    'scans a test file named explicitly, and refuses nothing given explicitly with a ' +
+      'supported extension',
+    async () => {
+      write('src/a.test.ts');
+      const result = await discover({
+        cwd: root,
+        paths: ['src/a.test.ts'],
+        ignore: [],
+        includeTests: false,
+      });
+      expect(result.files).toEqual([path.join(root, 'src/a.test.ts')]);
+      expect(result.testFilesSkipped).toBe(0);
+    },
+  );
 
   it('reports an explicit file with an unsupported extension as skipped', async () => {
     write('notes.txt', 'hello');

@@ -154,20 +154,25 @@ describe('computeLineHashes (GitHub primaryLocationLineHash)', () => {
     },
   );
 
-  it('agrees with a BigInt implementation on code with long lines, unicode, tabs and mixed newlines', () => {
-    const sample = [
-      "import jwt from 'jsonwebtoken';",
-      '\tconst payload = jwt.verify(req.headers.authorization.slice(7), process.env.JWT_SECRET, { algorithms: ["HS256"], maxAge: "15m" });',
-      '  // ünïcödé — 日本語 😀\r',
-      '} catch (err) {\r\n  return res.status(401).json({ error: "invalid token" });',
-      'x'.repeat(250),
-      '',
-      '\uFEFFbom',
-    ].join('\n');
-    for (const text of [sample, sample.repeat(7), sample.slice(0, 99), sample.slice(0, 101)]) {
-      expect(computeLineHashes(text)).toEqual(referenceLineHashes(text));
-    }
-  });
+  it(
+    'agrees with a BigInt implementation on code with long lines, unicode, tabs and mixed ' +
+      'newlines',
+    () => {
+      const sample = [
+        "import jwt from 'jsonwebtoken';",
+        '\tconst payload = jwt.verify(req.headers.authorization.slice(7), ' +
+          'process.env.JWT_SECRET, { algorithms: ["HS256"], maxAge: "15m" });',
+        '  // ünïcödé — 日本語 😀\r',
+        '} catch (err) {\r\n  return res.status(401).json({ error: "invalid token" });',
+        'x'.repeat(250),
+        '',
+        '\uFEFFbom',
+      ].join('\n');
+      for (const text of [sample, sample.repeat(7), sample.slice(0, 99), sample.slice(0, 101)]) {
+        expect(computeLineHashes(text)).toEqual(referenceLineHashes(text));
+      }
+    },
+  );
 
   it('gives one hash per line even for blank-only files', () => {
     expect(computeLineHashes('\n\n')).toHaveLength(3);

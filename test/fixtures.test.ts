@@ -85,7 +85,8 @@ describe('fixtures', () => {
           for (const e of expectations)
             expect(
               RULES[e.rule],
-              `${path.relative(FIXTURES, e.file)}:${e.annotationLine} names unknown rule '${e.rule}'`,
+              `${path.relative(FIXTURES, e.file)}:${e.annotationLine} names unknown rule ` +
+                `'${e.rule}'`,
             ).toBeDefined();
           const result = scan({
             files,

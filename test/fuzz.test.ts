@@ -68,7 +68,8 @@ const MUTATIONS: Record<string, Mutation> = {
 };
 
 describe('fuzzed fixtures', () => {
-  it(`${CASES} mutated fixtures (seed ${SEED}) all scan to a well-formed report without internal errors`, () => {
+  it(`${CASES} mutated fixtures (seed ${SEED}) all scan to a well-formed report without ` +
+    `internal errors`, () => {
     const rnd = prng(SEED);
     const sources = fixtureFiles(path.join(REPO, 'fixtures'));
     expect(sources.length).toBeGreaterThan(50);

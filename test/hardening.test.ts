@@ -86,51 +86,63 @@ const silentAt = (report: JsonReport) =>
     .map((f) => `${f.location.file}:${f.location.start.line}:${f.location.start.column}`);
 
 describe('broken and odd files', () => {
-  it('a file with syntax errors: findings in the recovered parts, listed as partially analysed in text, json and SARIF', async () => {
-    const dir = tree('syntax', {
-      'broken.js': [...SILENT, 'export const broken = (;', 'function half( {'].join('\n'),
-    });
-    const { status, report } = await json(dir);
-    expect(status).toBe(0);
-    expect(silentAt(report)).toEqual([`broken.js:${SILENT_LINE}:${SILENT_COLUMN}`]);
-    expect(report.errors).toEqual([
-      expect.objectContaining({ kind: 'parse-error', file: 'broken.js', line: SILENT.length + 1 }),
-    ]);
-    const text = (await run(['scan', '.', '--no-color', '--fail-on', 'none'], dir)).stdout;
-    expect(text).toMatch(
-      /warning\s+broken\.js.*syntax error.*analysed as far as the parser recovered/,
-    );
-    const sarif = JSON.parse(
-      (await run(['scan', '.', '--format', 'sarif', '--fail-on', 'none'], dir)).stdout,
-    );
-    expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(
-      /syntax error/,
-    );
-  });
+  it(
+    'a file with syntax errors: findings in the recovered parts, listed as partially ' +
+      'analysed in text, json and SARIF',
+    async () => {
+      const dir = tree('syntax', {
+        'broken.js': [...SILENT, 'export const broken = (;', 'function half( {'].join('\n'),
+      });
+      const { status, report } = await json(dir);
+      expect(status).toBe(0);
+      expect(silentAt(report)).toEqual([`broken.js:${SILENT_LINE}:${SILENT_COLUMN}`]);
+      expect(report.errors).toEqual([
+        expect.objectContaining({
+          kind: 'parse-error',
+          file: 'broken.js',
+          line: SILENT.length + 1,
+        }),
+      ]);
+      const text = (await run(['scan', '.', '--no-color', '--fail-on', 'none'], dir)).stdout;
+      expect(text).toMatch(
+        /warning\s+broken\.js.*syntax error.*analysed as far as the parser recovered/,
+      );
+      const sarif = JSON.parse(
+        (await run(['scan', '.', '--format', 'sarif', '--fail-on', 'none'], dir)).stdout,
+      );
+      expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(
+        /syntax error/,
+      );
+    },
+  );
 
-  it('BOM, CRLF, lone CR, Latin-1 bytes and invalid UTF-8 keep lines and columns where an editor shows them', async () => {
-    const latin1 = Buffer.from(`// caf\xe9 cr\xe8me\n${SILENT.join('\n')}\n`, 'latin1');
-    const invalid = Buffer.concat([
-      Buffer.from('// \xff\xfe\xfd broken bytes\n', 'latin1'),
-      Buffer.from(SILENT.join('\n')),
-    ]);
-    const dir = tree('encodings', {
-      'bom.js': `\ufeff${SILENT.join('\n')}`,
-      'crlf.js': SILENT.join('\r\n'),
-      'cr.js': SILENT.join('\r'),
-      'latin1.js': latin1,
-      'invalid-utf8.js': invalid,
-    });
-    const { status, report } = await json(dir);
-    expect(status).toBe(0);
-    expect(silentAt(report).sort()).toEqual([
-      `bom.js:${SILENT_LINE}:${SILENT_COLUMN}`,
-      `cr.js:${SILENT_LINE}:${SILENT_COLUMN}`,
-      `crlf.js:${SILENT_LINE}:${SILENT_COLUMN}`,
-      `invalid-utf8.js:${SILENT_LINE + 1}:${SILENT_COLUMN}`,
-      `latin1.js:${SILENT_LINE + 1}:${SILENT_COLUMN}`,
-    ]);
-  });
+  it(
+    'BOM, CRLF, lone CR, Latin-1 bytes and invalid UTF-8 keep lines and columns where an ' +
+      'editor shows them',
+    async () => {
+      const latin1 = Buffer.from(`// caf\xe9 cr\xe8me\n${SILENT.join('\n')}\n`, 'latin1');
+      const invalid = Buffer.concat([
+        Buffer.from('// \xff\xfe\xfd broken bytes\n', 'latin1'),
+        Buffer.from(SILENT.join('\n')),
+      ]);
+      const dir = tree('encodings', {
+        'bom.js': `\ufeff${SILENT.join('\n')}`,
+        'crlf.js': SILENT.join('\r\n'),
+        'cr.js': SILENT.join('\r'),
+        'latin1.js': latin1,
+        'invalid-utf8.js': invalid,
+      });
+      const { status, report } = await json(dir);
+      expect(status).toBe(0);
+      expect(silentAt(report).sort()).toEqual([
+        `bom.js:${SILENT_LINE}:${SILENT_COLUMN}`,
+        `cr.js:${SILENT_LINE}:${SILENT_COLUMN}`,
+        `crlf.js:${SILENT_LINE}:${SILENT_COLUMN}`,
+        `invalid-utf8.js:${SILENT_LINE + 1}:${SILENT_COLUMN}`,
+        `latin1.js:${SILENT_LINE + 1}:${SILENT_COLUMN}`,
+      ]);
+    },
+  );
 
   it('binary content with a .js name is skipped and reported', async () => {
     const dir = tree('binary', {
@@ -174,56 +186,71 @@ describe('broken and odd files', () => {
     ]);
   }, 60_000);
 
-  it('code nested deeper than the parser can follow is skipped and reported, and the rest is scanned', async () => {
-    const depth = 5000;
-    const nested = `${Array.from({ length: depth }, (_, i) => `if (a${i}) {`).join('\n')}\n${'}\n'.repeat(depth)}`;
-    const dir = tree('deep', { 'deep.js': nested, 'ok.js': SILENT.join('\n') });
-    const { status, report } = await json(dir);
-    expect(status).toBe(0);
-    expect(report.errors).toEqual([
-      expect.objectContaining({
-        kind: 'skipped',
-        file: 'deep.js',
-        message: expect.stringMatching(/nested too deeply/),
-      }),
-    ]);
-    expect(silentAt(report)).toEqual([`ok.js:${SILENT_LINE}:${SILENT_COLUMN}`]);
-  });
+  it(
+    'code nested deeper than the parser can follow is skipped and reported, and the rest is ' +
+      'scanned',
+    async () => {
+      const depth = 5000;
+      const nested =
+        `${Array.from({ length: depth }, (_, i) => `if (a${i}) {`).join('\n')}\n` +
+        `${'}\n'.repeat(depth)}`;
+      const dir = tree('deep', { 'deep.js': nested, 'ok.js': SILENT.join('\n') });
+      const { status, report } = await json(dir);
+      expect(status).toBe(0);
+      expect(report.errors).toEqual([
+        expect.objectContaining({
+          kind: 'skipped',
+          file: 'deep.js',
+          message: expect.stringMatching(/nested too deeply/),
+        }),
+      ]);
+      expect(silentAt(report)).toEqual([`ok.js:${SILENT_LINE}:${SILENT_COLUMN}`]);
+    },
+  );
 });
 
 describe('file system', () => {
-  it('symbolic links are not followed: loops terminate, links out of the root are reported', async () => {
-    const outside = tree('outside', { 'secret.js': SILENT.join('\n') });
-    const dir = tree('links', { 'src/ok.js': SILENT.join('\n') });
-    fs.symlinkSync(path.join(dir, 'src'), path.join(dir, 'src', 'loop'));
-    fs.symlinkSync(outside, path.join(dir, 'src', 'elsewhere'));
-    fs.symlinkSync(path.join(outside, 'secret.js'), path.join(dir, 'src', 'secret.js'));
-    const { status, report } = await json(dir);
-    expect(status).toBe(0);
-    expect(silentAt(report)).toEqual([`src/ok.js:${SILENT_LINE}:${SILENT_COLUMN}`]);
-    const skipped = report.errors.filter((e) => e.kind === 'skipped').map((e) => e.file);
-    expect(skipped).toEqual(expect.arrayContaining(['src/loop', 'src/elsewhere', 'src/secret.js']));
-  });
+  it(
+    'symbolic links are not followed: loops ' + 'terminate, links out of the root are reported',
+    async () => {
+      const outside = tree('outside', { 'secret.js': SILENT.join('\n') });
+      const dir = tree('links', { 'src/ok.js': SILENT.join('\n') });
+      fs.symlinkSync(path.join(dir, 'src'), path.join(dir, 'src', 'loop'));
+      fs.symlinkSync(outside, path.join(dir, 'src', 'elsewhere'));
+      fs.symlinkSync(path.join(outside, 'secret.js'), path.join(dir, 'src', 'secret.js'));
+      const { status, report } = await json(dir);
+      expect(status).toBe(0);
+      expect(silentAt(report)).toEqual([`src/ok.js:${SILENT_LINE}:${SILENT_COLUMN}`]);
+      const skipped = report.errors.filter((e) => e.kind === 'skipped').map((e) => e.file);
+      expect(skipped).toEqual(
+        expect.arrayContaining(['src/loop', 'src/elsewhere', 'src/secret.js']),
+      );
+    },
+  );
 
-  it('paths with spaces and non-ASCII names, an empty folder, a single file, the same file twice', async () => {
-    const dir = tree('paths', {
-      'my src/jwt middleware.js': SILENT.join('\n'),
-      'über/auth ✓.ts': SILENT.join('\n'),
-    });
-    fs.mkdirSync(path.join(dir, 'empty'));
-    const all = await json(dir);
-    expect(all.status).toBe(0);
-    expect(silentAt(all.report).sort()).toEqual([
-      `my src/jwt middleware.js:${SILENT_LINE}:${SILENT_COLUMN}`,
-      `über/auth ✓.ts:${SILENT_LINE}:${SILENT_COLUMN}`,
-    ]);
-    const single = await json(dir, ['über/auth ✓.ts', 'über/auth ✓.ts', './über/auth ✓.ts']);
-    expect(single.report.summary.filesScanned).toBe(1);
-    expect(silentAt(single.report)).toEqual([`über/auth ✓.ts:${SILENT_LINE}:${SILENT_COLUMN}`]);
-    const empty = await json(dir, ['empty']);
-    expect(empty.status).toBe(0);
-    expect(empty.report.summary.filesScanned).toBe(0);
-  });
+  it(
+    'paths with spaces and non-ASCII names, an empty folder, a single file, the same file ' +
+      'twice',
+    async () => {
+      const dir = tree('paths', {
+        'my src/jwt middleware.js': SILENT.join('\n'),
+        'über/auth ✓.ts': SILENT.join('\n'),
+      });
+      fs.mkdirSync(path.join(dir, 'empty'));
+      const all = await json(dir);
+      expect(all.status).toBe(0);
+      expect(silentAt(all.report).sort()).toEqual([
+        `my src/jwt middleware.js:${SILENT_LINE}:${SILENT_COLUMN}`,
+        `über/auth ✓.ts:${SILENT_LINE}:${SILENT_COLUMN}`,
+      ]);
+      const single = await json(dir, ['über/auth ✓.ts', 'über/auth ✓.ts', './über/auth ✓.ts']);
+      expect(single.report.summary.filesScanned).toBe(1);
+      expect(silentAt(single.report)).toEqual([`über/auth ✓.ts:${SILENT_LINE}:${SILENT_COLUMN}`]);
+      const empty = await json(dir, ['empty']);
+      expect(empty.status).toBe(0);
+      expect(empty.report.summary.filesScanned).toBe(0);
+    },
+  );
 
   it('an unreadable file or folder is reported, never silently dropped', async () => {
     const dir = tree('unreadable', {
@@ -236,7 +263,8 @@ describe('file system', () => {
     try {
       const { status, report } = await json(dir);
       expect(status).toBe(0);
-      const asRoot = process.getuid?.() === 0; // root reads through permissions: then the files are simply scanned
+      // root reads through permissions: then the files are simply scanned
+      const asRoot = process.getuid?.() === 0;
       const seen = new Set([
         ...silentAt(report).map((s) => s.split(':')[0]),
         ...report.errors.map((e) => e.file),
@@ -257,75 +285,83 @@ describe('file system', () => {
 });
 
 describe('a rule that throws', () => {
-  it('the scan goes on with the other rules and facts, and the notice names the rule and file:line (the CLI turns it into exit 2)', async () => {
-    const exploding: Rule = defineRule({
-      meta: { ...RULES['silent-verify-failure'].meta, id: 'exploding-rule' },
-      check({ facts, each, report }) {
-        each(facts.verifications, (v) => {
-          if (v.file.endsWith('b.js')) throw new TypeError('cannot read properties of undefined');
-          report({ at: v, messageId: 'silent', data: { call: v.label } });
-        });
-      },
-    }) as Rule;
-    const files: Record<string, string> = {
-      '/v/a.js': SILENT.join('\n'),
-      '/v/b.js': SILENT.join('\n'),
-      '/v/c.js': SILENT.join('\n'),
-    };
-    const result = scan({
-      files: Object.keys(files),
-      cwd: '/v',
-      repoRoot: '/v',
-      readFile: (f) => files[f],
-      config: DEFAULT_CONFIG,
-      rules: { 'exploding-rule': exploding, 'token-in-logs': RULES['token-in-logs'] },
-    });
-    expect(result.findings.map((f) => `${f.ruleId}@${f.location.file}`)).toEqual([
-      'exploding-rule@a.js',
-      'exploding-rule@c.js',
-    ]);
-    expect(result.notices).toEqual([
-      expect.objectContaining({
-        kind: 'rule-error',
-        ruleId: 'exploding-rule',
-        file: 'b.js',
-        line: SILENT_LINE,
-        message: expect.stringContaining('b.js:4'),
-      }),
-    ]);
-  });
+  it(
+    'the scan goes on with the other rules and facts, and the notice names the rule and ' +
+      'file:line (the CLI turns it into exit 2)',
+    async () => {
+      const exploding: Rule = defineRule({
+        meta: { ...RULES['silent-verify-failure'].meta, id: 'exploding-rule' },
+        check({ facts, each, report }) {
+          each(facts.verifications, (v) => {
+            if (v.file.endsWith('b.js')) throw new TypeError('cannot read properties of undefined');
+            report({ at: v, messageId: 'silent', data: { call: v.label } });
+          });
+        },
+      }) as Rule;
+      const files: Record<string, string> = {
+        '/v/a.js': SILENT.join('\n'),
+        '/v/b.js': SILENT.join('\n'),
+        '/v/c.js': SILENT.join('\n'),
+      };
+      const result = scan({
+        files: Object.keys(files),
+        cwd: '/v',
+        repoRoot: '/v',
+        readFile: (f) => files[f],
+        config: DEFAULT_CONFIG,
+        rules: { 'exploding-rule': exploding, 'token-in-logs': RULES['token-in-logs'] },
+      });
+      expect(result.findings.map((f) => `${f.ruleId}@${f.location.file}`)).toEqual([
+        'exploding-rule@a.js',
+        'exploding-rule@c.js',
+      ]);
+      expect(result.notices).toEqual([
+        expect.objectContaining({
+          kind: 'rule-error',
+          ruleId: 'exploding-rule',
+          file: 'b.js',
+          line: SILENT_LINE,
+          message: expect.stringContaining('b.js:4'),
+        }),
+      ]);
+    },
+  );
 });
 
 describe('determinism', () => {
-  it('the same files created in a different order give byte-identical text and json, and SARIF but for its timing', async () => {
-    const files: Record<string, string> = {};
-    for (let i = 0; i < 30; i++)
-      files[`src/${String.fromCharCode(97 + (i % 26))}${i}/auth.js`] = SILENT.join('\n');
-    const entries = Object.entries(files);
-    const a = tree('order-a', Object.fromEntries(entries));
-    const b = tree('order-b', Object.fromEntries([...entries].reverse()));
-    for (const format of ['text', 'json']) {
-      const outA = (
-        await run(['scan', '.', '--format', format, '--fail-on', 'none', '--no-color'], a)
-      ).stdout;
-      const outB = (
-        await run(['scan', '.', '--format', format, '--fail-on', 'none', '--no-color'], b)
-      ).stdout;
-      expect(outA.length).toBeGreaterThan(100);
-      expect(outB).toBe(outA);
-    }
-    const sarif = async (dir: string) => {
-      const log = JSON.parse(
-        (await run(['scan', '.', '--format', 'sarif', '--fail-on', 'none'], dir)).stdout,
-      );
-      for (const inv of log.runs[0].invocations) {
-        delete inv.startTimeUtc;
-        delete inv.endTimeUtc;
+  it(
+    'the same files created in a different order give byte-identical text and json, and ' +
+      'SARIF but for its timing',
+    async () => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 30; i++)
+        files[`src/${String.fromCharCode(97 + (i % 26))}${i}/auth.js`] = SILENT.join('\n');
+      const entries = Object.entries(files);
+      const a = tree('order-a', Object.fromEntries(entries));
+      const b = tree('order-b', Object.fromEntries([...entries].reverse()));
+      for (const format of ['text', 'json']) {
+        const outA = (
+          await run(['scan', '.', '--format', format, '--fail-on', 'none', '--no-color'], a)
+        ).stdout;
+        const outB = (
+          await run(['scan', '.', '--format', format, '--fail-on', 'none', '--no-color'], b)
+        ).stdout;
+        expect(outA.length).toBeGreaterThan(100);
+        expect(outB).toBe(outA);
       }
-      return JSON.stringify(log);
-    };
-    expect(await sarif(b)).toBe(await sarif(a));
-  });
+      const sarif = async (dir: string) => {
+        const log = JSON.parse(
+          (await run(['scan', '.', '--format', 'sarif', '--fail-on', 'none'], dir)).stdout,
+        );
+        for (const inv of log.runs[0].invocations) {
+          delete inv.startTimeUtc;
+          delete inv.endTimeUtc;
+        }
+        return JSON.stringify(log);
+      };
+      expect(await sarif(b)).toBe(await sarif(a));
+    },
+  );
 
   it('the job count does not change the report (enough files for worker threads)', () => {
     const files: Record<string, string> = {};
@@ -343,21 +379,25 @@ describe('determinism', () => {
 });
 
 describe('the tool itself', () => {
-  it('never writes outside --output and never executes config: a JavaScript config file is refused', async () => {
-    const dir = tree('safety', {
-      'a.js': SILENT.join('\n'),
-      'jwt-audit.config.js': "require('fs').writeFileSync('pwned', 'x')",
-    });
-    const before = fs.readdirSync(dir).sort();
-    const bad = await run(['scan', '.', '--config', 'jwt-audit.config.js'], dir);
-    expect(bad.status).toBe(2);
-    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    const ok = await run(
-      ['scan', '.', '--format', 'json', '--output', 'out/report.json', '--fail-on', 'none'],
-      dir,
-    );
-    expect(ok.status).toBe(0);
-    expect(fs.readdirSync(dir).sort()).toEqual([...before, 'out'].sort());
-    expect(fs.readdirSync(path.join(dir, 'out'))).toEqual(['report.json']);
-  });
+  it(
+    'never writes outside --output and never executes config: a JavaScript config file is ' +
+      'refused',
+    async () => {
+      const dir = tree('safety', {
+        'a.js': SILENT.join('\n'),
+        'jwt-audit.config.js': "require('fs').writeFileSync('pwned', 'x')",
+      });
+      const before = fs.readdirSync(dir).sort();
+      const bad = await run(['scan', '.', '--config', 'jwt-audit.config.js'], dir);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      const ok = await run(
+        ['scan', '.', '--format', 'json', '--output', 'out/report.json', '--fail-on', 'none'],
+        dir,
+      );
+      expect(ok.status).toBe(0);
+      expect(fs.readdirSync(dir).sort()).toEqual([...before, 'out'].sort());
+      expect(fs.readdirSync(path.join(dir, 'out'))).toEqual(['report.json']);
+    },
+  );
 });

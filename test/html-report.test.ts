@@ -87,18 +87,21 @@ describe('html escaping', () => {
     );
   });
 
-  it('renders scanned text only as text: messages, paths, labels, inventory, notices, excerpts', () => {
-    const html = htmlReporter(result(`Failure ${INJECTION} ${JWT}`), {
-      color: false,
-      cwd: '/p',
-      sourceLines: () => [`const t = '${INJECTION}';`],
-    });
-    expect(html).not.toContain('<img');
-    expect(html).not.toContain(JWT);
-    expect(html.match(/<script>/g)).toHaveLength(1); // only the report's own script
-    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
-    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // no remote resources
-  });
+  it(
+    'renders scanned text only as text: messages, ' + 'paths, labels, inventory, notices, excerpts',
+    () => {
+      const html = htmlReporter(result(`Failure ${INJECTION} ${JWT}`), {
+        color: false,
+        cwd: '/p',
+        sourceLines: () => [`const t = '${INJECTION}';`],
+      });
+      expect(html).not.toContain('<img');
+      expect(html).not.toContain(JWT);
+      expect(html.match(/<script>/g)).toHaveLength(1); // only the report's own script
+      expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
+      expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // no remote resources
+    },
+  );
 });
 
 describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a browser', () => {
@@ -115,7 +118,8 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a br
   beforeAll(async () => {
     expect(
       fs.existsSync(CHROMIUM),
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set JWT_AUDIT_SKIP_BROWSER=1`,
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or ` +
+        `set JWT_AUDIT_SKIP_BROWSER=1`,
     ).toBe(true);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-html-'));
     fs.mkdirSync(path.join(dir, 'hostile'));
@@ -142,7 +146,8 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a br
     // the screenshot stays for inspection; only a passing run cleans up after itself
   });
 
-  it('shows the json counts, filters by rule, keeps injected markup inert, makes no requests', async () => {
+  it('shows the json counts, filters by rule, ' +
+    'keeps injected markup inert, makes no requests', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -225,10 +230,12 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')('html report in a br
 });
 
 /** A login route with a long path and no limiter: a wide row in the routes table. */
-const LONG_ROUTE = `const express = require('express');
+const LONG_ROUTE =
+  `const express = require('express');
 const jwt = require('jsonwebtoken');
 const app = express();
-app.post('/api/v2/organisations/:organisationId/applications/:applicationId/sessions/login-with-password-and-one-time-code', (req, res) => {
+app.post('/api/v2/organisations/:organisationId/applications/:applicationId/` +
+  `sessions/login-with-password-and-one-time-code', (req, res) => {
   res.json({ token: jwt.sign({ sub: req.body.user }, process.env.SECRET) });
 });
 module.exports = app;
@@ -237,7 +244,8 @@ module.exports = app;
 describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')(
   'html report of a folder outside the working directory, in a browser',
   () => {
-    it('is titled after the scanned folder, shows no ../ paths, code lines without blank lines between them, and a routes table inside its column', async () => {
+    it('is titled after the scanned folder, shows no ../ paths, code lines without blank ' +
+      'lines between them, and a routes table inside its column', async () => {
       expect(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing`).toBe(true);
       const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-html-other-'));
       const app = path.join(parent, 'other-app');
@@ -278,7 +286,7 @@ describe.skipIf(process.env.JWT_AUDIT_SKIP_BROWSER === '1')(
           pres.map((pre) => {
             const lines = [...pre.querySelectorAll('.line')].map((l) => l.getBoundingClientRect());
             const gaps = lines.slice(1).map((r, i) => Math.round(r.top - lines[i].bottom));
-            // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered, blank lines included
+            // biome-ignore lint/performance/useDomNodeTextContent: rendered text, with blank lines
             return { lines: lines.length, gaps, text: (pre as HTMLElement).innerText };
           }),
         );

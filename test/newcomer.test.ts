@@ -140,16 +140,20 @@ export default IconShield;
   const statement = 'var a=function(b,c){return b&&c?b(c):null},d={e:1,f:[2,3]};';
   const BUNDLE = `${statement.repeat(120)}\n${statement.repeat(40)}\n`;
 
-  it('a generated SVG icon component is scanned; a minified bundle is skipped, its path said once', async () => {
-    const dir = project({ 'src/IconShield.jsx': ICON, 'src/vendor.js': BUNDLE });
-    const report = json((await cli(['scan', 'src', '-f', 'json'], dir)).stdout);
-    expect(report.summary.filesScanned).toBe(1);
-    expect(report.errors.map((e) => [e.kind, e.file])).toEqual([['skipped', 'src/vendor.js']]);
-    const text = (await cli(['scan', 'src'], dir)).stdout;
-    const line = text.split('\n').find((l) => l.includes('src/vendor.js'));
-    expect(line).toMatch(/looks minified/);
-    expect(line!.split('src/vendor.js')).toHaveLength(2); // the path once
-  });
+  it(
+    'a generated SVG icon component is scanned; a minified bundle is skipped, its path said ' +
+      'once',
+    async () => {
+      const dir = project({ 'src/IconShield.jsx': ICON, 'src/vendor.js': BUNDLE });
+      const report = json((await cli(['scan', 'src', '-f', 'json'], dir)).stdout);
+      expect(report.summary.filesScanned).toBe(1);
+      expect(report.errors.map((e) => [e.kind, e.file])).toEqual([['skipped', 'src/vendor.js']]);
+      const text = (await cli(['scan', 'src'], dir)).stdout;
+      const line = text.split('\n').find((l) => l.includes('src/vendor.js'));
+      expect(line).toMatch(/looks minified/);
+      expect(line!.split('src/vendor.js')).toHaveLength(2); // the path once
+    },
+  );
 });
 
 describe('SARIF of a folder in another git repository', () => {
@@ -242,34 +246,37 @@ describe('config: notAuthRoutes and overrides', () => {
     expect(JSON.stringify(routes[0])).toContain('/auth/login');
   });
 
-  it('overrides: per-file levels, later entries win, globs relative to the config file', async () => {
-    // the config lives in app/, the scan runs from its parent
-    const dir = project({
-      'app/.jwt-audit.json': JSON.stringify({
-        rules: { 'silent-verify-failure': 'note', 'missing-rate-limit': 'off' },
-        overrides: [
-          { files: ['admin/**'], rules: { 'silent-verify-failure': 'off' } },
-          { files: ['admin/keep/*.js'], rules: { 'silent-verify-failure': 'warning' } },
-          { files: ['routes/**'], rules: { 'missing-rate-limit': 'error' } },
-        ],
-      }),
-      'app/lib/a.js': SILENT,
-      'app/admin/b.js': SILENT,
-      'app/admin/keep/c.js': SILENT,
-      'app/routes/login.js': LOGIN_ROUTES,
-      'app/other.js': LOGIN_ROUTES,
-    });
-    const report = json((await cli(['scan', 'app', '-f', 'json'], dir)).stdout);
-    const got = report.findings.map((f) => `${f.location.file} ${f.ruleId} ${f.severity}`);
-    expect(got).toEqual([
-      'app/admin/keep/c.js silent-verify-failure warning',
-      'app/lib/a.js silent-verify-failure note',
-      'app/routes/login.js missing-rate-limit error',
-      'app/routes/login.js missing-rate-limit error',
-    ]);
-    expect(report.summary.bySeverity).toEqual({ error: 2, warning: 1, note: 1 });
-    expect(report.summary.findings).toBe(4);
-  });
+  it(
+    'overrides: per-file levels, later entries ' + 'win, globs relative to the config file',
+    async () => {
+      // the config lives in app/, the scan runs from its parent
+      const dir = project({
+        'app/.jwt-audit.json': JSON.stringify({
+          rules: { 'silent-verify-failure': 'note', 'missing-rate-limit': 'off' },
+          overrides: [
+            { files: ['admin/**'], rules: { 'silent-verify-failure': 'off' } },
+            { files: ['admin/keep/*.js'], rules: { 'silent-verify-failure': 'warning' } },
+            { files: ['routes/**'], rules: { 'missing-rate-limit': 'error' } },
+          ],
+        }),
+        'app/lib/a.js': SILENT,
+        'app/admin/b.js': SILENT,
+        'app/admin/keep/c.js': SILENT,
+        'app/routes/login.js': LOGIN_ROUTES,
+        'app/other.js': LOGIN_ROUTES,
+      });
+      const report = json((await cli(['scan', 'app', '-f', 'json'], dir)).stdout);
+      const got = report.findings.map((f) => `${f.location.file} ${f.ruleId} ${f.severity}`);
+      expect(got).toEqual([
+        'app/admin/keep/c.js silent-verify-failure warning',
+        'app/lib/a.js silent-verify-failure note',
+        'app/routes/login.js missing-rate-limit error',
+        'app/routes/login.js missing-rate-limit error',
+      ]);
+      expect(report.summary.bySeverity).toEqual({ error: 2, warning: 1, note: 1 });
+      expect(report.summary.findings).toBe(4);
+    },
+  );
 
   it('--print-config shows the levels that apply to one file', async () => {
     const dir = configured({
@@ -318,37 +325,40 @@ describe('config: notAuthRoutes and overrides', () => {
 });
 
 describe('init', () => {
-  it('writes a valid starter config and workflow, and refuses to overwrite without --force', async () => {
-    const dir = project({ 'src/a.js': SILENT });
-    const first = await cli(['init'], dir);
-    expect(first.code).toBe(0);
-    const config = path.join(dir, '.jwt-audit.json');
-    const workflow = path.join(dir, '.github/workflows/jwt-audit.yml');
-    expect(fs.existsSync(config)).toBe(true);
-    const parsed = parseYaml(fs.readFileSync(workflow, 'utf8')) as {
-      jobs: Record<string, { steps: Array<{ uses?: string }> }>;
-    };
-    expect(parsed.jobs['jwt-audit'].steps.map((st) => st.uses)).toEqual([
-      'actions/checkout@v4',
-      'jwt-audit/jwt-audit@v0.1.0',
-      'github/codeql-action/upload-sarif@v3',
-    ]);
-    expect(fs.readFileSync(workflow, 'utf8')).toContain(
-      'sarif_file: ${{ steps.jwt-audit.outputs.sarif-file }}',
-    );
-    // the config it wrote is accepted by a scan
-    expect((await cli(['scan', 'src'], dir)).code).toBe(1);
+  it(
+    'writes a valid starter config and workflow, ' + 'and refuses to overwrite without --force',
+    async () => {
+      const dir = project({ 'src/a.js': SILENT });
+      const first = await cli(['init'], dir);
+      expect(first.code).toBe(0);
+      const config = path.join(dir, '.jwt-audit.json');
+      const workflow = path.join(dir, '.github/workflows/jwt-audit.yml');
+      expect(fs.existsSync(config)).toBe(true);
+      const parsed = parseYaml(fs.readFileSync(workflow, 'utf8')) as {
+        jobs: Record<string, { steps: Array<{ uses?: string }> }>;
+      };
+      expect(parsed.jobs['jwt-audit'].steps.map((st) => st.uses)).toEqual([
+        'actions/checkout@v4',
+        'jwt-audit/jwt-audit@v0.1.0',
+        'github/codeql-action/upload-sarif@v3',
+      ]);
+      expect(fs.readFileSync(workflow, 'utf8')).toContain(
+        'sarif_file: ${{ steps.jwt-audit.outputs.sarif-file }}',
+      );
+      // the config it wrote is accepted by a scan
+      expect((await cli(['scan', 'src'], dir)).code).toBe(1);
 
-    fs.writeFileSync(config, '{ "rules": {} }\n');
-    const again = await cli(['init'], dir);
-    expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/^jwt-audit: \.jwt-audit\.json and .*already exist.*--force/);
-    expect(fs.readFileSync(config, 'utf8')).toBe('{ "rules": {} }\n');
+      fs.writeFileSync(config, '{ "rules": {} }\n');
+      const again = await cli(['init'], dir);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(/^jwt-audit: \.jwt-audit\.json and .*already exist.*--force/);
+      expect(fs.readFileSync(config, 'utf8')).toBe('{ "rules": {} }\n');
 
-    const forced = await cli(['init', '--force'], dir);
-    expect(forced.code).toBe(0);
-    expect(fs.readFileSync(config, 'utf8')).toContain('"overrides"');
-  });
+      const forced = await cli(['init', '--force'], dir);
+      expect(forced.code).toBe(0);
+      expect(fs.readFileSync(config, 'utf8')).toContain('"overrides"');
+    },
+  );
 });
 
 describe('README', () => {

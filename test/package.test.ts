@@ -118,34 +118,39 @@ describe('npm pack', () => {
     expect(missing).toEqual([]);
   });
 
-  it('installs into an empty project, where `npx jwt-audit scan ./src` finds a silent catch and exits 1', () => {
-    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-pack-')));
-    dirs.push(tmp);
-    const packed = npm(['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], REPO);
-    expect(packed.status, packed.stderr).toBe(0);
-    const tarball = path.join(
-      tmp,
-      (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0].filename,
-    );
-    expect(fs.existsSync(tarball)).toBe(true);
+  it(
+    'installs into an empty project, where `npx jwt-audit scan ./src` finds a silent catch ' +
+      'and exits 1',
+    () => {
+      const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'jwt-audit-pack-')));
+      dirs.push(tmp);
+      const packed = npm(['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], REPO);
+      expect(packed.status, packed.stderr).toBe(0);
+      const tarball = path.join(
+        tmp,
+        (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0].filename,
+      );
+      expect(fs.existsSync(tarball)).toBe(true);
 
-    const project = path.join(tmp, 'app');
-    fs.mkdirSync(path.join(project, 'src'), { recursive: true });
-    fs.writeFileSync(
-      path.join(project, 'package.json'),
-      JSON.stringify({ name: 'empty-app', version: '1.0.0', private: true }, null, 2),
-    );
-    const installed = npm(
-      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball],
-      project,
-    );
-    expect(installed.status, installed.stderr).toBe(0);
-    expect(fs.existsSync(path.join(project, 'node_modules/jwt-audit/bin/jwt-audit.js'))).toBe(true);
-    expect(fs.existsSync(path.join(project, 'node_modules/jwt-audit/src'))).toBe(false);
+      const project = path.join(tmp, 'app');
+      fs.mkdirSync(path.join(project, 'src'), { recursive: true });
+      fs.writeFileSync(
+        path.join(project, 'package.json'),
+        JSON.stringify({ name: 'empty-app', version: '1.0.0', private: true }, null, 2),
+      );
+      const installed = npm(
+        ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball],
+        project,
+      );
+      expect(installed.status, installed.stderr).toBe(0);
+      expect(fs.existsSync(path.join(project, 'node_modules/jwt-audit/bin/jwt-audit.js'))).toBe(
+        true,
+      );
+      expect(fs.existsSync(path.join(project, 'node_modules/jwt-audit/src'))).toBe(false);
 
-    fs.writeFileSync(
-      path.join(project, 'src/app.js'),
-      `const jwt = require('jsonwebtoken');
+      fs.writeFileSync(
+        path.join(project, 'src/app.js'),
+        `const jwt = require('jsonwebtoken');
 
 module.exports = function authenticate(token) {
   try {
@@ -155,25 +160,32 @@ module.exports = function authenticate(token) {
   }
 };
 `,
-    );
-    const version = npm(['exec', '--no', '--', 'jwt-audit', '--version'], project);
-    expect(version.stdout.trim()).toBe(PKG.version);
-    const scan = spawnSync('npx', ['jwt-audit', 'scan', './src'], {
-      cwd: project,
-      env: npmEnv(),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(scan.status, scan.stderr).toBe(1);
-    expect(scan.stdout).toMatch(
-      /^src\/app\.js\n\s+5:12\s+error\s+Failure of JWT verification 'jwt\.verify' is handled without a log, metric or rethrow\.\s+silent-verify-failure$/m,
-    );
-    const sarif = spawnSync('npx', ['jwt-audit', 'scan', './src', '-f', 'sarif'], {
-      cwd: project,
-      env: npmEnv(),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(JSON.parse(sarif.stdout).runs[0].tool.driver.version).toBe(PKG.version);
-  });
+      );
+      const version = npm(['exec', '--no', '--', 'jwt-audit', '--version'], project);
+      expect(version.stdout.trim()).toBe(PKG.version);
+      const scan = spawnSync('npx', ['jwt-audit', 'scan', './src'], {
+        cwd: project,
+        env: npmEnv(),
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(scan.status, scan.stderr).toBe(1);
+      expect(scan.stdout).toMatch(
+        new RegExp(
+          /^src\/app\.js\n\s+5:12\s+error\s+/.source +
+            /Failure of JWT verification 'jwt\.verify' is handled without a log, metric or /
+              .source +
+            /rethrow\.\s+silent-verify-failure$/.source,
+          'm',
+        ),
+      );
+      const sarif = spawnSync('npx', ['jwt-audit', 'scan', './src', '-f', 'sarif'], {
+        cwd: project,
+        env: npmEnv(),
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(JSON.parse(sarif.stdout).runs[0].tool.driver.version).toBe(PKG.version);
+    },
+  );
 });

@@ -12,15 +12,27 @@ describe('raw-text pre-filters', () => {
     for (const source of CONSUMER_MODULES)
       expect(mayCallLimiter(textSignals(`import x from '${source}';`), none), source).toBe(true);
   });
-  it('limiter-like names pass it; a file without any, or with a configured name, is decided by the option', () => {
-    for (const name of ['authLimiter', 'loginRateLimit', 'bruteforce', 'throttleLogin', 'slowDown'])
-      expect(mayCallLimiter(textSignals(`${name}()`), none), name).toBe(true);
-    expect(mayCallLimiter(textSignals('const limit = 10; protect(); consume();'), none)).toBe(
-      false,
-    );
-    expect(mayCallLimiter(textSignals('guard()'), { rateLimiters: new Set(['guard']) })).toBe(true);
-    expect(mayCallLimiter(textSignals("const s = '\\x6cimiter';"), none)).toBe(true);
-  });
+  it(
+    'limiter-like names pass it; a file without any, or with a configured name, is decided ' +
+      'by the option',
+    () => {
+      for (const name of [
+        'authLimiter',
+        'loginRateLimit',
+        'bruteforce',
+        'throttleLogin',
+        'slowDown',
+      ])
+        expect(mayCallLimiter(textSignals(`${name}()`), none), name).toBe(true);
+      expect(mayCallLimiter(textSignals('const limit = 10; protect(); consume();'), none)).toBe(
+        false,
+      );
+      expect(mayCallLimiter(textSignals('guard()'), { rateLimiters: new Set(['guard']) })).toBe(
+        true,
+      );
+      expect(mayCallLimiter(textSignals("const s = '\\x6cimiter';"), none)).toBe(true);
+    },
+  );
   it('usage fields are spelled as USAGE_FIELD matches', () => {
     expect(USAGE_FIELD.test('lastUsedAt')).toBe(true);
   });

@@ -6,31 +6,34 @@ import { describe, expect, it } from 'vitest';
 import { createProgress, progressWanted } from '../src/progress.js';
 
 describe('progress', () => {
-  it('stays silent for the first second, then redraws at most every 100 ms and erases itself', () => {
-    let t = 0;
-    const out: string[] = [];
-    const p = createProgress(
-      (s) => out.push(s),
-      true,
-      () => t,
-    );
-    p.update(1, 1000);
-    t = 900;
-    p.update(500, 1000);
-    expect(out).toEqual([]);
-    t = 1001;
-    p.update(600, 1000);
-    t = 1050;
-    p.update(650, 1000); // throttled
-    t = 1200;
-    p.update(1000, 1000);
-    p.done();
-    expect(out).toEqual([
-      '\r\x1b[KScanning 600/1,000 files',
-      '\r\x1b[KScanning 1,000/1,000 files',
-      '\r\x1b[K',
-    ]);
-  });
+  it(
+    'stays silent for the first second, then ' + 'redraws at most every 100 ms and erases itself',
+    () => {
+      let t = 0;
+      const out: string[] = [];
+      const p = createProgress(
+        (s) => out.push(s),
+        true,
+        () => t,
+      );
+      p.update(1, 1000);
+      t = 900;
+      p.update(500, 1000);
+      expect(out).toEqual([]);
+      t = 1001;
+      p.update(600, 1000);
+      t = 1050;
+      p.update(650, 1000); // throttled
+      t = 1200;
+      p.update(1000, 1000);
+      p.done();
+      expect(out).toEqual([
+        '\r\x1b[KScanning 600/1,000 files',
+        '\r\x1b[KScanning 1,000/1,000 files',
+        '\r\x1b[K',
+      ]);
+    },
+  );
 
   it('a quick scan leaves nothing behind', () => {
     const out: string[] = [];

@@ -8,7 +8,9 @@ import { toRuleInfo } from '../src/rule-help.js';
 import type { Finding, RuleMeta, ScanResult, Severity, SourceLocation } from '../src/types.js';
 
 export const SAMPLE_JWT =
-  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.' +
+  'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.' +
+  'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
 
 function meta(
   id: string,
@@ -17,17 +19,20 @@ function meta(
   cwe: number[],
   securitySeverity: number,
 ): RuleMeta {
+  const words = id.replace(/-/g, ' ');
   return {
     id,
     name,
     level,
-    description: `Require ${id.replace(/-/g, ' ')} to be monitored`,
-    fullDescription: `Finds ${id.replace(/-/g, ' ')} cases. A second sentence of the full description.`,
+    description: `Require ${words} to be monitored`,
+    fullDescription: `Finds ${words} cases. A second sentence of the full description.`,
     rationale: 'Attackers probe exactly where the server keeps no record (OWASP A09:2021).',
     remedy: 'Log the failure with its reason, then reject the request.',
     examples: {
       bad: 'try {\n  jwt.verify(token, secret);\n} catch {\n  return res.sendStatus(401);\n}',
-      good: "try {\n  jwt.verify(token, secret);\n} catch (err) {\n  logger.warn({ err }, 'jwt verify failed');\n  return res.sendStatus(401);\n}",
+      good:
+        "try {\n  jwt.verify(token, secret);\n} catch (err) {\n  logger.warn({ err }, 'jwt " +
+        "verify failed');\n  return res.sendStatus(401);\n}",
     },
     cwe,
     tags: ['jwt', 'logging'],

@@ -36,37 +36,47 @@ describe('text reporter', () => {
     expect(REPORTERS.text(sampleResult(), PLAIN)).toBe(
       [
         'src/auth/jwt.ts',
-        "    8:17  error  Failure of 'jwt.verify' is rejected without a log, metric or rethrow.  silent-verify-failure",
+        "    8:17  error  Failure of 'jwt.verify' is rejected without a log, metric or " +
+          'rethrow.  silent-verify-failure',
         '                 ↳ catch clause at 10:5',
-        "  112:3   note   Failure of 'jwtVerify' is logged without its reason.                   unclassified-verify-failure",
+        "  112:3   note   Failure of 'jwtVerify' is logged without its reason.             " +
+          '      unclassified-verify-failure',
         '',
         'src/routes/login.ts',
-        "  31:1  warning  Route 'POST /login' has no rate limiter.                          missing-rate-limit",
+        "  31:1  warning  Route 'POST /login' has no rate limiter.                         " +
+          ' missing-rate-limit',
         '                 ↳ router mounted here at src/app.ts:20:1',
-        "  40:5  error    Call 'console.log' writes the token 'eyJ…[redacted]' to the log.  token-in-logs  (suppressed: test token, expired)",
+        "  40:5  error    Call 'console.log' writes the token 'eyJ…[redacted]' to the log. " +
+          ' token-in-logs  (suppressed: test token, expired)',
         '',
         "warning  src/broken.ts:3:7      ')' expected.  (parse-error)",
         'warning  src/vendor/big.min.js  File skipped: larger than 1 MB.  (skipped)',
         'note                            No config file found; using defaults.  (config)',
         '',
-        '✖ 3 problems (1 error, 1 warning, 1 note) · 12 files scanned, 1 skipped, 3 test files skipped, 1 suppressed',
-        'Ran 5 rules on 12 files: silent-verify-failure, unmonitored-refresh, missing-rate-limit, token-in-logs, unclassified-verify-failure',
+        '✖ 3 problems (1 error, 1 warning, 1 note) · 12 files scanned, 1 skipped, 3 test ' +
+          'files skipped, 1 suppressed',
+        'Ran 5 rules on 12 files: silent-verify-failure, unmonitored-refresh, ' +
+          'missing-rate-limit, token-in-logs, unclassified-verify-failure',
         '',
       ].join('\n'),
     );
   });
 
-  it('--quiet keeps findings and error notices, and drops warnings about skipped files and the summary', () => {
-    const quiet = REPORTERS.text(sampleResult(), { ...PLAIN, quiet: true });
-    expect(quiet).toContain('silent-verify-failure');
-    expect(quiet).not.toContain('(skipped)');
-    expect(quiet).not.toContain('files scanned');
-    const clean = REPORTERS.text(
-      { ...sampleResult(), findings: [], notices: [] },
-      { ...PLAIN, quiet: true },
-    );
-    expect(clean).toBe('');
-  });
+  it(
+    '--quiet keeps findings and error notices, and drops warnings about skipped files and ' +
+      'the summary',
+    () => {
+      const quiet = REPORTERS.text(sampleResult(), { ...PLAIN, quiet: true });
+      expect(quiet).toContain('silent-verify-failure');
+      expect(quiet).not.toContain('(skipped)');
+      expect(quiet).not.toContain('files scanned');
+      const clean = REPORTERS.text(
+        { ...sampleResult(), findings: [], notices: [] },
+        { ...PLAIN, quiet: true },
+      );
+      expect(clean).toBe('');
+    },
+  );
 
   it('is colourless unless asked, and colour changes nothing but escape codes', () => {
     const plain = REPORTERS.text(sampleResult(), PLAIN);
@@ -76,28 +86,34 @@ describe('text reporter', () => {
     expect(stripAnsi(coloured)).toBe(plain);
   });
 
-  it('reports a clean run, the hint for hidden suppressions and the upstream rate-limit reason', () => {
-    const result: ScanResult = {
-      ...sampleResult(),
-      findings: [],
-      notices: [],
-      summary: {
-        filesScanned: 1,
-        filesSkipped: 0,
-        testFilesSkipped: 1,
-        findings: 0,
-        bySeverity: { error: 0, warning: 0, note: 0 },
-        byRule: {},
-        suppressed: 2,
-        rateLimitedUpstream: 'Cloudflare WAF limits /auth/*',
-      },
-    };
-    expect(REPORTERS.text(result, PLAIN)).toBe(
-      '✔ No problems found · 1 file scanned, 0 skipped, 1 test file skipped, 2 suppressed (--include-suppressed shows them)\n' +
-        'Ran 5 rules on 1 file: silent-verify-failure, unmonitored-refresh, missing-rate-limit, token-in-logs, unclassified-verify-failure\n' +
-        'Rate limiting is done upstream, so missing-rate-limit is off: Cloudflare WAF limits /auth/*\n',
-    );
-  });
+  it(
+    'reports a clean run, the hint for hidden ' + 'suppressions and the upstream rate-limit reason',
+    () => {
+      const result: ScanResult = {
+        ...sampleResult(),
+        findings: [],
+        notices: [],
+        summary: {
+          filesScanned: 1,
+          filesSkipped: 0,
+          testFilesSkipped: 1,
+          findings: 0,
+          bySeverity: { error: 0, warning: 0, note: 0 },
+          byRule: {},
+          suppressed: 2,
+          rateLimitedUpstream: 'Cloudflare WAF limits /auth/*',
+        },
+      };
+      expect(REPORTERS.text(result, PLAIN)).toBe(
+        '✔ No problems found · 1 file scanned, 0 skipped, 1 test file skipped, 2 suppressed ' +
+          '(--include-suppressed shows them)\n' +
+          'Ran 5 rules on 1 file: silent-verify-failure, unmonitored-refresh, ' +
+          'missing-rate-limit, token-in-logs, unclassified-verify-failure\n' +
+          'Rate limiting is done upstream, so missing-rate-limit is off: Cloudflare WAF ' +
+          'limits /auth/*\n',
+      );
+    },
+  );
 
   it('neutralises control characters coming from scanned code', () => {
     const result = sampleResult();
@@ -210,16 +226,24 @@ describe('github reporter', () => {
   it('prints the most severe first, then plain lines, then a summary line', () => {
     const lines = REPORTERS.github(sampleResult(), PLAIN).trimEnd().split('\n');
     expect(lines).toEqual([
-      "::error file=src/auth/jwt.ts,line=8,col=17,endLine=8,endColumn=44,title=jwt-audit silent-verify-failure::Failure of 'jwt.verify' is rejected without a log, metric or rethrow.",
+      '::error file=src/auth/jwt.ts,line=8,col=17,endLine=8,endColumn=44,title=jwt-audit ' +
+        "silent-verify-failure::Failure of 'jwt.verify' is rejected without a log, metric or " +
+        'rethrow.',
       // Multi-line span: GitHub ignores columns, @actions/core forbids them.
-      "::warning file=src/routes/login.ts,line=31,endLine=35,title=jwt-audit missing-rate-limit::Route 'POST /login' has no rate limiter.",
-      "::notice file=src/auth/jwt.ts,line=112,col=3,endLine=112,endColumn=30,title=jwt-audit unclassified-verify-failure::Failure of 'jwtVerify' is logged without its reason.",
+      '::warning file=src/routes/login.ts,line=31,endLine=35,title=jwt-audit ' +
+        "missing-rate-limit::Route 'POST /login' has no rate limiter.",
+      '::notice ' +
+        'file=src/auth/jwt.ts,line=112,col=3,endLine=112,endColumn=30,title=jwt-audit ' +
+        "unclassified-verify-failure::Failure of 'jwtVerify' is logged without its reason.",
       // Suppressed (shown because --include-suppressed): listed, not annotated.
-      "jwt-audit: suppressed error src/routes/login.ts:40:5 token-in-logs: Call 'console.log' writes the token 'eyJ…[redacted]' to the log. (test token, expired)",
+      'jwt-audit: suppressed error src/routes/login.ts:40:5 token-in-logs: Call ' +
+        "'console.log' writes the token 'eyJ…[redacted]' to the log. (test token, expired)",
       "::warning file=src/broken.ts,line=3,col=7,title=jwt-audit parse-error::')' expected.",
-      '::warning file=src/vendor/big.min.js,title=jwt-audit skipped::File skipped: larger than 1 MB.',
+      '::warning file=src/vendor/big.min.js,title=jwt-audit skipped::File skipped: larger ' +
+        'than 1 MB.',
       '::notice title=jwt-audit config::No config file found; using defaults.',
-      'jwt-audit: 1 error, 1 warning, 1 note in 2 files (12 scanned, 1 skipped, 3 test files skipped, 1 suppressed).',
+      'jwt-audit: 1 error, 1 warning, 1 note in 2 files (12 scanned, 1 skipped, 3 test ' +
+        'files skipped, 1 suppressed).',
     ]);
   });
 
@@ -234,32 +258,40 @@ describe('github reporter', () => {
     ];
     const [annotation, summary] = REPORTERS.github(result, PLAIN).trimEnd().split('\n');
     expect(annotation).toBe(
-      '::error file=pkg/src/a%2Cb%3Ac.ts,line=2,col=3,endLine=2,endColumn=9,title=jwt-audit silent-verify-failure::Bad: 100%25%0A::add-mask::x, y',
+      '::error ' +
+        'file=pkg/src/a%2Cb%3Ac.ts,line=2,col=3,endLine=2,endColumn=9,title=jwt-audit ' +
+        'silent-verify-failure::Bad: 100%25%0A::add-mask::x, y',
     );
     expect(summary.startsWith('jwt-audit: 1 error')).toBe(true);
   });
 
-  it('orders errors before warnings before notes across files and notes the 10-per-type limit', () => {
-    const result = sampleResult();
-    result.notices = [];
-    result.findings = [];
-    for (let i = 1; i <= 12; i++) {
-      result.findings.push(
-        finding('missing-rate-limit', 'warning', `w${i}`, loc('a.ts', i, 1, i, 2)),
+  it(
+    'orders errors before warnings before notes ' + 'across files and notes the 10-per-type limit',
+    () => {
+      const result = sampleResult();
+      result.notices = [];
+      result.findings = [];
+      for (let i = 1; i <= 12; i++) {
+        result.findings.push(
+          finding('missing-rate-limit', 'warning', `w${i}`, loc('a.ts', i, 1, i, 2)),
+        );
+        result.findings.push(
+          finding('silent-verify-failure', 'error', `e${i}`, loc('b.ts', i, 1, i, 2)),
+        );
+      }
+      const lines = REPORTERS.github(result, PLAIN).trimEnd().split('\n');
+      expect(lines.slice(0, 12).every((l) => l.startsWith('::error '))).toBe(true);
+      expect(lines[0]).toContain('::e1');
+      expect(lines[11]).toContain('::e12');
+      expect(lines.slice(12, 24).every((l) => l.startsWith('::warning '))).toBe(true);
+      expect(lines[24]).toMatch(
+        new RegExp(
+          /^jwt-audit: 12 errors, 12 warnings, 0 notes in 2 files .* /.source +
+            /GitHub shows only the first 10 annotations of each type/.source,
+        ),
       );
-      result.findings.push(
-        finding('silent-verify-failure', 'error', `e${i}`, loc('b.ts', i, 1, i, 2)),
-      );
-    }
-    const lines = REPORTERS.github(result, PLAIN).trimEnd().split('\n');
-    expect(lines.slice(0, 12).every((l) => l.startsWith('::error '))).toBe(true);
-    expect(lines[0]).toContain('::e1');
-    expect(lines[11]).toContain('::e12');
-    expect(lines.slice(12, 24).every((l) => l.startsWith('::warning '))).toBe(true);
-    expect(lines[24]).toMatch(
-      /^jwt-audit: 12 errors, 12 warnings, 0 notes in 2 files .* GitHub shows only the first 10 annotations of each type/,
-    );
-  });
+    },
+  );
 
   it('renders a step summary with per-rule counts and the top findings', () => {
     const result = sampleResult();
@@ -271,7 +303,8 @@ describe('github reporter', () => {
       `| [\`silent-verify-failure\`](${docsUrl('silent-verify-failure')}) | Error | 1 |`,
     );
     expect(md).toContain(
-      '| Error | `src/auth/jwt.ts:8:17` | `silent-verify-failure` | Has \\| pipe and &lt;b&gt;html&lt;/b&gt;. |',
+      '| Error | `src/auth/jwt.ts:8:17` | `silent-verify-failure` | Has \\| pipe and ' +
+        '&lt;b&gt;html&lt;/b&gt;. |',
     );
     // Suppressed findings are not counted or listed; JWTs never appear.
     expect(md).not.toContain('token-in-logs');

@@ -79,9 +79,11 @@ module.exports = router;`,
     ]);
   });
 
-  it('a limiter in the mount call guards the router; one used after a route does not guard it', () => {
-    const found = routes({
-      'app.js': `import express from 'express';
+  it(
+    'a limiter in the mount call guards the router; ' + 'one used after a route does not guard it',
+    () => {
+      const found = routes({
+        'app.js': `import express from 'express';
 import rateLimit from 'express-rate-limit';
 import auth from './auth.js';
 const app = express();
@@ -89,17 +91,18 @@ app.post('/signup', (req, res) => res.end());
 app.use(rateLimit({ limit: 5 }));
 app.post('/signin', (req, res) => res.end());
 app.use('/auth', rateLimit({ limit: 5 }), auth);`,
-      'auth.js': `import { Router } from 'express';
+        'auth.js': `import { Router } from 'express';
 const router = Router();
 router.post('/login', (req, res) => res.end());
 export default router;`,
-    });
-    expect(found).toEqual([
-      'POST /signup -> none',
-      'POST /signin -> rateLimit()',
-      'POST /auth/login -> rateLimit()',
-    ]);
-  });
+      });
+      expect(found).toEqual([
+        'POST /signup -> none',
+        'POST /signin -> rateLimit()',
+        'POST /auth/login -> rateLimit()',
+      ]);
+    },
+  );
 
   it('a path-scoped limiter guards only its path', () => {
     const found = routes({
@@ -139,9 +142,12 @@ module.exports = router;`,
 });
 
 describe('fastify encapsulation', () => {
-  it('a plugin registered with a prefix inherits the root limiter; a sibling that registers its own only guards itself', () => {
-    const found = routes({
-      'server.mjs': `import Fastify from 'fastify';
+  it(
+    'a plugin registered with a prefix inherits the root limiter; a sibling that registers ' +
+      'its own only guards itself',
+    () => {
+      const found = routes({
+        'server.mjs': `import Fastify from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import auth from './auth.mjs';
 const app = Fastify();
@@ -150,23 +156,26 @@ app.register(async (scoped) => {
   scoped.post('/otp', async () => ({}));
 });
 app.register(auth, { prefix: '/auth' });`,
-      'auth.mjs': `export default async function auth(fastify) {
+        'auth.mjs': `export default async function auth(fastify) {
   fastify.post('/login', async () => ({}));
 }`,
-    });
-    expect(found).toEqual(['POST /auth/login -> none', 'POST /otp -> @fastify/rate-limit']);
-  });
+      });
+      expect(found).toEqual(['POST /auth/login -> none', 'POST /otp -> @fastify/rate-limit']);
+    },
+  );
 });
 
 describe('auth endpoints', () => {
   it('counts handlers that sign tokens or check passwords, whatever the path', () => {
     const found = routes({
-      'app.js': `const express = require('express');
+      'app.js':
+        `const express = require('express');
 const jwt = require('jsonwebtoken');
 const bcrypt = require('bcrypt');
 const app = express();
 app.post('/session', (req, res) => res.json({ t: jwt.sign({}, 'k') }));
-app.post('/me/confirm', async (req, res) => res.json({ ok: await bcrypt.compare(req.body.p, 'h') }));
+app.post('/me/confirm', async (req, res) => ` +
+        `res.json({ ok: await bcrypt.compare(req.body.p, 'h') }));
 app.get('/profile', (req, res) => res.json({}));`,
     });
     expect(found).toEqual(['POST /session -> none', 'POST /me/confirm -> none']);
@@ -175,7 +184,8 @@ app.get('/profile', (req, res) => res.json({}));`,
   it('takes extra auth paths from config', () => {
     const found = routes(
       {
-        'app.js': `const app = require('express')();\napp.post('/v2/enter', (req, res) => res.end());`,
+        'app.js':
+          `const app = require('express')();\n` + `app.post('/v2/enter', (req, res) => res.end());`,
       },
       { authRoutes: ['^/v2/enter$'] },
     );

@@ -110,59 +110,63 @@ describe('SARIF reporter', () => {
     expectValid(out);
   });
 
-  it('writes results with rule index, level, message, repository-relative locations and fingerprints', () => {
-    const rules = run.tool.driver.rules!;
-    expect(results).toHaveLength(4);
-    for (const r of results) {
-      expect(rules[r.ruleIndex!].id).toBe(r.ruleId);
-      expect(['error', 'warning', 'note']).toContain(r.level);
-      expect(r.message.text!.length).toBeGreaterThan(0);
-      expect(r.message.text).not.toContain(SAMPLE_JWT);
-      for (const l of [...r.locations!, ...(r.relatedLocations ?? [])]) {
-        const artifact = l.physicalLocation!.artifactLocation!;
-        expect(artifact.uriBaseId).toBe('%SRCROOT%');
-        expect(artifact.uri).not.toMatch(/^(\/|\.\/|[a-z]+:)/i);
-        expect(artifact.uri).not.toContain('\\');
-        const region = l.physicalLocation!.region!;
-        expect(region.startLine).toBeGreaterThanOrEqual(1);
-        expect(region.startColumn).toBeGreaterThanOrEqual(1);
-        expect(region.endLine).toBeGreaterThanOrEqual(region.startLine!);
-        expect(region.endColumn).toBeGreaterThanOrEqual(1);
+  it(
+    'writes results with rule index, level, message, repository-relative locations and ' +
+      'fingerprints',
+    () => {
+      const rules = run.tool.driver.rules!;
+      expect(results).toHaveLength(4);
+      for (const r of results) {
+        expect(rules[r.ruleIndex!].id).toBe(r.ruleId);
+        expect(['error', 'warning', 'note']).toContain(r.level);
+        expect(r.message.text!.length).toBeGreaterThan(0);
+        expect(r.message.text).not.toContain(SAMPLE_JWT);
+        for (const l of [...r.locations!, ...(r.relatedLocations ?? [])]) {
+          const artifact = l.physicalLocation!.artifactLocation!;
+          expect(artifact.uriBaseId).toBe('%SRCROOT%');
+          expect(artifact.uri).not.toMatch(/^(\/|\.\/|[a-z]+:)/i);
+          expect(artifact.uri).not.toContain('\\');
+          const region = l.physicalLocation!.region!;
+          expect(region.startLine).toBeGreaterThanOrEqual(1);
+          expect(region.startColumn).toBeGreaterThanOrEqual(1);
+          expect(region.endLine).toBeGreaterThanOrEqual(region.startLine!);
+          expect(region.endColumn).toBeGreaterThanOrEqual(1);
+        }
+        expect(r.partialFingerprints!.primaryLocationLineHash).toMatch(/^[0-9a-f]+:\d+$/);
+        expect(r.partialFingerprints!['jwtAudit/v1']).toBeTruthy();
       }
-      expect(r.partialFingerprints!.primaryLocationLineHash).toMatch(/^[0-9a-f]+:\d+$/);
-      expect(r.partialFingerprints!['jwtAudit/v1']).toBeTruthy();
-    }
-    expect(results[0]).toMatchObject({
-      ruleId: 'silent-verify-failure',
-      ruleIndex: 0,
-      level: 'error',
-      message: { text: "Failure of 'jwt.verify' is rejected without a log, metric or rethrow." },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: 'src/auth/jwt.ts', uriBaseId: '%SRCROOT%' },
-            region: { startLine: 8, startColumn: 17, endLine: 8, endColumn: 44 },
+      expect(results[0]).toMatchObject({
+        ruleId: 'silent-verify-failure',
+        ruleIndex: 0,
+        level: 'error',
+        message: { text: "Failure of 'jwt.verify' is rejected without a log, metric or rethrow." },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: 'src/auth/jwt.ts', uriBaseId: '%SRCROOT%' },
+              region: { startLine: 8, startColumn: 17, endLine: 8, endColumn: 44 },
+            },
           },
-        },
-      ],
-      relatedLocations: [
-        {
-          id: 1,
-          message: { text: 'catch clause' },
-          physicalLocation: {
-            region: { startLine: 10, startColumn: 5, endLine: 12, endColumn: 6 },
+        ],
+        relatedLocations: [
+          {
+            id: 1,
+            message: { text: 'catch clause' },
+            physicalLocation: {
+              region: { startLine: 10, startColumn: 5, endLine: 12, endColumn: 6 },
+            },
           },
+        ],
+        partialFingerprints: {
+          primaryLocationLineHash: 'f778:1',
+          'jwtAudit/v1': 'fp-silent-verify-failure-8',
         },
-      ],
-      partialFingerprints: {
-        primaryLocationLineHash: 'f778:1',
-        'jwtAudit/v1': 'fp-silent-verify-failure-8',
-      },
-    });
-    expect(results[2].relatedLocations![0].physicalLocation!.artifactLocation!.uri).toBe(
-      'src/app.ts',
-    );
-  });
+      });
+      expect(results[2].relatedLocations![0].physicalLocation!.artifactLocation!.uri).toBe(
+        'src/app.ts',
+      );
+    },
+  );
 
   it('uses the repository-relative uri, not the cwd-relative file', () => {
     const result = sampleResult();
@@ -271,15 +275,19 @@ describe('SARIF reporter', () => {
     expectValid(render(result));
   });
 
-  it('adds a descriptor for a finding whose rule is not in the registry, so the log stays valid', () => {
-    const result = sampleResult();
-    result.findings.push(finding('unknown-rule', 'warning', 'm.', loc('z.ts', 1, 1, 1, 2)));
-    const out = render(result);
-    const rules = out.runs[0].tool.driver.rules!;
-    const last = out.runs[0].results!.at(-1)!;
-    expect(rules[last.ruleIndex!].id).toBe('unknown-rule');
-    expectValid(out);
-  });
+  it(
+    'adds a descriptor for a finding whose rule is not in the registry, so the log stays ' +
+      'valid',
+    () => {
+      const result = sampleResult();
+      result.findings.push(finding('unknown-rule', 'warning', 'm.', loc('z.ts', 1, 1, 1, 2)));
+      const out = render(result);
+      const rules = out.runs[0].tool.driver.rules!;
+      const last = out.runs[0].results!.at(-1)!;
+      expect(rules[last.ruleIndex!].id).toBe('unknown-rule');
+      expectValid(out);
+    },
+  );
 
   it('is byte-identical for identical input', () => {
     expect(sarifReporter(sampleResult(), OPTIONS)).toBe(sarifReporter(sampleResult(), OPTIONS));

@@ -19,7 +19,8 @@ describe('parseDirectives', () => {
   it('parses next-line and line directives with ids and reasons', () => {
     const text = [
       'const a = 1;',
-      '// jwt-audit-disable-next-line silent-verify-failure, token-in-logs -- legacy endpoint, removed in Q3',
+      '// jwt-audit-disable-next-line silent-verify-failure, token-in-logs -- legacy ' +
+        'endpoint, removed in Q3',
       'jwt.verify(t, s, () => {});',
       'logger.info(token); // jwt-audit-disable-line token-in-logs -- fixture token',
     ].join('\n');
@@ -31,7 +32,9 @@ describe('parseDirectives', () => {
         targetLine: 3,
         ruleIds: ['silent-verify-failure', 'token-in-logs'],
         reason: 'legacy endpoint, removed in Q3',
-        text: '// jwt-audit-disable-next-line silent-verify-failure, token-in-logs -- legacy endpoint, removed in Q3',
+        text:
+          '// jwt-audit-disable-next-line silent-verify-failure, token-in-logs -- legacy ' +
+          'endpoint, removed in Q3',
       },
       {
         line: 4,
@@ -47,7 +50,8 @@ describe('parseDirectives', () => {
 
   it('reads block comments, a directive without ids (all rules) and one without a reason', () => {
     const text =
-      'x();\n/* jwt-audit-disable-next-line -- generated code */\ny();\nz(); /* jwt-audit-disable-line token-in-logs */\n';
+      'x();\n/* jwt-audit-disable-next-line -- generated code */\ny();\nz(); /* ' +
+      'jwt-audit-disable-line token-in-logs */\n';
     const [all, noReason] = parseDirectives(text);
     expect(all).toMatchObject({ line: 2, targetLine: 3, ruleIds: [], reason: 'generated code' });
     expect(noReason).toMatchObject({
@@ -86,31 +90,35 @@ describe('parseDirectives', () => {
 });
 
 describe('applySuppressions', () => {
-  it('suppresses findings on the target line for the named rules only, with the reason as justification', () => {
-    const directives = parseDirectives(
-      '// jwt-audit-disable-next-line token-in-logs -- test token\nlog(token);\n',
-    );
-    const result = applySuppressions(
-      {
-        'src/a.ts': [
-          finding('token-in-logs', 2),
-          finding('silent-verify-failure', 2),
-          finding('token-in-logs', 3),
-        ],
-      },
-      { 'src/a.ts': directives },
-      KNOWN,
-    );
-    expect(result.suppressedCount).toBe(1);
-    expect(
-      result.findings.map((f) => [f.ruleId, f.location.start.line, f.suppression?.justification]),
-    ).toEqual([
-      ['token-in-logs', 2, 'test token'],
-      ['silent-verify-failure', 2, undefined],
-      ['token-in-logs', 3, undefined],
-    ]);
-    expect(result.problems).toEqual([]);
-  });
+  it(
+    'suppresses findings on the target line for the named rules only, with the reason as ' +
+      'justification',
+    () => {
+      const directives = parseDirectives(
+        '// jwt-audit-disable-next-line token-in-logs -- test token\nlog(token);\n',
+      );
+      const result = applySuppressions(
+        {
+          'src/a.ts': [
+            finding('token-in-logs', 2),
+            finding('silent-verify-failure', 2),
+            finding('token-in-logs', 3),
+          ],
+        },
+        { 'src/a.ts': directives },
+        KNOWN,
+      );
+      expect(result.suppressedCount).toBe(1);
+      expect(
+        result.findings.map((f) => [f.ruleId, f.location.start.line, f.suppression?.justification]),
+      ).toEqual([
+        ['token-in-logs', 2, 'test token'],
+        ['silent-verify-failure', 2, undefined],
+        ['token-in-logs', 3, undefined],
+      ]);
+      expect(result.problems).toEqual([]);
+    },
+  );
 
   it('a directive without ids suppresses every rule on its line', () => {
     const result = applySuppressions(
@@ -172,7 +180,8 @@ describe('applySuppressions', () => {
       {},
       {
         'src/b.ts': parseDirectives(
-          '// jwt-audit-disable-next-line missing-rate-limit -- gateway\napp.post("/login", h);\n// jwt-audit-disable-line -- all\n',
+          '// jwt-audit-disable-next-line missing-rate-limit -- gateway\n' +
+            'app.post("/login", h);\n// jwt-audit-disable-line -- all\n',
         ),
       },
       KNOWN,

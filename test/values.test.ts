@@ -36,28 +36,32 @@ describe('Resolver', () => {
     expect(brief(resolver.evaluate(callees('c')[0]))).toBe('param c#1');
   });
 
-  it('gives a member chain the same value whether it is asked alone or inside a longer chain', () => {
-    const code =
-      "import * as jwt from 'jsonwebtoken'; const lib = { jwt }; const v = lib.jwt.verify; v(t); lib.jwt.verify(t); lib.jwt.decode.call(t);";
-    const first = setup(code);
-    expect(brief(first.resolver.evaluate(first.callees('lib.jwt.decode.call')[0]))).toBe(
-      'module jsonwebtoken:decode.call',
-    );
-    expect(brief(first.resolver.evaluate(first.callees('v')[0]))).toBe(
-      'module jsonwebtoken:verify',
-    );
-    expect(brief(first.resolver.evaluate(first.callees('lib.jwt.verify')[0]))).toBe(
-      'module jsonwebtoken:verify',
-    );
-    // asked in the other order, from a fresh resolver: the same answers
-    const second = setup(code);
-    expect(brief(second.resolver.evaluate(second.callees('lib.jwt.verify')[0]))).toBe(
-      'module jsonwebtoken:verify',
-    );
-    expect(brief(second.resolver.evaluate(second.callees('v')[0]))).toBe(
-      'module jsonwebtoken:verify',
-    );
-  });
+  it(
+    'gives a member chain the same value whether ' + 'it is asked alone or inside a longer chain',
+    () => {
+      const code =
+        "import * as jwt from 'jsonwebtoken'; const lib = { jwt }; const v = lib.jwt.verify; " +
+        'v(t); lib.jwt.verify(t); lib.jwt.decode.call(t);';
+      const first = setup(code);
+      expect(brief(first.resolver.evaluate(first.callees('lib.jwt.decode.call')[0]))).toBe(
+        'module jsonwebtoken:decode.call',
+      );
+      expect(brief(first.resolver.evaluate(first.callees('v')[0]))).toBe(
+        'module jsonwebtoken:verify',
+      );
+      expect(brief(first.resolver.evaluate(first.callees('lib.jwt.verify')[0]))).toBe(
+        'module jsonwebtoken:verify',
+      );
+      // asked in the other order, from a fresh resolver: the same answers
+      const second = setup(code);
+      expect(brief(second.resolver.evaluate(second.callees('lib.jwt.verify')[0]))).toBe(
+        'module jsonwebtoken:verify',
+      );
+      expect(brief(second.resolver.evaluate(second.callees('v')[0]))).toBe(
+        'module jsonwebtoken:verify',
+      );
+    },
+  );
 
   it('answers cut short by a cycle are not remembered as final', () => {
     const { resolver, callees } = setup(
@@ -70,7 +74,8 @@ describe('Resolver', () => {
 
   it('finds the innermost declaration of a name, scope by scope', () => {
     const { resolver, callees } = setup(
-      "import log from 'pino'; function f() { log(); { const log = require('debug'); log(); } log(); } log();",
+      "import log from 'pino'; function f() { log(); { const log = require('debug'); " +
+        'log(); } log(); } log();',
     );
     expect(callees('log').map((e) => brief(resolver.evaluate(e)))).toEqual([
       'module pino:default',
@@ -86,21 +91,24 @@ describe('normalisedText', () => {
     const t = text.replace(/\s+/g, ' ').trim();
     return t.length > max ? t.slice(0, max) : t;
   };
-  it('equals collapsing the whole text, whatever the length and wherever whitespace runs fall', () => {
-    for (const pad of [0, 1, 5, 190, 199, 200, 201, 399, 400, 401, 800]) {
-      for (const gap of ['', ' ', '\n\n   \t', ' '.repeat(450)]) {
-        const code = `f(${'a'.repeat(pad)},${gap}b,${gap}() => {${gap}return 1;${gap}})${gap}`;
-        const { sourceFile } = parseFile('/virtual/n.ts', `${code};`);
-        let call: ts.CallExpression | undefined;
-        walk(sourceFile, (n) => {
-          if (!call && ts.isCallExpression(n)) call = n;
-        });
-        for (const max of [10, 200])
-          expect(
-            normalisedText(call!, sourceFile, max),
-            `pad ${pad} gap ${gap.length} max ${max}`,
-          ).toBe(naive(call!.getText(sourceFile), max));
+  it(
+    'equals collapsing the whole text, whatever ' + 'the length and wherever whitespace runs fall',
+    () => {
+      for (const pad of [0, 1, 5, 190, 199, 200, 201, 399, 400, 401, 800]) {
+        for (const gap of ['', ' ', '\n\n   \t', ' '.repeat(450)]) {
+          const code = `f(${'a'.repeat(pad)},${gap}b,${gap}() => {${gap}return 1;${gap}})${gap}`;
+          const { sourceFile } = parseFile('/virtual/n.ts', `${code};`);
+          let call: ts.CallExpression | undefined;
+          walk(sourceFile, (n) => {
+            if (!call && ts.isCallExpression(n)) call = n;
+          });
+          for (const max of [10, 200])
+            expect(
+              normalisedText(call!, sourceFile, max),
+              `pad ${pad} gap ${gap.length} max ${max}`,
+            ).toBe(naive(call!.getText(sourceFile), max));
+        }
       }
-    }
-  });
+    },
+  );
 });

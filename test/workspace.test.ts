@@ -15,25 +15,29 @@ function tree(files: Record<string, string>): string {
 }
 
 describe('workspace packages', () => {
-  it('finds the manifests above scanned files, ignores nameless and broken ones, and resolves imports into them', () => {
-    const root = tree({
-      'package.json': '{ "private": true }',
-      'packages/core/package.json': '{ "name": "@acme/core", "main": "dist/index.js" }',
-      'packages/core/src/index.ts': 'export const x = 1;',
-      'packages/core/src/tokens/verify.ts': 'export const v = 1;',
-      'packages/api/package.json': '{ "name": "api", ',
-      'packages/api/src/app.ts': "import { x } from '@acme/core';",
-    });
-    const files = [
-      'packages/core/src/index.ts',
-      'packages/core/src/tokens/verify.ts',
-      'packages/api/src/app.ts',
-    ].map((f) => path.join(root, f));
-    const packages = findWorkspacePackages(files, root);
-    expect(packages.map((p) => p.name)).toEqual(['@acme/core']);
-    const resolver = new ModuleResolver(files, packages);
-    expect(resolver.resolve(files[2], '@acme/core')).toBe(files[0]);
-    expect(resolver.resolve(files[2], '@acme/core/tokens/verify')).toBe(files[1]);
-    expect(resolver.resolve(files[2], '@acme/other')).toBeUndefined();
-  });
+  it(
+    'finds the manifests above scanned files, ignores nameless and broken ones, and resolves ' +
+      'imports into them',
+    () => {
+      const root = tree({
+        'package.json': '{ "private": true }',
+        'packages/core/package.json': '{ "name": "@acme/core", "main": "dist/index.js" }',
+        'packages/core/src/index.ts': 'export const x = 1;',
+        'packages/core/src/tokens/verify.ts': 'export const v = 1;',
+        'packages/api/package.json': '{ "name": "api", ',
+        'packages/api/src/app.ts': "import { x } from '@acme/core';",
+      });
+      const files = [
+        'packages/core/src/index.ts',
+        'packages/core/src/tokens/verify.ts',
+        'packages/api/src/app.ts',
+      ].map((f) => path.join(root, f));
+      const packages = findWorkspacePackages(files, root);
+      expect(packages.map((p) => p.name)).toEqual(['@acme/core']);
+      const resolver = new ModuleResolver(files, packages);
+      expect(resolver.resolve(files[2], '@acme/core')).toBe(files[0]);
+      expect(resolver.resolve(files[2], '@acme/core/tokens/verify')).toBe(files[1]);
+      expect(resolver.resolve(files[2], '@acme/other')).toBeUndefined();
+    },
+  );
 });

@@ -115,7 +115,8 @@ export function githubReporter(result: ScanResult, _options: ReporterOptions): s
     const { uri, start } = f.location;
     lines.push(
       oneLine(
-        `jwt-audit: suppressed ${f.severity} ${uri}:${start.line}:${start.column} ${f.ruleId}: ${f.message} (${f.suppression!.justification})`,
+        `jwt-audit: suppressed ${f.severity} ${uri}:${start.line}:${start.column} ` +
+          `${f.ruleId}: ${f.message} (${f.suppression!.justification})`,
       ),
     );
   }
@@ -126,18 +127,22 @@ export function githubReporter(result: ScanResult, _options: ReporterOptions): s
   const files = new Set(active.map((f) => f.location.uri)).size;
   const s = result.summary;
   let summary =
-    `jwt-audit: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}` +
+    `jwt-audit: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ` +
+    `${plural(counts.note, 'note')}` +
     ` in ${plural(files, 'file')} (${s.filesScanned} scanned, ${s.filesSkipped} skipped, ` +
     `${s.testFilesSkipped} test files skipped, ${s.suppressed} suppressed` +
-    `${s.baselineHidden !== undefined ? `, ${s.baselineHidden} known (in the baseline) not shown` : ''}` +
-    ').';
+    `${knownNotShown(s)}).`;
   const annotationCounts: Record<Severity, number> = { ...counts };
   for (const n of result.notices) annotationCounts[n.level]++;
   if (Object.values(annotationCounts).some((n) => n > ANNOTATIONS_SHOWN_PER_TYPE)) {
-    summary += ` GitHub shows only the first ${ANNOTATIONS_SHOWN_PER_TYPE} annotations of each type; the log above lists all of them.`;
+    summary +=
+      ` GitHub shows only the first ${ANNOTATIONS_SHOWN_PER_TYPE} annotations of each type; ` +
+      `the log above lists all of them.`;
   }
   if (s.rateLimitedUpstream !== undefined) {
-    summary += ` Rate limiting is done upstream, so missing-rate-limit is off: ${s.rateLimitedUpstream}`;
+    summary +=
+      ` Rate limiting is done upstream, so missing-rate-limit is off: ` +
+      `${s.rateLimitedUpstream}`;
   }
   lines.push(oneLine(summary));
   return `${lines.join('\n')}\n`;
@@ -178,6 +183,13 @@ const SEVERITY_LABEL: Record<Severity, string> = {
  * Markdown for `$GITHUB_STEP_SUMMARY`: totals, a findings-per-rule table and the most severe
  * findings. Pure: the CLI appends it to the file GitHub names.
  */
+/** `, 3 known (in the baseline) not shown` when a baseline hid findings, else nothing. */
+function knownNotShown(s: ScanResult['summary']): string {
+  return s.baselineHidden !== undefined
+    ? `, ${s.baselineHidden} known (in the baseline) not shown`
+    : '';
+}
+
 export function renderStepSummary(result: ScanResult): string {
   const active = result.findings.filter((f) => !f.suppression);
   const s = result.summary;
@@ -189,17 +201,21 @@ export function renderStepSummary(result: ScanResult): string {
     out.push('No problems found.');
   } else {
     out.push(
-      `**${plural(active.length, 'finding')}**: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}.`,
+      `**${plural(active.length, 'finding')}**: ${plural(counts.error, 'error')}, ` +
+        `${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}.`,
     );
   }
   out.push(
     '',
-    `${plural(s.filesScanned, 'file')} scanned, ${s.filesSkipped} skipped, ${plural(s.testFilesSkipped, 'test file')} skipped, ${s.suppressed} suppressed${s.baselineHidden !== undefined ? `, ${s.baselineHidden} known (in the baseline) not shown` : ''}.`,
+    `${plural(s.filesScanned, 'file')} scanned, ${s.filesSkipped} skipped, ` +
+      `${plural(s.testFilesSkipped, 'test file')} skipped, ${s.suppressed} ` +
+      `suppressed${knownNotShown(s)}.`,
   );
   if (s.rateLimitedUpstream !== undefined) {
     out.push(
       '',
-      `Rate limiting is done upstream, so \`missing-rate-limit\` is off: ${cell(s.rateLimitedUpstream)}`,
+      `Rate limiting is done upstream, so \`missing-rate-limit\` is off: ` +
+        `${cell(s.rateLimitedUpstream)}`,
     );
   }
 
@@ -236,7 +252,8 @@ export function renderStepSummary(result: ScanResult): string {
     for (const f of top) {
       const where = `${f.location.uri}:${f.location.start.line}:${f.location.start.column}`;
       out.push(
-        `| ${SEVERITY_LABEL[f.severity]} | \`${codeCell(where)}\` | \`${f.ruleId}\` | ${cell(f.message)} |`,
+        `| ${SEVERITY_LABEL[f.severity]} | \`${codeCell(where)}\` | \`${f.ruleId}\` | ` +
+          `${cell(f.message)} |`,
       );
     }
   }

@@ -20,6 +20,14 @@ export function escapeHtml(text: string): string {
   return redactJwts(text).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+const SEARCH_INPUT =
+  '<input type="search" name="q" placeholder="message, file, rule" data-testid="search">';
+const VIEW_SELECT =
+  '<select name="view"><option value="rule">rule</option>' +
+  '<option value="file">file</option></select>';
+
 export function htmlReporter(scanned: ScanResult, reporterOptions: ReporterOptions): string {
   const { result, options } = relocate(scanned, reporterOptions);
   const root = options.scanRoot ?? options.cwd;
@@ -31,52 +39,85 @@ export function htmlReporter(scanned: ScanResult, reporterOptions: ReporterOptio
   const byRule = groupBy(result.findings, (f) => f.ruleId);
   const byFile = groupBy(result.findings, (f) => f.location.file);
   const ids = new Map(result.findings.map((f, i) => [f, `f${i + 1}`]));
+  const summary = result.summary;
+  const total = result.findings.length;
+  const version = escapeHtml(result.toolVersion);
+
+  const scannedAt = result.timing ? `Scanned ${escapeHtml(result.timing.startTimeUtc)} · ` : '';
+  const files =
+    `<span data-testid="files-scanned">${summary.filesScanned}</span> files scanned, ` +
+    `${summary.filesSkipped} skipped, ${summary.testFilesSkipped} test files skipped`;
+  const suppressed = summary.suppressed ? `, ${summary.suppressed} suppressed` : '';
+  const known =
+    summary.baselineHidden !== undefined
+      ? `, <span data-testid="baseline-hidden">${summary.baselineHidden}</span>` +
+        ' known (in the baseline) not shown'
+      : '';
+  const severityCounts = SEVERITIES.map(
+    (s) =>
+      `<li class="sev-${s}"><strong data-testid="count-${s}">${counts[s]}</strong> ` +
+      `${s}${counts[s] === 1 ? '' : 's'}</li>`,
+  ).join('\n    ');
+  const upstream = summary.rateLimitedUpstream
+    ? '<p class="upstream">Rate limiting is done upstream: ' +
+      `${escapeHtml(summary.rateLimitedUpstream)}</p>`
+    : '';
+  const ruleBars = result.rules
+    .map((r) => ({ label: r.id, value: byRule.get(r.id)?.length ?? 0, severity: r.level }))
+    .filter((b) => b.value > 0);
+  const severityBars = SEVERITIES.map((s) => ({ label: s, value: counts[s], severity: s }));
+  const severityBoxes = SEVERITIES.map(
+    (s) => `<label><input type="checkbox" name="severity" value="${s}" checked> ${s}</label>`,
+  ).join('\n      ');
+  const ruleOptions = [...byRule.keys()]
+    .sort()
+    .map(
+      (id) =>
+        `<option value="${escapeHtml(id)}">${escapeHtml(id)} (${byRule.get(id)!.length})</option>`,
+    )
+    .join('');
+  const ruleSelect =
+    '<select name="rule" data-testid="rule-filter"><option value="">all rules</option>' +
+    `${ruleOptions}</select>`;
+  const redacted = 'Anything that looks like a JWT has been redacted.';
 
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <title>jwt-audit report: ${escapeHtml(project)}</title>
 <style>${HTML_STYLE}</style>
 </head>
 <body>
 <header>
   <h1>jwt-audit report <span class="project">${escapeHtml(project)}</span></h1>
-  <p class="meta">${result.timing ? `Scanned ${escapeHtml(result.timing.startTimeUtc)} · ` : ''}jwt-audit ${escapeHtml(result.toolVersion)} · <span data-testid="files-scanned">${result.summary.filesScanned}</span> files scanned, ${result.summary.filesSkipped} skipped, ${result.summary.testFilesSkipped} test files skipped${result.summary.suppressed ? `, ${result.summary.suppressed} suppressed` : ''}${result.summary.baselineHidden !== undefined ? `, <span data-testid="baseline-hidden">${result.summary.baselineHidden}</span> known (in the baseline) not shown` : ''}</p>
+  <p class="meta">${scannedAt}jwt-audit ${version} · ${files}${suppressed}${known}</p>
   <ul class="counts" aria-label="Findings by severity">
-    <li class="total"><strong data-testid="count-total">${result.findings.length}</strong> findings</li>
-    ${SEVERITIES.map((s) => `<li class="sev-${s}"><strong data-testid="count-${s}">${counts[s]}</strong> ${s}${counts[s] === 1 ? '' : 's'}</li>`).join('\n    ')}
+    <li class="total"><strong data-testid="count-total">${total}</strong> findings</li>
+    ${severityCounts}
   </ul>
-  ${result.summary.rateLimitedUpstream ? `<p class="upstream">Rate limiting is done upstream: ${escapeHtml(result.summary.rateLimitedUpstream)}</p>` : ''}
+  ${upstream}
 </header>
 <main>
 <section class="charts" aria-label="Charts">
-  <figure><figcaption>Findings per rule</figcaption>${barChart(result.rules.map((r) => ({ label: r.id, value: byRule.get(r.id)?.length ?? 0, severity: r.level })).filter((b) => b.value > 0))}</figure>
-  <figure><figcaption>Findings per severity</figcaption>${barChart(SEVERITIES.map((s) => ({ label: s, value: counts[s], severity: s })))}</figure>
+  <figure><figcaption>Findings per rule</figcaption>${barChart(ruleBars)}</figure>
+  <figure><figcaption>Findings per severity</figcaption>${barChart(severityBars)}</figure>
 </section>
 ${surface(result)}
 <section aria-label="Findings">
   <h2>Findings</h2>
   <form class="controls" role="search" onsubmit="return false">
     <fieldset><legend>Severity</legend>
-      ${SEVERITIES.map((s) => `<label><input type="checkbox" name="severity" value="${s}" checked> ${s}</label>`).join('\n      ')}
+      ${severityBoxes}
     </fieldset>
-    <label>Rule <select name="rule" data-testid="rule-filter"><option value="">all rules</option>${[
-      ...byRule.keys(),
-    ]
-      .sort()
-      .map(
-        (id) =>
-          `<option value="${escapeHtml(id)}">${escapeHtml(id)} (${byRule.get(id)!.length})</option>`,
-      )
-      .join('')}</select></label>
-    <label>Search <input type="search" name="q" placeholder="message, file, rule" data-testid="search"></label>
-    <label>Group by <select name="view"><option value="rule">rule</option><option value="file">file</option></select></label>
-    <output data-testid="visible-count" aria-live="polite">${result.findings.length} shown</output>
+    <label>Rule ${ruleSelect}</label>
+    <label>Search ${SEARCH_INPUT}</label>
+    <label>Group by ${VIEW_SELECT}</label>
+    <output data-testid="visible-count" aria-live="polite">${total} shown</output>
   </form>
-  ${result.findings.length === 0 ? '<p class="empty">No findings.</p>' : ''}
+  ${total === 0 ? '<p class="empty">No findings.</p>' : ''}
   <div class="view" data-view="rule">
   ${[...byRule.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -92,7 +133,7 @@ ${surface(result)}
 </section>
 ${problems(result)}
 </main>
-<footer>Generated by jwt-audit ${escapeHtml(result.toolVersion)}. Anything that looks like a JWT has been redacted.</footer>
+<footer>Generated by jwt-audit ${version}. ${redacted}</footer>
 <script>${HTML_SCRIPT}</script>
 </body>
 </html>
@@ -106,8 +147,12 @@ function ruleSection(
   ids: Map<Finding, string>,
   options: ReporterOptions,
 ): string {
+  const level = escapeHtml(rule?.level ?? '');
+  const badge = `<span class="badge sev-${rule?.level ?? 'note'}">${level}</span>`;
+  const count = `<span class="n">${findings.length}</span>`;
+  const desc = `<span class="desc">${escapeHtml(rule?.description ?? '')}</span>`;
   return `<details class="rule" open data-rule="${escapeHtml(id)}">
-  <summary><h3>${escapeHtml(id)}</h3> <span class="badge sev-${rule?.level ?? 'note'}">${escapeHtml(rule?.level ?? '')}</span> <span class="n">${findings.length}</span> <span class="desc">${escapeHtml(rule?.description ?? '')}</span></summary>
+  <summary><h3>${escapeHtml(id)}</h3> ${badge} ${count} ${desc}</summary>
   ${rule ? ruleHelp(rule) : ''}
   <ol class="findings">
   ${findings.map((f) => findingItem(f, ids.get(f)!, options)).join('\n  ')}
@@ -115,32 +160,68 @@ function ruleSection(
 </details>`;
 }
 
+function example(caption: string, code: string): string {
+  const pre = `<pre><code>${escapeHtml(code)}</code></pre>`;
+  return `<figure><figcaption>${caption}</figcaption>${pre}</figure>`;
+}
+
 function ruleHelp(rule: RuleInfo): string {
+  const cwe = rule.cwe.map((c) => `CWE-${c}`).join(', ');
+  const docs = `<a href="${escapeHtml(rule.docsUrl)}">rule documentation</a>`;
   return `<details class="help"><summary>Why it matters and how to fix it</summary>
     <p>${escapeHtml(rule.fullDescription)}</p>
     <h4>Why it matters</h4><p>${escapeHtml(rule.rationale)}</p>
     <h4>How to fix it</h4><p>${escapeHtml(rule.remedy)}</p>
-    <div class="examples"><figure><figcaption>Bad</figcaption><pre><code>${escapeHtml(rule.examples.bad)}</code></pre></figure>
-    <figure><figcaption>Good</figcaption><pre><code>${escapeHtml(rule.examples.good)}</code></pre></figure></div>
-    <p class="refs">CWE ${rule.cwe.map((c) => `CWE-${c}`).join(', ')} · precision ${escapeHtml(rule.precision)} · <a href="${escapeHtml(rule.docsUrl)}">rule documentation</a></p>
+    <div class="examples">${example('Bad', rule.examples.bad)}
+    ${example('Good', rule.examples.good)}</div>
+    <p class="refs">CWE ${cwe} · precision ${escapeHtml(rule.precision)} · ${docs}</p>
   </details>`;
 }
 
 function findingItem(f: Finding, id: string, options: ReporterOptions): string {
   const loc = f.location;
   const search = `${f.ruleId} ${f.severity} ${f.message} ${loc.file}`.toLowerCase();
-  return `<li class="finding sev-${f.severity}" id="${id}" data-rule="${escapeHtml(f.ruleId)}" data-severity="${f.severity}" data-search="${escapeHtml(search)}">
-    <details open><summary><span class="badge sev-${f.severity}">${f.severity}</span> <span class="msg">${escapeHtml(f.message)}</span> <code class="loc">${escapeHtml(where(loc))}</code>${f.suppression ? ` <span class="suppressed">suppressed: ${escapeHtml(f.suppression.justification)}</span>` : ''}</summary>
+  const attributes =
+    `data-rule="${escapeHtml(f.ruleId)}" data-severity="${f.severity}" ` +
+    `data-search="${escapeHtml(search)}"`;
+  const badge = `<span class="badge sev-${f.severity}">${f.severity}</span>`;
+  const message = `<span class="msg">${escapeHtml(f.message)}</span>`;
+  const at = `<code class="loc">${escapeHtml(where(loc))}</code>`;
+  const suppressed = f.suppression
+    ? ` <span class="suppressed">suppressed: ${escapeHtml(f.suppression.justification)}</span>`
+    : '';
+  const relatedItems = f.related
+    .map(
+      (r) => `<li>${escapeHtml(r.label ?? 'related')}: <code>${escapeHtml(where(r))}</code></li>`,
+    )
+    .join('');
+  const related = f.related.length > 0 ? `<ul class="related">${relatedItems}</ul>` : '';
+  return `<li class="finding sev-${f.severity}" id="${id}" ${attributes}>
+    <details open><summary>${badge} ${message} ${at}${suppressed}</summary>
     ${excerpt(loc, options)}
-    ${f.related.length > 0 ? `<ul class="related">${f.related.map((r) => `<li>${escapeHtml(r.label ?? 'related')}: <code>${escapeHtml(where(r))}</code></li>`).join('')}</ul>` : ''}
+    ${related}
     </details>
   </li>`;
 }
 
 function fileSection(file: string, findings: Finding[], ids: Map<Finding, string>): string {
+  const items = findings
+    .map((f) => {
+      const search = `${f.ruleId} ${f.severity} ${f.message} ${file}`.toLowerCase();
+      const at = `${f.location.start.line}:${f.location.start.column}`;
+      return (
+        `<li class="finding-ref sev-${f.severity}" data-rule="${escapeHtml(f.ruleId)}" ` +
+        `data-severity="${f.severity}" data-search="${escapeHtml(search)}">` +
+        `<a href="#${ids.get(f)}">${at}</a> ` +
+        `<span class="badge sev-${f.severity}">${f.severity}</span> ` +
+        `${escapeHtml(f.message)} <code>${escapeHtml(f.ruleId)}</code></li>`
+      );
+    })
+    .join('');
+  const count = `<span class="n">${findings.length}</span>`;
   return `<details class="file" open data-file="${escapeHtml(file)}">
-  <summary><h3><code>${escapeHtml(file)}</code></h3> <span class="n">${findings.length}</span></summary>
-  <ul>${findings.map((f) => `<li class="finding-ref sev-${f.severity}" data-rule="${escapeHtml(f.ruleId)}" data-severity="${f.severity}" data-search="${escapeHtml(`${f.ruleId} ${f.severity} ${f.message} ${file}`.toLowerCase())}"><a href="#${ids.get(f)}">${f.location.start.line}:${f.location.start.column}</a> <span class="badge sev-${f.severity}">${f.severity}</span> ${escapeHtml(f.message)} <code>${escapeHtml(f.ruleId)}</code></li>`).join('')}</ul>
+  <summary><h3><code>${escapeHtml(file)}</code></h3> ${count}</summary>
+  <ul>${items}</ul>
 </details>`;
 }
 
@@ -154,53 +235,97 @@ function excerpt(loc: SourceLocation, options: ReporterOptions): string {
   for (let n = from; n <= to; n++) {
     const hit = n >= loc.start.line && n <= loc.end.line;
     const text = (lines[n - 1] ?? '').slice(0, 400);
-    rows.push(
-      `<span class="line${hit ? ' hit' : ''}"><span class="ln" aria-hidden="true">${n}</span>${escapeHtml(text)}</span>`,
-    );
+    const number = `<span class="ln" aria-hidden="true">${n}</span>`;
+    rows.push(`<span class="line${hit ? ' hit' : ''}">${number}${escapeHtml(text)}</span>`);
   }
-  // no newline between the rows: each is a block, and a newline inside <pre> would add a blank line
-  return `<pre class="excerpt" aria-label="Code around line ${loc.start.line}"><code>${rows.join('')}</code></pre>`;
+  // no newline between the rows: each is a block, and a newline inside <pre> would add a blank
+  // line
+  const label = `Code around line ${loc.start.line}`;
+  return `<pre class="excerpt" aria-label="${label}"><code>${rows.join('')}</code></pre>`;
+}
+
+function tableHead(cells: string[]): string {
+  return `<thead><tr>${cells.map((c) => `<th>${c}</th>`).join('')}</tr></thead>`;
+}
+
+function routeRow(r: ScanResult['inventory']['routes'][number]): string {
+  return (
+    `<tr><td>${escapeHtml(r.method)}</td><td><code>${escapeHtml(r.path)}</code></td>` +
+    `<td>${escapeHtml(r.framework)}</td>` +
+    `<td class="${r.limiter ? 'ok' : 'none'}">${escapeHtml(r.limiter ?? 'none')}</td>` +
+    `<td>${escapeHtml(r.authReason)}</td>` +
+    `<td><code>${escapeHtml(where(r.location))}</code></td></tr>`
+  );
+}
+
+function siteRow(v: ScanResult['inventory']['verifySites'][number]): string {
+  return (
+    `<tr><td><code>${escapeHtml(v.call)}</code></td><td>${escapeHtml(v.library)}</td>` +
+    `<td class="h-${v.handling}">${escapeHtml(v.handling)}</td>` +
+    `<td><code>${escapeHtml(where(v.location))}</code></td></tr>`
+  );
 }
 
 function surface(result: ScanResult): string {
   const inv = result.inventory;
+  const routeHead = tableHead([
+    'Method',
+    'Path',
+    'Framework',
+    'Rate limiter',
+    'Why auth',
+    'Location',
+  ]);
+  const siteHead = tableHead(['Call', 'Library', 'Failure handling', 'Location']);
   const routes =
     inv.routes.length === 0
       ? '<p class="empty">No auth routes recognised.</p>'
-      : `<table class="routes"><thead><tr><th>Method</th><th>Path</th><th>Framework</th><th>Rate limiter</th><th>Why auth</th><th>Location</th></tr></thead><tbody>${inv.routes
-          .map(
-            (r) =>
-              `<tr><td>${escapeHtml(r.method)}</td><td><code>${escapeHtml(r.path)}</code></td><td>${escapeHtml(r.framework)}</td><td class="${r.limiter ? 'ok' : 'none'}">${escapeHtml(r.limiter ?? 'none')}</td><td>${escapeHtml(r.authReason)}</td><td><code>${escapeHtml(where(r.location))}</code></td></tr>`,
-          )
-          .join('')}</tbody></table>`;
+      : `<table class="routes">${routeHead}<tbody>${inv.routes.map(routeRow).join('')}` +
+        '</tbody></table>';
   const sites =
     inv.verifySites.length === 0
       ? '<p class="empty">No JWT verification sites recognised.</p>'
-      : `<table><thead><tr><th>Call</th><th>Library</th><th>Failure handling</th><th>Location</th></tr></thead><tbody>${inv.verifySites
-          .map(
-            (v) =>
-              `<tr><td><code>${escapeHtml(v.call)}</code></td><td>${escapeHtml(v.library)}</td><td class="h-${v.handling}">${escapeHtml(v.handling)}</td><td><code>${escapeHtml(where(v.location))}</code></td></tr>`,
-          )
-          .join('')}</tbody></table>`;
+      : `<table>${siteHead}<tbody>${inv.verifySites.map(siteRow).join('')}</tbody></table>`;
+  const unlimited = inv.routes.filter((r) => !r.limiter).length;
+  const routesTitle = `Auth routes (${inv.routes.length}, ${unlimited} without a rate limiter)`;
+  const checksTitle =
+    `Denylist checks (${inv.denylistChecks.length}) ` + `and monitors (${inv.monitors.length})`;
+  const checks = inv.denylistChecks
+    .map(
+      (d) =>
+        `<li><code>${escapeHtml(d.label)}</code> ${d.monitored ? 'monitored' : 'not monitored'} ` +
+        `<code>${escapeHtml(where(d.location))}</code></li>`,
+    )
+    .join('');
+  const monitors = inv.monitors
+    .map((m) => `<li><code>${escapeHtml(m.name)}</code> (${escapeHtml(m.kind)})</li>`)
+    .join('');
   return `<section class="surface" aria-label="Auth attack surface">
   <h2>Auth attack surface</h2>
-  <details open><summary>Auth routes (${inv.routes.length}, ${inv.routes.filter((r) => !r.limiter).length} without a rate limiter)</summary>${routes}</details>
+  <details open><summary>${routesTitle}</summary>${routes}</details>
   <details><summary>JWT verification sites (${inv.verifySites.length})</summary>${sites}</details>
-  <details><summary>Denylist checks (${inv.denylistChecks.length}) and monitors (${inv.monitors.length})</summary>
-    <ul>${inv.denylistChecks.map((d) => `<li><code>${escapeHtml(d.label)}</code> ${d.monitored ? 'monitored' : 'not monitored'} <code>${escapeHtml(where(d.location))}</code></li>`).join('')}</ul>
-    <ul>${inv.monitors.map((m) => `<li><code>${escapeHtml(m.name)}</code> (${escapeHtml(m.kind)})</li>`).join('')}</ul>
+  <details><summary>${checksTitle}</summary>
+    <ul>${checks}</ul>
+    <ul>${monitors}</ul>
   </details>
 </section>`;
 }
 
 function problems(result: ScanResult): string {
   if (result.notices.length === 0) return '';
-  return `<section class="notices" aria-label="Problems with the run"><details><summary>Problems with the run (${result.notices.length})</summary><ul>${result.notices
-    .map(
-      (n) =>
-        `<li class="sev-${n.level}">${escapeHtml(n.kind)}: ${escapeHtml(noticeMessage(n))}${n.file ? ` <code>${escapeHtml(n.file)}${n.line ? `:${n.line}` : ''}</code>` : ''}</li>`,
-    )
-    .join('')}</ul></details></section>`;
+  const items = result.notices
+    .map((n) => {
+      const line = n.line ? `:${n.line}` : '';
+      const at = n.file ? ` <code>${escapeHtml(n.file)}${line}</code>` : '';
+      const text = `${escapeHtml(n.kind)}: ${escapeHtml(noticeMessage(n))}`;
+      return `<li class="sev-${n.level}">${text}${at}</li>`;
+    })
+    .join('');
+  return (
+    '<section class="notices" aria-label="Problems with the run"><details>' +
+    `<summary>Problems with the run (${result.notices.length})</summary><ul>${items}</ul>` +
+    '</details></section>'
+  );
 }
 
 /** Horizontal bars, one per entry, as inline SVG. */
@@ -215,10 +340,23 @@ function barChart(bars: Array<{ label: string; value: number; severity: Severity
     .map((b, i) => {
       const w = Math.max(2, Math.round((b.value / max) * barW));
       const y = i * rowH + 2;
-      return `<g><text x="${labelW - 6}" y="${y + 16}" text-anchor="end">${escapeHtml(b.label)}</text><rect class="bar sev-${b.severity}" x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 8}" rx="3"><title>${escapeHtml(`${b.label}: ${b.value}`)}</title></rect><text x="${labelW + w + 6}" y="${y + 16}">${b.value}</text></g>`;
+      const label =
+        `<text x="${labelW - 6}" y="${y + 16}" text-anchor="end">` +
+        `${escapeHtml(b.label)}</text>`;
+      const title = `<title>${escapeHtml(`${b.label}: ${b.value}`)}</title>`;
+      const bar =
+        `<rect class="bar sev-${b.severity}" x="${labelW}" y="${y + 3}" width="${w}" ` +
+        `height="${rowH - 8}" rx="3">${title}</rect>`;
+      const value = `<text x="${labelW + w + 6}" y="${y + 16}">${b.value}</text>`;
+      return `<g>${label}${bar}${value}</g>`;
     })
     .join('');
-  return `<svg class="chart" role="img" viewBox="0 0 ${labelW + barW + 50} ${h}" width="${labelW + barW + 50}" height="${h}" aria-label="${escapeHtml(bars.map((b) => `${b.label} ${b.value}`).join(', '))}">${rows}</svg>`;
+  const width = labelW + barW + 50;
+  const label = escapeHtml(bars.map((b) => `${b.label} ${b.value}`).join(', '));
+  return (
+    `<svg class="chart" role="img" viewBox="0 0 ${width} ${h}" width="${width}" height="${h}" ` +
+    `aria-label="${label}">${rows}</svg>`
+  );
 }
 
 /**

@@ -53,7 +53,11 @@ export function renderInventory(inventory: Inventory, options: InventoryReportOp
   let text = sections.join('\n');
   if (!options.quiet) {
     const unlimited = inventory.routes.filter((r) => r.limiter === null).length;
-    text += `\n${inventory.routes.length} auth route(s) (${unlimited} without a rate limiter), ${inventory.verifySites.length} verification site(s), ${inventory.denylistChecks.length} denylist check(s), ${inventory.monitors.length} monitor(s).\n`;
+    text +=
+      `\n${inventory.routes.length} auth route(s) (${unlimited} without a rate limiter), ` +
+      `${inventory.verifySites.length} verification site(s), ` +
+      `${inventory.denylistChecks.length} denylist check(s), ${inventory.monitors.length} ` +
+      `monitor(s).\n`;
   }
   return text;
 }

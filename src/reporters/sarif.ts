@@ -192,9 +192,10 @@ export function buildSarifLog(result: ScanResult): Sarif.Log {
       level: 'warning',
       message: {
         text:
-          `jwt-audit found ${result.findings.length} findings, but GitHub code scanning accepts at most ` +
-          `${MAX_RESULTS_PER_RUN} results per run: the ${dropped} least severe were left out of this SARIF file. ` +
-          `Use --format json for the full list.`,
+          `jwt-audit found ${result.findings.length} findings, ` +
+          `but GitHub code scanning accepts at most ${MAX_RESULTS_PER_RUN} results per run: ` +
+          `the ${dropped} least severe were left out of this SARIF file. ` +
+          'Use --format json for the full list.',
       },
     });
   }

@@ -98,7 +98,8 @@ function renderFileGroup(c: ChalkInstance, file: string, findings: Finding[]): s
       out.push(`  ${c.dim(pos)}  ${sev}  ${msg}  ${c.dim(r.ruleId)}`);
     } else {
       out.push(
-        `  ${c.dim(pos)}  ${sev}  ${c.dim(msg)}  ${c.dim(r.ruleId)}  ${c.dim(`(suppressed: ${r.suppressed})`)}`,
+        `  ${c.dim(pos)}  ${sev}  ${c.dim(msg)}  ${c.dim(r.ruleId)}  ` +
+          `${c.dim(`(suppressed: ${r.suppressed})`)}`,
       );
     }
     for (const rel of r.related) out.push(' '.repeat(messageStart) + c.dim(rel));
@@ -134,11 +135,13 @@ function renderSummary(c: ChalkInstance, result: ScanResult): string[] {
   }
   const total = counts.error + counts.warning + counts.note;
   const s = result.summary;
+  const hiddenHint =
+    s.suppressed > 0 && suppressedShown === 0 ? ' (--include-suppressed shows them)' : '';
   const files = [
     `${plural(s.filesScanned, 'file')} scanned`,
     `${s.filesSkipped} skipped`,
     `${plural(s.testFilesSkipped, 'test file')} skipped`,
-    `${s.suppressed} suppressed${s.suppressed > 0 && suppressedShown === 0 ? ' (--include-suppressed shows them)' : ''}`,
+    `${s.suppressed} suppressed${hiddenHint}`,
     ...(s.baselineHidden !== undefined
       ? [`${s.baselineHidden} known (in the baseline) not shown`]
       : []),
@@ -147,7 +150,9 @@ function renderSummary(c: ChalkInstance, result: ScanResult): string[] {
   if (total === 0) {
     head = c.green('✔ No problems found');
   } else {
-    const text = `✖ ${plural(total, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')})`;
+    const text =
+      `✖ ${plural(total, 'problem')} (${plural(counts.error, 'error')}, ` +
+      `${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')})`;
     head = c.bold((counts.error > 0 ? c.red : counts.warning > 0 ? c.yellow : c.blue)(text));
   }
   const lines = [`${head} · ${files}`];
@@ -161,7 +166,8 @@ function renderSummary(c: ChalkInstance, result: ScanResult): string[] {
   }
   if (s.rateLimitedUpstream !== undefined) {
     lines.push(
-      `Rate limiting is done upstream, so missing-rate-limit is off: ${clean(s.rateLimitedUpstream)}`,
+      `Rate limiting is done upstream, so missing-rate-limit is off: ` +
+        `${clean(s.rateLimitedUpstream)}`,
     );
   }
   return lines;
