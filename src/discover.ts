@@ -322,7 +322,10 @@ function isIgnored(
   return false;
 }
 
-/** .gitignore files of the directories above `root`, up to its git work tree root, outermost first. */
+/**
+ * .gitignore files of the directories above `root`, up to its git work tree root, outermost
+ * first.
+ */
 function ancestorIgnoreFiles(root: string): IgnoreFile[] {
   const gitRoot = findGitRoot(root);
   const files: IgnoreFile[] = [];

@@ -152,10 +152,13 @@ const expected = [
 ];
 
 describe('discover() and .gitignore', () => {
-  it('follows negations, nested files, anchors, directory-only rules, ** and ignored parents', async () => {
-    writeTree();
-    expect(await found()).toEqual(expected);
-  });
+  it(
+    'follows negations, nested files, anchors, directory-only rules, ** and ' + 'ignored parents',
+    async () => {
+      writeTree();
+      expect(await found()).toEqual(expected);
+    },
+  );
 
   it.runIf(gitAvailable)('finds what git leaves unignored, from the root', async () => {
     writeTree();
@@ -186,35 +189,43 @@ describe('discover() and .gitignore', () => {
     expect(await found(['.'])).toEqual([]);
   });
 
-  it('keeps an --ignore pattern apart: its negation does not re-include a gitignored file', async () => {
-    write('.gitignore', 'a.ts\n');
-    write('a.ts');
-    write('b.ts');
-    write('src/c.ts');
-    expect(await found(['.'], ['!a.ts'])).toEqual(['b.ts', 'src/c.ts']);
-    expect(await found(['.'], ['src/'])).toEqual(['b.ts']);
-  });
+  it(
+    'keeps an --ignore pattern apart: ' + 'its negation does not re-include a gitignored file',
+    async () => {
+      write('.gitignore', 'a.ts\n');
+      write('a.ts');
+      write('b.ts');
+      write('src/c.ts');
+      expect(await found(['.'], ['!a.ts'])).toEqual(['b.ts', 'src/c.ts']);
+      expect(await found(['.'], ['src/'])).toEqual(['b.ts']);
+    },
+  );
 
-  it('anchors --ignore patterns at cwd, and outside cwd keeps only those that match at any depth', async () => {
-    for (const f of ['top.ts', 'src/top.ts', 'src/a.js', 'src/k/c.js', 'src/legacy/d.ts']) write(f);
-    for (const f of ['x/src/legacy/e.ts', 'lib/deep.ts', 'lib/q/r/deep.ts', 'm.gen.ts']) write(f);
-    expect(
-      await found(['.'], ['*.gen.ts', 'src/legacy/', 'src/*.js', 'lib/**/deep.ts', '/top.ts']),
-    ).toEqual(['src/k/c.js', 'src/top.ts', 'x/src/legacy/e.ts']);
-    // from src/: `lib/deep.ts` is anchored at src/ and cannot reach ../lib; `**/r` can
-    const fromSrc = await discover({
-      cwd: path.join(root, 'src'),
-      paths: ['.', '../lib'],
-      ignore: ['k/', 'lib/deep.ts', '**/r'],
-      includeTests: false,
-    });
-    expect(fromSrc.files.map((f) => path.relative(root, f))).toEqual([
-      'lib/deep.ts',
-      'src/a.js',
-      'src/legacy/d.ts',
-      'src/top.ts',
-    ]);
-  });
+  it(
+    'anchors --ignore patterns at cwd, ' +
+      'and outside cwd keeps only those that match at any depth',
+    async () => {
+      for (const f of ['top.ts', 'src/top.ts', 'src/a.js', 'src/k/c.js', 'src/legacy/d.ts'])
+        write(f);
+      for (const f of ['x/src/legacy/e.ts', 'lib/deep.ts', 'lib/q/r/deep.ts', 'm.gen.ts']) write(f);
+      expect(
+        await found(['.'], ['*.gen.ts', 'src/legacy/', 'src/*.js', 'lib/**/deep.ts', '/top.ts']),
+      ).toEqual(['src/k/c.js', 'src/top.ts', 'x/src/legacy/e.ts']);
+      // from src/: `lib/deep.ts` is anchored at src/ and cannot reach ../lib; `**/r` can
+      const fromSrc = await discover({
+        cwd: path.join(root, 'src'),
+        paths: ['.', '../lib'],
+        ignore: ['k/', 'lib/deep.ts', '**/r'],
+        includeTests: false,
+      });
+      expect(fromSrc.files.map((f) => path.relative(root, f))).toEqual([
+        'lib/deep.ts',
+        'src/a.js',
+        'src/legacy/d.ts',
+        'src/top.ts',
+      ]);
+    },
+  );
 });
 
 describe('parseIgnoreRules', () => {
