@@ -4,7 +4,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { APP, app, read, cli, scanJson, where, expectUsageError   removeApps,
+import {
+  APP,
+  app,
+  read,
+  cli,
+  scanJson,
+  where,
+  expectUsageError,
+  removeApps,
 } from './ci-adoption-helpers.js';
 
 afterAll(removeApps);
