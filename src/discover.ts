@@ -12,6 +12,7 @@
 import * as fs from 'node:fs';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { globby, isDynamicPattern } from 'globby';
 import { UsageError, errorCode } from './errors.js';
 import type { Notice } from './types.js';
 
@@ -93,12 +94,24 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
   };
 
   const roots: Array<{ input: string; absolute: string; isFile: boolean }> = [];
+  const globbed: string[] = [];
   for (const input of inputs) {
     const absolute = path.resolve(cwd, input);
     let info: fs.Stats;
     try {
       info = await stat(absolute); // an explicitly named symlink is followed: the user asked for it
     } catch {
+      // A glob, as ESLint takes them (`jwt-audit scan "src/**/*.ts"`), quoted so the shell left it
+      if (isDynamicPattern(input)) {
+        const matched = await expandGlob(input, cwd, opts.ignore);
+        if (matched.length === 0)
+          throw new UsageError(
+            `pattern "${input}" matches no JavaScript or TypeScript file. ` +
+              `Check the pattern, relative to ${cwd}`,
+          );
+        globbed.push(...matched);
+        continue;
+      }
       throw new UsageError(
         `path "${input}" does not exist. Pass an existing file or directory, relative to ${cwd}`,
       );
@@ -139,6 +152,11 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
       }
       candidates.push(file);
     }
+  }
+
+  for (const file of globbed) {
+    if (!opts.includeTests && isTestFile(path.relative(cwd, file))) testFilesSkipped++;
+    else candidates.push(file);
   }
 
   const sampleBuffer = Buffer.alloc(SAMPLE_BYTES);
@@ -501,4 +519,19 @@ function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
   return `${bytes} bytes`;
+}
+
+/**
+ * The source files a glob path argument matches (globby: `.gitignore` honoured, the
+ * ALWAYS_IGNORED trees and the user's --ignore globs left out), absolute.
+ */
+async function expandGlob(pattern: string, cwd: string, ignore: string[]): Promise<string[]> {
+  const matched = await globby(pattern, {
+    cwd,
+    absolute: true,
+    onlyFiles: true,
+    gitignore: true,
+    ignore: [...ALWAYS_IGNORED, ...ignore],
+  });
+  return matched.map((file) => path.resolve(file)).filter(hasSourceExtension);
 }

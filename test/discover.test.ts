@@ -280,6 +280,30 @@ describe('discover', () => {
     ]);
   });
 
+  it('expands a quoted glob argument with globby, leaving out ignored trees and tests', async () => {
+    write('src/a/login.js');
+    write('src/a/token.ts');
+    write('src/a/login.test.js');
+    write('src/a/notes.md', '# not source\n');
+    write('node_modules/pkg/index.js');
+    write('src/gen/out.js');
+    write('.gitignore', 'src/gen/\n');
+    expect(await found({ paths: ['src/**/*.js'] })).toEqual(['src/a/login.js']);
+    expect(await found({ paths: ['src/**/*'], includeTests: true })).toEqual([
+      'src/a/login.js',
+      'src/a/login.test.js',
+      'src/a/token.ts',
+    ]);
+    expect(await found({ paths: ['**/*.js'], ignore: ['src/a/login.js'] })).toEqual([]);
+  });
+
+  it('a glob that matches no source file is a UsageError naming it', async () => {
+    write('src/readme.md', '# docs\n');
+    const attempt = found({ paths: ['src/**/*.md'] });
+    await expect(attempt).rejects.toBeInstanceOf(UsageError);
+    await expect(attempt).rejects.toThrow(/pattern "src\/\*\*\/\*\.md" matches no/);
+  });
+
   it('throws a one-line UsageError naming a path that does not exist', async () => {
     write('src/a.ts');
     const attempt = discover({
