@@ -41,6 +41,7 @@ import { monitoringEvidence, splitWordsHasAny, type Evidence } from './monitorin
 import { handlingOf, executorPromise, type Handling } from './failure-paths.js';
 import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
+import { secretWork, gatedToTests } from './routes/secret-work.js';
 import { extractRouteFacts } from './routes/extract.js';
 import { extractDenylistFacts } from './denylists.js';
 import type { ExtractOptions, FileContext } from './context.js';
@@ -211,6 +212,8 @@ export function extractFileFacts(
       classNodes.push(node as ts.ClassLikeDeclaration);
     if (isFunctionLike(node)) {
       const id = fnId(node);
+      if (node.body && ts.isBlock(node.body) && gatedToTests(node.body))
+        handler(id).testOnly = true;
       const parent = enclosingFunction(node);
       if (parent) {
         info(fnId(parent)).calls.push({ kind: 'local', fn: id });
@@ -240,6 +243,10 @@ export function extractFileFacts(
     if (o >= 0) {
       if (mayLimit && isLimiterCall(call, resolver, options.limiters)) handler(o).limits = true;
       if (mayCheckPassword && isPasswordCheck(call, resolver)) handler(o).checksPassword = true;
+      else if (!handlerInfo.get(o)?.secretWork) {
+        const work = secretWork(call, resolver);
+        if (work) handler(o).secretWork = work;
+      }
       if (mayTrackUsage && tracksUsage(call) && !inFailureBranch(call))
         handler(o).successLogs = true;
     }

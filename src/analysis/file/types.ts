@@ -57,6 +57,10 @@ export interface HandlerFact {
    * `verifyRefreshToken()`).
    */
   verifiesRefresh: boolean;
+  /** Other secret work (routes/secret-work.ts): `sets a password (hashPassword)`. */
+  secretWork?: string;
+  /** Its first statement leaves unless `NODE_ENV` is `test`: it serves only tests. */
+  testOnly?: boolean;
   /** Logs, measures or reports anywhere (a `throw` or `next(err)` does not count). */
   logs: boolean;
   /** ... outside `catch` blocks and rejecting branches, or tracks usage (`lastUsedAt`). */

@@ -49,6 +49,10 @@ export interface LinkedRoute {
    * Middleware or a guard in front of it verifies the caller's token (an ordinary protected route).
    */
   protectedBy?: string;
+  /** A sign-in strategy runs in front of the handler (`passport.authenticate('local')`). */
+  credential?: string;
+  /** Registered (or mounted) only when `NODE_ENV` is `test`. */
+  testOnly?: boolean;
   /** Mount points from the root app down to the route's app. */
   mounts: Mount[];
 }
@@ -76,6 +80,8 @@ interface Edge {
    * parent's.
    */
   guessed?: boolean;
+  /** Mounted only under a test-environment condition. */
+  testOnly?: boolean;
 }
 
 /** A limiter that applies to routes below a point, under a path prefix (absolute). */
@@ -128,6 +134,7 @@ export function buildRouteFacts(
             seq: use.seq,
             span: use.span,
             before: use.items.slice(0, i),
+            ...(use.testOnly ? { testOnly: true } : {}),
           });
       });
     }
@@ -189,6 +196,29 @@ export function buildRouteFacts(
       .filter((l) => (!l.viaAutoload || usesAutoload) && limits(l.name))
       .map((l) => ({ ...l, file: f.file })),
   );
+  // NestJS: limiter guard classes declared in one file and used in another (`@UseGuards(X)`,
+  // `{ provide: APP_INTERCEPTOR, useClass: X }`), sign-in guards, named throttlers, app roots
+  const limiterGuards = new Set(files.flatMap((f) => f.routes.limiterGuards ?? []));
+  for (const f of files)
+    for (const g of f.routes.globalGuards ?? [])
+      if (limiterGuards.has(g.name) && limits(g.name))
+        projectLimiters.push({ framework: 'nestjs', name: g.name, span: g.span, file: f.file });
+  const credentialGuards = new Map(
+    files.flatMap((f) => Object.entries(f.routes.credentialGuards ?? {})),
+  );
+  const throttlerNames = [...new Set(files.flatMap((f) => f.routes.throttlerNames ?? []))];
+  if (throttlerNames.length === 0) throttlerNames.push('default');
+  // `@SkipThrottle({ chat: true })` skips only `chat`: the other throttlers still apply
+  const skipsAll = (skips: readonly string[] | undefined): boolean =>
+    !skips ||
+    throttlerNames.every(
+      (n) => skips.includes(n) || (throttlerNames.length === 1 && skips.includes('?')),
+    );
+  const nestRoots = files
+    .filter((f) => f.routes.nestEntry)
+    .map((f) => f.file.slice(0, f.file.lastIndexOf('/') + 1));
+  const nestRoot = (file: string): string | undefined =>
+    nestRoots.filter((r) => file.startsWith(r)).sort((a, b) => b.length - a.length)[0];
 
   // ---- traversal -----------------------------------------------------------------------------
   // functions that verify a token themselves (or through a wrapper): middleware made of them
@@ -251,6 +281,7 @@ export function buildRouteFacts(
     mounts: Mount[],
     stack: Set<AppNode>,
     protectedBy: ScopedGuard[] = [],
+    testOnly = false,
   ) => {
     if (stack.has(node) || routes.length > MAX_INSTANCES) return;
     stack.add(node);
@@ -303,8 +334,13 @@ export function buildRouteFacts(
         verifier?.label ??
         [...protectedBy, ...verifiersBefore(route.seq)].find((g) => covers(g.under, full))?.name;
       const own = route.items.find((it) => isLimiterItem(node.file, it));
+      const optOut = !!route.optOut && skipsAll(route.skips);
+      const guardClass = optOut
+        ? undefined
+        : route.guards?.find((g) => limiterGuards.has(g) && limits(g));
       let guard: Guard | null = null;
-      if (limits(route.limiter))
+      if (guardClass) guard = { name: guardClass, file: node.file, span: route.span };
+      else if (limits(route.limiter))
         guard = { name: route.limiter!, file: node.file, span: route.span };
       else if (own) guard = guardOf(node.file, own);
       else {
@@ -312,11 +348,18 @@ export function buildRouteFacts(
           ...inherited,
           ...appWide,
           ...usesBefore(route.seq),
-          ...projectGuards(projectLimiters, app.framework, full),
+          ...projectGuards(projectLimiters, app.framework, full).filter(
+            // a Nest app's global guard covers the controllers of that app only
+            (g) => app.framework !== 'nestjs' || sameRoot(nestRoot(g.file), nestRoot(node.file)),
+          ),
         ];
-        const found = candidates.find((g) => !(route.optOut && g.wide) && covers(g.under, full));
+        const found = candidates.find((g) => !(optOut && g.wide) && covers(g.under, full));
         if (found) guard = { name: found.name, file: found.file, span: found.span };
       }
+      const credential =
+        route.credential ??
+        route.guards?.map((g) => credentialGuards.get(g)).find(Boolean) ??
+        route.items.find((it) => it.credential)?.credential;
       routes.push({
         framework: app.framework,
         method: route.method,
@@ -328,6 +371,8 @@ export function buildRouteFacts(
         guard,
         mounts,
         ...(protection ? { protectedBy: protection } : {}),
+        ...(credential ? { credential } : {}),
+        ...(testOnly || route.testOnly ? { testOnly: true } : {}),
       });
     }
     for (const e of edges.get(node) ?? []) {
@@ -354,6 +399,7 @@ export function buildRouteFacts(
         [...mounts, { file: node.file, span: e.span, path: e.prefix }],
         stack,
         protections,
+        testOnly || !!e.testOnly,
       );
     }
     stack.delete(node);
@@ -366,6 +412,10 @@ export function buildRouteFacts(
       visit(n, undefined, [], [], new Set());
   }
   return { routes };
+}
+
+function sameRoot(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
 }
 
 function projectGuards(

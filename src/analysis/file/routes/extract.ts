@@ -49,6 +49,7 @@ export function extractRouteFacts(
   facts.projectLimiters.push(...nest.projectLimiters, ...next.projectLimiters);
   if (nest.bypassingGuards.length > 0) facts.bypassingGuards = nest.bypassingGuards;
   if (nest.tokenGuards.length > 0) facts.tokenGuards = nest.tokenGuards;
+  Object.assign(facts, nest.extra);
   if (!mayRegisterRoutes(sf.text)) return { facts, appOfNode: new Map() };
   const routes = new RouteRecorder(sf, ctx, facts, { middlewareStyle, fastify, honoBasePath });
   routes.run(calls);

@@ -28,6 +28,7 @@ import {
 } from '../../libraries/frameworks.js';
 import {
   isVerificationMiddleware,
+  credentialStrategy,
   wrap,
   optionString,
   isFunctionValued,
@@ -297,6 +298,8 @@ export class RouteRecorder {
     const limiter = limiterOfExpression(e, this.ctx.resolver, this.ctx.limiters);
     if (limiter) return [{ label, span, limiter }];
     if (isVerificationMiddleware(e, this.ctx.resolver)) return [{ label, span, verifies: true }];
+    const credential = credentialStrategy(e, this.ctx.resolver);
+    if (credential) return [{ label, span, credential }];
     if (ts.isCallExpression(e)) {
       const callee = unwrap(e.expression);
       // Koa: router.routes() / router.middleware() mounts the router; allowedMethods() only answers

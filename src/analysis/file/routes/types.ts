@@ -44,6 +44,11 @@ export interface ChainItem {
    * hono/jwt).
    */
   verifies?: boolean;
+  /**
+   * A passport strategy that checks what the caller presents to sign in (`passport.authenticate(
+   * 'local')`, `AuthGuard('google')`, `AuthGuard('jwt-refresh')`): the strategy's name.
+   */
+  credential?: string;
 }
 
 export interface RouteDecl {
@@ -66,6 +71,8 @@ export interface RouteDecl {
    * false }`).
    */
   optOut?: boolean;
+  /** NestJS `@SkipThrottle({ chat: true })`: the throttlers skipped (undefined: all of them). */
+  skips?: string[];
   /**
    * A guard that verifies the caller's token (`@UseGuards(AuthGuard('jwt'))`): an ordinary
    * protected route.
@@ -76,6 +83,10 @@ export interface RouteDecl {
    * extends AuthGuard('jwt')`).
    */
   guards?: string[];
+  /** NestJS: a guard running a sign-in strategy (`AuthGuard('local')`, `AuthGuard('google')`). */
+  credential?: string;
+  /** Registered only under `if (process.env.NODE_ENV === 'test')`. */
+  testOnly?: boolean;
   /** Position among the app's registrations (order matters for Express, Koa, Hono). */
   seq: number;
 }
@@ -90,6 +101,8 @@ export interface UseDecl {
   seq: number;
   /** Registered inside an `if` (`if (env === 'production') app.use(limiter)`): still counts. */
   conditional: boolean;
+  /** Registered only under `if (process.env.NODE_ENV === 'test')`: what it mounts serves tests. */
+  testOnly?: boolean;
 }
 
 /**
@@ -163,6 +176,19 @@ export interface RouteFileFacts {
   autoload?: number;
   /** Guard classes declared here that verify the caller's token (`extends AuthGuard('jwt')`). */
   tokenGuards?: string[];
+  /** NestJS guard classes declared here that run a sign-in strategy, by name: the strategy. */
+  credentialGuards?: Record<string, string>;
+  /** NestJS limiter guard classes declared here (`class ApiThrottler extends ThrottlerGuard`). */
+  limiterGuards?: string[];
+  /**
+   * NestJS global guards and interceptors (`APP_GUARD`, `APP_INTERCEPTOR`, `useGlobalGuards`)
+   * whose class is declared in another file: limiters when that class is one.
+   */
+  globalGuards?: Array<{ name: string; span: Span }>;
+  /** NestJS throttler names configured here (`ThrottlerModule.forRoot([{ name: 'chat' }])`). */
+  throttlerNames?: string[];
+  /** The file starts a NestJS app (`NestFactory.create`): its folder is that app's root. */
+  nestEntry?: boolean;
   /**
    * Limiter guard classes declared here that let requests through by default (NestJS `canActivate`
    * ending in `return true`).
