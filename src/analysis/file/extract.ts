@@ -41,7 +41,7 @@ import { monitoringEvidence, splitWordsHasAny, type Evidence } from './monitorin
 import { handlingOf, executorPromise, type Handling } from './failure-paths.js';
 import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
-import { secretWork, gatedToTests } from './routes/secret-work.js';
+import { secretWork, gatedToTests, requiresCaller } from './routes/secret-work.js';
 import { extractRouteFacts } from './routes/extract.js';
 import { extractDenylistFacts } from './denylists.js';
 import type { ExtractOptions, FileContext } from './context.js';
@@ -212,8 +212,10 @@ export function extractFileFacts(
       classNodes.push(node as ts.ClassLikeDeclaration);
     if (isFunctionLike(node)) {
       const id = fnId(node);
-      if (node.body && ts.isBlock(node.body) && gatedToTests(node.body))
-        handler(id).testOnly = true;
+      if (node.body && ts.isBlock(node.body)) {
+        if (gatedToTests(node.body)) handler(id).testOnly = true;
+        if (requiresCaller(node.body)) handler(id).requiresCaller = true;
+      }
       const parent = enclosingFunction(node);
       if (parent) {
         info(fnId(parent)).calls.push({ kind: 'local', fn: id });

@@ -61,6 +61,8 @@ export interface HandlerFact {
   secretWork?: string;
   /** Its first statement leaves unless `NODE_ENV` is `test`: it serves only tests. */
   testOnly?: boolean;
+  /** It lets only an authenticated caller through (`ctx.assert(ctx.state.user, 401)`). */
+  requiresCaller?: boolean;
   /** Logs, measures or reports anywhere (a `throw` or `next(err)` does not count). */
   logs: boolean;
   /** ... outside `catch` blocks and rejecting branches, or tracks usage (`lastUsedAt`). */
@@ -114,7 +116,9 @@ export type ExportTarget =
   | { kind: 'object'; members: Record<string, ExportTarget> }
   | { kind: 'jwt'; api: JwtApi }
   /** An Express router, Koa router, Hono app... of this file (index into `routes.apps`). */
-  | { kind: 'app'; app: number };
+  | { kind: 'app'; app: number }
+  /** Middleware verifying the caller's token (`expressjwt({...})`), as a value. */
+  | { kind: 'verifier' };
 
 export interface ClassFact {
   /** Method name -> function id. A Map, not an object: method names differ in every class, and

@@ -245,9 +245,11 @@ export function buildRouteFacts(
     if (v === undefined) {
       v =
         !!item.verifies ||
+        (item.app?.kind === 'module' && graph.verifierAt(file, item.app.source, item.app.path)) ||
         fnResolve(file, item).some(
           (ref) =>
             verifiers.has(graph.refKey(ref)) ||
+            !!graph.fn(ref)?.handler?.requiresCaller ||
             (graph.fn(ref)?.calls ?? []).some((t) =>
               graph
                 .resolve(ref.file, t)

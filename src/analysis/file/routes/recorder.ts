@@ -338,6 +338,9 @@ export class RouteRecorder {
     const app = this.resolveApp(e);
     if (app) return [{ label, span, app: { kind: 'local', app: app.app } }];
     const value = this.ctx.resolver.evaluate(e);
+    // const auth = { required: expressjwt({...}) }; router.get('/user', auth.required, handler)
+    if (value.kind === 'call' && isVerificationMiddleware(value.node, this.ctx.resolver))
+      return [{ label, span, verifies: true }];
     const target = targetOfCallee(e, this.ctx.resolver, this.ctx.fnId);
     const item: ChainItem = { label, span };
     if (target) item.target = target;

@@ -74,14 +74,16 @@ export function secretWork(call: ts.CallExpression, resolver: Resolver): string 
     return undefined;
   }
   const has = (set: ReadonlySet<string>) => words.some((w) => set.has(w));
+  if (has(SEND_WORDS) && has(LINKISH) && !words.includes('confirm'))
+    return `sends a one-time secret (${name})`;
   if (has(PASSWORD) && has(SET_WORDS)) return `sets a password (${name})`;
-  if (has(SEND_WORDS) && has(LINKISH)) return `sends a one-time secret (${name})`;
   if (has(ONE_TIME) && (has(CHECK_WORDS) || has(SEND_WORDS) || words.length === 1))
     return `checks a one-time code (${name})`;
   if (
     has(CHECK_WORDS) &&
     (words.some((w) => w === 'reset' || w === 'magic') ||
-      (words.includes('email') && words.some((w) => w === 'token' || w === 'code')))
+      (words.includes('email') &&
+        words.some((w) => w === 'token' || w === 'code' || w === 'confirm')))
   )
     return `checks a one-time secret (${name})`;
   if (words.some((w) => SIGN_IN.test(w)) || /^(signInWith|signUpWith)/.test(name))
@@ -139,4 +141,34 @@ export function isTestFile(file: string): boolean {
     /(^|\/)(__tests__|__mocks__|tests?|e2e|spec)\//.test(file) ||
     /\.(spec|test|e2e-spec|e2e)\.[cm]?[jt]sx?$/.test(file)
   );
+}
+
+const CALLER =
+  /\b(state\.user|req\.user|request\.user|session\.user|ctx\.user|res\.locals\.user)\b/;
+
+/**
+ * Middleware that lets only an authenticated caller through: `ctx.assert(ctx.state.user, 401)`,
+ * `if (!req.user) return res.sendStatus(401)`, `if (!req.isAuthenticated()) throw ...`.
+ */
+export function requiresCaller(body: ts.Block | undefined): boolean {
+  const first = body?.statements[0];
+  if (!first) return false;
+  if (ts.isExpressionStatement(first) && ts.isCallExpression(unwrap(first.expression))) {
+    const call = unwrap(first.expression) as ts.CallExpression;
+    return (
+      calleeName(call) === 'assert' &&
+      !!call.arguments[0] &&
+      CALLER.test(call.arguments[0].getText())
+    );
+  }
+  if (!ts.isIfStatement(first)) return false;
+  const cond = unwrap(first.expression);
+  if (!ts.isPrefixUnaryExpression(cond) || cond.operator !== ts.SyntaxKind.ExclamationToken)
+    return false;
+  const text = cond.operand.getText();
+  if (!CALLER.test(text) && !/isAuthenticated\(\)/.test(text)) return false;
+  const then = ts.isBlock(first.thenStatement)
+    ? first.thenStatement.statements
+    : [first.thenStatement];
+  return then.some((st) => ts.isThrowStatement(st) || ts.isReturnStatement(st));
 }

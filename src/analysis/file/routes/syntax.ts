@@ -94,7 +94,8 @@ export function isVerificationMiddleware(e: ts.Expression, resolver: Resolver): 
   if (!m) return false;
   if (
     m.source === 'express-jwt' ||
-    m.source === 'koa-jwt' ||
+    // koa-jwt with `passthrough: true` lets a request without a valid token through
+    (m.source === 'koa-jwt' && !passesThrough(e.arguments[0])) ||
     (m.source === 'hono/jwt' && m.path.join('.') === 'jwt') ||
     m.source === 'hono/bearer-auth'
   )
@@ -125,6 +126,12 @@ export function credentialStrategy(e: ts.Expression, resolver: Resolver): string
  */
 export const SECRET_STRATEGY =
   /local|ldap|basic|digest|otp|totp|magic|passwordless|webauthn|refresh|hash|api.?key|custom|password|credential/i;
+
+function passesThrough(arg: ts.Expression | undefined): boolean {
+  const o = arg && unwrap(arg);
+  const v = o && ts.isObjectLiteralExpression(o) ? property(o, 'passthrough') : undefined;
+  return !!v && unwrap(v).kind === ts.SyntaxKind.TrueKeyword;
+}
 
 export function wrap(id: number | undefined): { app: number } | undefined {
   return id === undefined ? undefined : { app: id };

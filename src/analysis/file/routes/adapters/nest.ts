@@ -120,9 +120,15 @@ export function extractNestApps(
     if (ts.isNewExpression(e)) e = unwrap(e.expression);
     if (ts.isCallExpression(e)) {
       const m = modulePath(ctx.resolver.evaluate(e.expression));
-      if (m?.source !== '@nestjs/passport' || m.path.join('.') !== 'AuthGuard') return undefined;
       const arg = e.arguments[0] && unwrap(e.arguments[0]);
       const strategy = staticString(arg);
+      // a project guard factory named for it: `OAuthCallbackGuard('google')`
+      const factory = ts.isIdentifier(unwrap(e.expression))
+        ? (unwrap(e.expression) as ts.Identifier).text
+        : '';
+      if (/guard$/i.test(factory) && /auth|login|sign/i.test(factory) && strategy)
+        return /jwt|bearer|api.?key|session/i.test(strategy) ? undefined : strategy;
+      if (m?.source !== '@nestjs/passport' || m.path.join('.') !== 'AuthGuard') return undefined;
       return strategy &&
         (!/jwt|bearer|token|api.?key|session/i.test(strategy) || /refresh/i.test(strategy))
         ? strategy
