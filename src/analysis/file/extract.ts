@@ -40,7 +40,7 @@ import {
 import { monitoringEvidence, splitWordsHasAny, type Evidence } from './monitoring.js';
 import { handlingOf, executorPromise, type Handling } from './failure-paths.js';
 import { callTarget, type CallTarget } from './call-targets.js';
-import { tokenValue } from './token-values.js';
+import { tokenValue, isAuditWrite } from './token-values.js';
 import { secretWork, gatedToTests, requiresCaller } from './routes/secret-work.js';
 import { extractRouteFacts } from './routes/extract.js';
 import { extractDenylistFacts } from './denylists.js';
@@ -205,6 +205,22 @@ export function extractFileFacts(
    */
   const classNodes: ts.ClassLikeDeclaration[] = [];
 
+  const recordTokenLog = (call: ts.CallExpression, logger: string, o: number): void => {
+    for (const arg of call.arguments) {
+      const tv = tokenValue(arg, resolver, sf);
+      if (!tv) continue;
+      tokenLogs.push({
+        span: span(call),
+        logger,
+        what: tv.what,
+        source: span(tv.source),
+        scope: scopeName(o),
+        code: normalisedText(call, sf),
+      });
+      return;
+    }
+  };
+
   walk(sf, (node) => {
     // types hold nothing this walk records, and they are a good part of TypeScript's nodes
     if (isTypeOnly(node)) return false;
@@ -293,25 +309,17 @@ export function extractFileFacts(
       });
       if (
         LOG_KINDS.has(evidence.kind) ||
-        (evidence.kind === 'name' && splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']))
-      ) {
-        for (const arg of call.arguments) {
-          const tv = tokenValue(arg, resolver, sf);
-          if (tv) {
-            tokenLogs.push({
-              span: span(call),
-              logger: evidence.label,
-              what: tv.what,
-              source: span(tv.source),
-              scope: scopeName(o),
-              code: normalisedText(call, sf),
-            });
-            break;
-          }
-        }
-      }
+        // a project helper named for logging is judged where it logs: only a token reaching its
+        // logging call is a finding (`decodeAndLogToken(t)` logging a claim is not)
+        (evidence.kind === 'name' &&
+          splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']) &&
+          !callTarget(call, resolver, fnId))
+      )
+        recordTokenLog(call, evidence.label, o);
       return true;
     }
+    // auditLog.append({ payload: { email, token } }): an audit record carrying the token
+    if (isAuditWrite(call)) recordTokenLog(call, calleeLabel(call, sf), o);
     const target = callTarget(call, resolver, fnId);
     if (target) {
       if (o >= 0) info(o).calls.push(target);
