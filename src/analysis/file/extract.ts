@@ -319,7 +319,17 @@ export function extractFileFacts(
       return true;
     }
     // auditLog.append({ payload: { email, token } }): an audit record carrying the token
-    if (isAuditWrite(call)) recordTokenLog(call, calleeLabel(call, sf), o);
+    if (isAuditWrite(call)) {
+      recordTokenLog(call, calleeLabel(call, sf), o);
+      // an audit record is a record of the revocation (unaudited-revocation), in the caller too
+      const inner = enclosingFunction(call);
+      monitors.push({
+        label: calleeLabel(call, sf),
+        kind: 'name',
+        span: span(call),
+        fn: inner ? fnId(inner) : -1,
+      });
+    }
     const target = callTarget(call, resolver, fnId);
     if (target) {
       if (o >= 0) info(o).calls.push(target);
