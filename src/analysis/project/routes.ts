@@ -87,6 +87,11 @@ interface Edge {
 /** A limiter that applies to routes below a point, under a path prefix (absolute). */
 interface ScopedGuard extends Guard {
   under?: string;
+  /**
+   * Fastify: registered at this position of its app, so it limits only routes and plugins declared
+   * after it.
+   */
+  after?: number;
   /** Project- or app-wide (NestJS APP_GUARD, Fastify plugin): a route's opt-out removes it. */
   wide?: boolean;
 }
@@ -154,6 +159,13 @@ export function buildRouteFacts(
     }
   }
   function childApp(file: string, item: ChainItem): AppNode | undefined {
+    // app.use('/v2', makeRouter()): the router a project function returns
+    if (item.appCall)
+      for (const r of graph.resolve(file, item.appCall)) {
+        if (r.kind !== 'fn') continue;
+        const app = graph.file(r.ref.file)?.routes.returnedApps?.[r.ref.fn];
+        if (app !== undefined) return nodes.get(key(r.ref.file, app));
+      }
     if (!item.app) return undefined;
     if (item.app.kind === 'local') return nodes.get(key(file, item.app.app));
     const found = graph.appAt(file, item.app.source, item.app.path);
@@ -284,14 +296,24 @@ export function buildRouteFacts(
     stack: Set<AppNode>,
     protectedBy: ScopedGuard[] = [],
     testOnly = false,
+    parentFramework?: Framework,
   ) => {
     if (stack.has(node) || routes.length > MAX_INSTANCES) return;
     stack.add(node);
     const app = node.app;
     const base = join(prefix, app.prefix);
+    // an app handed in as a parameter (`module.exports = (router) => {...}`) is what its parent
+    // is built with: a Koa router's routes are Koa routes whatever the file imports
+    const framework = app.param && parentFramework ? parentFramework : app.framework;
     const appWide: ScopedGuard[] = [];
     if (app.limiter)
-      appWide.push({ name: app.limiter.name, file: node.file, span: app.limiter.span, wide: true });
+      appWide.push({
+        name: app.limiter.name,
+        file: node.file,
+        span: app.limiter.span,
+        wide: true,
+        after: app.limiter.seq,
+      });
     // a fastify-plugin-wrapped child shares its registrations (rate-limit included) with its parent
     for (const e of edges.get(node) ?? []) {
       if (e.child.app.unencapsulated && e.child.app.limiter)
@@ -355,7 +377,12 @@ export function buildRouteFacts(
             (g) => app.framework !== 'nestjs' || sameRoot(nestRoot(g.file), nestRoot(node.file)),
           ),
         ];
-        const found = candidates.find((g) => !(optOut && g.wide) && covers(g.under, full));
+        const found = candidates.find(
+          (g) =>
+            !(optOut && g.wide) &&
+            covers(g.under, full) &&
+            (g.after === undefined || !appWide.includes(g) || route.seq > g.after),
+        );
         if (found) guard = { name: found.name, file: found.file, span: found.span };
       }
       const credential =
@@ -363,7 +390,7 @@ export function buildRouteFacts(
         route.guards?.map((g) => credentialGuards.get(g)).find(Boolean) ??
         route.items.find((it) => it.credential)?.credential;
       routes.push({
-        framework: app.framework,
+        framework,
         method: route.method,
         path: full,
         file: node.file,
@@ -381,7 +408,10 @@ export function buildRouteFacts(
       const childPrefix = e.guessed ? undefined : join(base, e.prefix);
       const passed: ScopedGuard[] = [
         ...inherited,
-        ...appWide,
+        // what a child inherits loses its position: it counts for the whole child
+        ...appWide
+          .filter((g) => g.after === undefined || e.seq > g.after)
+          .map((g) => ({ ...g, after: undefined })),
         ...usesBefore(e.seq),
         ...e.before
           .filter((it) => isLimiterItem(node.file, it))
@@ -402,6 +432,7 @@ export function buildRouteFacts(
         stack,
         protections,
         testOnly || !!e.testOnly,
+        framework,
       );
     }
     stack.delete(node);

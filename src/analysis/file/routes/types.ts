@@ -34,6 +34,8 @@ export interface ChainItem {
   target?: CallTarget;
   /** A router or sub-app mounted here. */
   app?: AppRef;
+  /** The result of calling project code that may return a router (`app.use('/v2', makeRouter())`). */
+  appCall?: CallTarget;
   /**
    * Koa: `provider.router.routes()` on a router the bindings cannot follow (a plugin registry, a
    * loop over providers).
@@ -141,7 +143,7 @@ export interface FileApp {
   uses: UseDecl[];
   passes: PassDecl[];
   /** An app-wide limiter that is not middleware in order (Fastify's `register(rateLimit)`). */
-  limiter?: { name: string; span: Span; conditional: boolean };
+  limiter?: { name: string; span: Span; conditional: boolean; seq?: number };
   /** A koa-router router: it serves only through a mount, never by itself. */
   router?: boolean;
   /** Fastify: registered with `fastify-plugin`, so its hooks and plugins reach the parent. */
@@ -176,6 +178,8 @@ export interface RouteFileFacts {
   autoload?: number;
   /** Guard classes declared here that verify the caller's token (`extends AuthGuard('jwt')`). */
   tokenGuards?: string[];
+  /** Functions of this file returning one of its apps (`function makeRouter() { ...; return r }`). */
+  returnedApps?: Record<number, number>;
   /** NestJS guard classes declared here that run a sign-in strategy, by name: the strategy. */
   credentialGuards?: Record<string, string>;
   /** NestJS limiter guard classes declared here (`class ApiThrottler extends ThrottlerGuard`). */
