@@ -261,7 +261,8 @@ export function extractFileFacts(
     if (o >= 0) {
       if (mayLimit && isLimiterCall(call, resolver, options.limiters)) handler(o).limits = true;
       if (mayCheckPassword && isPasswordCheck(call, resolver)) handler(o).checksPassword = true;
-      else if (!handlerInfo.get(o)?.secretWork) {
+      // decorators (`@EnsureLogin()`) describe the method, they are not work it does
+      else if (!handlerInfo.get(o)?.secretWork && !ts.isDecorator(call.parent)) {
         const work = secretWork(call, resolver);
         if (work) handler(o).secretWork = work;
       }

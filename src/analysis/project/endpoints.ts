@@ -119,13 +119,25 @@ export class Endpoints {
     if (route.testOnly || isTestFile(route.file)) return undefined;
     const handlerFact = route.handler ? this.graph.fn(route.handler) : undefined;
     if (handlerFact?.handler?.testOnly) return undefined;
-    const work = this.handlerWork(route);
+    let work = this.handlerWork(route);
+    const provider = !!route.credential && !SECRET_STRATEGY.test(route.credential);
+    // an OAuth start's handler calling `super.authenticate()` hands over to the provider's guard
+    if (provider && work?.byName) work = undefined;
     // SPEC: a route behind authentication (a guard verifying the caller's token or session) is
     // not an auth endpoint unless its handler checks a second secret (current password, OTP)
     if (route.protectedBy) {
       if (work?.secondSecret) return work.reason;
       return undefined;
     }
+    // a handler verifying the caller's token itself (`await checkAuth(request)`) is behind
+    // authentication too, unless it then issues a token (a refresh, an identity-token exchange)
+    if (
+      route.handler &&
+      !work?.secondSecret &&
+      !this.graph.signs(route.handler) &&
+      this.verifiesCaller(route.handler)
+    )
+      return undefined;
     if (route.path !== undefined) {
       const extra = this.options.authRoutes.find((re) => re.test(route.path!));
       if (extra) return work?.reason ?? `path matches configured pattern ${extra}`;
@@ -160,8 +172,8 @@ export class Endpoints {
       for (const t of this.graph.fn(ref)?.calls ?? []) {
         if (t.kind === 'local') continue;
         if (this.graph.resolve(ref.file, t).length > 0) continue;
-        if (t.kind === 'module') return true;
-        if (matchesWord(t.method, AUTH_SUBSTRINGS, AUTH_WORDS, true)) return true;
+        const name = t.kind === 'module' ? (t.path[t.path.length - 1] ?? t.source) : t.method;
+        if (matchesWord(name, AUTH_SUBSTRINGS, AUTH_WORDS, true)) return true;
       }
     }
     return false;
@@ -171,7 +183,26 @@ export class Endpoints {
    * The auth work a route's handler does (SPEC: issues a token, or checks, sets or sends a
    * secret), with whether it is a second secret checked behind authentication.
    */
-  private handlerWork(route: LinkedRoute): { reason: string; secondSecret: boolean } | undefined {
+  private verifiesCaller(h: FnRef): boolean {
+    if (!this.verifierFns) {
+      this.verifierFns = new Set();
+      for (const f of this.graph.files())
+        for (const site of f.verifySites)
+          if (site.fn >= 0) this.verifierFns.add(this.graph.refKey({ file: f.file, fn: site.fn }));
+    }
+    const set = this.verifierFns;
+    return (
+      set.size > 0 &&
+      !this.graph.reaches(h, (fn) => !!fn.handler?.verifiesRefresh) &&
+      this.graph.reaches(h, (_fn, ref) => set.has(this.graph.refKey(ref)))
+    );
+  }
+
+  private verifierFns: Set<number> | undefined;
+
+  private handlerWork(
+    route: LinkedRoute,
+  ): { reason: string; secondSecret: boolean; byName?: boolean } | undefined {
     const h = route.handler;
     if (
       route.credential &&
@@ -197,7 +228,12 @@ export class Endpoints {
     if (this.graph.signs(h)) return { reason: 'handler issues a token', secondSecret: false };
     if (this.graph.reaches(h, (fn) => !!fn.handler?.verifiesRefresh))
       return { reason: 'handler exchanges a refresh token', secondSecret: false };
-    if (other) return { reason: `handler ${other}`, secondSecret: false };
+    if (other)
+      return {
+        reason: `handler ${other}`,
+        secondSecret: false,
+        byName: other.startsWith('signs a caller in'),
+      };
     return undefined;
   }
 

@@ -229,6 +229,14 @@ export function buildRouteFacts(
   const nestRoots = files
     .filter((f) => f.routes.nestEntry)
     .map((f) => f.file.slice(0, f.file.lastIndexOf('/') + 1));
+  // NestJS authentication applied to many controllers at once: a global guard verifying the
+  // caller (`APP_GUARD` with a token guard) per app root, and middleware bound with `forRoutes`
+  const globalAuth = files.flatMap((f) =>
+    (f.routes.globalGuards ?? [])
+      .filter((g) => tokenGuards.has(g.name))
+      .map((g) => ({ name: g.name, file: f.file })),
+  );
+  const middlewareAuth = new Set(files.flatMap((f) => f.routes.protectedControllers ?? []));
   const nestRoot = (file: string): string | undefined =>
     nestRoots.filter((r) => file.startsWith(r)).sort((a, b) => b.length - a.length)[0];
 
@@ -354,6 +362,12 @@ export function buildRouteFacts(
       const verifier = route.items.slice(0, -1).find((it) => isVerifierItem(node.file, it));
       const protection =
         route.protectedBy ??
+        (app.controller && middlewareAuth.has(app.controller)
+          ? `authentication middleware on ${app.controller}`
+          : undefined) ??
+        (app.framework === 'nestjs' && !route.isPublic
+          ? globalAuth.find((g) => sameRoot(nestRoot(g.file), nestRoot(node.file)))?.name
+          : undefined) ??
         route.guards?.find((g) => tokenGuards.has(g)) ??
         verifier?.label ??
         [...protectedBy, ...verifiersBefore(route.seq)].find((g) => covers(g.under, full))?.name;

@@ -47,7 +47,8 @@ const LINKISH = new Set([
 const SEND_WORDS = new Set(['send', 'email', 'mail', 'resend', 'deliver']);
 const CHECK_WORDS = new Set(['verify', 'check', 'validate', 'confirm', 'consume', 'redeem']);
 const PREFILTER =
-  /pass|pwd|otp|mfa|2fa|factor|magic|reset|verif|confirm|activat|code|sign|log[-_]?[io]n|authenticat|hash|check|generate|validate/i;
+  /session|token|jwt|pass|pwd|otp|mfa|2fa|factor|magic|reset|verif|confirm|activat|code|sign|log[-_]?[io]n|authenticat|hash|check|generate|validate/i;
+const ISSUE = new Set(['issue', 'mint', 'grant', 'sign', 'generate', 'create', 'start']);
 const SIGN_IN = /^(login|signin|logon|signup|authenticate|authenticateuser)$/;
 
 /**
@@ -86,6 +87,11 @@ export function secretWork(call: ts.CallExpression, resolver: Resolver): string 
         words.some((w) => w === 'token' || w === 'code' || w === 'confirm')))
   )
     return `checks a one-time secret (${name})`;
+  if (
+    words.some((w) => ISSUE.has(w)) &&
+    words.some((w) => w === 'session' || w === 'token' || w === 'tokens' || w === 'jwt')
+  )
+    return `issues a token (${name})`;
   if (words.some((w) => SIGN_IN.test(w)) || /^(signInWith|signUpWith)/.test(name))
     return `signs a caller in (${name})`;
   return undefined;

@@ -89,6 +89,8 @@ export interface RouteDecl {
   credential?: string;
   /** Registered only under `if (process.env.NODE_ENV === 'test')`. */
   testOnly?: boolean;
+  /** NestJS `@Public()`: exempt from a global authentication guard. */
+  isPublic?: boolean;
   /** Position among the app's registrations (order matters for Express, Koa, Hono). */
   seq: number;
 }
@@ -146,6 +148,8 @@ export interface FileApp {
   limiter?: { name: string; span: Span; conditional: boolean; seq?: number };
   /** A koa-router router: it serves only through a mount, never by itself. */
   router?: boolean;
+  /** NestJS: the controller class. */
+  controller?: string;
   /** Fastify: registered with `fastify-plugin`, so its hooks and plugins reach the parent. */
   unencapsulated?: boolean;
 }
@@ -189,6 +193,11 @@ export interface RouteFileFacts {
    * whose class is declared in another file: limiters when that class is one.
    */
   globalGuards?: Array<{ name: string; span: Span }>;
+  /**
+   * NestJS controllers an authentication middleware is applied to here
+   * (`consumer.apply(AuthMiddleware).forRoutes(...controllers)`).
+   */
+  protectedControllers?: string[];
   /** NestJS throttler names configured here (`ThrottlerModule.forRoot([{ name: 'chat' }])`). */
   throttlerNames?: string[];
   /** The file starts a NestJS app (`NestFactory.create`): its folder is that app's root. */

@@ -11,7 +11,11 @@ import type { FileContext } from '../../context.js';
 import { isLimiterName } from '../../../libraries/limiters.js';
 import type { FileApp, ProjectLimiter, RouteDecl, RouteFileFacts } from '../types.js';
 
+/** Decorators that exempt a route from a global authentication guard. */
+const PUBLIC_DECORATOR = /^(Public|IsPublic|AllowAnonymous|Anonymous|SkipAuth|NoAuth|PublicRoute)$/;
+
 interface Throttling {
+  isPublic?: boolean;
   limiter?: string;
   optOut?: boolean;
   skips?: string[];
@@ -153,6 +157,10 @@ export function extractNestApps(
           if (ts.isIdentifier(u)) (out.guards ??= []).push(u.text);
         }
       }
+      // @Public(), @AllowAnonymous(): the route opts out of a global authentication guard
+      const e = unwrap(d.expression);
+      const callee = ts.isCallExpression(e) ? unwrap(e.expression) : e;
+      if (ts.isIdentifier(callee) && PUBLIC_DECORATOR.test(callee.text)) out.isPublic = true;
       const throttler = decorator(d, /^@nestjs\/throttler$/);
       if (throttler?.name === 'Throttle') out.limiter ??= '@Throttle';
       if (throttler?.name === 'SkipThrottle') {
@@ -194,11 +202,14 @@ export function extractNestApps(
           p && p.source === '@nestjs/core' && /^APP_(GUARD|INTERCEPTOR)$/.test(p.path.join('.'));
         const guard = global ? isLimiterGuard(useClass) : undefined;
         if (guard) projectLimiters.push({ framework: 'nestjs', name: guard, span: ctx.span(node) });
-        else if (global && ts.isIdentifier(unwrap(useClass)))
+        else if (global && ts.isIdentifier(unwrap(useClass))) {
+          // { provide: APP_GUARD, useClass: JwtAuthGuard }: every route of the app is protected
+          if (isTokenGuard(useClass)) tokenGuards.push((unwrap(useClass) as ts.Identifier).text);
           (extra.globalGuards ??= []).push({
             name: (unwrap(useClass) as ts.Identifier).text,
             span: ctx.span(node),
           });
+        }
       }
       // ThrottlerModule.forRoot([{ name: 'chat', ttl, limit }]): the throttlers a skip must name
       const name = property(node, 'name');
@@ -214,6 +225,18 @@ export function extractNestApps(
       ) {
         const guard = node.arguments.map((a) => isLimiterGuard(a)).find(Boolean);
         if (guard) projectLimiters.push({ framework: 'nestjs', name: guard, span: ctx.span(node) });
+      }
+      // consumer.apply(AuthMiddleware).forRoutes(...authenticatedControllers)
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'forRoutes') {
+        const applied = unwrap(callee.expression);
+        if (
+          ts.isCallExpression(applied) &&
+          ts.isPropertyAccessExpression(unwrap(applied.expression)) &&
+          (unwrap(applied.expression) as ts.PropertyAccessExpression).name.text === 'apply' &&
+          applied.arguments.some((a) => /auth|jwt|session/i.test(a.getText()))
+        )
+          for (const a of node.arguments)
+            (extra.protectedControllers ??= []).push(...classNames(a));
       }
       if (
         ts.isPropertyAccessExpression(callee) &&
@@ -274,6 +297,7 @@ export function extractNestApps(
               ? { skips: own.optOut === undefined ? classThrottling.skips : own.skips }
               : {}),
             protectedBy: own.protectedBy ?? classThrottling.protectedBy,
+            ...(own.isPublic || classThrottling.isPublic ? { isPublic: true } : {}),
             ...(own.credential || classThrottling.credential
               ? { credential: own.credential ?? classThrottling.credential }
               : {}),
@@ -288,6 +312,7 @@ export function extractNestApps(
     return {
       framework: 'nestjs',
       span: ctx.span(cls.name ?? cls),
+      controller: className,
       ordered: false,
       prefix,
       routes,
@@ -331,6 +356,31 @@ function skipsNothing(call: ts.CallExpression | undefined): boolean {
     return values.length > 0 && values.every((k) => k === SK.FalseKeyword);
   }
   return false;
+}
+
+/** Controller class names in `forRoutes(A, B)`, `forRoutes(...list)` with a local array `list`. */
+function classNames(arg: ts.Expression): string[] {
+  let e: ts.Node = unwrap(arg);
+  if (ts.isSpreadElement(e)) e = unwrap(e.expression);
+  if (ts.isIdentifier(e)) {
+    let init: ts.Expression | undefined;
+    const visit = (n: ts.Node): void => {
+      if (init) return;
+      if (
+        ts.isVariableDeclaration(n) &&
+        ts.isIdentifier(n.name) &&
+        n.name.text === (e as ts.Identifier).text
+      )
+        init = n.initializer;
+      else ts.forEachChild(n, visit);
+    };
+    visit(e.getSourceFile());
+    const list = init && unwrap(init);
+    if (list && ts.isArrayLiteralExpression(list))
+      return list.elements.flatMap((el) => classNames(el));
+    return [e.text];
+  }
+  return [];
 }
 
 /** `@SkipThrottle({ chat: true })` -> `['chat']`; undefined when it skips every throttler. */
