@@ -58,6 +58,7 @@ import {
   namedRefreshVerifier,
 } from './routes/handler-facts.js';
 
+const CALLER_TOKEN = /authorization|\bheaders?\b|cookies?\b|bearer/i;
 const LOG_KINDS = new Set<Evidence['kind']>(['log', 'telemetry', 'report', 'configured']);
 
 export function extractFileFacts(
@@ -276,6 +277,8 @@ export function extractFileFacts(
         return true;
       }
       if (o >= 0 && mentionsRefresh(call, sf)) handler(o).verifiesRefresh = true;
+      // the token comes with the request (a header, a cookie): the function authenticates its caller
+      else if (o >= 0 && CALLER_TOKEN.test(fnNodes[o].getText(sf))) handler(o).checksCaller = true;
       const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(call, jwt) : undefined;
       const handling = canonical(handlingOf(call, region, { callbackArg }));
       verifySites.push({

@@ -61,6 +61,8 @@ export interface HandlerFact {
   secretWork?: string;
   /** Its first statement leaves unless `NODE_ENV` is `test`: it serves only tests. */
   testOnly?: boolean;
+  /** It verifies a token the request carries (a header, a cookie): it authenticates its caller. */
+  checksCaller?: boolean;
   /** It lets only an authenticated caller through (`ctx.assert(ctx.state.user, 401)`). */
   requiresCaller?: boolean;
   /** Logs, measures or reports anywhere (a `throw` or `next(err)` does not count). */

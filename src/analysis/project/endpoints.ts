@@ -183,22 +183,13 @@ export class Endpoints {
    * The auth work a route's handler does (SPEC: issues a token, or checks, sets or sends a
    * secret), with whether it is a second secret checked behind authentication.
    */
+  /** The handler verifies a token its request carries (`await checkAuth(request)`). */
   private verifiesCaller(h: FnRef): boolean {
-    if (!this.verifierFns) {
-      this.verifierFns = new Set();
-      for (const f of this.graph.files())
-        for (const site of f.verifySites)
-          if (site.fn >= 0) this.verifierFns.add(this.graph.refKey({ file: f.file, fn: site.fn }));
-    }
-    const set = this.verifierFns;
     return (
-      set.size > 0 &&
       !this.graph.reaches(h, (fn) => !!fn.handler?.verifiesRefresh) &&
-      this.graph.reaches(h, (_fn, ref) => set.has(this.graph.refKey(ref)))
+      this.graph.reaches(h, (fn) => !!fn.handler?.checksCaller)
     );
   }
-
-  private verifierFns: Set<number> | undefined;
 
   private handlerWork(
     route: LinkedRoute,
