@@ -206,6 +206,13 @@ export function extractFileFacts(
    */
   const classNodes: ts.ClassLikeDeclaration[] = [];
 
+  const mayReadRequestToken = CALLER_TOKEN.test(text);
+  const requestTokenCache = new Map<number, boolean>();
+  const readsRequestToken = (o: number): boolean => {
+    let v = requestTokenCache.get(o);
+    if (v === undefined) requestTokenCache.set(o, (v = CALLER_TOKEN.test(fnNodes[o].getText(sf))));
+    return v;
+  };
   const recordTokenLog = (call: ts.CallExpression, logger: string, o: number): void => {
     for (const arg of call.arguments) {
       const tv = tokenValue(arg, resolver, sf);
@@ -278,7 +285,7 @@ export function extractFileFacts(
       }
       if (o >= 0 && mentionsRefresh(call, sf)) handler(o).verifiesRefresh = true;
       // the token comes with the request (a header, a cookie): the function authenticates its caller
-      else if (o >= 0 && CALLER_TOKEN.test(fnNodes[o].getText(sf))) handler(o).checksCaller = true;
+      else if (o >= 0 && readsRequestToken(o)) handler(o).checksCaller = true;
       const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(call, jwt) : undefined;
       const handling = canonical(handlingOf(call, region, { callbackArg }));
       verifySites.push({
@@ -337,6 +344,8 @@ export function extractFileFacts(
     const target = callTarget(call, resolver, fnId);
     if (target) {
       if (o >= 0) info(o).calls.push(target);
+      // it may verify through a wrapper: decided across files (project/endpoints.ts)
+      if (o >= 0 && mayReadRequestToken && readsRequestToken(o)) handler(o).requestToken = true;
       if (o >= 0 && namedRefreshVerifier(call)) handler(o).verifiesRefresh = true;
       if (o >= 0 && !inFailureBranch(call)) handler(o).successCalls.push(target);
       const handling = canonical(handlingOf(call, region, {}));

@@ -63,6 +63,8 @@ export interface HandlerFact {
   testOnly?: boolean;
   /** It verifies a token the request carries (a header, a cookie): it authenticates its caller. */
   checksCaller?: boolean;
+  /** It reads a token from the request and calls project code (which may verify it). */
+  requestToken?: boolean;
   /** It lets only an authenticated caller through (`ctx.assert(ctx.state.user, 401)`). */
   requiresCaller?: boolean;
   /** Logs, measures or reports anywhere (a `throw` or `next(err)` does not count). */

@@ -129,14 +129,9 @@ export class Endpoints {
       if (work?.secondSecret) return work.reason;
       return undefined;
     }
-    // a handler verifying the caller's token itself (`await checkAuth(request)`) is behind
-    // authentication too, unless it then issues a token (a refresh, an identity-token exchange)
-    if (
-      route.handler &&
-      !work?.secondSecret &&
-      !this.graph.signs(route.handler) &&
-      this.verifiesCaller(route.handler)
-    )
+    // a handler verifying the token its request carries (`await checkAuth(request)`) is behind
+    // authentication too (a refresh token is the credential it exchanges: not this case)
+    if (route.handler && !work?.secondSecret && this.verifiesCaller(route.handler))
       return undefined;
     if (route.path !== undefined) {
       const extra = this.options.authRoutes.find((re) => re.test(route.path!));
@@ -183,11 +178,30 @@ export class Endpoints {
    * The auth work a route's handler does (SPEC: issues a token, or checks, sets or sends a
    * secret), with whether it is a second secret checked behind authentication.
    */
+  /** Functions holding a JWT verification. */
+  private verifierFns(): ReadonlySet<number> {
+    if (!this.verifiers) {
+      this.verifiers = new Set();
+      for (const f of this.graph.files())
+        for (const site of f.verifySites)
+          if (site.fn >= 0) this.verifiers.add(this.graph.refKey({ file: f.file, fn: site.fn }));
+    }
+    return this.verifiers;
+  }
+
+  private verifiers: Set<number> | undefined;
+
   /** The handler verifies a token its request carries (`await checkAuth(request)`). */
   private verifiesCaller(h: FnRef): boolean {
     return (
       !this.graph.reaches(h, (fn) => !!fn.handler?.verifiesRefresh) &&
-      this.graph.reaches(h, (fn) => !!fn.handler?.checksCaller)
+      this.graph.reaches(
+        h,
+        (fn, ref) =>
+          !!fn.handler?.checksCaller ||
+          (!!fn.handler?.requestToken &&
+            this.graph.reaches(ref, (_f, r) => this.verifierFns().has(this.graph.refKey(r)))),
+      )
     );
   }
 
