@@ -236,6 +236,7 @@ export function buildRouteFacts(
       .filter((g) => tokenGuards.has(g.name))
       .map((g) => ({ name: g.name, file: f.file })),
   );
+  const composed = new Map(files.flatMap((f) => Object.entries(f.routes.composedDecorators ?? {})));
   const middlewareAuth = new Set(files.flatMap((f) => f.routes.protectedControllers ?? []));
   const nestRoot = (file: string): string | undefined =>
     nestRoots.filter((r) => file.startsWith(r)).sort((a, b) => b.length - a.length)[0];
@@ -360,8 +361,15 @@ export function buildRouteFacts(
       const full = route.path === undefined ? undefined : join(base, route.path);
       const functions = route.items.flatMap((it) => fnResolve(node.file, it));
       const verifier = route.items.slice(0, -1).find((it) => isVerifierItem(node.file, it));
+      const viaDecorators = (route.decorators ?? []).flatMap((d) => {
+        const c = composed.get(d);
+        return c ? [c] : [];
+      });
       const protection =
         route.protectedBy ??
+        viaDecorators
+          .map((c) => c.protectedBy ?? c.guards.find((g) => tokenGuards.has(g)))
+          .find(Boolean) ??
         (app.controller && middlewareAuth.has(app.controller)
           ? `authentication middleware on ${app.controller}`
           : undefined) ??
@@ -375,7 +383,9 @@ export function buildRouteFacts(
       const optOut = !!route.optOut && skipsAll(route.skips);
       const guardClass = optOut
         ? undefined
-        : route.guards?.find((g) => limiterGuards.has(g) && limits(g));
+        : ([...(route.guards ?? []), ...viaDecorators.flatMap((c) => c.guards)].find(
+            (g) => limiterGuards.has(g) && limits(g),
+          ) ?? viaDecorators.map((c) => c.limiter).find((l) => limits(l)));
       let guard: Guard | null = null;
       if (guardClass) guard = { name: guardClass, file: node.file, span: route.span };
       else if (limits(route.limiter))
@@ -401,6 +411,7 @@ export function buildRouteFacts(
       }
       const credential =
         route.credential ??
+        viaDecorators.map((c) => c.credential).find(Boolean) ??
         route.guards?.map((g) => credentialGuards.get(g)).find(Boolean) ??
         route.items.find((it) => it.credential)?.credential;
       routes.push({

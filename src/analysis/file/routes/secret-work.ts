@@ -150,7 +150,7 @@ export function isTestFile(file: string): boolean {
 }
 
 const CALLER =
-  /\b(state\.user|req\.user|request\.user|session\.user|ctx\.user|res\.locals\.user)\b/;
+  /\b(ctx\.state\.\w+|(req|request|ctx)\.(user|auth|member|account|claims|principal|session\.user)|res\.locals\.\w+)\b/;
 
 /**
  * Middleware that lets only an authenticated caller through: `ctx.assert(ctx.state.user, 401)`,

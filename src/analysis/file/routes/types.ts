@@ -91,6 +91,8 @@ export interface RouteDecl {
   testOnly?: boolean;
   /** NestJS `@Public()`: exempt from a global authentication guard. */
   isPublic?: boolean;
+  /** NestJS project decorators on the route or its controller (`@SessionAuth()`). */
+  decorators?: string[];
   /** Position among the app's registrations (order matters for Express, Koa, Hono). */
   seq: number;
 }
@@ -193,6 +195,11 @@ export interface RouteFileFacts {
    * whose class is declared in another file: limiters when that class is one.
    */
   globalGuards?: Array<{ name: string; span: Span }>;
+  /** NestJS decorators composed here with `applyDecorators(UseGuards(...))`, by name. */
+  composedDecorators?: Record<
+    string,
+    { limiter?: string; protectedBy?: string; credential?: string; guards: string[] }
+  >;
   /**
    * NestJS controllers an authentication middleware is applied to here
    * (`consumer.apply(AuthMiddleware).forRoutes(...controllers)`).

@@ -16,6 +16,7 @@ const PUBLIC_DECORATOR = /^(Public|IsPublic|AllowAnonymous|Anonymous|SkipAuth|No
 
 interface Throttling {
   isPublic?: boolean;
+  decorators?: string[];
   limiter?: string;
   optOut?: boolean;
   skips?: string[];
@@ -161,6 +162,9 @@ export function extractNestApps(
       const e = unwrap(d.expression);
       const callee = ts.isCallExpression(e) ? unwrap(e.expression) : e;
       if (ts.isIdentifier(callee) && PUBLIC_DECORATOR.test(callee.text)) out.isPublic = true;
+      // a project decorator (`@SessionAuth()` = applyDecorators(UseGuards(...))): linked later
+      else if (ts.isIdentifier(callee) && !common && /^[A-Z]/.test(callee.text))
+        (out.decorators ??= []).push(callee.text);
       const throttler = decorator(d, /^@nestjs\/throttler$/);
       if (throttler?.name === 'Throttle') out.limiter ??= '@Throttle';
       if (throttler?.name === 'SkipThrottle') {
@@ -225,6 +229,33 @@ export function extractNestApps(
       ) {
         const guard = node.arguments.map((a) => isLimiterGuard(a)).find(Boolean);
         if (guard) projectLimiters.push({ framework: 'nestjs', name: guard, span: ctx.span(node) });
+      }
+      // export const SessionAuth = () => applyDecorators(UseGuards(SessionGuard), ApiBearerAuth())
+      const applied = modulePath(ctx.resolver.evaluate(callee));
+      if (applied?.source === '@nestjs/common' && applied.path.join('.') === 'applyDecorators') {
+        const name = composedName(node);
+        if (name) {
+          const info: Throttling = {};
+          for (const a of node.arguments) {
+            const inner = unwrap(a);
+            if (!ts.isCallExpression(inner)) continue;
+            const m = modulePath(ctx.resolver.evaluate(unwrap(inner.expression)));
+            if (m?.source !== '@nestjs/common' || m.path.join('.') !== 'UseGuards') continue;
+            for (const g of inner.arguments) {
+              info.limiter ??= isLimiterGuard(g);
+              info.protectedBy ??= isTokenGuard(g);
+              info.credential ??= credentialGuard(g);
+              const u = unwrap(g);
+              if (ts.isIdentifier(u)) (info.guards ??= []).push(u.text);
+            }
+          }
+          (extra.composedDecorators ??= {})[name] = {
+            ...(info.limiter ? { limiter: info.limiter } : {}),
+            ...(info.protectedBy ? { protectedBy: info.protectedBy } : {}),
+            ...(info.credential ? { credential: info.credential } : {}),
+            guards: info.guards ?? [],
+          };
+        }
       }
       // consumer.apply(AuthMiddleware).forRoutes(...authenticatedControllers)
       if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'forRoutes') {
@@ -298,6 +329,9 @@ export function extractNestApps(
               : {}),
             protectedBy: own.protectedBy ?? classThrottling.protectedBy,
             ...(own.isPublic || classThrottling.isPublic ? { isPublic: true } : {}),
+            ...(own.decorators || classThrottling.decorators
+              ? { decorators: [...(own.decorators ?? []), ...(classThrottling.decorators ?? [])] }
+              : {}),
             ...(own.credential || classThrottling.credential
               ? { credential: own.credential ?? classThrottling.credential }
               : {}),
@@ -356,6 +390,16 @@ function skipsNothing(call: ts.CallExpression | undefined): boolean {
     return values.length > 0 && values.every((k) => k === SK.FalseKeyword);
   }
   return false;
+}
+
+/** The name a composed decorator is exported as: its function or variable. */
+function composedName(call: ts.CallExpression): string | undefined {
+  for (let n: ts.Node | undefined = call.parent; n; n = n.parent) {
+    if (ts.isFunctionDeclaration(n)) return n.name?.text;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) return n.name.text;
+    if (ts.isMethodDeclaration(n) || ts.isClassDeclaration(n)) return undefined;
+  }
+  return undefined;
 }
 
 /** Controller class names in `forRoutes(A, B)`, `forRoutes(...list)` with a local array `list`. */
