@@ -59,6 +59,8 @@ import {
 } from './routes/handler-facts.js';
 
 const CALLER_TOKEN = /authorization|\bheaders?\b|cookies?\b|bearer/i;
+const CALLER_ARG =
+  /^(req|request|ctx|c|event)$|authorization|bearer|\b(req|request|ctx|c|event)\.(headers?|cookies|get|header)\b/i;
 const LOG_KINDS = new Set<Evidence['kind']>(['log', 'telemetry', 'report', 'configured']);
 
 export function extractFileFacts(
@@ -206,13 +208,22 @@ export function extractFileFacts(
    */
   const classNodes: ts.ClassLikeDeclaration[] = [];
 
-  const mayReadRequestToken = CALLER_TOKEN.test(text);
-  const requestTokenCache = new Map<number, boolean>();
-  const readsRequestToken = (o: number): boolean => {
-    let v = requestTokenCache.get(o);
-    if (v === undefined) requestTokenCache.set(o, (v = CALLER_TOKEN.test(fnNodes[o].getText(sf))));
-    return v;
-  };
+  const mayReadRequestToken = CALLER_TOKEN.test(text) || /\b(req|request|ctx|event)\b/.test(text);
+  /** `checkAuth(request)`, `verify(getBearerToken(req))`, `verify(token)` with `token` read from a
+   *  header or cookie: the call works on what the request carries. */
+  const readsRequest = (call: ts.CallExpression): boolean =>
+    call.arguments.some((a) => {
+      const arg = unwrap(a);
+      if (CALLER_ARG.test(arg.getText(sf))) return true;
+      if (!ts.isIdentifier(arg)) return false;
+      const decl = resolver.findDeclaration(arg);
+      return (
+        decl?.kind === 'node' &&
+        ts.isVariableDeclaration(decl.node) &&
+        !!decl.node.initializer &&
+        CALLER_ARG.test(decl.node.initializer.getText(sf))
+      );
+    });
   const recordTokenLog = (call: ts.CallExpression, logger: string, o: number): void => {
     for (const arg of call.arguments) {
       const tv = tokenValue(arg, resolver, sf);
@@ -285,7 +296,7 @@ export function extractFileFacts(
       }
       if (o >= 0 && mentionsRefresh(call, sf)) handler(o).verifiesRefresh = true;
       // the token comes with the request (a header, a cookie): the function authenticates its caller
-      else if (o >= 0 && readsRequestToken(o)) handler(o).checksCaller = true;
+      else if (o >= 0 && mayReadRequestToken && readsRequest(call)) handler(o).checksCaller = true;
       const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(call, jwt) : undefined;
       const handling = canonical(handlingOf(call, region, { callbackArg }));
       verifySites.push({
@@ -345,7 +356,7 @@ export function extractFileFacts(
     if (target) {
       if (o >= 0) info(o).calls.push(target);
       // it may verify through a wrapper: decided across files (project/endpoints.ts)
-      if (o >= 0 && mayReadRequestToken && readsRequestToken(o)) handler(o).requestToken = true;
+      if (o >= 0 && mayReadRequestToken && readsRequest(call)) handler(o).requestToken = true;
       if (o >= 0 && namedRefreshVerifier(call)) handler(o).verifiesRefresh = true;
       if (o >= 0 && !inFailureBranch(call)) handler(o).successCalls.push(target);
       const handling = canonical(handlingOf(call, region, {}));

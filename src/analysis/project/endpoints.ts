@@ -191,17 +191,18 @@ export class Endpoints {
 
   private verifiers: Set<number> | undefined;
 
-  /** The handler verifies a token its request carries (`await checkAuth(request)`). */
+  /**
+   * The handler verifies a token its request carries: it verifies one read from a header or cookie
+   * itself, or hands the request to project code that verifies (`await checkAuth(request)`). Only
+   * the handler's own calls count: code further down may verify other tokens for other reasons.
+   */
   private verifiesCaller(h: FnRef): boolean {
+    const fn = this.graph.fn(h)?.handler;
+    if (!fn || this.graph.reaches(h, (f) => !!f.handler?.verifiesRefresh)) return false;
+    if (fn.checksCaller) return true;
     return (
-      !this.graph.reaches(h, (fn) => !!fn.handler?.verifiesRefresh) &&
-      this.graph.reaches(
-        h,
-        (fn, ref) =>
-          !!fn.handler?.checksCaller ||
-          (!!fn.handler?.requestToken &&
-            this.graph.reaches(ref, (_f, r) => this.verifierFns().has(this.graph.refKey(r)))),
-      )
+      !!fn.requestToken &&
+      this.graph.reaches(h, (_f, r) => this.verifierFns().has(this.graph.refKey(r)))
     );
   }
 
