@@ -131,7 +131,12 @@ export class Endpoints {
     }
     // a handler verifying the token its request carries (`await checkAuth(request)`) is behind
     // authentication too (a refresh token is the credential it exchanges: not this case)
-    if (route.handler && !work?.secondSecret && this.verifiesCaller(route.handler))
+    if (
+      route.handler &&
+      !work?.secondSecret &&
+      !work?.strategy &&
+      this.verifiesCaller(route.handler)
+    )
       return undefined;
     if (route.path !== undefined) {
       const extra = this.options.authRoutes.find((re) => re.test(route.path!));
@@ -144,7 +149,6 @@ export class Endpoints {
       const callback = route.path !== undefined && /callback|redirect|return/i.test(route.path);
       return callback ? `passport completes a sign-in with ${route.credential}` : undefined;
     }
-    if (route.credential) return `passport checks credentials (${route.credential})`;
     // a visible handler that does none of the auth work is not an auth endpoint, whatever its path;
     // one handing the work to code the scan cannot follow is judged by its path
     if (handlerFact && !this.handsOver(route.handler!)) return undefined;
@@ -208,16 +212,17 @@ export class Endpoints {
 
   private handlerWork(
     route: LinkedRoute,
-  ): { reason: string; secondSecret: boolean; byName?: boolean } | undefined {
+  ): { reason: string; secondSecret: boolean; byName?: boolean; strategy?: boolean } | undefined {
     const h = route.handler;
-    if (
-      route.credential &&
-      SECRET_STRATEGY.test(route.credential) &&
-      /refresh/i.test(route.credential)
-    )
+    // the route's own sign-in strategy checks what the caller presents: a refresh token, a
+    // password, client credentials
+    if (route.credential && SECRET_STRATEGY.test(route.credential))
       return {
-        reason: `a guard exchanges a refresh token (${route.credential})`,
+        reason: /refresh/i.test(route.credential)
+          ? `a guard exchanges a refresh token (${route.credential})`
+          : `passport checks credentials (${route.credential})`,
         secondSecret: false,
+        strategy: true,
       };
     if (!h) return undefined;
     if (this.graph.reaches(h, (fn) => !!fn.handler?.checksPassword))

@@ -409,10 +409,11 @@ export function buildRouteFacts(
         );
         if (found) guard = { name: found.name, file: found.file, span: found.span };
       }
+      // a guard class's declared strategy before what its name suggests
       const credential =
+        route.guards?.map((g) => credentialGuards.get(g)).find(Boolean) ??
         route.credential ??
         viaDecorators.map((c) => c.credential).find(Boolean) ??
-        route.guards?.map((g) => credentialGuards.get(g)).find(Boolean) ??
         route.items.find((it) => it.credential)?.credential;
       routes.push({
         framework,

@@ -48,7 +48,17 @@ const SEND_WORDS = new Set(['send', 'email', 'mail', 'resend', 'deliver']);
 const CHECK_WORDS = new Set(['verify', 'check', 'validate', 'confirm', 'consume', 'redeem']);
 const PREFILTER =
   /session|token|jwt|pass|pwd|otp|mfa|2fa|factor|magic|reset|verif|confirm|activat|code|sign|log[-_]?[io]n|authenticat|hash|check|generate|validate/i;
-const ISSUE = new Set(['issue', 'mint', 'grant', 'sign', 'generate', 'create', 'start']);
+const ISSUE = new Set([
+  'issue',
+  'mint',
+  'grant',
+  'sign',
+  'generate',
+  'create',
+  'start',
+  'exchange',
+  'refresh',
+]);
 const SIGN_IN = /^(login|signin|logon|signup|authenticate|authenticateuser)$/;
 
 /**
@@ -59,6 +69,15 @@ export function secretWork(call: ts.CallExpression, resolver: Resolver): string 
   const name = calleeName(call);
   if (!name) return undefined;
   if (!PREFILTER.test(name)) return undefined;
+  // `jwt.sign(...)` on a `jwt` the file never imports (a global, a broken import): still signing
+  const callee = unwrap(call.expression);
+  if (
+    /^(sign|encode)$/.test(name) &&
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(unwrap(callee.expression)) &&
+    /^(jwt|jsonwebtoken|JWT)$/.test((unwrap(callee.expression) as ts.Identifier).text)
+  )
+    return `issues a token (${(unwrap(callee.expression) as ts.Identifier).text}.${name})`;
   if (/^(hash|hashSync|verify|check|generate|verifyToken|verifyDelta|validate)$/.test(name)) {
     const m = modulePath(resolver.evaluate(unwrap(call.expression)));
     if (m && HASHERS.has(m.source) && /^hash/.test(name)) return 'hashes a password';

@@ -140,7 +140,7 @@ export function extractNestApps(
         : undefined;
     }
     const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';
-    const hit = /local|refresh|google|github|facebook|oidc|oauth|apple|microsoft|saml/i.exec(name);
+    const hit = /local|refresh|google|github|facebook|oidc|apple|microsoft|saml/i.exec(name);
     return hit ? hit[0].toLowerCase() : undefined;
   };
 
