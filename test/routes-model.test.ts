@@ -55,6 +55,8 @@ describe('path helpers', () => {
   });
 });
 
+// Handlers set a password (SPEC: what a visible handler does makes it an auth endpoint), so these
+// tests are about where limiters apply.
 describe('express mounts', () => {
   it('builds full paths through nested routers in three files', () => {
     const found = routes({
@@ -69,8 +71,8 @@ router.use('/v1/auth', auth);
 module.exports = router;`,
       'auth.js': `const express = require('express');
 const router = express.Router();
-router.post('/login', (req, res) => res.json({}));
-router.post('/token/refresh', (req, res) => res.json({}));
+router.post('/login', (req, res) => res.json(pw.hashPassword(req.body)));
+router.post('/token/refresh', (req, res) => res.json(pw.hashPassword(req.body)));
 module.exports = router;`,
     });
     expect(found).toEqual([
@@ -87,13 +89,13 @@ module.exports = router;`,
 import rateLimit from 'express-rate-limit';
 import auth from './auth.js';
 const app = express();
-app.post('/signup', (req, res) => res.end());
+app.post('/signup', (req, res) => res.json(pw.hashPassword(req.body)));
 app.use(rateLimit({ limit: 5 }));
-app.post('/signin', (req, res) => res.end());
+app.post('/signin', (req, res) => res.json(pw.hashPassword(req.body)));
 app.use('/auth', rateLimit({ limit: 5 }), auth);`,
         'auth.js': `import { Router } from 'express';
 const router = Router();
-router.post('/login', (req, res) => res.end());
+router.post('/login', (req, res) => res.json(pw.hashPassword(req.body)));
 export default router;`,
       });
       expect(found).toEqual([
@@ -110,8 +112,8 @@ export default router;`,
 const limiter = require('express-rate-limit')({ limit: 5 });
 const app = express();
 app.use('/auth', limiter);
-app.post('/auth/login', (req, res) => res.end());
-app.post('/authors/token', (req, res) => res.end());`,
+app.post('/auth/login', (req, res) => res.json(pw.hashPassword(req.body)));
+app.post('/authors/token', (req, res) => res.json(pw.hashPassword(req.body)));`,
     });
     expect(found).toEqual(['POST /auth/login -> limiter', 'POST /authors/token -> none']);
   });
@@ -125,7 +127,7 @@ app.use(limiter);
 require('./routes')(app);`,
       'limiter.js': `module.exports = require('express-rate-limit')({ limit: 1 });`,
       'routes.js': `module.exports = function (app) {
-  app.post('/password/reset', (req, res) => res.end());
+  app.post('/password/reset', (req, res) => res.json(pw.hashPassword(req.body)));
 };`,
     });
     expect(found).toEqual(['POST /password/reset -> limiter']);
@@ -134,7 +136,7 @@ require('./routes')(app);`,
   it('judges a router never mounted in the scanned code on its own chain', () => {
     const found = routes({
       'auth.js': `const router = require('express').Router();
-router.post('/login', (req, res) => res.end());
+router.post('/login', (req, res) => res.json(pw.hashPassword(req.body)));
 module.exports = router;`,
     });
     expect(found).toEqual(['POST /login -> none']);
@@ -153,11 +155,11 @@ import auth from './auth.mjs';
 const app = Fastify();
 app.register(async (scoped) => {
   await scoped.register(rateLimit);
-  scoped.post('/otp', async () => ({}));
+  scoped.post('/otp', async (req) => pw.hashPassword(req.body));
 });
 app.register(auth, { prefix: '/auth' });`,
         'auth.mjs': `export default async function auth(fastify) {
-  fastify.post('/login', async () => ({}));
+  fastify.post('/login', async (req) => pw.hashPassword(req.body));
 }`,
       });
       expect(found).toEqual(['POST /auth/login -> none', 'POST /otp -> @fastify/rate-limit']);
@@ -190,5 +192,23 @@ app.get('/profile', (req, res) => res.json({}));`,
       { authRoutes: ['^/v2/enter$'] },
     );
     expect(found).toEqual(['POST /v2/enter -> none']);
+  });
+});
+
+describe('framework labels', () => {
+  it('labels routes registered on a handed-in router by what the app is built with', () => {
+    const result = inventory({
+      'app.js': `const Koa = require('koa');
+const Router = require('@koa/router');
+const registerAuth = require('./auth');
+const app = new Koa();
+const router = new Router();
+registerAuth(router);
+app.use(router.routes());`,
+      'auth.js': `module.exports = (router) => {
+  router.post('/login', async (ctx) => { ctx.body = await pw.hashPassword(ctx.request.body); });
+};`,
+    });
+    expect(result.inventory.routes.map((r) => `${r.path} ${r.framework}`)).toEqual(['/login koa']);
   });
 });

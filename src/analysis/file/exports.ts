@@ -3,6 +3,7 @@
  * functions, re-exports of other modules, JWT APIs re-exported under a project name, and apps.
  */
 import type { ExportTarget, ClassFact, FileFacts } from './types.js';
+import { isVerificationMiddleware } from './routes/syntax.js';
 import { ts, unwrap, type FunctionNode, SK } from './ast.js';
 import { type Resolver, type Value, propName } from './values.js';
 import { apiOfValue } from '../libraries/jwt-apis.js';
@@ -37,6 +38,7 @@ export function extractExports(
         if (appOfNode.has(value.node)) return { kind: 'app', app: appOfNode.get(value.node)! };
         const api = apiOfValue(value);
         if (api) return { kind: 'jwt', api };
+        if (isVerificationMiddleware(value.node, resolver)) return { kind: 'verifier' };
         // catchAsync(async (req, res) => ...), asyncHandler(handler): the wrapped function does the
         // work
         const inner = value.node.arguments

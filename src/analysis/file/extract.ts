@@ -40,7 +40,8 @@ import {
 import { monitoringEvidence, splitWordsHasAny, type Evidence } from './monitoring.js';
 import { handlingOf, executorPromise, type Handling } from './failure-paths.js';
 import { callTarget, type CallTarget } from './call-targets.js';
-import { tokenValue } from './token-values.js';
+import { tokenValue, isAuditWrite } from './token-values.js';
+import { secretWork, gatedToTests, requiresCaller } from './routes/secret-work.js';
 import { extractRouteFacts } from './routes/extract.js';
 import { extractDenylistFacts } from './denylists.js';
 import type { ExtractOptions, FileContext } from './context.js';
@@ -57,6 +58,9 @@ import {
   namedRefreshVerifier,
 } from './routes/handler-facts.js';
 
+const CALLER_TOKEN = /authorization|\bheaders?\b|cookies?\b|bearer/i;
+const CALLER_ARG =
+  /^(req|request|ctx|c|event)$|authorization|bearer|\b(req|request|ctx|c|event)\.(headers?|cookies|get|header)\b/i;
 const LOG_KINDS = new Set<Evidence['kind']>(['log', 'telemetry', 'report', 'configured']);
 
 export function extractFileFacts(
@@ -202,6 +206,38 @@ export function extractFileFacts(
    */
   const classNodes: ts.ClassLikeDeclaration[] = [];
 
+  const mayReadRequestToken = CALLER_TOKEN.test(text) || /\b(req|request|ctx|event)\b/.test(text);
+  /** `checkAuth(request)`, `verify(getBearerToken(req))`, `verify(token)` with `token` read from a
+   *  header or cookie: the call works on what the request carries. */
+  const readsRequest = (call: ts.CallExpression): boolean =>
+    call.arguments.some((a) => {
+      const arg = unwrap(a);
+      if (CALLER_ARG.test(arg.getText(sf))) return true;
+      if (!ts.isIdentifier(arg)) return false;
+      const decl = resolver.findDeclaration(arg);
+      return (
+        decl?.kind === 'node' &&
+        ts.isVariableDeclaration(decl.node) &&
+        !!decl.node.initializer &&
+        CALLER_ARG.test(decl.node.initializer.getText(sf))
+      );
+    });
+  const recordTokenLog = (call: ts.CallExpression, logger: string, o: number): void => {
+    for (const arg of call.arguments) {
+      const tv = tokenValue(arg, resolver, sf);
+      if (!tv) continue;
+      tokenLogs.push({
+        span: span(call),
+        logger,
+        what: tv.what,
+        source: span(tv.source),
+        scope: scopeName(o),
+        code: normalisedText(call, sf),
+      });
+      return;
+    }
+  };
+
   walk(sf, (node) => {
     // types hold nothing this walk records, and they are a good part of TypeScript's nodes
     if (isTypeOnly(node)) return false;
@@ -209,6 +245,10 @@ export function extractFileFacts(
       classNodes.push(node as ts.ClassLikeDeclaration);
     if (isFunctionLike(node)) {
       const id = fnId(node);
+      if (node.body && ts.isBlock(node.body)) {
+        if (gatedToTests(node.body)) handler(id).testOnly = true;
+        if (requiresCaller(node.body)) handler(id).requiresCaller = true;
+      }
       const parent = enclosingFunction(node);
       if (parent) {
         info(fnId(parent)).calls.push({ kind: 'local', fn: id });
@@ -238,6 +278,11 @@ export function extractFileFacts(
     if (o >= 0) {
       if (mayLimit && isLimiterCall(call, resolver, options.limiters)) handler(o).limits = true;
       if (mayCheckPassword && isPasswordCheck(call, resolver)) handler(o).checksPassword = true;
+      // decorators (`@EnsureLogin()`) describe the method, they are not work it does
+      else if (!handlerInfo.get(o)?.secretWork && !ts.isDecorator(call.parent)) {
+        const work = secretWork(call, resolver);
+        if (work) handler(o).secretWork = work;
+      }
       if (mayTrackUsage && tracksUsage(call) && !inFailureBranch(call))
         handler(o).successLogs = true;
     }
@@ -248,6 +293,8 @@ export function extractFileFacts(
         return true;
       }
       if (o >= 0 && mentionsRefresh(call, sf)) handler(o).verifiesRefresh = true;
+      // the token comes with the request (a header, a cookie): the function authenticates its caller
+      else if (o >= 0 && mayReadRequestToken && readsRequest(call)) handler(o).checksCaller = true;
       const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(call, jwt) : undefined;
       const handling = canonical(handlingOf(call, region, { callbackArg }));
       verifySites.push({
@@ -282,28 +329,32 @@ export function extractFileFacts(
       });
       if (
         LOG_KINDS.has(evidence.kind) ||
-        (evidence.kind === 'name' && splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']))
-      ) {
-        for (const arg of call.arguments) {
-          const tv = tokenValue(arg, resolver, sf);
-          if (tv) {
-            tokenLogs.push({
-              span: span(call),
-              logger: evidence.label,
-              what: tv.what,
-              source: span(tv.source),
-              scope: scopeName(o),
-              code: normalisedText(call, sf),
-            });
-            break;
-          }
-        }
-      }
+        // a project helper named for logging is judged where it logs: only a token reaching its
+        // logging call is a finding (`decodeAndLogToken(t)` logging a claim is not)
+        (evidence.kind === 'name' &&
+          splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']) &&
+          !callTarget(call, resolver, fnId))
+      )
+        recordTokenLog(call, evidence.label, o);
       return true;
+    }
+    // auditLog.append({ payload: { email, token } }): an audit record carrying the token
+    if (isAuditWrite(call)) {
+      recordTokenLog(call, calleeLabel(call, sf), o);
+      // an audit record is a record of the revocation (unaudited-revocation), in the caller too
+      const inner = enclosingFunction(call);
+      monitors.push({
+        label: calleeLabel(call, sf),
+        kind: 'name',
+        span: span(call),
+        fn: inner ? fnId(inner) : -1,
+      });
     }
     const target = callTarget(call, resolver, fnId);
     if (target) {
       if (o >= 0) info(o).calls.push(target);
+      // it may verify through a wrapper: decided across files (project/endpoints.ts)
+      if (o >= 0 && mayReadRequestToken && readsRequest(call)) handler(o).requestToken = true;
       if (o >= 0 && namedRefreshVerifier(call)) handler(o).verifiesRefresh = true;
       if (o >= 0 && !inFailureBranch(call)) handler(o).successCalls.push(target);
       const handling = canonical(handlingOf(call, region, {}));

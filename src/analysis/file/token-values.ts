@@ -118,6 +118,9 @@ export function tokenValue(
       const derived = tokenValue(init, resolver, sf, depth + 1);
       if (derived) return { what: e.text, source: decl!.kind === 'node' ? decl!.node : e };
     }
+    // a constant names a token kind, it is not one: `const REFRESH_TOKEN = 'refresh_token'`
+    if (init && isLiteral(init)) return undefined;
+    if (/^[A-Z][A-Z0-9_]*$/.test(e.text)) return undefined;
     if (isTokenName(e.text))
       return { what: e.text, source: decl && decl.kind === 'node' ? decl.node : e };
     return undefined;
@@ -136,7 +139,8 @@ export function tokenValue(
     ) {
       return { what: text(), source: e };
     }
-    if (name && isTokenName(name)) return { what: text(), source: e };
+    if (name && isTokenName(name) && !isConstantMember(e, resolver))
+      return { what: text(), source: e };
     // split(' ')[1] of a token is the token
     if (ts.isElementAccessExpression(e) && !name)
       return tokenValue(e.expression, resolver, sf, depth + 1);
@@ -222,6 +226,55 @@ export function tokenValue(
     }
   }
   return undefined;
+}
+
+function isLiteral(init: ts.Expression): boolean {
+  const e = unwrap(init);
+  return ts.isStringLiteralLike(e) || ts.isNumericLiteral(e);
+}
+
+/**
+ * An enum member or a constant's literal member names a token kind: `Kind.AccessToken`,
+ * `TokenType.REFRESH_TOKEN`, `Tokens.accessToken` of `const Tokens = { accessToken: 'at' }`.
+ */
+function isConstantMember(
+  e: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+  resolver: Resolver,
+): boolean {
+  const recv = unwrap(e.expression);
+  if (!ts.isIdentifier(recv)) return false;
+  const member = memberName(e) ?? '';
+  const decl = resolver.findDeclaration(recv);
+  if (decl?.kind === 'node') {
+    if (ts.isEnumDeclaration(decl.node)) return true;
+    if (ts.isVariableDeclaration(decl.node) && decl.node.initializer) {
+      const init = unwrap(decl.node.initializer);
+      if (ts.isObjectLiteralExpression(init)) {
+        const p = init.properties.find(
+          (q) => ts.isPropertyAssignment(q) && q.name.getText() === member,
+        );
+        return !!p && ts.isPropertyAssignment(p) && isLiteral(p.initializer);
+      }
+    }
+    return false;
+  }
+  // imported `TokenType.AccessToken`, `Kind.ACCESS_TOKEN`: an enum by the way it is written
+  return /^[A-Z]/.test(recv.text) && /^([A-Z][a-z0-9]+)+$|^[A-Z][A-Z0-9_]*$/.test(member);
+}
+
+const AUDIT_METHODS = /^(append|add|push|record|write|create|insert|emit|track|save|log)$/;
+
+/** `auditLog.append(...)`, `this.audit.record(...)`, `auditTrail.push(...)`. */
+export function isAuditWrite(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  if (!AUDIT_METHODS.test(callee.name.text)) return false;
+  const recv =
+    memberName(unwrap(callee.expression)) ??
+    (ts.isIdentifier(unwrap(callee.expression))
+      ? (unwrap(callee.expression) as ts.Identifier).text
+      : '');
+  return splitWords(recv).some((w) => w === 'audit' || w === 'audits');
 }
 
 /**

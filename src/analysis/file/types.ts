@@ -57,6 +57,16 @@ export interface HandlerFact {
    * `verifyRefreshToken()`).
    */
   verifiesRefresh: boolean;
+  /** Other secret work (routes/secret-work.ts): `sets a password (hashPassword)`. */
+  secretWork?: string;
+  /** Its first statement leaves unless `NODE_ENV` is `test`: it serves only tests. */
+  testOnly?: boolean;
+  /** It verifies a token the request carries (a header, a cookie): it authenticates its caller. */
+  checksCaller?: boolean;
+  /** It reads a token from the request and calls project code (which may verify it). */
+  requestToken?: boolean;
+  /** It lets only an authenticated caller through (`ctx.assert(ctx.state.user, 401)`). */
+  requiresCaller?: boolean;
   /** Logs, measures or reports anywhere (a `throw` or `next(err)` does not count). */
   logs: boolean;
   /** ... outside `catch` blocks and rejecting branches, or tracks usage (`lastUsedAt`). */
@@ -110,7 +120,9 @@ export type ExportTarget =
   | { kind: 'object'; members: Record<string, ExportTarget> }
   | { kind: 'jwt'; api: JwtApi }
   /** An Express router, Koa router, Hono app... of this file (index into `routes.apps`). */
-  | { kind: 'app'; app: number };
+  | { kind: 'app'; app: number }
+  /** Middleware verifying the caller's token (`expressjwt({...})`), as a value. */
+  | { kind: 'verifier' };
 
 export interface ClassFact {
   /**

@@ -78,8 +78,33 @@ const NOT_A_STORE =
 
 export function isDenylistName(name: string | undefined): boolean {
   if (!name || !DENYLIST_NAME.test(name)) return false;
-  return !splitWords(name).some((w) => NOT_TOKEN_WORDS.has(w));
+  const words = splitWords(name);
+  if (words.some((w) => NOT_TOKEN_WORDS.has(w))) return false;
+  // a `…BlockList` of other things (`matchedBlockList` in a text diff): a list-shaped name is a
+  // token denylist only when its other words name a store of tokens or ids, or act on one
+  if (!/revok|banned|invalidated/i.test(name))
+    return words.every((w) => LIST_WORDS.has(w) || STORE_WORDS.test(w));
+  return true;
 }
+
+const LIST_WORDS = new Set([
+  'black',
+  'block',
+  'deny',
+  'list',
+  'blacklist',
+  'blocklist',
+  'denylist',
+  'blacklisted',
+  'blocklisted',
+  'denylisted',
+  'blacklists',
+  'blocklists',
+  'denylists',
+]);
+/** Words that name a store of tokens or ids, or an action on one (`isTokenBlacklisted`). */
+const STORE_WORDS =
+  /^(tokens?|jwts?|jtis?|access|refresh|sessions?|sids?|ids?|keys?|users?|accounts?|entr(y|ies)|items?|records?|rows?|cache|store|redis|db|repo|repository|model|table|collection|service|set|map|prefix|key|is|has|in|on|to|from|add|added|get|check|remove|clear|find|lookup|save|put|token\w*|the|a|by|for|with|of)$/;
 
 /** The first denylist-like name among `names`, if any. */
 export function denylistNameIn(names: readonly string[]): string | undefined {

@@ -240,12 +240,31 @@ export class CallGraph {
           { kind: 'module', source: target.source, path: [...target.path, ...rest] },
           depth + 1,
         );
+      case 'verifier':
       case 'app':
         return [];
     }
   }
 
   /** The app (router, sub-app) an import of a project module names: `require('./routes/auth')`. */
+  /**
+   * Is the export at `path` of a project module token-verifying middleware (`auth.required` of
+   * `const auth = { required: expressjwt({...}) }; export default auth`)?
+   */
+  verifierAt(fromFile: string, source: string, path: string[], depth = 0): boolean {
+    if (depth > 8 || !this.modules.specifiers.has(source)) return false;
+    const file = this.modules.resolve(fromFile, source);
+    const facts = file ? this.byFile.get(file) : undefined;
+    if (!file || !facts) return false;
+    let p = path.length === 0 ? ['default'] : path;
+    if (p[0] === 'default' && !facts.exports.default && p.length > 1) p = p.slice(1);
+    let t: ExportTarget | undefined = facts.exports[p[0]];
+    for (const name of p.slice(1)) t = t?.kind === 'object' ? t.members[name] : undefined;
+    if (t?.kind === 'module' && p.length === 1)
+      return this.verifierAt(file, t.source, t.path, depth + 1);
+    return t?.kind === 'verifier';
+  }
+
   appAt(
     fromFile: string,
     source: string,

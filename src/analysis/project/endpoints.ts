@@ -7,6 +7,8 @@
 import { splitWords } from '../file/ast.js';
 import type { CallGraph, FnRef } from './call-graph.js';
 import type { LinkedRoute, RouteFacts } from './routes.js';
+import { isTestFile } from '../file/routes/secret-work.js';
+import { SECRET_STRATEGY } from '../file/routes/syntax.js';
 
 /** Keywords of SPEC's auth-path pattern, matched inside words. */
 const AUTH_SUBSTRINGS = [
@@ -106,37 +108,148 @@ export class Endpoints {
     private readonly options: EndpointOptions,
   ) {}
 
-  /** Why a route is an auth endpoint, or undefined when it is not one. */
+  /**
+   * Why a route is an auth endpoint, or undefined when it is not one (SPEC `missing-rate-limit`):
+   * what its handler does, followed across files; path words only where no handler can be
+   * followed.
+   */
   authReason(route: LinkedRoute): string | undefined {
     // CORS preflights and HEAD probes carry no credentials to guess
     if (route.method === 'OPTIONS' || route.method === 'HEAD') return undefined;
     const path = route.path;
     if (path !== undefined && this.options.notAuthRoutes.some((re) => re.test(path)))
       return undefined;
-    // SPEC: an ordinary protected route, whose middleware merely verifies the caller's token, is
-    // not an auth endpoint (`GET /auth/me` behind a JWT guard); issuing tokens or checking a
-    // password still makes it one (`/auth/refresh` behind a refresh-token guard, a password
-    // change).
+    // routes that exist only in tests: registered under a NODE_ENV test condition, by test code,
+    // or whose handler leaves unless the environment is test
+    if (route.testOnly || isTestFile(route.file)) return undefined;
+    const handlerFact = route.handler ? this.graph.fn(route.handler) : undefined;
+    if (handlerFact?.handler?.testOnly) return undefined;
+    let work = this.handlerWork(route);
+    const provider = !!route.credential && !SECRET_STRATEGY.test(route.credential);
+    // an OAuth start's handler calling `super.authenticate()` hands over to the provider's guard
+    if (provider && work?.byName) work = undefined;
+    // SPEC: a route behind authentication (a guard verifying the caller's token or session) is
+    // not an auth endpoint unless its handler checks a second secret (current password, OTP)
     if (route.protectedBy) {
-      if (this.handlerChecksPassword(route)) return 'handler checks a password';
-      // re-signing for an already authenticated caller is a session refresh only where the path
-      // says so
-      if (this.handlerSigns(route) && route.path !== undefined && /refresh|token/i.test(route.path))
-        return 'handler issues a token';
+      if (work?.secondSecret) return work.reason;
       return undefined;
     }
+    // a handler verifying the token its request carries (`await checkAuth(request)`) is behind
+    // authentication too (a refresh token is the credential it exchanges: not this case)
+    if (
+      route.handler &&
+      !work?.secondSecret &&
+      !work?.strategy &&
+      this.verifiesCaller(route.handler)
+    )
+      return undefined;
     if (route.path !== undefined) {
       const extra = this.options.authRoutes.find((re) => re.test(route.path!));
-      if (extra) return `path matches configured pattern ${extra}`;
+      if (extra) return work?.reason ?? `path matches configured pattern ${extra}`;
+    }
+    if (work) return work.reason;
+    // a strategy handing the sign-in to an identity provider: its start only redirects, its
+    // callback completes the sign-in
+    if (route.credential && !SECRET_STRATEGY.test(route.credential)) {
+      const callback = route.path !== undefined && /callback|redirect|return/i.test(route.path);
+      return callback ? `passport completes a sign-in with ${route.credential}` : undefined;
+    }
+    // a visible handler that does none of the auth work is not an auth endpoint, whatever its path;
+    // one handing the work to code the scan cannot follow is judged by its path
+    if (handlerFact && !this.handsOver(route.handler!)) return undefined;
+    if (route.path !== undefined) {
       // RFC 8615 discovery documents (`/.well-known/openid-configuration`, `jwks.json`): public
       // metadata with nothing to guess, whatever words their names contain
-      if (/(^|\/)\.well-known(\/|$)/.test(route.path))
-        return this.handlerSigns(route) ? 'handler issues a token' : undefined;
+      if (/(^|\/)\.well-known(\/|$)/.test(route.path)) return undefined;
       const w = matchesWord(route.path, AUTH_SUBSTRINGS, AUTH_WORDS, true);
       if (w) return `path mentions "${w}"`;
     }
-    if (this.handlerSigns(route)) return 'handler issues a token';
-    if (this.handlerChecksPassword(route)) return 'handler checks a password';
+    return undefined;
+  }
+
+  /**
+   * The handler calls project code the scan cannot follow: a module outside the scanned files, or
+   * a method named for auth work on an object no project class matches (`this.auth.signIn()`).
+   */
+  private handsOver(h: FnRef): boolean {
+    for (const ref of this.graph.reachable(h)) {
+      for (const t of this.graph.fn(ref)?.calls ?? []) {
+        if (t.kind === 'local') continue;
+        if (this.graph.resolve(ref.file, t).length > 0) continue;
+        const name = t.kind === 'module' ? (t.path[t.path.length - 1] ?? t.source) : t.method;
+        if (matchesWord(name, AUTH_SUBSTRINGS, AUTH_WORDS, true)) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The auth work a route's handler does (SPEC: issues a token, or checks, sets or sends a
+   * secret), with whether it is a second secret checked behind authentication.
+   */
+  /** Functions holding a JWT verification. */
+  private verifierFns(): ReadonlySet<number> {
+    if (!this.verifiers) {
+      this.verifiers = new Set();
+      for (const f of this.graph.files())
+        for (const site of f.verifySites)
+          if (site.fn >= 0) this.verifiers.add(this.graph.refKey({ file: f.file, fn: site.fn }));
+    }
+    return this.verifiers;
+  }
+
+  private verifiers: Set<number> | undefined;
+
+  /**
+   * The handler verifies a token its request carries: it verifies one read from a header or cookie
+   * itself, or hands the request to project code that verifies (`await checkAuth(request)`). Only
+   * the handler's own calls count: code further down may verify other tokens for other reasons.
+   */
+  private verifiesCaller(h: FnRef): boolean {
+    const fn = this.graph.fn(h)?.handler;
+    if (!fn || this.graph.reaches(h, (f) => !!f.handler?.verifiesRefresh)) return false;
+    if (fn.checksCaller) return true;
+    return (
+      !!fn.requestToken &&
+      this.graph.reaches(h, (_f, r) => this.verifierFns().has(this.graph.refKey(r)))
+    );
+  }
+
+  private handlerWork(
+    route: LinkedRoute,
+  ): { reason: string; secondSecret: boolean; byName?: boolean; strategy?: boolean } | undefined {
+    const h = route.handler;
+    // the route's own sign-in strategy checks what the caller presents: a refresh token, a
+    // password, client credentials
+    if (route.credential && SECRET_STRATEGY.test(route.credential))
+      return {
+        reason: /refresh/i.test(route.credential)
+          ? `a guard exchanges a refresh token (${route.credential})`
+          : `passport checks credentials (${route.credential})`,
+        secondSecret: false,
+        strategy: true,
+      };
+    if (!h) return undefined;
+    if (this.graph.reaches(h, (fn) => !!fn.handler?.checksPassword))
+      return { reason: 'handler checks a password', secondSecret: true };
+    let oneTime: string | undefined;
+    let other: string | undefined;
+    for (const ref of this.graph.reachable(h)) {
+      const work = this.graph.fn(ref)?.handler?.secretWork;
+      if (!work) continue;
+      if (work.startsWith('checks a one-time')) oneTime ??= work;
+      else other ??= work;
+    }
+    if (oneTime) return { reason: `handler ${oneTime}`, secondSecret: true };
+    if (this.graph.signs(h)) return { reason: 'handler issues a token', secondSecret: false };
+    if (this.graph.reaches(h, (fn) => !!fn.handler?.verifiesRefresh))
+      return { reason: 'handler exchanges a refresh token', secondSecret: false };
+    if (other)
+      return {
+        reason: `handler ${other}`,
+        secondSecret: false,
+        byName: other.startsWith('signs a caller in'),
+      };
     return undefined;
   }
 

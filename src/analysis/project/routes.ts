@@ -49,6 +49,10 @@ export interface LinkedRoute {
    * Middleware or a guard in front of it verifies the caller's token (an ordinary protected route).
    */
   protectedBy?: string;
+  /** A sign-in strategy runs in front of the handler (`passport.authenticate('local')`). */
+  credential?: string;
+  /** Registered (or mounted) only when `NODE_ENV` is `test`. */
+  testOnly?: boolean;
   /** Mount points from the root app down to the route's app. */
   mounts: Mount[];
 }
@@ -76,11 +80,18 @@ interface Edge {
    * parent's.
    */
   guessed?: boolean;
+  /** Mounted only under a test-environment condition. */
+  testOnly?: boolean;
 }
 
 /** A limiter that applies to routes below a point, under a path prefix (absolute). */
 interface ScopedGuard extends Guard {
   under?: string;
+  /**
+   * Fastify: registered at this position of its app, so it limits only routes and plugins declared
+   * after it.
+   */
+  after?: number;
   /** Project- or app-wide (NestJS APP_GUARD, Fastify plugin): a route's opt-out removes it. */
   wide?: boolean;
 }
@@ -128,6 +139,7 @@ export function buildRouteFacts(
             seq: use.seq,
             span: use.span,
             before: use.items.slice(0, i),
+            ...(use.testOnly ? { testOnly: true } : {}),
           });
       });
     }
@@ -147,6 +159,13 @@ export function buildRouteFacts(
     }
   }
   function childApp(file: string, item: ChainItem): AppNode | undefined {
+    // app.use('/v2', makeRouter()): the router a project function returns
+    if (item.appCall)
+      for (const r of graph.resolve(file, item.appCall)) {
+        if (r.kind !== 'fn') continue;
+        const app = graph.file(r.ref.file)?.routes.returnedApps?.[r.ref.fn];
+        if (app !== undefined) return nodes.get(key(r.ref.file, app));
+      }
     if (!item.app) return undefined;
     if (item.app.kind === 'local') return nodes.get(key(file, item.app.app));
     const found = graph.appAt(file, item.app.source, item.app.path);
@@ -189,6 +208,38 @@ export function buildRouteFacts(
       .filter((l) => (!l.viaAutoload || usesAutoload) && limits(l.name))
       .map((l) => ({ ...l, file: f.file })),
   );
+  // NestJS: limiter guard classes declared in one file and used in another (`@UseGuards(X)`,
+  // `{ provide: APP_INTERCEPTOR, useClass: X }`), sign-in guards, named throttlers, app roots
+  const limiterGuards = new Set(files.flatMap((f) => f.routes.limiterGuards ?? []));
+  for (const f of files)
+    for (const g of f.routes.globalGuards ?? [])
+      if (limiterGuards.has(g.name) && limits(g.name))
+        projectLimiters.push({ framework: 'nestjs', name: g.name, span: g.span, file: f.file });
+  const credentialGuards = new Map(
+    files.flatMap((f) => Object.entries(f.routes.credentialGuards ?? {})),
+  );
+  const throttlerNames = [...new Set(files.flatMap((f) => f.routes.throttlerNames ?? []))];
+  if (throttlerNames.length === 0) throttlerNames.push('default');
+  // `@SkipThrottle({ chat: true })` skips only `chat`: the other throttlers still apply
+  const skipsAll = (skips: readonly string[] | undefined): boolean =>
+    !skips ||
+    throttlerNames.every(
+      (n) => skips.includes(n) || (throttlerNames.length === 1 && skips.includes('?')),
+    );
+  const nestRoots = files
+    .filter((f) => f.routes.nestEntry)
+    .map((f) => f.file.slice(0, f.file.lastIndexOf('/') + 1));
+  // NestJS authentication applied to many controllers at once: a global guard verifying the
+  // caller (`APP_GUARD` with a token guard) per app root, and middleware bound with `forRoutes`
+  const globalAuth = files.flatMap((f) =>
+    (f.routes.globalGuards ?? [])
+      .filter((g) => tokenGuards.has(g.name))
+      .map((g) => ({ name: g.name, file: f.file })),
+  );
+  const composed = new Map(files.flatMap((f) => Object.entries(f.routes.composedDecorators ?? {})));
+  const middlewareAuth = new Set(files.flatMap((f) => f.routes.protectedControllers ?? []));
+  const nestRoot = (file: string): string | undefined =>
+    nestRoots.filter((r) => file.startsWith(r)).sort((a, b) => b.length - a.length)[0];
 
   // ---- traversal -----------------------------------------------------------------------------
   // functions that verify a token themselves (or through a wrapper): middleware made of them
@@ -215,9 +266,11 @@ export function buildRouteFacts(
     if (v === undefined) {
       v =
         !!item.verifies ||
+        (item.app?.kind === 'module' && graph.verifierAt(file, item.app.source, item.app.path)) ||
         fnResolve(file, item).some(
           (ref) =>
             verifiers.has(graph.refKey(ref)) ||
+            !!graph.fn(ref)?.handler?.requiresCaller ||
             (graph.fn(ref)?.calls ?? []).some((t) =>
               graph
                 .resolve(ref.file, t)
@@ -251,14 +304,25 @@ export function buildRouteFacts(
     mounts: Mount[],
     stack: Set<AppNode>,
     protectedBy: ScopedGuard[] = [],
+    testOnly = false,
+    parentFramework?: Framework,
   ) => {
     if (stack.has(node) || routes.length > MAX_INSTANCES) return;
     stack.add(node);
     const app = node.app;
     const base = join(prefix, app.prefix);
+    // an app handed in as a parameter (`module.exports = (router) => {...}`) is what its parent
+    // is built with: a Koa router's routes are Koa routes whatever the file imports
+    const framework = app.param && parentFramework ? parentFramework : app.framework;
     const appWide: ScopedGuard[] = [];
     if (app.limiter)
-      appWide.push({ name: app.limiter.name, file: node.file, span: app.limiter.span, wide: true });
+      appWide.push({
+        name: app.limiter.name,
+        file: node.file,
+        span: app.limiter.span,
+        wide: true,
+        after: app.limiter.seq,
+      });
     // a fastify-plugin-wrapped child shares its registrations (rate-limit included) with its parent
     for (const e of edges.get(node) ?? []) {
       if (e.child.app.unencapsulated && e.child.app.limiter)
@@ -297,14 +361,34 @@ export function buildRouteFacts(
       const full = route.path === undefined ? undefined : join(base, route.path);
       const functions = route.items.flatMap((it) => fnResolve(node.file, it));
       const verifier = route.items.slice(0, -1).find((it) => isVerifierItem(node.file, it));
+      const viaDecorators = (route.decorators ?? []).flatMap((d) => {
+        const c = composed.get(d);
+        return c ? [c] : [];
+      });
       const protection =
         route.protectedBy ??
+        viaDecorators
+          .map((c) => c.protectedBy ?? c.guards.find((g) => tokenGuards.has(g)))
+          .find(Boolean) ??
+        (app.controller && middlewareAuth.has(app.controller)
+          ? `authentication middleware on ${app.controller}`
+          : undefined) ??
+        (app.framework === 'nestjs' && !route.isPublic
+          ? globalAuth.find((g) => sameRoot(nestRoot(g.file), nestRoot(node.file)))?.name
+          : undefined) ??
         route.guards?.find((g) => tokenGuards.has(g)) ??
         verifier?.label ??
         [...protectedBy, ...verifiersBefore(route.seq)].find((g) => covers(g.under, full))?.name;
       const own = route.items.find((it) => isLimiterItem(node.file, it));
+      const optOut = !!route.optOut && skipsAll(route.skips);
+      const guardClass = optOut
+        ? undefined
+        : ([...(route.guards ?? []), ...viaDecorators.flatMap((c) => c.guards)].find(
+            (g) => limiterGuards.has(g) && limits(g),
+          ) ?? viaDecorators.map((c) => c.limiter).find((l) => limits(l)));
       let guard: Guard | null = null;
-      if (limits(route.limiter))
+      if (guardClass) guard = { name: guardClass, file: node.file, span: route.span };
+      else if (limits(route.limiter))
         guard = { name: route.limiter!, file: node.file, span: route.span };
       else if (own) guard = guardOf(node.file, own);
       else {
@@ -312,13 +396,27 @@ export function buildRouteFacts(
           ...inherited,
           ...appWide,
           ...usesBefore(route.seq),
-          ...projectGuards(projectLimiters, app.framework, full),
+          ...projectGuards(projectLimiters, app.framework, full).filter(
+            // a Nest app's global guard covers the controllers of that app only
+            (g) => app.framework !== 'nestjs' || sameRoot(nestRoot(g.file), nestRoot(node.file)),
+          ),
         ];
-        const found = candidates.find((g) => !(route.optOut && g.wide) && covers(g.under, full));
+        const found = candidates.find(
+          (g) =>
+            !(optOut && g.wide) &&
+            covers(g.under, full) &&
+            (g.after === undefined || !appWide.includes(g) || route.seq > g.after),
+        );
         if (found) guard = { name: found.name, file: found.file, span: found.span };
       }
+      // a guard class's declared strategy before what its name suggests
+      const credential =
+        route.guards?.map((g) => credentialGuards.get(g)).find(Boolean) ??
+        route.credential ??
+        viaDecorators.map((c) => c.credential).find(Boolean) ??
+        route.items.find((it) => it.credential)?.credential;
       routes.push({
-        framework: app.framework,
+        framework,
         method: route.method,
         path: full,
         file: node.file,
@@ -328,13 +426,18 @@ export function buildRouteFacts(
         guard,
         mounts,
         ...(protection ? { protectedBy: protection } : {}),
+        ...(credential ? { credential } : {}),
+        ...(testOnly || route.testOnly ? { testOnly: true } : {}),
       });
     }
     for (const e of edges.get(node) ?? []) {
       const childPrefix = e.guessed ? undefined : join(base, e.prefix);
       const passed: ScopedGuard[] = [
         ...inherited,
-        ...appWide,
+        // what a child inherits loses its position: it counts for the whole child
+        ...appWide
+          .filter((g) => g.after === undefined || e.seq > g.after)
+          .map((g) => ({ ...g, after: undefined })),
         ...usesBefore(e.seq),
         ...e.before
           .filter((it) => isLimiterItem(node.file, it))
@@ -354,6 +457,8 @@ export function buildRouteFacts(
         [...mounts, { file: node.file, span: e.span, path: e.prefix }],
         stack,
         protections,
+        testOnly || !!e.testOnly,
+        framework,
       );
     }
     stack.delete(node);
@@ -366,6 +471,10 @@ export function buildRouteFacts(
       visit(n, undefined, [], [], new Set());
   }
   return { routes };
+}
+
+function sameRoot(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
 }
 
 function projectGuards(

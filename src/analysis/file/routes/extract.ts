@@ -8,7 +8,7 @@
  * (`module.exports = (app) => { app.post(...) }`). Apps are recognised by what they were created
  * from (by import), never by the spelling of the variable.
  */
-import type { ts } from '../ast.js';
+import { ts, enclosingFunction, unwrap } from '../ast.js';
 import type { FileContext } from '../context.js';
 import { extractNestApps } from './adapters/nest.js';
 import { RouteRecorder } from './recorder.js';
@@ -49,8 +49,32 @@ export function extractRouteFacts(
   facts.projectLimiters.push(...nest.projectLimiters, ...next.projectLimiters);
   if (nest.bypassingGuards.length > 0) facts.bypassingGuards = nest.bypassingGuards;
   if (nest.tokenGuards.length > 0) facts.tokenGuards = nest.tokenGuards;
+  Object.assign(facts, nest.extra);
   if (!mayRegisterRoutes(sf.text)) return { facts, appOfNode: new Map() };
   const routes = new RouteRecorder(sf, ctx, facts, { middlewareStyle, fastify, honoBasePath });
   routes.run(calls);
+  if (facts.apps.length > 0) returnedApps(sf, ctx, routes, facts);
   return { facts, appOfNode: routes.appOfNode };
+}
+
+/** Functions returning one of the file's apps: `function makeRouter() { ...; return router; }`. */
+function returnedApps(
+  sf: ts.SourceFile,
+  ctx: FileContext,
+  routes: RouteRecorder,
+  facts: RouteFileFacts,
+): void {
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isReturnStatement(node) &&
+      node.expression &&
+      (ts.isIdentifier(unwrap(node.expression)) || ts.isCallExpression(unwrap(node.expression)))
+    ) {
+      const fn = enclosingFunction(node);
+      const app = fn ? routes.resolveApp(node.expression) : undefined;
+      if (fn && app) (facts.returnedApps ??= {})[ctx.fnId(fn)] ??= app.app;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
 }

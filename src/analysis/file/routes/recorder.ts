@@ -28,6 +28,7 @@ import {
 } from '../../libraries/frameworks.js';
 import {
   isVerificationMiddleware,
+  credentialStrategy,
   wrap,
   optionString,
   isFunctionValued,
@@ -38,6 +39,22 @@ import {
  * The framework adapters the recorder hands registrations to (given by extract.ts, so that the
  * adapters depend on the recorder and not the other way round).
  */
+/** Fastify instance methods returning the instance (configuration chains). */
+const CHAINABLE_FASTIFY = new Set([
+  'withTypeProvider',
+  'setValidatorCompiler',
+  'setSerializerCompiler',
+  'setErrorHandler',
+  'setNotFoundHandler',
+  'setReplySerializer',
+  'setSchemaErrorFormatter',
+  'decorate',
+  'decorateRequest',
+  'decorateReply',
+  'addSchema',
+  'addContentTypeParser',
+]);
+
 export interface FrameworkAdapters {
   /** Express, and the Koa/Hono registrations that share its middleware style. */
   middlewareStyle(
@@ -162,6 +179,8 @@ export class RouteRecorder {
     if (ts.isCallExpression(e)) {
       const made = this.factoryApp(e);
       if (made !== undefined) return { app: made };
+      const returned = this.returnedApp(e, depth);
+      if (returned) return returned;
       const callee = unwrap(e.expression);
       if (!ts.isPropertyAccessExpression(callee)) return undefined;
       const inner = this.resolveApp(callee.expression, depth + 1);
@@ -174,6 +193,8 @@ export class RouteRecorder {
         return this.adapters.honoBasePath(this, e, inner.app);
       if (HTTP_METHODS.has(name) || name === 'use' || name === 'on' || name === 'prefix')
         return inner;
+      // Fastify().withTypeProvider<...>(), .setValidatorCompiler(...): the same instance
+      if (framework === 'fastify' && CHAINABLE_FASTIFY.has(name)) return inner;
       return undefined;
     }
     if (ts.isNewExpression(e)) return wrap(this.constructedApp(e));
@@ -204,6 +225,25 @@ export class RouteRecorder {
       }
     }
     return this.appOfValue(value, depth);
+  }
+
+  /** `const app = buildApp()` with `function buildApp() { const f = Fastify(); ...; return f; }`. */
+  private returnedApp(call: ts.CallExpression, depth: number): { app: number } | undefined {
+    const callee = unwrap(call.expression);
+    if (!ts.isIdentifier(callee)) return undefined;
+    const fn = this.ctx.resolver.evaluate(callee);
+    if (fn.kind !== 'function' || !fn.node.body) return undefined;
+    const body = fn.node.body;
+    if (!ts.isBlock(body)) {
+      const r = this.resolveApp(body as ts.Expression, depth + 1);
+      return r && { app: r.app };
+    }
+    for (const st of body.statements) {
+      if (!ts.isReturnStatement(st) || !st.expression) continue;
+      const r = this.resolveApp(st.expression, depth + 1);
+      if (r) return { app: r.app };
+    }
+    return undefined;
   }
 
   appOfValue(value: Value, depth: number): { app: number; routePath?: string } | undefined {
@@ -297,6 +337,8 @@ export class RouteRecorder {
     const limiter = limiterOfExpression(e, this.ctx.resolver, this.ctx.limiters);
     if (limiter) return [{ label, span, limiter }];
     if (isVerificationMiddleware(e, this.ctx.resolver)) return [{ label, span, verifies: true }];
+    const credential = credentialStrategy(e, this.ctx.resolver);
+    if (credential) return [{ label, span, credential }];
     if (ts.isCallExpression(e)) {
       const callee = unwrap(e.expression);
       // Koa: router.routes() / router.middleware() mounts the router; allowedMethods() only answers
@@ -326,15 +368,25 @@ export class RouteRecorder {
       // is the handler
       const wrapped = e.arguments.find((a) => isFunctionValued(unwrap(a), this.ctx.resolver));
       if (wrapped) {
-        const inner = this.items(wrapped, framework).filter((i) => i.target);
+        const inner = this.items(wrapped, framework).filter((i) => i.target || i.limiter);
         if (inner.length > 0)
           return inner.map((i) => ({ ...i, label: `${calleeText(e)}(${i.label})` }));
       }
-      return [{ label, span }];
+      // catchAsync(rateLimiterMiddleware): a limiter wrapped in an async-error helper
+      for (const a of e.arguments) {
+        const wrappedLimiter = limiterOfExpression(unwrap(a), this.ctx.resolver, this.ctx.limiters);
+        if (wrappedLimiter) return [{ label, span, limiter: wrappedLimiter }];
+      }
+      // app.use('/v2', makeRouter()): project code that may return a router
+      const made = callTarget(e, this.ctx.resolver, this.ctx.fnId);
+      return made ? [{ label, span, appCall: made }] : [{ label, span }];
     }
     const app = this.resolveApp(e);
     if (app) return [{ label, span, app: { kind: 'local', app: app.app } }];
     const value = this.ctx.resolver.evaluate(e);
+    // const auth = { required: expressjwt({...}) }; router.get('/user', auth.required, handler)
+    if (value.kind === 'call' && isVerificationMiddleware(value.node, this.ctx.resolver))
+      return [{ label, span, verifies: true }];
     const target = targetOfCallee(e, this.ctx.resolver, this.ctx.fnId);
     const item: ChainItem = { label, span };
     if (target) item.target = target;

@@ -94,7 +94,8 @@ export function isVerificationMiddleware(e: ts.Expression, resolver: Resolver): 
   if (!m) return false;
   if (
     m.source === 'express-jwt' ||
-    m.source === 'koa-jwt' ||
+    // koa-jwt with `passthrough: true` lets a request without a valid token through
+    (m.source === 'koa-jwt' && !passesThrough(e.arguments[0])) ||
     (m.source === 'hono/jwt' && m.path.join('.') === 'jwt') ||
     m.source === 'hono/bearer-auth'
   )
@@ -104,6 +105,32 @@ export function isVerificationMiddleware(e: ts.Expression, resolver: Resolver): 
     return !!strategy && /jwt|bearer|token|oauth2?-?bearer/i.test(strategy);
   }
   return false;
+}
+
+/**
+ * `passport.authenticate('local')`, `passport.authenticate('google', {...})`: the sign-in strategy
+ * a route runs (not one verifying a token the caller already holds).
+ */
+export function credentialStrategy(e: ts.Expression, resolver: Resolver): string | undefined {
+  if (!ts.isCallExpression(e)) return undefined;
+  const m = modulePath(resolver.evaluate(e.expression));
+  if (m?.source !== 'passport' || m.path[m.path.length - 1] !== 'authenticate') return undefined;
+  const strategy = staticString(e.arguments[0]);
+  return strategy && !/jwt|bearer|anonymous/i.test(strategy) ? strategy : undefined;
+}
+
+/**
+ * Strategies that check a secret the caller presents (a password, a one-time code, a refresh
+ * token); the others (`google`, `github`, `oidc`, `saml`) hand the sign-in to an identity
+ * provider.
+ */
+export const SECRET_STRATEGY =
+  /local|ldap|basic|digest|otp|totp|magic|passwordless|webauthn|refresh|hash|api.?key|custom|password|credential/i;
+
+function passesThrough(arg: ts.Expression | undefined): boolean {
+  const o = arg && unwrap(arg);
+  const v = o && ts.isObjectLiteralExpression(o) ? property(o, 'passthrough') : undefined;
+  return !!v && unwrap(v).kind === ts.SyntaxKind.TrueKeyword;
 }
 
 export function wrap(id: number | undefined): { app: number } | undefined {

@@ -34,6 +34,8 @@ export interface ChainItem {
   target?: CallTarget;
   /** A router or sub-app mounted here. */
   app?: AppRef;
+  /** The result of calling project code that may return a router (`app.use('/v2', makeRouter())`). */
+  appCall?: CallTarget;
   /**
    * Koa: `provider.router.routes()` on a router the bindings cannot follow (a plugin registry, a
    * loop over providers).
@@ -44,6 +46,11 @@ export interface ChainItem {
    * hono/jwt).
    */
   verifies?: boolean;
+  /**
+   * A passport strategy that checks what the caller presents to sign in (`passport.authenticate(
+   * 'local')`, `AuthGuard('google')`, `AuthGuard('jwt-refresh')`): the strategy's name.
+   */
+  credential?: string;
 }
 
 export interface RouteDecl {
@@ -66,6 +73,8 @@ export interface RouteDecl {
    * false }`).
    */
   optOut?: boolean;
+  /** NestJS `@SkipThrottle({ chat: true })`: the throttlers skipped (undefined: all of them). */
+  skips?: string[];
   /**
    * A guard that verifies the caller's token (`@UseGuards(AuthGuard('jwt'))`): an ordinary
    * protected route.
@@ -76,6 +85,14 @@ export interface RouteDecl {
    * extends AuthGuard('jwt')`).
    */
   guards?: string[];
+  /** NestJS: a guard running a sign-in strategy (`AuthGuard('local')`, `AuthGuard('google')`). */
+  credential?: string;
+  /** Registered only under `if (process.env.NODE_ENV === 'test')`. */
+  testOnly?: boolean;
+  /** NestJS `@Public()`: exempt from a global authentication guard. */
+  isPublic?: boolean;
+  /** NestJS project decorators on the route or its controller (`@SessionAuth()`). */
+  decorators?: string[];
   /** Position among the app's registrations (order matters for Express, Koa, Hono). */
   seq: number;
 }
@@ -90,6 +107,8 @@ export interface UseDecl {
   seq: number;
   /** Registered inside an `if` (`if (env === 'production') app.use(limiter)`): still counts. */
   conditional: boolean;
+  /** Registered only under `if (process.env.NODE_ENV === 'test')`: what it mounts serves tests. */
+  testOnly?: boolean;
 }
 
 /**
@@ -128,9 +147,11 @@ export interface FileApp {
   uses: UseDecl[];
   passes: PassDecl[];
   /** An app-wide limiter that is not middleware in order (Fastify's `register(rateLimit)`). */
-  limiter?: { name: string; span: Span; conditional: boolean };
+  limiter?: { name: string; span: Span; conditional: boolean; seq?: number };
   /** A koa-router router: it serves only through a mount, never by itself. */
   router?: boolean;
+  /** NestJS: the controller class. */
+  controller?: string;
   /** Fastify: registered with `fastify-plugin`, so its hooks and plugins reach the parent. */
   unencapsulated?: boolean;
 }
@@ -163,6 +184,31 @@ export interface RouteFileFacts {
   autoload?: number;
   /** Guard classes declared here that verify the caller's token (`extends AuthGuard('jwt')`). */
   tokenGuards?: string[];
+  /** Functions of this file returning one of its apps (`function makeRouter() { ...; return r }`). */
+  returnedApps?: Record<number, number>;
+  /** NestJS guard classes declared here that run a sign-in strategy, by name: the strategy. */
+  credentialGuards?: Record<string, string>;
+  /** NestJS limiter guard classes declared here (`class ApiThrottler extends ThrottlerGuard`). */
+  limiterGuards?: string[];
+  /**
+   * NestJS global guards and interceptors (`APP_GUARD`, `APP_INTERCEPTOR`, `useGlobalGuards`)
+   * whose class is declared in another file: limiters when that class is one.
+   */
+  globalGuards?: Array<{ name: string; span: Span }>;
+  /** NestJS decorators composed here with `applyDecorators(UseGuards(...))`, by name. */
+  composedDecorators?: Record<
+    string,
+    { limiter?: string; protectedBy?: string; credential?: string; guards: string[] }
+  >;
+  /**
+   * NestJS controllers an authentication middleware is applied to here
+   * (`consumer.apply(AuthMiddleware).forRoutes(...controllers)`).
+   */
+  protectedControllers?: string[];
+  /** NestJS throttler names configured here (`ThrottlerModule.forRoot([{ name: 'chat' }])`). */
+  throttlerNames?: string[];
+  /** The file starts a NestJS app (`NestFactory.create`): its folder is that app's root. */
+  nestEntry?: boolean;
   /**
    * Limiter guard classes declared here that let requests through by default (NestJS `canActivate`
    * ending in `return true`).

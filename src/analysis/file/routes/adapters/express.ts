@@ -7,6 +7,7 @@ import type { FileApp } from '../types.js';
 import type { RouteRecorder } from '../recorder.js';
 import { loopVariants, isPathLike, pathValues, pathArg, isConditional } from '../syntax.js';
 import { koaMount, koaRegister } from './koa.js';
+import { underTestCondition } from '../secret-work.js';
 
 /** Express, Koa and Hono: `x.METHOD(path, ...handlers)`, `x.use([path], ...middleware)`. */
 export function middlewareStyle(
@@ -45,6 +46,7 @@ export function middlewareStyle(
         span: rec.registrationSpan(call, pathNode),
         seq: rec.seq++,
         conditional: isConditional(call),
+        ...(underTestCondition(call) ? { testOnly: true } : {}),
       });
     }
     return;
@@ -93,6 +95,7 @@ export function middlewareStyle(
   const items = args.slice(i).flatMap((a) => rec.items(a, app.framework));
   // `app.get('trust proxy')` reads a setting: a route needs a handler
   if (items.length === 0) return;
+  const testOnly = underTestCondition(call);
   for (const path of paths)
     app.routes.push({
       method,
@@ -100,5 +103,6 @@ export function middlewareStyle(
       span: rec.registrationSpan(call, pathNode),
       items,
       seq: rec.seq++,
+      ...(testOnly ? { testOnly } : {}),
     });
 }

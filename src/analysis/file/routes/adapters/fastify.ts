@@ -118,6 +118,8 @@ export function fastifyRegister(rec: RouteRecorder, call: ts.CallExpression, app
         name: m.source,
         span: rec.ctx.span(call),
         conditional: isConditional(call),
+        // its onRoute hook sees only the routes declared (and plugins registered) after it
+        seq: rec.seq++,
       };
     return;
   }

@@ -9,7 +9,21 @@ import { ts, unwrap, staticString, walk, type Node, SK } from '../../ast.js';
 import { modulePath } from '../../values.js';
 import type { FileContext } from '../../context.js';
 import { isLimiterName } from '../../../libraries/limiters.js';
-import type { FileApp, ProjectLimiter, RouteDecl } from '../types.js';
+import type { FileApp, ProjectLimiter, RouteDecl, RouteFileFacts } from '../types.js';
+
+/** Decorators that exempt a route from a global authentication guard. */
+const PUBLIC_DECORATOR = /^(Public|IsPublic|AllowAnonymous|Anonymous|SkipAuth|NoAuth|PublicRoute)$/;
+
+interface Throttling {
+  isPublic?: boolean;
+  decorators?: string[];
+  limiter?: string;
+  optOut?: boolean;
+  skips?: string[];
+  protectedBy?: string;
+  guards?: string[];
+  credential?: string;
+}
 
 const METHOD_DECORATORS: Record<string, string> = {
   Get: 'GET',
@@ -30,12 +44,15 @@ export function extractNestApps(
   projectLimiters: ProjectLimiter[];
   bypassingGuards: string[];
   tokenGuards: string[];
+  extra: Partial<RouteFileFacts>;
 } {
+  const extra: Partial<RouteFileFacts> = {};
   const apps: FileApp[] = [];
   const projectLimiters: ProjectLimiter[] = [];
   const bypassingGuards: string[] = [];
   const tokenGuards: string[] = [];
-  if (!sf.text.includes('@nestjs/')) return { apps, projectLimiters, bypassingGuards, tokenGuards };
+  if (!sf.text.includes('@nestjs/'))
+    return { apps, projectLimiters, bypassingGuards, tokenGuards, extra };
 
   /** `@Post('login')` -> ['Post', call] when the decorator comes from `from`. */
   const decorator = (
@@ -99,24 +116,62 @@ export function extractNestApps(
       : undefined;
   };
 
+  /**
+   * A guard running a sign-in strategy: `AuthGuard('local')`, `AuthGuard('google')`,
+   * `AuthGuard('jwt-refresh')`, a class named so (`LocalAuthGuard`, `JwtRefreshGuard`).
+   */
+  const credentialGuard = (expr: ts.Expression): string | undefined => {
+    let e = unwrap(expr);
+    if (ts.isNewExpression(e)) e = unwrap(e.expression);
+    if (ts.isCallExpression(e)) {
+      const m = modulePath(ctx.resolver.evaluate(e.expression));
+      const arg = e.arguments[0] && unwrap(e.arguments[0]);
+      const strategy = staticString(arg);
+      // a project guard factory named for it: `OAuthCallbackGuard('google')`
+      const factory = ts.isIdentifier(unwrap(e.expression))
+        ? (unwrap(e.expression) as ts.Identifier).text
+        : '';
+      if (/guard$/i.test(factory) && /auth|login|sign/i.test(factory) && strategy)
+        return /jwt|bearer|api.?key|session/i.test(strategy) ? undefined : strategy;
+      if (m?.source !== '@nestjs/passport' || m.path.join('.') !== 'AuthGuard') return undefined;
+      return strategy &&
+        (!/jwt|bearer|token|api.?key|session/i.test(strategy) || /refresh/i.test(strategy))
+        ? strategy
+        : undefined;
+    }
+    const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';
+    const hit = /local|refresh|google|github|facebook|oidc|apple|microsoft|saml/i.exec(name);
+    return hit ? hit[0].toLowerCase() : undefined;
+  };
+
   /** Throttling and token guards declared on a class or method. */
-  const throttling = (
-    node: ts.Node,
-  ): { limiter?: string; optOut?: boolean; protectedBy?: string; guards?: string[] } => {
-    const out: { limiter?: string; optOut?: boolean; protectedBy?: string; guards?: string[] } = {};
+  const throttling = (node: ts.Node): Throttling => {
+    const out: Throttling = {};
     for (const d of decoratorsOf(node)) {
       const common = decorator(d, /^@nestjs\/common$/);
       if (common?.name === 'UseGuards' && common.call) {
         for (const a of common.call.arguments) {
           out.limiter ??= isLimiterGuard(a);
           out.protectedBy ??= isTokenGuard(a);
+          out.credential ??= credentialGuard(a);
           const u = unwrap(a);
           if (ts.isIdentifier(u)) (out.guards ??= []).push(u.text);
         }
       }
+      // @Public(), @AllowAnonymous(): the route opts out of a global authentication guard
+      const e = unwrap(d.expression);
+      const callee = ts.isCallExpression(e) ? unwrap(e.expression) : e;
+      if (ts.isIdentifier(callee) && PUBLIC_DECORATOR.test(callee.text)) out.isPublic = true;
+      // a project decorator (`@SessionAuth()` = applyDecorators(UseGuards(...))): linked later
+      else if (ts.isIdentifier(callee) && !common && /^[A-Z]/.test(callee.text))
+        (out.decorators ??= []).push(callee.text);
       const throttler = decorator(d, /^@nestjs\/throttler$/);
       if (throttler?.name === 'Throttle') out.limiter ??= '@Throttle';
-      if (throttler?.name === 'SkipThrottle') out.optOut = !skipsNothing(throttler.call);
+      if (throttler?.name === 'SkipThrottle') {
+        out.optOut = !skipsNothing(throttler.call);
+        const named = skippedNames(throttler.call);
+        if (out.optOut && named) out.skips = named;
+      }
     }
     return out;
   };
@@ -133,6 +188,10 @@ export function extractNestApps(
         if (isLimiterGuard(base) && bypassesByDefault(node)) bypassingGuards.push(node.name.text);
         // class GlobalGuard extends AuthGuard(['jwt']): routes it guards elsewhere are protected
         if (isTokenGuard(base)) tokenGuards.push(node.name.text);
+        const strategy = credentialGuard(base);
+        if (strategy) (extra.credentialGuards ??= {})[node.name.text] = strategy;
+        if (isLimiterGuard(base) && !bypassesByDefault(node))
+          (extra.limiterGuards ??= []).push(node.name.text);
       }
       return true;
     }
@@ -142,24 +201,85 @@ export function extractNestApps(
       const useClass = property(node, 'useClass') ?? property(node, 'useExisting');
       if (provide && useClass) {
         const p = modulePath(ctx.resolver.evaluate(unwrap(provide)));
-        const guard =
-          p && p.source === '@nestjs/core' && p.path.join('.') === 'APP_GUARD'
-            ? isLimiterGuard(useClass)
-            : undefined;
+        // a ThrottlerGuard subclass serves as a global guard or as a global interceptor
+        const global =
+          p && p.source === '@nestjs/core' && /^APP_(GUARD|INTERCEPTOR)$/.test(p.path.join('.'));
+        const guard = global ? isLimiterGuard(useClass) : undefined;
         if (guard) projectLimiters.push({ framework: 'nestjs', name: guard, span: ctx.span(node) });
+        else if (global && ts.isIdentifier(unwrap(useClass))) {
+          // { provide: APP_GUARD, useClass: JwtAuthGuard }: every route of the app is protected
+          if (isTokenGuard(useClass)) tokenGuards.push((unwrap(useClass) as ts.Identifier).text);
+          (extra.globalGuards ??= []).push({
+            name: (unwrap(useClass) as ts.Identifier).text,
+            span: ctx.span(node),
+          });
+        }
       }
+      // ThrottlerModule.forRoot([{ name: 'chat', ttl, limit }]): the throttlers a skip must name
+      const name = property(node, 'name');
+      if (name && property(node, 'ttl') && staticString(name))
+        (extra.throttlerNames ??= []).push(staticString(name)!);
       return true;
     }
     if (ts.isCallExpression(node)) {
       const callee = unwrap(node.expression);
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'useGlobalGuards') {
+      if (
+        ts.isPropertyAccessExpression(callee) &&
+        (callee.name.text === 'useGlobalGuards' || callee.name.text === 'useGlobalInterceptors')
+      ) {
         const guard = node.arguments.map((a) => isLimiterGuard(a)).find(Boolean);
         if (guard) projectLimiters.push({ framework: 'nestjs', name: guard, span: ctx.span(node) });
       }
+      // export const SessionAuth = () => applyDecorators(UseGuards(SessionGuard), ApiBearerAuth())
+      const applied = modulePath(ctx.resolver.evaluate(callee));
+      if (applied?.source === '@nestjs/common' && applied.path.join('.') === 'applyDecorators') {
+        const name = composedName(node);
+        if (name) {
+          const info: Throttling = {};
+          for (const a of node.arguments) {
+            const inner = unwrap(a);
+            if (!ts.isCallExpression(inner)) continue;
+            const m = modulePath(ctx.resolver.evaluate(unwrap(inner.expression)));
+            if (m?.source !== '@nestjs/common' || m.path.join('.') !== 'UseGuards') continue;
+            for (const g of inner.arguments) {
+              info.limiter ??= isLimiterGuard(g);
+              info.protectedBy ??= isTokenGuard(g);
+              info.credential ??= credentialGuard(g);
+              const u = unwrap(g);
+              if (ts.isIdentifier(u)) (info.guards ??= []).push(u.text);
+            }
+          }
+          (extra.composedDecorators ??= {})[name] = {
+            ...(info.limiter ? { limiter: info.limiter } : {}),
+            ...(info.protectedBy ? { protectedBy: info.protectedBy } : {}),
+            ...(info.credential ? { credential: info.credential } : {}),
+            guards: info.guards ?? [],
+          };
+        }
+      }
+      // consumer.apply(AuthMiddleware).forRoutes(...authenticatedControllers)
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'forRoutes') {
+        const applied = unwrap(callee.expression);
+        if (
+          ts.isCallExpression(applied) &&
+          ts.isPropertyAccessExpression(unwrap(applied.expression)) &&
+          (unwrap(applied.expression) as ts.PropertyAccessExpression).name.text === 'apply' &&
+          applied.arguments.some((a) => /auth|jwt|session/i.test(a.getText()))
+        )
+          for (const a of node.arguments)
+            (extra.protectedControllers ??= []).push(...classNames(a));
+      }
+      if (
+        ts.isPropertyAccessExpression(callee) &&
+        callee.name.text === 'create' &&
+        ts.isIdentifier(unwrap(callee.expression)) &&
+        (unwrap(callee.expression) as ts.Identifier).text === 'NestFactory'
+      )
+        extra.nestEntry = true;
     }
     return true;
   });
-  return { apps, projectLimiters, bypassingGuards, tokenGuards };
+  return { apps, projectLimiters, bypassingGuards, tokenGuards, extra };
 
   function controllerApp(cls: ts.ClassDeclaration, call: ts.CallExpression | undefined): FileApp {
     const arg = call?.arguments[0] && unwrap(call.arguments[0]);
@@ -196,13 +316,25 @@ export function extractNestApps(
                 target: { kind: 'local', fn: ctx.fnId(member) },
               },
             ],
-            // @SkipThrottle makes even an explicit ThrottlerGuard let the route through
+            // @SkipThrottle makes even an explicit ThrottlerGuard let the route through (unless it
+            // skips only some named throttlers: linked in project/routes.ts)
             limiter:
-              (own.optOut ?? classThrottling.optOut)
+              (own.optOut ?? classThrottling.optOut) &&
+              !(own.optOut === undefined ? classThrottling.skips : own.skips)
                 ? undefined
                 : (own.limiter ?? classThrottling.limiter),
             optOut: own.optOut ?? classThrottling.optOut,
+            ...((own.optOut === undefined ? classThrottling.skips : own.skips)
+              ? { skips: own.optOut === undefined ? classThrottling.skips : own.skips }
+              : {}),
             protectedBy: own.protectedBy ?? classThrottling.protectedBy,
+            ...(own.isPublic || classThrottling.isPublic ? { isPublic: true } : {}),
+            ...(own.decorators || classThrottling.decorators
+              ? { decorators: [...(own.decorators ?? []), ...(classThrottling.decorators ?? [])] }
+              : {}),
+            ...(own.credential || classThrottling.credential
+              ? { credential: own.credential ?? classThrottling.credential }
+              : {}),
             ...(own.guards || classThrottling.guards
               ? { guards: [...(own.guards ?? []), ...(classThrottling.guards ?? [])] }
               : {}),
@@ -214,6 +346,7 @@ export function extractNestApps(
     return {
       framework: 'nestjs',
       span: ctx.span(cls.name ?? cls),
+      controller: className,
       ordered: false,
       prefix,
       routes,
@@ -257,6 +390,88 @@ function skipsNothing(call: ts.CallExpression | undefined): boolean {
     return values.length > 0 && values.every((k) => k === SK.FalseKeyword);
   }
   return false;
+}
+
+/** The name a composed decorator is exported as: its function or variable. */
+function composedName(call: ts.CallExpression): string | undefined {
+  for (let n: ts.Node | undefined = call.parent; n; n = n.parent) {
+    if (ts.isFunctionDeclaration(n)) return n.name?.text;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) return n.name.text;
+    if (ts.isMethodDeclaration(n) || ts.isClassDeclaration(n)) return undefined;
+  }
+  return undefined;
+}
+
+/** Controller class names in `forRoutes(A, B)`, `forRoutes(...list)` with a local array `list`. */
+function classNames(arg: ts.Expression): string[] {
+  let e: ts.Node = unwrap(arg);
+  if (ts.isSpreadElement(e)) e = unwrap(e.expression);
+  if (ts.isIdentifier(e)) {
+    let init: ts.Expression | undefined;
+    const visit = (n: ts.Node): void => {
+      if (init) return;
+      if (
+        ts.isVariableDeclaration(n) &&
+        ts.isIdentifier(n.name) &&
+        n.name.text === (e as ts.Identifier).text
+      )
+        init = n.initializer;
+      else ts.forEachChild(n, visit);
+    };
+    visit(e.getSourceFile());
+    const list = init && unwrap(init);
+    if (list && ts.isArrayLiteralExpression(list))
+      return list.elements.flatMap((el) => classNames(el));
+    return [e.text];
+  }
+  return [];
+}
+
+/** `@SkipThrottle({ chat: true })` -> `['chat']`; undefined when it skips every throttler. */
+function skippedNames(call: ts.CallExpression | undefined): string[] | undefined {
+  const arg = call?.arguments[0] && unwrap(call.arguments[0]);
+  if (!arg || !ts.isObjectLiteralExpression(arg)) return undefined;
+  const names: string[] = [];
+  for (const p of arg.properties) {
+    if (!ts.isPropertyAssignment(p) || unwrap(p.initializer).kind !== SK.TrueKeyword) continue;
+    if (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) names.push(p.name.text);
+    // [CHAT]: true with `const CHAT = 'chat'`
+    else if (ts.isComputedPropertyName(p.name)) {
+      const v = ctxFree(p.name.expression);
+      names.push(v ?? '?');
+    }
+  }
+  return names;
+}
+
+/** A computed key's text when it is a literal; otherwise its identifier (matched by name). */
+function ctxFree(e: ts.Expression): string | undefined {
+  const u = unwrap(e);
+  if (ts.isStringLiteralLike(u)) return u.text;
+  if (ts.isIdentifier(u)) {
+    const decl = u.getSourceFile() && findConst(u);
+    return decl;
+  }
+  return undefined;
+}
+
+function findConst(id: ts.Identifier): string | undefined {
+  let found: string | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (
+      ts.isVariableDeclaration(n) &&
+      ts.isIdentifier(n.name) &&
+      n.name.text === id.text &&
+      n.initializer
+    ) {
+      found = staticString(n.initializer);
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(id.getSourceFile());
+  return found;
 }
 
 function property(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
