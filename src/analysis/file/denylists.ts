@@ -40,6 +40,7 @@ import {
   receiverNames,
 } from '../libraries/denylist-names.js';
 import { outcomeOfUse, type RawOutcome } from './denylist-outcome.js';
+import { revocationStateLookups } from './revocation-state.js';
 
 import {
   STORE_LOOKUPS,
@@ -88,7 +89,7 @@ export function extractDenylistFacts(
     return cls ? `${cls}.${name}` : name;
   };
   const addLookup = (
-    call: ts.CallExpression,
+    call: ts.Expression,
     store: string,
     how: DenylistLookupFact['how'],
     outcome: RawOutcome,
@@ -98,10 +99,12 @@ export function extractDenylistFacts(
         ? { evidence: [], calls: [] }
         : summarise(outcome.regions, undefined, ctx);
     const target =
-      how === 'function' || how === 'callback' ? callTarget(call, resolver, ctx.fnId) : undefined;
+      (how === 'function' || how === 'callback') && ts.isCallExpression(call)
+        ? callTarget(call, resolver, ctx.fnId)
+        : undefined;
     lookups.push({
       span: ctx.span(call),
-      label: calleeLabel(call, sf),
+      label: ts.isCallExpression(call) ? calleeLabel(call, sf) : normalisedText(call, sf, 80),
       store,
       how,
       fn: fnOf(call),
@@ -262,6 +265,19 @@ export function extractDenylistFacts(
       return true;
     });
   }
+  // revocation fields and server-side allowlists (SPEC (b), (c)): revocation-state.ts
+  const seen = new Set(lookups.map((l) => `${l.span.startLine}:${l.span.startColumn}`));
+  const known = (n: Node) => {
+    const s = ctx.span(n);
+    return seen.has(`${s.startLine}:${s.startColumn}`);
+  };
+  const fileCalls: ts.CallExpression[] = calls ? [...calls] : [];
+  if (!calls)
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node)) fileCalls.push(node);
+    });
+  for (const state of revocationStateLookups(sf, ctx, fileCalls, known))
+    addLookup(state.node, state.store, state.how, state.outcome);
   return { lookups, options, writes };
 }
 

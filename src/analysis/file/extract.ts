@@ -378,7 +378,8 @@ export function extractFileFacts(
   // or a revocation option of a JWT middleware (`isRevoked`/`trusted`, a `*jwt*` module). Names
   // are pieces of the source text; an escape could spell one indirectly (mayEscapeNames), so
   // such files take the full path.
-  const mayDenylist = spelled.escapes || spelled.denylist || spelled.revocationOption;
+  const mayDenylist =
+    spelled.escapes || spelled.denylist || spelled.revocationOption || spelled.revocationState;
   const denylists = mayDenylist
     ? extractDenylistFacts(sf, region, callNodes)
     : { lookups: [], options: [], writes: [] };
