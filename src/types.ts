@@ -133,7 +133,17 @@ export interface Inventory {
 }
 
 export interface InventoryRoute {
-  framework: 'express' | 'fastify' | 'koa' | 'nestjs' | 'nextjs' | 'hono';
+  framework:
+    | 'express'
+    | 'fastify'
+    | 'koa'
+    | 'nestjs'
+    | 'nextjs'
+    | 'hono'
+    | 'sveltekit'
+    | 'nuxt'
+    | 'medusa'
+    | 'route-table';
   /** Upper-case HTTP method, or `ALL`. */
   method: string;
   /** Full path after mounts and prefixes (`/api/auth/login`). */
