@@ -40,7 +40,7 @@ import {
   receiverNames,
 } from '../libraries/denylist-names.js';
 import { outcomeOfUse, type RawOutcome } from './denylist-outcome.js';
-import { revocationStateLookups } from './revocation-state.js';
+import { fieldFilterLookup, revocationStateLookups } from './revocation-state.js';
 
 import {
   STORE_LOOKUPS,
@@ -137,6 +137,11 @@ export function extractDenylistFacts(
       }
     }
 
+    const state = receiver ? fieldFilterLookup(node, ctx) : undefined;
+    if (state) {
+      addLookup(node, state.store, 'field', state.outcome);
+      return;
+    }
     if (STORE_LOOKUPS.has(name) && receiver) {
       const names = receiverNames(receiver, resolver);
       if (names) {

@@ -127,6 +127,25 @@ const TEST_OPERATORS = new Set<ts.SyntaxKind>([
   SK.GreaterThanToken,
 ]);
 
+/**
+ * A lookup filtered on a revocation field (`whereNull('revoked_at')`, `revokedAt: IsNull()`), read
+ * before the name-based denylist lookups: a store named `revoked_*` filtered to live rows finds
+ * the *live* ones, so a found row is not the hit.
+ */
+export function fieldFilterLookup(
+  call: ts.CallExpression,
+  ctx: FileContext,
+): StateLookup | undefined {
+  const name = calleeName(call);
+  if (!name || inSkippedFunction(call)) return undefined;
+  const found = lookupOf(call, name, ctx.resolver);
+  if (found?.how !== 'field') return undefined;
+  const outcome = outcomeOfUse(call, found.revokedWhenFound);
+  return outcome.kind === 'rejects'
+    ? { node: call, store: found.store, how: 'field', outcome }
+    : undefined;
+}
+
 /** A use of a value that decides something (an `if`, `!x`, `x && ...`), not a write or a copy. */
 function isTest(n: ts.PropertyAccessExpression): boolean {
   let e: Node = n;
