@@ -43,6 +43,7 @@ import { callTarget, type CallTarget } from './call-targets.js';
 import { tokenValue } from './token-values.js';
 import { extractRouteFacts } from './routes/extract.js';
 import { extractDenylistFacts } from './denylists.js';
+import { schemaMethods, SCHEMA_CLASS } from './schema-methods.js';
 import type { ExtractOptions, FileContext } from './context.js';
 import { extractExports } from './exports.js';
 import { textSignals } from './text-signals.js';
@@ -374,6 +375,8 @@ export function extractFileFacts(
     appOfNode,
     classNodes,
   );
+  const schema = schemaMethods(sf, region);
+  if (schema.size > 0) classes[SCHEMA_CLASS] = { methods: schema };
   // Every denylist fact needs a denylist-like name (DENYLIST_NAME) spelled somewhere in this file,
   // or a revocation option of a JWT middleware (`isRevoked`/`trusted`, a `*jwt*` module). Names
   // are pieces of the source text; an escape could spell one indirectly (mayEscapeNames), so

@@ -159,7 +159,12 @@ export class CallGraph {
         }
         if (depth > 8) return [];
         const file = this.modules.resolve(fromFile, target.source);
-        return file ? this.resolveExportPath(file, target.path, depth) : [];
+        const out = file ? this.resolveExportPath(file, target.path, depth) : [];
+        // `User.findAndGenerateToken(...)` on a mongoose model: a schema static, by name
+        // ... or a document's method (`(await Account.findOne(q).exec()).accessToken()`)
+        if (out.length === 0 && target.path.length >= 2)
+          return this.byReceiver('#schema', target.path[target.path.length - 1]);
+        return out;
       }
       case 'method': {
         const cls = this.byFile.get(fromFile)?.classes[target.className];

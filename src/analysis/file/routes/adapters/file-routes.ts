@@ -31,7 +31,12 @@ export function extractFileRouteApps(file: string, sf: ts.SourceFile, ctx: FileC
   }
   const serverDir = segments.lastIndexOf('server', segments.length - 2);
   const sub = segments[serverDir + 1];
-  if (serverDir >= 0 && (sub === 'api' || sub === 'routes') && stem !== base) {
+  if (
+    serverDir >= 0 &&
+    (sub === 'api' || sub === 'routes') &&
+    stem !== base &&
+    /\b(defineEventHandler|eventHandler|defineCachedEventHandler)\s*\(/.test(sf.text)
+  ) {
     const method = NUXT_METHOD.exec(stem);
     const name = stem.replace(NUXT_METHOD, '');
     const rest = segments.slice(serverDir + (sub === 'api' ? 1 : 2), -1);
