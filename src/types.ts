@@ -143,7 +143,9 @@ export interface InventoryRoute {
     | 'sveltekit'
     | 'nuxt'
     | 'medusa'
-    | 'route-table';
+    | 'route-table'
+    | 'graphql'
+    | 'socket.io';
   /** Upper-case HTTP method, or `ALL`. */
   method: string;
   /** Full path after mounts and prefixes (`/api/auth/login`). */

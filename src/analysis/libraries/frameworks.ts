@@ -32,6 +32,8 @@ export const ORDERED: Record<Framework, boolean> = {
   nuxt: false,
   medusa: false,
   'route-table': false,
+  graphql: false,
+  'socket.io': true,
 };
 
 /**

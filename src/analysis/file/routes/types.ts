@@ -18,7 +18,9 @@ export type Framework =
   | 'sveltekit'
   | 'nuxt'
   | 'medusa'
-  | 'route-table';
+  | 'route-table'
+  | 'graphql'
+  | 'socket.io';
 
 /**
  * Another app: one of this file's, or an export of a project module (`require('./routes/auth')`).
