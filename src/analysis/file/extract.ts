@@ -51,6 +51,7 @@ import { isLimiterCall, mayCallLimiter } from '../libraries/limiters.js';
 import {
   isPasswordCheck,
   credentialFailure,
+  assertFailure,
   rejectingStatement,
   inFailureBranch,
   tracksUsage,
@@ -232,6 +233,14 @@ export function extractFileFacts(
     if (mayRejectLogin && node.kind === SK.IfStatement) {
       const o = owner(node);
       if (o >= 0) rejectionOf(node as ts.IfStatement, o);
+      return true;
+    }
+    // Koa's `ctx.assert(user, 401)`: the test and the rejection in one statement
+    if (mayRejectLogin && node.kind === SK.ExpressionStatement) {
+      const what = assertFailure(node as ts.ExpressionStatement, resolver);
+      const o = what ? owner(node) : -1;
+      if (what && o >= 0)
+        handler(o).rejections.push({ span: span(node), what, monitored: false, calls: [] });
       return true;
     }
     if (node.kind !== SK.CallExpression) return true;

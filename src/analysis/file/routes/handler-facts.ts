@@ -113,7 +113,7 @@ export function isPasswordCheck(call: ts.CallExpression, resolver: Resolver): bo
 }
 
 const LOOKUP_CALL =
-  /^(find|get|fetch|load|lookup|select|query|read|retrieve|validate|authenticate|verify|check)/i;
+  /^(find|get|fetch|load|lookup|select|query|read|retrieve|validate|authenticate|verify|check|where$)/i;
 // `entity` is Feathers' name for the user record of an authentication strategy
 const USERISH =
   /user|account|member|admin|customer|person|principal|identity|login|credential|entity/i;
@@ -177,6 +177,27 @@ export function credentialFailure(
 }
 
 /**
+ * `ctx.assert(user, 401, 'unknown user')` (Koa, http-assert): a statement that rejects when the
+ * credentials are bad. Which check it is, or undefined.
+ */
+export function assertFailure(
+  stmt: ts.ExpressionStatement,
+  resolver: Resolver,
+): 'user' | 'password' | undefined {
+  let e = unwrap(stmt.expression);
+  if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  if (!ts.isCallExpression(e) || e.arguments.length < 2) return undefined;
+  const callee = unwrap(e.expression);
+  if (
+    !ts.isPropertyAccessExpression(callee) ||
+    callee.name.text !== 'assert' ||
+    !/^(ctx|context)$/.test(receiverName(callee.expression) ?? '')
+  )
+    return undefined;
+  return failureTest(e.arguments[0], resolver, false);
+}
+
+/**
  * What runs after a statement when it completes: its following siblings, or — at the end of an `if`
  * branch without `else` — what follows that `if` (`if (user) { if (ok) return; }
  * reply.status(401)`).
@@ -230,6 +251,13 @@ function failureTest(
     if (negated && (op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken)) {
       if (isNullish(unwrap(e.right)) || isFalse(unwrap(e.right))) return subject(e.left, resolver);
     }
+    // if (same === true) return ...: the good-credentials test, written out
+    if (
+      !negated &&
+      (op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken) &&
+      unwrap(e.right).kind === SK.TrueKeyword
+    )
+      return subject(e.left, resolver);
     // rows.length < 1, rows.length === 0: a lookup that returns rows found none
     const left = unwrap(e.left);
     const right = numericLiteral(unwrap(e.right));
@@ -308,7 +336,7 @@ function subject(expr: ts.Expression, resolver: Resolver): 'user' | 'password' |
     return 'user';
   // any name, when the lookup is keyed by what a login form submits: `const acct = await
   // Account.findOne({ email })`
-  if (isUserLookup(init) && /email|username|userName|login|phone/.test(init.getText()))
+  if (isUserLookup(init) && /email|username|userName|login|phone|handle/.test(init.getText()))
     return 'user';
   return undefined;
 }
