@@ -8,6 +8,7 @@ import type { FileFacts, ExportTarget, FunctionFact } from '../file/types.js';
 import type { CallTarget } from '../file/call-targets.js';
 import { apiOfValue, type JwtApi } from '../libraries/jwt-apis.js';
 import { ANY_MEMBER, CALL_RESULT } from '../file/values.js';
+import { SCHEMA_CLASS } from '../file/schema-methods.js';
 import type { ModuleResolver } from './module-resolution.js';
 
 export interface FnRef {
@@ -160,10 +161,7 @@ export class CallGraph {
         if (depth > 8) return [];
         const file = this.modules.resolve(fromFile, target.source);
         const out = file ? this.resolveExportPath(file, target.path, depth) : [];
-        // `User.findAndGenerateToken(...)` on a mongoose model: a schema static, by name
-        // ... or a document's method (`(await Account.findOne(q).exec()).accessToken()`)
-        if (out.length === 0 && target.path.length >= 2)
-          return this.byReceiver('#schema', target.path[target.path.length - 1]);
+        if (out.length === 0 && file) return this.schemaMethod(file, target.path);
         return out;
       }
       case 'method': {
@@ -175,6 +173,20 @@ export class CallGraph {
       case 'receiver':
         return this.byReceiver(target.receiver, target.method);
     }
+  }
+
+  /**
+   * A mongoose model's static (`User.findAndGenerateToken(...)`) or a document's method
+   * (`(await Account.findOne(q).exec()).accessToken()`), by name: in the model's own module, or
+   * in any module declaring schema methods when the path is a model's member or a query's result.
+   */
+  private schemaMethod(file: string, path: readonly string[]): Resolved[] {
+    const last = path[path.length - 1];
+    if (!last || last === CALL_RESULT) return [];
+    const own = this.byFile.get(file)?.classes[SCHEMA_CLASS]?.methods.get(last);
+    if (own !== undefined) return [{ kind: 'fn', ref: { file, fn: own } }];
+    if (path.length === 2 || path.includes(CALL_RESULT)) return this.byReceiver(SCHEMA_CLASS, last);
+    return [];
   }
 
   /** `this.authService.check()` -> `AuthService#check` in whichever file declares it. */
