@@ -30,6 +30,10 @@ export default defineRule({
         "Revoked token found by '{{call}}' (denylist '{{store}}') is rejected without a log, metric or alert.",
       unloggedCheck:
         "Revoked token found by '{{call}}' is rejected without a log, metric or alert.",
+      unloggedField:
+        "Revoked token found by '{{call}}' (revocation field '{{store}}') is rejected without a log, metric or alert.",
+      unloggedAllowlist:
+        "Revoked or replayed token found by '{{call}}' (server-side session or refresh-token record, '{{store}}') is rejected without a log, metric or alert.",
     },
   },
   check({ facts, report, each }) {
@@ -37,7 +41,14 @@ export default defineRule({
       if (hit.monitored) return;
       report({
         at: hit,
-        messageId: hit.label.endsWith(hit.store) ? 'unloggedCheck' : 'unlogged',
+        messageId:
+          hit.state === 'field'
+            ? 'unloggedField'
+            : hit.state === 'allowlist'
+              ? 'unloggedAllowlist'
+              : hit.label.endsWith(hit.store)
+                ? 'unloggedCheck'
+                : 'unlogged',
         data: { call: hit.label, store: hit.store },
         related: [hit.rejection],
       });

@@ -364,7 +364,7 @@ function lookupOf(
       if (keys.some((k) => k.some((n) => /password|passwd|pin$|secret/i.test(n)))) return undefined;
       const key = keys.map(tokenKey).find((k) => k !== undefined);
       if (key && keys.some((k) => k.some((n) => REFRESH_NAME.test(n) || /token/i.test(n))))
-        return { store: `stored ${key}`, how: 'allowlist', revokedWhenFound: false };
+        return { store: shortText(call.arguments[0]), how: 'allowlist', revokedWhenFound: false };
     }
     return undefined;
   }
@@ -400,7 +400,8 @@ function lookupOf(
     }
     if (key || isLiteral(p.value)) continue;
     const names = [...(p.key ? [p.key] : []), ...chainNames(p.value, resolver, 0)];
-    key = tokenKey(names);
+    // named by the value as written (`claims.sid`, `refreshToken`)
+    if (tokenKey(names)) key = shortText(p.value);
   }
   return key ? { store: key, how: 'allowlist', revokedWhenFound: false } : undefined;
 }
@@ -423,5 +424,10 @@ function storedTokenComparison(n: ts.BinaryExpression, resolver: Resolver): stri
   const valueLike = (names: string[]) =>
     names.some((x) => REFRESH_NAME.test(x) || TOKEN_VALUE_NAME.test(x) || /token$/i.test(x));
   if (!valueLike(left) || !valueLike(right)) return undefined;
-  return ts.isPropertyAccessExpression(l) ? lk : rk;
+  return shortText(ts.isPropertyAccessExpression(l) ? l : r);
+}
+
+function shortText(e: ts.Expression): string {
+  const text = unwrap(e).getText().replace(/\s+/g, ' ');
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
