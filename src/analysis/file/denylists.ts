@@ -93,6 +93,7 @@ export function extractDenylistFacts(
     store: string,
     how: DenylistLookupFact['how'],
     outcome: RawOutcome,
+    propagates?: string,
   ) => {
     const summary =
       outcome.kind === 'other'
@@ -112,7 +113,7 @@ export function extractDenylistFacts(
       outcome: outcome.kind,
       ...(outcome.kind === 'returns' ? { revokedValue: outcome.revokedValue } : {}),
       ...(outcome.kind === 'rejects' ? { branch: spanOfNodes(outcome.branch, ctx.span) } : {}),
-      evidence: summary.evidence.map((e) => e.label),
+      evidence: [...summary.evidence.map((e) => e.label), ...(propagates ? [propagates] : [])],
       calls: summary.calls.map((c) => c.target),
       scope: scopeOf(call),
       code: normalisedText(call, sf),
@@ -282,7 +283,7 @@ export function extractDenylistFacts(
       if (ts.isCallExpression(node)) fileCalls.push(node);
     });
   for (const state of revocationStateLookups(sf, ctx, fileCalls, known))
-    addLookup(state.node, state.store, state.how, state.outcome);
+    addLookup(state.node, state.store, state.how, state.outcome, state.propagates);
   return { lookups, options, writes };
 }
 

@@ -49,6 +49,35 @@ export interface StateLookup {
   store: string;
   how: 'field' | 'allowlist';
   outcome: RawOutcome & { kind: 'rejects' };
+  /**
+   * The rejection hands an HTTP error to the framework's error handler, as a `throw` does:
+   * @fastify/sensible's `reply.unauthorized()` (answered through the error handler, which logs it
+   * when the instance has a logger).
+   */
+  propagates?: string;
+}
+
+const SENSIBLE_ERRORS =
+  /^(unauthorized|forbidden|badRequest|notFound|conflict|gone|preconditionFailed|tooManyRequests|internalServerError)$/;
+
+/** `reply.unauthorized()` in the rejecting branch. */
+function sensibleRejection(branch: readonly Node[]): string | undefined {
+  let found: string | undefined;
+  for (const b of branch)
+    walk(b, (n) => {
+      if (found) return false;
+      if (ts.isCallExpression(n)) {
+        const callee = unwrap(n.expression);
+        if (
+          ts.isPropertyAccessExpression(callee) &&
+          SENSIBLE_ERRORS.test(callee.name.text) &&
+          /^(reply|rep)$/.test(unwrap(callee.expression).getText())
+        )
+          found = unwrap(n.expression).getText();
+      }
+      return true;
+    });
+  return found;
 }
 
 type Resolver = FileContext['resolver'];
@@ -71,7 +100,10 @@ export function revocationStateLookups(
     if (outcome.kind !== 'rejects') return;
     // "invalid or expired link": a one-time code, not a session
     if (outcome.branch.some((b) => ONE_TIME_CODE.test(b.getText(sf)))) return;
-    out.push({ node, store, how, outcome });
+    // "already logged out" answered 200: not a rejection
+    if (outcome.branch.some((b) => SUCCESS_STATUS.test(b.getText(sf)))) return;
+    const propagates = sensibleRejection(outcome.branch);
+    out.push({ node, store, how, outcome, ...(propagates ? { propagates } : {}) });
   };
   for (const call of calls) {
     const name = calleeName(call);
@@ -114,6 +146,7 @@ export function revocationStateLookups(
 
 /** What a rejection says when the key was a one-time code. */
 const ONE_TIME_CODE = /verif|reset|confirm|invit|activat|\blink\b|\botp\b|one.time/i;
+const SUCCESS_STATUS = /\b(status|code|sendStatus)\(\s*2\d\d\s*\)/;
 const FINISHERS = /^(lean|exec|select|populate|orFail)$/;
 const TEST_OPERATORS = new Set<ts.SyntaxKind>([
   SK.AmpersandAmpersandToken,
