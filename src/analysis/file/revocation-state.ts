@@ -96,8 +96,12 @@ export function revocationStateLookups(
   const { resolver } = ctx;
   const add = (node: ts.Expression, store: string, how: StateLookup['how'], revoked: boolean) => {
     if (known(node)) return;
-    const outcome = outcomeOfUse(node, revoked);
-    if (outcome.kind !== 'rejects') return;
+    const raw = outcomeOfUse(node, revoked);
+    const outcome =
+      (raw.kind === 'returns' && !raw.revokedValue) || raw.kind === 'other'
+        ? anonymousReturn(node)
+        : raw;
+    if (outcome?.kind !== 'rejects') return;
     // "invalid or expired link": a one-time code, not a session
     if (outcome.branch.some((b) => ONE_TIME_CODE.test(b.getText(sf)))) return;
     // "already logged out" answered 200: not a rejection
@@ -177,6 +181,44 @@ export function fieldFilterLookup(
   return outcome.kind === 'rejects'
     ? { node: call, store: found.store, how: 'field', outcome }
     : undefined;
+}
+
+/**
+ * `const live = sessions.find(...); if (!live) return null;` in a function that verifies the
+ * token: the caller gets no user, so the token is refused (anonymous) — a rejection. Only where
+ * the same function verifies the token (`jwtVerify`, `jwt.verify`, `verifyWithKeyring(...)`).
+ */
+function anonymousReturn(lookup: ts.Expression): (RawOutcome & { kind: 'rejects' }) | undefined {
+  let n: Node = lookup;
+  while (n.parent && (ts.isAwaitExpression(n.parent) || ts.isParenthesizedExpression(n.parent)))
+    n = n.parent;
+  const decl = n.parent;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name)) return undefined;
+  const name = decl.name.text;
+  const fn = enclosingFunction(decl);
+  const stmt = decl.parent?.parent;
+  const block = stmt?.parent;
+  if (!fn?.body || !stmt || !block || !ts.isBlock(block)) return undefined;
+  if (!/(\bverify\w*|jwtVerify|jwtDecrypt|\.verify)\s*[<(]/.test(fn.body.getText()))
+    return undefined;
+  const rest = block.statements.slice(block.statements.indexOf(stmt as ts.Statement) + 1);
+  for (const st of rest) {
+    if (!ts.isIfStatement(st)) continue;
+    if (!new RegExp(`!\\s*${name}\\b`).test(st.expression.getText())) continue;
+    const then = ts.isBlock(st.thenStatement) ? st.thenStatement.statements : [st.thenStatement];
+    const last = then[then.length - 1];
+    if (!last || !ts.isReturnStatement(last) || !last.expression) return undefined;
+    const e = unwrap(last.expression);
+    const falsy =
+      e.kind === SK.NullKeyword ||
+      e.kind === SK.FalseKeyword ||
+      (ts.isObjectLiteralExpression(e) &&
+        e.properties.some(
+          (p) => ts.isPropertyAssignment(p) && unwrap(p.initializer).kind === SK.NullKeyword,
+        ));
+    return falsy ? { kind: 'rejects', regions: [...then], branch: [...then] } : undefined;
+  }
+  return undefined;
 }
 
 /** A use of a value that decides something (an `if`, `!x`, `x && ...`), not a write or a copy. */
