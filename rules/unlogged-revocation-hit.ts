@@ -7,11 +7,16 @@ export default defineRule({
     level: 'error',
     description: 'Require a log, metric or alert when a revoked token is presented',
     fullDescription:
-      'Finds token denylist lookups — a Set/Map/array, Redis key, ORM model or project ' +
-      'function named like a denylist (blacklist, denylist, blocklist, revoked, banned, ' +
-      'invalidated), express-jwt / koa-jwt `isRevoked` and @fastify/jwt `trusted` ' +
-      'callbacks — whose "token is revoked" branch rejects the request without a log, ' +
-      'metric, error report or rethrow.',
+      'Finds checks of a token\'s revocation state whose "token is revoked" branch rejects the' +
+      ' request without a log, metric, error report or rethrow: token denylist lookups — a ' +
+      'Set/Map/array, Redis key, ORM model or project function named like a denylist ' +
+      '(blacklist, denylist, blocklist, revoked, banned, invalidated), express-jwt / koa-jwt ' +
+      '`isRevoked` and @fastify/jwt `trusted` callbacks; revocation fields of token and ' +
+      'session rows (`revoked`, `revokedAt`, `isValid`, `blacklisted`...) read in a condition' +
+      " or used as a query filter (`revokedAt: IsNull()`, `.whereNull('revoked_at')`); and " +
+      "server-side session or refresh-token records looked up by the token's `sid` / `jti` / " +
+      'value (or a stored hash compared with the presented token) whose not-found branch ' +
+      'rejects.',
     rationale:
       'A revoked token that is presented again is the strongest signal of token theft: its ' +
       'owner logged out, changed a password or was locked out, and someone still holds the ' +
@@ -43,6 +48,12 @@ export default defineRule({
         'log, metric or alert.',
       unloggedCheck:
         "Revoked token found by '{{call}}' is rejected without a log, metric or alert.",
+      unloggedField:
+        "Revoked token found by '{{call}}' (revocation field '{{store}}') is rejected " +
+        'without a log, metric or alert.',
+      unloggedAllowlist:
+        "Revoked or replayed token found by '{{call}}' (server-side session or " +
+        "refresh-token record, '{{store}}') is rejected without a log, metric or alert.",
     },
   },
   check({ facts, report, each }) {
@@ -50,7 +61,14 @@ export default defineRule({
       if (hit.monitored) return;
       report({
         at: hit,
-        messageId: hit.label.endsWith(hit.store) ? 'unloggedCheck' : 'unlogged',
+        messageId:
+          hit.state === 'field'
+            ? 'unloggedField'
+            : hit.state === 'allowlist'
+              ? 'unloggedAllowlist'
+              : hit.label.endsWith(hit.store)
+                ? 'unloggedCheck'
+                : 'unlogged',
         data: { call: hit.label, store: hit.store },
         related: [hit.rejection],
       });

@@ -135,7 +135,19 @@ export interface Inventory {
 }
 
 export interface InventoryRoute {
-  framework: 'express' | 'fastify' | 'koa' | 'nestjs' | 'nextjs' | 'hono';
+  framework:
+    | 'express'
+    | 'fastify'
+    | 'koa'
+    | 'nestjs'
+    | 'nextjs'
+    | 'hono'
+    | 'sveltekit'
+    | 'nuxt'
+    | 'medusa'
+    | 'route-table'
+    | 'graphql'
+    | 'socket.io';
   /** Upper-case HTTP method, or `ALL`. */
   method: string;
   /** Full path after mounts and prefixes (`/api/auth/login`). */

@@ -190,7 +190,8 @@ describe('unlogged-revocation-hit: what is a lookup', () => {
           '!(await prisma.session.findUnique({ where: { id: req.auth.sid } }))',
         ),
       }),
-    ).toEqual([]);
+      // a session looked up by the token's sid, a miss rejected: SPEC (c), a server-side allowlist
+    ).toEqual(['unlogged-revocation-hit@a.js:3']);
   });
 
   it('follows the polarity of the test', () => {

@@ -90,14 +90,20 @@ describe('raw-text pre-filters', () => {
         .sort();
     expect(only('const n = 1; render(view);')).toEqual([]);
     expect(only('authLimiter.consume(ip)')).toEqual(['limiter']);
-    expect(only('session.lastUsedAt = now')).toEqual(['usage']);
+    // `session` may name a server-side session allowlist (revocation state)
+    expect(only('session.lastUsedAt = now')).toEqual(['revocationState', 'usage']);
     expect(only('bcrypt.compare(a, b)')).toEqual(['password']);
     // two families matching at the same place: `jwt` is a JWT name and a revocation option's module
     expect(only('const jwtSecret = env.SECRET;')).toEqual(['jwt', 'revocationOption']);
     expect(only("import { verify } from 'jose'")).toEqual(['jwt']);
-    expect(only('redis.sismember(BLACKLIST, jti)')).toEqual(['denylist']);
+    expect(only('redis.sismember(BLACKLIST, jti)')).toEqual(['denylist', 'revocationState']);
     // `isRevoked` holds `revok`, a denylist name, starting inside it
-    expect(only('expressjwt({ isRevoked })')).toEqual(['denylist', 'jwt', 'revocationOption']);
+    expect(only('expressjwt({ isRevoked })')).toEqual([
+      'denylist',
+      'jwt',
+      'revocationOption',
+      'revocationState',
+    ]);
     expect(only('trusted: check')).toEqual(['revocationOption']);
     // everything, far apart and in any order
     expect(

@@ -10,6 +10,9 @@ import type { CallTarget } from './project-code.js';
 
 export type { CallTarget };
 
+/** Method names a token-issuing or credential-checking schema method has. */
+const SCHEMA_METHOD = /token|jwt|sign(?!al)|login|credential|password|session|auth/i;
+
 export function callTarget(
   call: ts.CallExpression,
   resolver: Resolver,
@@ -61,6 +64,14 @@ export function targetOfCallee(
     if (objectValue.of.kind === 'unknown') return undefined;
     return { kind: 'receiver', receiver: objectValue.name, method };
   }
+  // user.generateToken(), account.accessToken(): a model document's schema method, by name
+  if (
+    (objectValue.kind === 'call' ||
+      objectValue.kind === 'unknown' ||
+      objectValue.kind === 'param') &&
+    SCHEMA_METHOD.test(method)
+  )
+    return { kind: 'receiver', receiver: '#schema', method };
   if (objectValue.kind === 'unknown') {
     const recv = receiverName(object);
     if (

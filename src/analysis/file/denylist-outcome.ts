@@ -32,6 +32,7 @@ import {
   isResponseConstruction,
   isKoaThrow,
   isPassThroughCall,
+  isThrowingHelperStatement,
   respondsOrExits,
 } from './responses.js';
 import { isPropagationCall } from './monitoring.js';
@@ -316,6 +317,12 @@ function classify(regions: Node[], branch: Node[], fn: FunctionNode | undefined)
         rejects = true;
       else if (ts.isCallExpression(n)) {
         if (isResponseCall(n) || isKoaThrow(n) || isPropagationCall(n)) rejects = true;
+        // a statement calling a helper that throws the HTTP error: `fail(401, '...')`
+        else if (
+          ts.isExpressionStatement(n.parent) &&
+          (isThrowingHelperStatement(n.parent) || REJECTING_HELPER.test(calleeName(n) ?? ''))
+        )
+          rejects = true;
         // passport: done(null, false)
         else if (isDoneCall(n) && unwrap(n.arguments[1]).kind === SK.FalseKeyword) rejects = true;
       } else if (ts.isReturnStatement(n) && n.expression) {

@@ -12,7 +12,7 @@ export interface DenylistLookupFact {
    * call.
    */
   store: string;
-  how: 'collection' | 'key' | 'function' | 'callback';
+  how: 'collection' | 'key' | 'function' | 'callback' | 'field' | 'allowlist';
   /** Enclosing function id, or -1 at module level. */
   fn: number;
   /** The lookup is a call into project code (`isRevoked()` in another file). */

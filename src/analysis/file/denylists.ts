@@ -40,6 +40,7 @@ import {
   receiverNames,
 } from '../libraries/denylist-names.js';
 import { outcomeOfUse, type RawOutcome } from './denylist-outcome.js';
+import { fieldFilterLookup, revocationStateLookups } from './revocation-state.js';
 
 import {
   STORE_LOOKUPS,
@@ -88,20 +89,23 @@ export function extractDenylistFacts(
     return cls ? `${cls}.${name}` : name;
   };
   const addLookup = (
-    call: ts.CallExpression,
+    call: ts.Expression,
     store: string,
     how: DenylistLookupFact['how'],
     outcome: RawOutcome,
+    propagates?: string,
   ) => {
     const summary =
       outcome.kind === 'other'
         ? { evidence: [], calls: [] }
         : summarise(outcome.regions, undefined, ctx);
     const target =
-      how === 'function' || how === 'callback' ? callTarget(call, resolver, ctx.fnId) : undefined;
+      (how === 'function' || how === 'callback') && ts.isCallExpression(call)
+        ? callTarget(call, resolver, ctx.fnId)
+        : undefined;
     lookups.push({
       span: ctx.span(call),
-      label: calleeLabel(call, sf),
+      label: ts.isCallExpression(call) ? calleeLabel(call, sf) : normalisedText(call, sf, 80),
       store,
       how,
       fn: fnOf(call),
@@ -109,7 +113,7 @@ export function extractDenylistFacts(
       outcome: outcome.kind,
       ...(outcome.kind === 'returns' ? { revokedValue: outcome.revokedValue } : {}),
       ...(outcome.kind === 'rejects' ? { branch: spanOfNodes(outcome.branch, ctx.span) } : {}),
-      evidence: summary.evidence.map((e) => e.label),
+      evidence: [...summary.evidence.map((e) => e.label), ...(propagates ? [propagates] : [])],
       calls: summary.calls.map((c) => c.target),
       scope: scopeOf(call),
       code: normalisedText(call, sf),
@@ -134,6 +138,11 @@ export function extractDenylistFacts(
       }
     }
 
+    const state = receiver ? fieldFilterLookup(node, ctx) : undefined;
+    if (state) {
+      addLookup(node, state.store, 'field', state.outcome);
+      return;
+    }
     if (STORE_LOOKUPS.has(name) && receiver) {
       const names = receiverNames(receiver, resolver);
       if (names) {
@@ -262,6 +271,19 @@ export function extractDenylistFacts(
       return true;
     });
   }
+  // revocation fields and server-side allowlists (SPEC (b), (c)): revocation-state.ts
+  const seen = new Set(lookups.map((l) => `${l.span.startLine}:${l.span.startColumn}`));
+  const known = (n: Node) => {
+    const s = ctx.span(n);
+    return seen.has(`${s.startLine}:${s.startColumn}`);
+  };
+  const fileCalls: ts.CallExpression[] = calls ? [...calls] : [];
+  if (!calls)
+    walk(sf, (node) => {
+      if (ts.isCallExpression(node)) fileCalls.push(node);
+    });
+  for (const state of revocationStateLookups(sf, ctx, fileCalls, known))
+    addLookup(state.node, state.store, state.how, state.outcome, state.propagates);
   return { lookups, options, writes };
 }
 

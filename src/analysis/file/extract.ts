@@ -44,6 +44,7 @@ import { tokenValue, isAuditWrite } from './token-values.js';
 import { secretWork, gatedToTests, requiresCaller } from './routes/secret-work.js';
 import { extractRouteFacts } from './routes/extract.js';
 import { extractDenylistFacts } from './denylists.js';
+import { schemaMethods, SCHEMA_CLASS } from './schema-methods.js';
 import type { ExtractOptions, FileContext } from './context.js';
 import { extractExports } from './exports.js';
 import { textSignals } from './text-signals.js';
@@ -51,6 +52,7 @@ import { isLimiterCall, mayCallLimiter } from '../libraries/limiters.js';
 import {
   isPasswordCheck,
   credentialFailure,
+  assertFailure,
   rejectingStatement,
   inFailureBranch,
   tracksUsage,
@@ -271,6 +273,14 @@ export function extractFileFacts(
       if (o >= 0) rejectionOf(node as ts.IfStatement, o);
       return true;
     }
+    // Koa's `ctx.assert(user, 401)`: the test and the rejection in one statement
+    if (mayRejectLogin && node.kind === SK.ExpressionStatement) {
+      const what = assertFailure(node as ts.ExpressionStatement, resolver);
+      const o = what ? owner(node) : -1;
+      if (what && o >= 0)
+        handler(o).rejections.push({ span: span(node), what, monitored: false, calls: [] });
+      return true;
+    }
     if (node.kind !== SK.CallExpression) return true;
     const call = node as ts.CallExpression;
     callNodes.push(call);
@@ -423,11 +433,14 @@ export function extractFileFacts(
     appOfNode,
     classNodes,
   );
+  const schema = schemaMethods(sf, region);
+  if (schema.size > 0) classes[SCHEMA_CLASS] = { methods: schema };
   // Every denylist fact needs a denylist-like name (DENYLIST_NAME) spelled somewhere in this file,
   // or a revocation option of a JWT middleware (`isRevoked`/`trusted`, a `*jwt*` module). Names
   // are pieces of the source text; an escape could spell one indirectly (mayEscapeNames), so
   // such files take the full path.
-  const mayDenylist = spelled.escapes || spelled.denylist || spelled.revocationOption;
+  const mayDenylist =
+    spelled.escapes || spelled.denylist || spelled.revocationOption || spelled.revocationState;
   const denylists = mayDenylist
     ? extractDenylistFacts(sf, region, callNodes)
     : { lookups: [], options: [], writes: [] };

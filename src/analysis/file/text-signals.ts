@@ -10,6 +10,7 @@ import { LIMITER_TEXT } from '../libraries/limiters.js';
 import { USAGE_FIELD, PASSWORD_TEXT } from './routes/handler-facts.js';
 import { JWT_TEXT } from '../libraries/jwt-apis.js';
 import { DENYLIST_NAME, REVOCATION_OPTION } from '../libraries/denylist-names.js';
+import { REVOCATION_STATE_TEXT } from '../libraries/revocation-state.js';
 
 /** Case-insensitive patterns without capturing groups, each one family. */
 const FAMILIES = {
@@ -19,6 +20,7 @@ const FAMILIES = {
   jwt: JWT_TEXT,
   denylist: DENYLIST_NAME,
   revocationOption: REVOCATION_OPTION,
+  revocationState: REVOCATION_STATE_TEXT,
 } as const;
 
 export type Family = keyof typeof FAMILIES;

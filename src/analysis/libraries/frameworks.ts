@@ -28,6 +28,12 @@ export const ORDERED: Record<Framework, boolean> = {
   fastify: false,
   nestjs: false,
   nextjs: false,
+  sveltekit: false,
+  nuxt: false,
+  medusa: false,
+  'route-table': false,
+  graphql: false,
+  'socket.io': true,
 };
 
 /**

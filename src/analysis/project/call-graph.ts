@@ -8,6 +8,7 @@ import type { FileFacts, ExportTarget, FunctionFact } from '../file/types.js';
 import type { CallTarget } from '../file/call-targets.js';
 import { apiOfValue, type JwtApi } from '../libraries/jwt-apis.js';
 import { ANY_MEMBER, CALL_RESULT } from '../file/values.js';
+import { SCHEMA_CLASS } from '../file/schema-methods.js';
 import type { ModuleResolver } from './module-resolution.js';
 
 export interface FnRef {
@@ -159,7 +160,9 @@ export class CallGraph {
         }
         if (depth > 8) return [];
         const file = this.modules.resolve(fromFile, target.source);
-        return file ? this.resolveExportPath(file, target.path, depth) : [];
+        const out = file ? this.resolveExportPath(file, target.path, depth) : [];
+        if (out.length === 0 && file) return this.schemaMethod(file, target.path);
+        return out;
       }
       case 'method': {
         const cls = this.byFile.get(fromFile)?.classes[target.className];
@@ -170,6 +173,20 @@ export class CallGraph {
       case 'receiver':
         return this.byReceiver(target.receiver, target.method);
     }
+  }
+
+  /**
+   * A mongoose model's static (`User.findAndGenerateToken(...)`) or a document's method
+   * (`(await Account.findOne(q).exec()).accessToken()`), by name: in the model's own module, or
+   * in any module declaring schema methods when the path is a model's member or a query's result.
+   */
+  private schemaMethod(file: string, path: readonly string[]): Resolved[] {
+    const last = path[path.length - 1];
+    if (!last || last === CALL_RESULT) return [];
+    const own = this.byFile.get(file)?.classes[SCHEMA_CLASS]?.methods.get(last);
+    if (own !== undefined) return [{ kind: 'fn', ref: { file, fn: own } }];
+    if (path.length === 2 || path.includes(CALL_RESULT)) return this.byReceiver(SCHEMA_CLASS, last);
+    return [];
   }
 
   /** `this.authService.check()` -> `AuthService#check` in whichever file declares it. */

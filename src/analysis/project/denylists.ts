@@ -16,6 +16,11 @@ export interface RevocationHit {
   span: Span;
   label: string;
   store: string;
+  /**
+   * Revocation state that is not a named denylist: a revocation field of a token or session row,
+   * or a server-side allowlist (SPEC (b), (c)).
+   */
+  state?: 'field' | 'allowlist';
   monitored: boolean;
   /** Where the request is rejected: the branch, or the library option that rejects it. */
   rejection: { file: string; span: Span; label: string };
@@ -106,6 +111,7 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
         span: l.span,
         label: l.label,
         store: l.store,
+        ...(l.how === 'field' || l.how === 'allowlist' ? { state: l.how } : {}),
         monitored,
         rejection: { file: f.file, span: l.branch, label: 'revoked token rejected here' },
         scope: l.scope,

@@ -18,6 +18,8 @@ import { honoBasePath } from './adapters/hono.js';
 import { loginStrategies } from './login-strategies.js';
 import { mayRegisterRoutes } from '../../libraries/frameworks.js';
 import { extractNextApps } from './adapters/next.js';
+import { extractFileRouteApps } from './adapters/file-routes.js';
+import { extractEventApps } from './adapters/events.js';
 import type { RouteFileFacts } from './types.js';
 
 export type { RouteFileFacts } from './types.js';
@@ -45,7 +47,8 @@ export function extractRouteFacts(
   }
   const nest = extractNestApps(sf, ctx);
   const next = extractNextApps(ctx.file, sf, ctx);
-  facts.apps.push(...nest.apps, ...next.apps);
+  facts.apps.push(...nest.apps, ...next.apps, ...extractFileRouteApps(ctx.file, sf, ctx));
+  facts.apps.push(...extractEventApps(sf, ctx));
   facts.projectLimiters.push(...nest.projectLimiters, ...next.projectLimiters);
   if (nest.bypassingGuards.length > 0) facts.bypassingGuards = nest.bypassingGuards;
   if (nest.tokenGuards.length > 0) facts.tokenGuards = nest.tokenGuards;

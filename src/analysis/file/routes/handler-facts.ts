@@ -113,7 +113,7 @@ export function isPasswordCheck(call: ts.CallExpression, resolver: Resolver): bo
 }
 
 const LOOKUP_CALL =
-  /^(find|get|fetch|load|lookup|select|query|read|retrieve|validate|authenticate|verify|check)/i;
+  /^(find|get|fetch|load|lookup|select|query|read|retrieve|validate|authenticate|verify|check|where$)/i;
 // `entity` is Feathers' name for the user record of an authentication strategy
 const USERISH =
   /user|account|member|admin|customer|person|principal|identity|login|credential|entity/i;
@@ -177,6 +177,27 @@ export function credentialFailure(
 }
 
 /**
+ * `ctx.assert(user, 401, 'unknown user')` (Koa, http-assert): a statement that rejects when the
+ * credentials are bad. Which check it is, or undefined.
+ */
+export function assertFailure(
+  stmt: ts.ExpressionStatement,
+  resolver: Resolver,
+): 'user' | 'password' | undefined {
+  let e = unwrap(stmt.expression);
+  if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  if (!ts.isCallExpression(e) || e.arguments.length < 2) return undefined;
+  const callee = unwrap(e.expression);
+  if (
+    !ts.isPropertyAccessExpression(callee) ||
+    callee.name.text !== 'assert' ||
+    !/^(ctx|context)$/.test(receiverName(callee.expression) ?? '')
+  )
+    return undefined;
+  return failureTest(e.arguments[0], resolver, false);
+}
+
+/**
  * What runs after a statement when it completes: its following siblings, or — at the end of an `if`
  * branch without `else` — what follows that `if` (`if (user) { if (ok) return; }
  * reply.status(401)`).
@@ -230,6 +251,22 @@ function failureTest(
     if (negated && (op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken)) {
       if (isNullish(unwrap(e.right)) || isFalse(unwrap(e.right))) return subject(e.left, resolver);
     }
+    // if (same === true) return ...: the good-credentials test, written out
+    if (
+      !negated &&
+      (op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken) &&
+      unwrap(e.right).kind === SK.TrueKeyword
+    )
+      return subject(e.left, resolver);
+    // rows.length < 1, rows.length === 0: a lookup that returns rows found none
+    const left = unwrap(e.left);
+    const right = numericLiteral(unwrap(e.right));
+    if (negated && ts.isPropertyAccessExpression(left) && left.name.text === 'length') {
+      const none =
+        (op === SK.LessThanToken && right === 1) ||
+        ((op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken) && right === 0);
+      if (none) return subject(left.expression, resolver) === 'user' ? 'user' : undefined;
+    }
     if (negated && (op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken)) {
       // user.password !== hash(password)
       if (
@@ -253,12 +290,19 @@ function failureTest(
 function subject(expr: ts.Expression, resolver: Resolver): 'user' | 'password' | undefined {
   let e = unwrap(expr);
   if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
-  if (ts.isCallExpression(e)) return isPasswordCheck(e, resolver) ? 'password' : undefined;
+  if (ts.isCallExpression(e))
+    return isPasswordCheck(e, resolver) && !comparesToken(e) ? 'password' : undefined;
   if (
     ts.isPropertyAccessExpression(e) &&
     /^(valid|success|ok|match|isValid|authenticated)$/i.test(e.name.text)
   )
     return subject(e.expression, resolver) ?? undefined;
+  // if (!user.password): an account without a password cannot log in with one
+  if (
+    ts.isPropertyAccessExpression(e) &&
+    /^(password|passwordHash|hashedPassword|password_hash|hash)$/.test(e.name.text)
+  )
+    return subject(e.expression, resolver) === 'user' ? 'user' : undefined;
   if (!ts.isIdentifier(e)) return undefined;
   const decl = resolver.findDeclaration(e);
   if (decl && decl.kind === 'node' && ts.isParameter(decl.node))
@@ -288,8 +332,23 @@ function subject(expr: ts.Expression, resolver: Resolver): 'user' | 'password' |
   // bcrypt.compareSync(...)`
   if (containsPasswordCheck(init, resolver)) return 'password';
   if (isUserLookup(init) && USERISH.test(e.text)) return 'user';
-  if (isUserLookup(init) && /^(found|existing|record|row|result|u)$/i.test(e.text)) return 'user';
+  if (isUserLookup(init) && /^(found|existing|record|row|rows|result|u)$/i.test(e.text))
+    return 'user';
+  // any name, when the lookup is keyed by what a login form submits: `const acct = await
+  // Account.findOne({ email })`
+  if (isUserLookup(init) && /email|username|userName|login|phone|handle/.test(init.getText()))
+    return 'user';
   return undefined;
+}
+
+/** `argon2.verify(user.refreshHash, refreshToken)`: a stored token, not a password. */
+function comparesToken(call: ts.CallExpression): boolean {
+  const text = call.arguments.map((a) => a.getText()).join(' ');
+  return /refresh|renew|token/i.test(text) && !/passw|pwd/i.test(text);
+}
+
+function numericLiteral(e: ts.Expression): number | undefined {
+  return ts.isNumericLiteral(e) ? Number(e.text) : undefined;
 }
 
 /**
@@ -325,7 +384,7 @@ function containsPasswordCheck(root: ts.Expression, resolver: Resolver): boolean
   let found = false;
   const visit = (n: Node): void => {
     if (found || isFunctionLike(n)) return;
-    if (ts.isCallExpression(n) && isPasswordCheck(n, resolver)) found = true;
+    if (ts.isCallExpression(n) && isPasswordCheck(n, resolver) && !comparesToken(n)) found = true;
     else ts.forEachChild(n, visit);
   };
   visit(root);
@@ -382,7 +441,8 @@ function rejectsUncached(root: Node): boolean {
       isResponseAssignment(n) ||
       isResponseConstruction(n) ||
       isRefusalHelperReturn(n) ||
-      isThrowingHelperStatement(n)
+      isThrowingHelperStatement(n) ||
+      isFailingHelperStatement(n)
     )
       found = true;
     else ts.forEachChild(n, visit);
@@ -392,6 +452,17 @@ function rejectsUncached(root: Node): boolean {
 }
 
 /** passport's `done(null, false, { message })`: the strategy's "bad credentials". */
+/** `fail(401, 'bad credentials')`, `unauthorized(res)`: a helper named for the refusal. */
+function isFailingHelperStatement(n: Node): boolean {
+  if (!ts.isExpressionStatement(n)) return false;
+  let e = unwrap(n.expression);
+  if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  if (!ts.isCallExpression(e)) return false;
+  return /^(fail|abort|deny|unauthori[sz]ed|forbidden|badRequest|invalidCredentials)([A-Z_]|$)/.test(
+    calleeName(e) ?? '',
+  );
+}
+
 function isStrategyFailure(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
   if (!ts.isIdentifier(callee) || !/^(done|cb|callback|verified|next)$/.test(callee.text))

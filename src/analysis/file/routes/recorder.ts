@@ -191,6 +191,8 @@ export class RouteRecorder {
         return { app: inner.app, routePath: staticString(e.arguments[0]) };
       if (name === 'basePath' && framework === 'hono')
         return this.adapters.honoBasePath(this, e, inner.app);
+      // Hono's `route(path, sub)` returns the app itself: `basePath('/api').route(a).route(b)`
+      if (name === 'route' && framework === 'hono') return inner;
       if (HTTP_METHODS.has(name) || name === 'use' || name === 'on' || name === 'prefix')
         return inner;
       // Fastify().withTypeProvider<...>(), .setValidatorCompiler(...): the same instance

@@ -8,7 +8,19 @@
 import type { Span } from '../ast.js';
 import type { CallTarget } from '../call-targets.js';
 
-export type Framework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'nextjs' | 'hono';
+export type Framework =
+  | 'express'
+  | 'fastify'
+  | 'koa'
+  | 'nestjs'
+  | 'nextjs'
+  | 'hono'
+  | 'sveltekit'
+  | 'nuxt'
+  | 'medusa'
+  | 'route-table'
+  | 'graphql'
+  | 'socket.io';
 
 /**
  * Another app: one of this file's, or an export of a project module (`require('./routes/auth')`).

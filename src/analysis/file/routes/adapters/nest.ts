@@ -182,6 +182,14 @@ export function extractNestApps(
         .map((d) => decorator(d, /^@nestjs\/common$/))
         .find((d) => d?.name === 'Controller');
       if (controller) apps.push(controllerApp(node, controller.call));
+      // GraphQL resolvers (`@Mutation() login`) and WebSocket gateways (`@SubscribeMessage('login')`)
+      // are endpoints too, throttled and guarded like controllers
+      for (const d of decoratorsOf(node)) {
+        const other = decorator(d, /^@nestjs\/(graphql|websockets)$/);
+        if (other?.name === 'Resolver') apps.push(controllerApp(node, undefined, 'graphql'));
+        if (other?.name === 'WebSocketGateway')
+          apps.push(controllerApp(node, undefined, 'gateway'));
+      }
       const base = node.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0]
         ?.expression;
       if (node.name && base) {
@@ -281,7 +289,31 @@ export function extractNestApps(
   });
   return { apps, projectLimiters, bypassingGuards, tokenGuards, extra };
 
-  function controllerApp(cls: ts.ClassDeclaration, call: ts.CallExpression | undefined): FileApp {
+  /** A resolver's `@Mutation()` / `@Query()`, a gateway's `@SubscribeMessage('event')`. */
+  function operation(
+    d: ts.Decorator,
+    member: ts.MethodDeclaration,
+    kind: 'graphql' | 'gateway',
+  ): { method: string; paths: Array<string | undefined> } | undefined {
+    if (kind === 'graphql') {
+      const info = decorator(d, /^@nestjs\/graphql$/);
+      if (info?.name !== 'Mutation' && info?.name !== 'Query') return undefined;
+      const options = info.call?.arguments
+        .map((a) => unwrap(a))
+        .find((a): a is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(a));
+      const named = options ? staticString(property(options, 'name')) : undefined;
+      return { method: info.name.toUpperCase(), paths: [named ?? member.name.getText(sf)] };
+    }
+    const info = decorator(d, /^@nestjs\/websockets$/);
+    if (info?.name !== 'SubscribeMessage') return undefined;
+    return { method: 'EVENT', paths: [staticString(info.call?.arguments[0])] };
+  }
+
+  function controllerApp(
+    cls: ts.ClassDeclaration,
+    call: ts.CallExpression | undefined,
+    kind: 'http' | 'graphql' | 'gateway' = 'http',
+  ): FileApp {
     const arg = call?.arguments[0] && unwrap(call.arguments[0]);
     let prefix: string | undefined;
     if (arg && ts.isObjectLiteralExpression(arg)) prefix = staticString(property(arg, 'path'));
@@ -294,14 +326,23 @@ export function extractNestApps(
     for (const member of cls.members) {
       if (!ts.isMethodDeclaration(member) || !member.body) continue;
       for (const d of decoratorsOf(member)) {
-        const info = decorator(d, /^@nestjs\/common$/);
-        const method = info && METHOD_DECORATORS[info.name];
-        if (!method) continue;
-        const pathArg = info.call?.arguments[0] && unwrap(info.call.arguments[0]);
-        const paths =
-          pathArg && ts.isArrayLiteralExpression(pathArg)
-            ? pathArg.elements.map((e) => staticString(e))
-            : [pathArg ? staticString(pathArg) : ''];
+        let method: string | undefined;
+        let paths: Array<string | undefined>;
+        if (kind === 'http') {
+          const info = decorator(d, /^@nestjs\/common$/);
+          method = info && METHOD_DECORATORS[info.name];
+          if (!info || !method) continue;
+          const pathArg = info.call?.arguments[0] && unwrap(info.call.arguments[0]);
+          paths =
+            pathArg && ts.isArrayLiteralExpression(pathArg)
+              ? pathArg.elements.map((e) => staticString(e))
+              : [pathArg ? staticString(pathArg) : ''];
+        } else {
+          const op = operation(d, member, kind);
+          if (!op) continue;
+          method = op.method;
+          paths = op.paths;
+        }
         const own = throttling(member);
         const methodName = member.name.getText(sf);
         for (const path of paths) {

@@ -44,7 +44,7 @@ export function extractNextApps(
     const name = base.replace(SOURCE, '');
     const rest = segments.slice(pagesDir + 1, -1);
     if (name !== 'index') rest.push(name);
-    const app = routeFileApp(urlPath(rest), ['default']);
+    const app = routeFileApp(urlPath(rest), ['default', ...APP_METHODS]);
     if (app) apps.push(app);
   }
   if (
@@ -61,7 +61,7 @@ export function extractNextApps(
    * pages/api).
    */
   function routeFileApp(prefix: string, names: readonly string[]): FileApp | undefined {
-    const exported = exportedFunctions();
+    const exported = exportedFunctions(sf, ctx);
     const routes: RouteDecl[] = [];
     for (const name of names) {
       const found = exported.get(name);
@@ -92,63 +92,9 @@ export function extractNextApps(
     };
   }
 
-  /** Exported names -> the function that handles them and the node that names them. */
-  function exportedFunctions(): Map<string, { fn: FunctionNode; at: ts.Node }> {
-    const out = new Map<string, { fn: FunctionNode; at: ts.Node }>();
-    const hasModifier = (n: ts.Node, kind: ts.SyntaxKind) =>
-      ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === kind);
-    for (const st of sf.statements) {
-      if (ts.isFunctionDeclaration(st) && hasModifier(st, SK.ExportKeyword) && st.body) {
-        if (hasModifier(st, SK.DefaultKeyword)) out.set('default', { fn: st, at: st.name ?? st });
-        else if (st.name) out.set(st.name.text, { fn: st, at: st.name });
-      } else if (ts.isVariableStatement(st) && hasModifier(st, SK.ExportKeyword)) {
-        for (const d of st.declarationList.declarations) {
-          const fn = d.initializer && functionOf(d.initializer);
-          if (fn && ts.isIdentifier(d.name)) out.set(d.name.text, { fn, at: d.name });
-        }
-      } else if (ts.isExportAssignment(st)) {
-        const fn = functionOf(st.expression);
-        if (fn) out.set('default', { fn, at: st.expression });
-      } else if (
-        ts.isExportDeclaration(st) &&
-        !st.moduleSpecifier &&
-        st.exportClause &&
-        ts.isNamedExports(st.exportClause)
-      ) {
-        // export { handler as GET, handler as POST }
-        for (const el of st.exportClause.elements) {
-          const fn = functionOf(
-            el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : el.name,
-          );
-          if (fn) out.set(el.name.text, { fn, at: el.name });
-        }
-      }
-    }
-    return out;
-  }
-
-  /**
-   * A function an expression denotes: inline, a local binding, or the function a wrapper is given
-   * (`withAuth(handler)`).
-   */
-  function functionOf(expr: ts.Expression, depth = 0): FunctionNode | undefined {
-    if (depth > 4) return undefined;
-    const e = unwrap(expr);
-    if (isFunctionLike(e)) return e;
-    const value = ctx.resolver.evaluate(e);
-    if (value.kind === 'function') return value.node;
-    if (ts.isCallExpression(e)) {
-      for (const a of e.arguments) {
-        const fn = functionOf(a, depth + 1);
-        if (fn) return fn;
-      }
-    }
-    return undefined;
-  }
-
   /** `middleware.ts` calling a limiter (directly or through a function of the same file). */
   function middlewareLimiter(): ProjectLimiter | undefined {
-    const exported = exportedFunctions();
+    const exported = exportedFunctions(sf, ctx);
     const entry = exported.get('middleware') ?? exported.get('default');
     if (!entry) return undefined;
     let limiterCall: ts.CallExpression | undefined;
@@ -203,6 +149,95 @@ export function extractNextApps(
     }
     return undefined;
   }
+}
+
+/** Exported names -> the function that handles them and the node that names them. */
+export function exportedFunctions(
+  sf: ts.SourceFile,
+  ctx: FileContext,
+): Map<string, { fn: FunctionNode; at: ts.Node }> {
+  const out = new Map<string, { fn: FunctionNode; at: ts.Node }>();
+  const hasModifier = (n: ts.Node, kind: ts.SyntaxKind) =>
+    ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === kind);
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && hasModifier(st, SK.ExportKeyword) && st.body) {
+      if (hasModifier(st, SK.DefaultKeyword)) out.set('default', { fn: st, at: st.name ?? st });
+      else if (st.name) out.set(st.name.text, { fn: st, at: st.name });
+    } else if (ts.isVariableStatement(st) && hasModifier(st, SK.ExportKeyword)) {
+      for (const d of st.declarationList.declarations) {
+        const fn = d.initializer && functionOf(d.initializer, ctx);
+        if (fn && ts.isIdentifier(d.name)) out.set(d.name.text, { fn, at: d.name });
+      }
+    } else if (ts.isExportAssignment(st)) {
+      // export default apiHandler({ post: login, get: me }): one handler per method
+      const table = methodTable(st.expression, ctx);
+      for (const [method, fn] of table) out.set(method, { fn, at: st.expression });
+      const fn = table.size === 0 ? functionOf(st.expression, ctx) : undefined;
+      if (fn) out.set('default', { fn, at: st.expression });
+    } else if (
+      ts.isExportDeclaration(st) &&
+      !st.moduleSpecifier &&
+      st.exportClause &&
+      ts.isNamedExports(st.exportClause)
+    ) {
+      // export { handler as GET, handler as POST }
+      for (const el of st.exportClause.elements) {
+        const fn = functionOf(
+          el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : el.name,
+          ctx,
+        );
+        if (fn) out.set(el.name.text, { fn, at: el.name });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A function an expression denotes: inline, a local binding, or the function a wrapper is given
+ * (`withAuth(handler)`).
+ */
+export function functionOf(
+  expr: ts.Expression,
+  ctx: FileContext,
+  depth = 0,
+): FunctionNode | undefined {
+  if (depth > 4) return undefined;
+  const e = unwrap(expr);
+  if (isFunctionLike(e)) return e;
+  const value = ctx.resolver.evaluate(e);
+  if (value.kind === 'function') return value.node;
+  if (ts.isCallExpression(e)) {
+    for (const a of e.arguments) {
+      const fn = functionOf(a, ctx, depth + 1);
+      if (fn) return fn;
+    }
+  }
+  return undefined;
+}
+
+/** `wrapper({ post: login, get: me })`: method (upper case) -> handler. */
+function methodTable(expr: ts.Expression, ctx: FileContext): Map<string, FunctionNode> {
+  const out = new Map<string, FunctionNode>();
+  const e = unwrap(expr);
+  if (!ts.isCallExpression(e)) return out;
+  for (const a of e.arguments) {
+    const obj = unwrap(a);
+    if (!ts.isObjectLiteralExpression(obj)) continue;
+    for (const p of obj.properties) {
+      const key = p.name && ts.isIdentifier(p.name) ? p.name.text.toUpperCase() : undefined;
+      if (!key || !APP_METHODS.has(key)) continue;
+      const fn = ts.isMethodDeclaration(p)
+        ? p
+        : ts.isPropertyAssignment(p)
+          ? functionOf(p.initializer, ctx)
+          : ts.isShorthandPropertyAssignment(p)
+            ? functionOf(p.name, ctx)
+            : undefined;
+      if (fn) out.set(key, fn);
+    }
+  }
+  return out;
 }
 
 function sourceOf(obj: ts.ObjectLiteralExpression): string | undefined {

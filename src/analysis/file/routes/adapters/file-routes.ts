@@ -1,0 +1,147 @@
+/**
+ * Endpoints declared by where a file is or by a table, not by `app.post(path, handler)`:
+ *
+ *   src/routes/auth/login/+server.ts        SvelteKit: exported `POST`   -> POST /auth/login
+ *   server/api/auth/login.post.ts           Nuxt / h3: default `defineEventHandler(fn)`
+ *   src/api/store/auth/route.ts             Medusa: exported `POST` (no `app/` directory)
+ *   { path: '/login', method: 'post', handler: login }   route tables (Payload endpoints, Strapi)
+ *
+ * Each file is one app whose prefix is the path its location gives; a route table is one app per
+ * file with a route per entry.
+ */
+import { ts, unwrap, walk, staticString } from '../../ast.js';
+import type { FileContext } from '../../context.js';
+import { targetOfCallee } from '../../call-targets.js';
+import { propName } from '../../values.js';
+import { exportedFunctions, urlPath } from './next.js';
+import type { FileApp, Framework, RouteDecl } from '../types.js';
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+const NUXT_METHOD = /\.(get|post|put|patch|delete|head|options)$/i;
+
+export function extractFileRouteApps(file: string, sf: ts.SourceFile, ctx: FileContext): FileApp[] {
+  const segments = file.replace(/\\/g, '/').split('/');
+  const base = segments[segments.length - 1];
+  const stem = base.replace(/\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/, '');
+  const apps: FileApp[] = [];
+  const routesDir = segments.lastIndexOf('routes', segments.length - 2);
+  if (/^\+server$/.test(stem) && routesDir >= 0) {
+    const app = exportApp('sveltekit', urlPath(segments.slice(routesDir + 1, -1)), METHODS);
+    if (app) apps.push(app);
+  }
+  const serverDir = segments.lastIndexOf('server', segments.length - 2);
+  const sub = segments[serverDir + 1];
+  if (
+    serverDir >= 0 &&
+    (sub === 'api' || sub === 'routes') &&
+    stem !== base &&
+    /\b(defineEventHandler|eventHandler|defineCachedEventHandler)\s*\(/.test(sf.text)
+  ) {
+    const method = NUXT_METHOD.exec(stem);
+    const name = stem.replace(NUXT_METHOD, '');
+    const rest = segments.slice(serverDir + (sub === 'api' ? 1 : 2), -1);
+    if (name !== 'index') rest.push(name);
+    const app = exportApp('nuxt', urlPath(rest), ['default'], method?.[1].toUpperCase());
+    if (app) apps.push(app);
+  }
+  const apiDir = segments.lastIndexOf('api', segments.length - 2);
+  if (
+    stem === 'route' &&
+    apiDir >= 0 &&
+    !segments.includes('app') &&
+    sf.text.includes('@medusajs/')
+  ) {
+    const app = exportApp('medusa', urlPath(segments.slice(apiDir + 1, -1)), METHODS);
+    if (app) apps.push(app);
+  }
+  if (/\bhandler\b/.test(sf.text) && /\bpath\b/.test(sf.text) && /\bmethod\b/.test(sf.text)) {
+    const table = routeTable(sf, ctx);
+    if (table) apps.push(table);
+  }
+  return apps;
+
+  function exportApp(
+    framework: Framework,
+    prefix: string,
+    names: readonly string[],
+    method?: string,
+  ): FileApp | undefined {
+    const exported = exportedFunctions(sf, ctx);
+    const routes: RouteDecl[] = [];
+    for (const name of names) {
+      const found = exported.get(name);
+      if (!found) continue;
+      routes.push({
+        method: name === 'default' ? (method ?? 'ALL') : name,
+        path: '',
+        span: ctx.span(found.at),
+        items: [
+          {
+            label: name === 'default' ? 'default export' : name,
+            span: ctx.span(found.at),
+            target: { kind: 'local', fn: ctx.fnId(found.fn) },
+          },
+        ],
+        seq: routes.length,
+      });
+    }
+    if (routes.length === 0) return undefined;
+    return {
+      framework,
+      span: ctx.span(sf.statements[0] ?? sf),
+      ordered: false,
+      prefix,
+      routes,
+      uses: [],
+      passes: [],
+    };
+  }
+}
+
+/** `{ path: '/login', method: 'post', handler: login }` objects anywhere in the file. */
+function routeTable(sf: ts.SourceFile, ctx: FileContext): FileApp | undefined {
+  const routes: RouteDecl[] = [];
+  walk(sf, (n) => {
+    if (!ts.isObjectLiteralExpression(n)) return true;
+    let path: string | undefined;
+    let method: string | undefined;
+    let handler: ts.Expression | undefined;
+    for (const p of n.properties) {
+      const key = p.name ? propName(p.name as ts.PropertyName) : undefined;
+      const value = ts.isPropertyAssignment(p)
+        ? p.initializer
+        : ts.isShorthandPropertyAssignment(p)
+          ? p.name
+          : undefined;
+      if (!key || !value) continue;
+      if (key === 'path') path = staticString(value);
+      else if (key === 'method') method = staticString(value)?.toUpperCase();
+      else if (key === 'handler') handler = value;
+    }
+    if (!path?.startsWith('/') || !method || !METHODS.includes(method) || !handler) return true;
+    const h = unwrap(handler);
+    const label = ts.isStringLiteralLike(h) ? h.text : h.getText(sf).slice(0, 60);
+    const target = ts.isStringLiteralLike(h)
+      ? undefined
+      : targetOfCallee(handler, ctx.resolver, ctx.fnId);
+    // a handler that is neither a visible function nor a named controller action: not a route
+    if (!target && !ts.isStringLiteralLike(h)) return true;
+    routes.push({
+      method,
+      path,
+      span: ctx.span(n),
+      items: [{ label, span: ctx.span(handler), ...(target ? { target } : {}) }],
+      seq: routes.length,
+    });
+    return true;
+  });
+  if (routes.length === 0) return undefined;
+  return {
+    framework: 'route-table',
+    span: ctx.span(sf.statements[0] ?? sf),
+    ordered: false,
+    routes,
+    uses: [],
+    passes: [],
+  };
+}
