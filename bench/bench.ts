@@ -201,7 +201,8 @@ function benchDir(
       const r = runVariant(v, t);
       results.get(v.name)!.push(r);
       log(
-        `${label} run ${i + 1}/${runs} ${v.name}: ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, ${r.rssMb.toFixed(0)} MB`,
+        `${label} run ${i + 1}/${runs} ${v.name}: ${r.wall.toFixed(2)} s wall, ` +
+          `${r.cpu.toFixed(2)} s CPU, ${r.rssMb.toFixed(0)} MB`,
       );
     }
   }
@@ -264,23 +265,32 @@ function markdown(reports: CorpusReport[], version: number[] | null): string {
   const f = (x: number, d = 2) => x.toFixed(d);
   const k = (x: number) =>
     x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(0);
+  const ratio = (row: Row, x: number) => (row.variant === 'parse-only' ? '1.00' : f(x));
   const out = [
-    `Node ${process.version}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), medians; timer: ${useGnuTime ? 'GNU time' : 'process.resourceUsage()'}.`,
+    `Node ${process.version}, ${os.availableParallelism()} cores ` +
+      `(${os.cpus()[0]?.model ?? 'unknown CPU'}), medians; ` +
+      `timer: ${useGnuTime ? 'GNU time' : 'process.resourceUsage()'}.`,
     '',
-    '| corpus | variant | runs | files | lines | wall s | CPU s | peak RSS MB | files/s | lines/s | scan / parse-only (wall) | (CPU) | (wall, paired) |',
+    '| corpus | variant | runs | files | lines | wall s | CPU s | peak RSS MB | ' +
+      'files/s | lines/s | scan / parse-only (wall) | (CPU) | (wall, paired) |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of reports) {
     for (const row of r.rows) {
       out.push(
-        `| ${row.corpus} | ${row.variant} | ${row.runs} | ${row.files} | ${k(row.lines)} | ${f(row.wall)} | ${f(row.cpu)} | ${f(row.rssMb, 0)} | ${f(row.filesPerS, 0)} | ${k(row.linesPerS)} | ${row.variant === 'parse-only' ? '1.00' : f(row.ratioWall)} | ${row.variant === 'parse-only' ? '1.00' : f(row.ratioCpu)} | ${row.variant === 'parse-only' ? '1.00' : f(row.pairedRatioWall)} |`,
+        `| ${row.corpus} | ${row.variant} | ${row.runs} | ${row.files} | ${k(row.lines)} | ` +
+          `${f(row.wall)} | ${f(row.cpu)} | ${f(row.rssMb, 0)} | ${f(row.filesPerS, 0)} | ` +
+          `${k(row.linesPerS)} | ${ratio(row, row.ratioWall)} | ${ratio(row, row.ratioCpu)} | ` +
+          `${ratio(row, row.pairedRatioWall)} |`,
       );
     }
   }
   out.push('');
   for (const r of reports)
     out.push(
-      `- ${r.corpus}: discovery ${f(r.discoverMs, 0)} ms = ${f(r.discoveryShare * 100, 1)}% of the default scan's wall time; peak RSS per 1k files ${f(r.rows[0].rssMb / (r.files / 1000), 0)} MB.`,
+      `- ${r.corpus}: discovery ${f(r.discoverMs, 0)} ms = ` +
+        `${f(r.discoveryShare * 100, 1)}% of the default scan's wall time; ` +
+        `peak RSS per 1k files ${f(r.rows[0].rssMb / (r.files / 1000), 0)} MB.`,
     );
   for (const r of reports) {
     const scan = r.rows[0];
@@ -288,7 +298,8 @@ function markdown(reports: CorpusReport[], version: number[] | null): string {
     if (!eslint) continue;
     const paired = median(eslint.wallAll.map((w, i) => w / scan.wallAll[i]));
     out.push(
-      `- ${r.corpus}: ESLint one-rule / ${scan.variant} = ${f(eslint.wall / scan.wall)} (wall medians), ${f(paired)} paired.`,
+      `- ${r.corpus}: ESLint one-rule / ${scan.variant} = ` +
+        `${f(eslint.wall / scan.wall)} (wall medians), ${f(paired)} paired.`,
     );
   }
   if (version)

@@ -65,7 +65,13 @@ function planPackage(
     ? r.weighted({ express: 35, fastify: 15, nest: 20, koa: 10, hono: 10, next: 10 })
     : null;
   const lang: Lang = framework === 'nest' || framework === 'next' || r.chance(0.8) ? 'ts' : 'js';
-  const name = `${r.pick(NOUNS)}-${server ? r.pick(['api', 'service', 'gateway', 'server']) : r.pick(['core', 'domain', 'shared', 'sdk', 'utils', 'jobs'])}-${index}`;
+  const name =
+    `${r.pick(NOUNS)}-` +
+    `${
+      server
+        ? r.pick(['api', 'service', 'gateway', 'server'])
+        : r.pick(['core', 'domain', 'shared', 'sdk', 'utils', 'jobs'])
+    }-${index}`;
   const pkg: Pkg = { name, root: `packages/${name}/src`, lang, framework, modules: {} };
   const ext = lang === 'ts' ? '.ts' : '.js';
   const files: GenFile[] = [];
@@ -96,7 +102,9 @@ function planPackage(
     const folder = r.pick(folders);
     let stem: string;
     do
-      stem = `${R}/${folder}/${r.pick(ADJ)}-${r.pick(NOUNS)}${r.chance(0.3) ? `-${r.pick(VERBS)}` : ''}`;
+      stem =
+        `${R}/${folder}/${r.pick(ADJ)}-${r.pick(NOUNS)}` +
+        `${r.chance(0.3) ? `-${r.pick(VERBS)}` : ''}`;
     while (stems.has(stem));
     stems.add(stem);
     const { text, exports } = ordinaryFile(r, pkg, stem, stem);

@@ -84,7 +84,8 @@ async function main(): Promise<void> {
   const dir = path.resolve(args[0] ?? path.join(here, '../../.bench/corpus-10000'));
   const reference = new Set(await LISTERS['engine discover()'](dir));
   const out = [
-    `discovery on ${dir} (${reference.size} files by the engine), median of ${runs} runs after a warm-up`,
+    `discovery on ${dir} (${reference.size} files by the engine), ` +
+      `median of ${runs} runs after a warm-up`,
     '',
     '| method | ms | files | missing vs engine | extra vs engine |',
     '|---|---:|---:|---:|---:|',
@@ -101,7 +102,8 @@ async function main(): Promise<void> {
     const missing = [...reference].filter((f) => !set.has(f)).length;
     const extra = got.filter((f) => !reference.has(f));
     out.push(
-      `| ${name} | ${median(times).toFixed(0)} | ${got.length} | ${missing} | ${extra.length}${extra.length ? ` (e.g. ${path.relative(dir, extra[0])})` : ''} |`,
+      `| ${name} | ${median(times).toFixed(0)} | ${got.length} | ${missing} | ${extra.length}` +
+        `${extra.length ? ` (e.g. ${path.relative(dir, extra[0])})` : ''} |`,
     );
   }
   process.stdout.write(`${out.join('\n')}\n`);

@@ -2,9 +2,9 @@
  * The baseline the scan is measured against: the same file list (the engine's own `discover()`),
  * each file read and parsed with the TypeScript parser bundled in ts-morph
  * (`createSourceFile(..., setParentNodes: true)`, same script kinds as src/project.ts), and
- * nothing else: no walk, no facts, each tree dropped at once. Single thread. With `--walk`, also one
- * `forEachChild` descent over every node of each tree (the baseline some measurements in issue 18
- * used: the least any analysis that looks at every node must add).
+ * nothing else: no walk, no facts, each tree dropped at once. Single thread. With `--walk`, also
+ * one `forEachChild` descent over every node of each tree (the baseline some measurements in
+ * issue 18 used: the least any analysis that looks at every node must add).
  *
  * `node dist/bench/parse-only.js [--walk] [PATH...]` (paths relative to the working directory,
  * default `.`) prints one JSON line on stdout:

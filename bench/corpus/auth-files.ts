@@ -15,7 +15,8 @@ export function catchBody(
   switch (style) {
     case 'logger':
       return [
-        `${indent}logger.${r.pick(['warn', 'error', 'info'])}({ err: ${err} }, 'token verification failed');`,
+        `${indent}logger.${r.pick(['warn', 'error', 'info'])}` +
+          `({ err: ${err} }, 'token verification failed');`,
         `${indent}${respond}`,
       ];
     case 'console':
@@ -60,7 +61,8 @@ export function authHelperFile(r: Rand, pkg: Pkg, rel: string): string {
   const secret = `process.env.JWT_SECRET${T ? ' as string' : ''}`;
   const cs = r.weighted(CATCH_WEIGHTS);
   lines.push(
-    `export function logAuthFailure(error${T ? ': unknown' : ''}, scope${T ? ': string' : ''})${T ? ': void' : ''} {`,
+    `export function logAuthFailure(error${T ? ': unknown' : ''}, ` +
+      `scope${T ? ': string' : ''})${T ? ': void' : ''} {`,
     "  logger.warn({ err: error, scope }, 'authentication failed');",
     '}',
     '',
@@ -83,7 +85,8 @@ export function authHelperFile(r: Rand, pkg: Pkg, rel: string): string {
       );
       lines.push(
         `export function signAccessToken(sub${T ? ': string' : ''}) {`,
-        `  return ${style === 'default' ? 'jwt.sign' : 'sign'}({ sub }, ${secret}, { expiresIn: '15m' });`,
+        `  return ${style === 'default' ? 'jwt.sign' : 'sign'}` +
+          `({ sub }, ${secret}, { expiresIn: '15m' });`,
         '}',
         '',
       );
@@ -107,11 +110,13 @@ export function authHelperFile(r: Rand, pkg: Pkg, rel: string): string {
       break;
     case 'jose':
       lines.push(
-        `const JWKS = createRemoteJWKSet(new URL(process.env.JWKS_URL ?? 'https://issuer.example.com/.well-known/jwks.json'));`,
+        'const JWKS = createRemoteJWKSet(new URL(process.env.JWKS_URL ?? ' +
+          "'https://issuer.example.com/.well-known/jwks.json'));",
         '',
         `export async function verifyAccessToken(token${T ? ': string' : ''}) {`,
         '  try {',
-        "    const { payload } = await jwtVerify(token, JWKS, { issuer: 'https://issuer.example.com', audience: 'api' });",
+        '    const { payload } = await jwtVerify(token, JWKS, ' +
+          "{ issuer: 'https://issuer.example.com', audience: 'api' });",
         '    return payload;',
         '  } catch (err) {',
         ...catchBody(r, cs, '    ', 'err', 'return null;').map((l) =>
@@ -123,14 +128,16 @@ export function authHelperFile(r: Rand, pkg: Pkg, rel: string): string {
       );
       lines.push(
         `export async function signAccessToken(sub${T ? ': string' : ''}) {`,
-        `  return new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('15m').sign(new TextEncoder().encode(${secret}));`,
+        "  return new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' })" +
+          `.setExpirationTime('15m').sign(new TextEncoder().encode(${secret}));`,
         '}',
         '',
       );
       break;
     case 'callback':
       lines.push(
-        `export function verifyAccessToken(token${T ? ': string' : ''}, done${T ? ': (err: Error | null, claims?: unknown) => void' : ''}) {`,
+        `export function verifyAccessToken(token${T ? ': string' : ''}, ` +
+          `done${T ? ': (err: Error | null, claims?: unknown) => void' : ''}) {`,
         `  jwt.verify(token, ${secret}, (err, decoded) => {`,
         '    if (err) {',
       );
@@ -161,7 +168,8 @@ export function loggerFile(r: Rand, pkg: Pkg): string {
     lines.push(
       importLine(L, 'pino', 'pino', 'default'),
       '',
-      `export const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] });`,
+      "export const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', " +
+        "redact: ['req.headers.authorization'] });",
     );
   else if (kind === 'winston')
     lines.push(
@@ -196,7 +204,9 @@ export function loggerFile(r: Rand, pkg: Pkg): string {
 
 export function indexFile(pkg: Pkg, rel: string, targets: string[]): string {
   if (pkg.lang === 'js')
-    return `'use strict';\n\nmodule.exports = {\n${targets.map((t) => `  ...require('${spec(rel, t, 'js')}'),`).join('\n')}\n};\n`;
+    return `'use strict';\n\nmodule.exports = {\n${targets
+      .map((t) => `  ...require('${spec(rel, t, 'js')}'),`)
+      .join('\n')}\n};\n`;
   return `${targets.map((t) => `export * from '${spec(rel, t, 'ts')}';`).join('\n')}\n`;
 }
 
@@ -228,14 +238,16 @@ export function middlewareFile(r: Rand, pkg: Pkg, rel: string): string {
   const secret = `process.env.JWT_SECRET${T ? ' as string' : ''}`;
   if (fw === 'koa') {
     lines.push(
-      `export async function requireAuth(ctx${T ? ': any' : ''}, next${T ? ': () => Promise<void>' : ''}) {`,
+      `export async function requireAuth(ctx${T ? ': any' : ''}, ` +
+        `next${T ? ': () => Promise<void>' : ''}) {`,
       "  const header = ctx.get('Authorization') || '';",
       "  const token = header.replace(/^Bearer /, '');",
       '  try {',
     );
     lines.push(
       inline
-        ? `    ctx.state.user = ${jwtStyle === 'named' ? 'verifyJwt' : 'jwt.verify'}(token, ${secret});`
+        ? `    ctx.state.user = ${jwtStyle === 'named' ? 'verifyJwt' : 'jwt.verify'}` +
+            `(token, ${secret});`
         : '    ctx.state.user = await verifyAccessToken(token);',
     );
     lines.push(

@@ -49,7 +49,9 @@ export function interfaceBlock(ctx: Ctx): string[] {
     return [`/** @typedef {{ id: string, name: string, status: string }} ${cap(noun)}Shape */`, ''];
   const n = r.int(4, 10);
   const fields = [...FIELDS].sort(() => r.float() - 0.5).slice(0, n);
-  const name = `${cap(r.pick(ADJ))}${cap(noun)}${r.pick(['Record', 'Dto', 'Entity', 'Row', 'Input', 'View'])}`;
+  const name =
+    `${cap(r.pick(ADJ))}${cap(noun)}` +
+    `${r.pick(['Record', 'Dto', 'Entity', 'Row', 'Input', 'View'])}`;
   return [
     `export interface ${name} {`,
     ...fields.map(
@@ -66,7 +68,8 @@ export function unionBlock(ctx: Ctx): string[] {
   const states = [...ADJ].sort(() => r.float() - 0.5).slice(0, r.int(3, 6));
   if (ctx.lang === 'js')
     return [
-      `export const ${noun.toUpperCase()}_STATES = Object.freeze([${states.map((s) => `'${s}'`).join(', ')}]);`,
+      `export const ${noun.toUpperCase()}_STATES = ` +
+        `Object.freeze([${states.map((s) => `'${s}'`).join(', ')}]);`,
       '',
     ];
   return [`export type ${cap(noun)}Status = ${states.map((s) => `'${s}'`).join(' | ')};`, ''];
@@ -94,7 +97,10 @@ export function pureFunctionBlock(ctx: Ctx): string[] {
   const fn = `${r.pick(VERBS)}${cap(plural(noun))}${r.int(1, 9)}`;
   const T = ctx.lang === 'ts';
   const lines = [
-    `export function ${fn}(items${T ? `: Array<{ id: string; status: string; amount?: number }>` : ''}, options${T ? ': { limit?: number; status?: string }' : ''} = {})${T ? ': Record<string, number>' : ''} {`,
+    `export function ${fn}(items` +
+      `${T ? `: Array<{ id: string; status: string; amount?: number }>` : ''}, ` +
+      `options${T ? ': { limit?: number; status?: string }' : ''} = {})` +
+      `${T ? ': Record<string, number>' : ''} {`,
     `  const result${typeAnn(ctx, 'Record<string, number>')} = {};`,
     `  const limit = options.limit ?? ${r.int(10, 500)};`,
     '  let seen = 0;',
@@ -123,7 +129,8 @@ export function switchBlock(ctx: Ctx): string[] {
   const states = [...ADJ].sort(() => r.float() - 0.5).slice(0, r.int(3, 6));
   const T = ctx.lang === 'ts';
   return [
-    `export function describe${cap(noun)}State(state${T ? ': string' : ''}, count${T ? ': number' : ''})${T ? ': string' : ''} {`,
+    `export function describe${cap(noun)}State(state${T ? ': string' : ''}, ` +
+      `count${T ? ': number' : ''})${T ? ': string' : ''} {`,
     '  switch (state) {',
     ...states.flatMap((s, i) => [
       `    case '${s}':`,
@@ -144,11 +151,16 @@ export function arrowBlock(ctx: Ctx): string[] {
   const T = ctx.lang === 'ts';
   const a = `${r.pick(VERBS)}${cap(noun)}Key`;
   return [
-    `export const ${a} = (value${T ? ': { id: string; tenantId?: string }' : ''}, prefix = '${noun}')${T ? ': string' : ''} =>`,
-    `  [prefix, value.tenantId ?? 'global', value.id].filter(Boolean).join('${r.pick([':', '/', '.'])}');`,
+    `export const ${a} = (value${T ? ': { id: string; tenantId?: string }' : ''}, ` +
+      `prefix = '${noun}')${T ? ': string' : ''} =>`,
+    "  [prefix, value.tenantId ?? 'global', value.id].filter(Boolean)" +
+      `.join('${r.pick([':', '/', '.'])}');`,
     '',
-    `export const is${cap(r.pick(ADJ))}${cap(noun)} = (value${T ? ': { status?: string; expiresAt?: Date }' : ''}, now = new Date())${T ? ': boolean' : ''} =>`,
-    `  value.status === '${r.pick(ADJ)}' && (!value.expiresAt || value.expiresAt.getTime() > now.getTime());`,
+    `export const is${cap(r.pick(ADJ))}${cap(noun)} = ` +
+      `(value${T ? ': { status?: string; expiresAt?: Date }' : ''}, ` +
+      `now = new Date())${T ? ': boolean' : ''} =>`,
+    `  value.status === '${r.pick(ADJ)}' && ` +
+      '(!value.expiresAt || value.expiresAt.getTime() > now.getTime());',
     '',
   ];
 }
@@ -159,12 +171,15 @@ export function asyncBlock(ctx: Ctx): string[] {
   const T = ctx.lang === 'ts';
   const fn = `${r.pick(VERBS)}${cap(noun)}${r.pick(['Batch', 'Page', 'Snapshot', 'Summary'])}`;
   const lines = [
-    `export async function ${fn}(client${T ? ': { get(url: string): Promise<{ status: number; body: unknown }> }' : ''}, ids${T ? ': string[]' : ''})${T ? ': Promise<unknown[]>' : ''} {`,
+    `export async function ${fn}(client` +
+      `${T ? ': { get(url: string): Promise<{ status: number; body: unknown }> }' : ''}, ` +
+      `ids${T ? ': string[]' : ''})${T ? ': Promise<unknown[]>' : ''} {`,
     `  const out${typeAnn(ctx, 'unknown[]')} = [];`,
     `  for (let i = 0; i < ids.length; i += ${r.int(5, 50)}) {`,
     `    const chunk = ids.slice(i, i + ${r.int(5, 50)});`,
     '    try {',
-    `      const responses = await Promise.all(chunk.map((id) => client.get(\`/${plural(noun)}/\${encodeURIComponent(id)}\`)));`,
+    '      const responses = await Promise.all(chunk.map((id) => ' +
+      `client.get(\`/${plural(noun)}/\${encodeURIComponent(id)}\`)));`,
     '      for (const res of responses) {',
     '        if (res.status >= 400) continue;',
     '        out.push(res.body);',
@@ -194,8 +209,11 @@ export function classBlock(ctx: Ctx): string[] {
       : '  cache = new Map();',
     '',
     T
-      ? `  constructor(private readonly db: { query(sql: string, params: unknown[]): Promise<unknown[]> }, private readonly ttlMs = ${r.int(1000, 60000)}) {}`
-      : `  constructor(db, ttlMs = ${r.int(1000, 60000)}) {\n    this.db = db;\n    this.ttlMs = ttlMs;\n  }`,
+      ? '  constructor(private readonly db: ' +
+        '{ query(sql: string, params: unknown[]): Promise<unknown[]> }, ' +
+        `private readonly ttlMs = ${r.int(1000, 60000)}) {}`
+      : `  constructor(db, ttlMs = ${r.int(1000, 60000)}) {\n` +
+        '    this.db = db;\n    this.ttlMs = ttlMs;\n  }',
     '',
   ];
   for (let i = 0, n = r.int(2, 5); i < n; i++) {
@@ -205,7 +223,8 @@ export function classBlock(ctx: Ctx): string[] {
       `  async ${m}(id${T ? ': string' : ''}, force = false)${T ? ': Promise<unknown>' : ''} {`,
       '    const hit = this.cache.get(id);',
       '    if (!force && hit && Date.now() - hit.at < this.ttlMs) return hit.value;',
-      `    const rows = await this.db.query('SELECT * FROM ${plural(noun)} WHERE id = $1 AND status <> $2', [id, '${r.pick(ADJ)}']);`,
+      `    const rows = await this.db.query('SELECT * FROM ${plural(noun)} ` +
+        `WHERE id = $1 AND status <> $2', [id, '${r.pick(ADJ)}']);`,
       `    const value = rows.length > 0 ? rows[0] : null;`,
       '    this.cache.set(id, { value, at: Date.now() });',
       '    return value;',

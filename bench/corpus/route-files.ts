@@ -58,7 +58,9 @@ export function routesFile(r: Rand, pkg: Pkg, rel: string): string {
     : '';
   const verbs = ['get', 'post', 'put', 'delete', 'patch'];
   const nRoutes = r.int(2, 7);
-  const svcDecl = `const ${noun}Service = { load${cap(noun)}: async (id${T ? ': string' : ''}) => ({ id }) };`;
+  const svcDecl =
+    `const ${noun}Service = { load${cap(noun)}: ` +
+    `async (id${T ? ': string' : ''}) => ({ id }) };`;
   if (fw === 'express') {
     lines.push(
       importLine(L, 'Router', 'express'),
@@ -69,7 +71,8 @@ export function routesFile(r: Rand, pkg: Pkg, rel: string): string {
     lines.push('', svcDecl, 'export const router = Router();');
     if (limited)
       lines.push(
-        `const limiter = rateLimit({ windowMs: ${r.int(1, 15)} * 60 * 1000, max: ${r.int(20, 500)} });`,
+        `const limiter = rateLimit({ windowMs: ${r.int(1, 15)} * 60 * 1000, ` +
+          `max: ${r.int(20, 500)} });`,
       );
     lines.push('');
     for (let i = 0; i < nRoutes; i++) {
@@ -79,7 +82,8 @@ export function routesFile(r: Rand, pkg: Pkg, rel: string): string {
         r.chance(0.7) ? 'authenticate' : '',
       ].filter(Boolean);
       lines.push(
-        `router.${v}('/${plural(noun)}/:id${i ? `/${r.pick(ADJ)}` : ''}', ${mws.map((m) => `${m}, `).join('')}async (req, res, next) => {`,
+        `router.${v}('/${plural(noun)}/:id${i ? `/${r.pick(ADJ)}` : ''}', ` +
+          `${mws.map((m) => `${m}, `).join('')}async (req, res, next) => {`,
         '  try {',
         ...handlerBody(r, T, noun, 'express'),
         '  } catch (error) {',
@@ -98,12 +102,14 @@ export function routesFile(r: Rand, pkg: Pkg, rel: string): string {
     lines.push('', svcDecl, `export const router = new Router({ prefix: '/${plural(noun)}' });`);
     if (limited)
       lines.push(
-        `router.use(ratelimit({ driver: 'memory', db: new Map(), duration: ${r.int(10, 60)}000, max: ${r.int(50, 500)} }));`,
+        "router.use(ratelimit({ driver: 'memory', db: new Map(), " +
+          `duration: ${r.int(10, 60)}000, max: ${r.int(50, 500)} }));`,
       );
     lines.push('');
     for (let i = 0; i < nRoutes; i++)
       lines.push(
-        `router.${r.pick(verbs)}('/:id${i ? `/${r.pick(ADJ)}` : ''}', requireAuth, async (ctx) => {`,
+        `router.${r.pick(verbs)}('/:id${i ? `/${r.pick(ADJ)}` : ''}', ` +
+          'requireAuth, async (ctx) => {',
         ...handlerBody(r, T, noun, 'koa').map((l) => l.slice(2)),
         '});',
         '',
@@ -127,7 +133,8 @@ export function routesFile(r: Rand, pkg: Pkg, rel: string): string {
         `  await fastify.register(rateLimit, { max: ${r.int(50, 500)}, timeWindow: '1 minute' });`,
       );
     lines.push(
-      `  fastify.decorate('authenticate', async (request${T ? ': any' : ''}, reply${T ? ': any' : ''}) => {`,
+      `  fastify.decorate('authenticate', async (request${T ? ': any' : ''}, ` +
+        `reply${T ? ': any' : ''}) => {`,
       '    try {',
       '      await request.jwtVerify();',
       '    } catch (err) {',
@@ -148,7 +155,9 @@ export function routesFile(r: Rand, pkg: Pkg, rel: string): string {
     );
     for (let i = 0; i < nRoutes; i++)
       lines.push(
-        `  fastify.${r.pick(verbs)}('/${plural(noun)}/:id${i ? `/${r.pick(ADJ)}` : ''}', { preHandler: [fastify.authenticate] }, async (request${T ? ': any' : ''}, reply${T ? ': any' : ''}) => {`,
+        `  fastify.${r.pick(verbs)}('/${plural(noun)}/:id${i ? `/${r.pick(ADJ)}` : ''}', ` +
+          '{ preHandler: [fastify.authenticate] }, ' +
+          `async (request${T ? ': any' : ''}, reply${T ? ': any' : ''}) => {`,
         ...handlerBody(r, T, noun, 'fastify'),
         '  });',
         '',
@@ -185,7 +194,8 @@ export function routesFile(r: Rand, pkg: Pkg, rel: string): string {
     );
     for (let i = 0; i < nRoutes; i++)
       lines.push(
-        `app.${r.pick(verbs)}('/api/${plural(noun)}/:id${i ? `/${r.pick(ADJ)}` : ''}', async (c) => {`,
+        `app.${r.pick(verbs)}('/api/${plural(noun)}/:id${i ? `/${r.pick(ADJ)}` : ''}', ` +
+          'async (c) => {',
         ...handlerBody(r, T, noun, 'hono').map((l) => l.slice(2)),
         '});',
         '',
@@ -227,7 +237,8 @@ export function nestControllerFile(r: Rand, pkg: Pkg, rel: string, noun: string)
       lines.push(`  @Throttle({ default: { limit: ${r.int(5, 100)}, ttl: 60000 } })`);
     lines.push(
       `  @${get ? 'Get' : 'Post'}('${i ? `${r.pick(ADJ)}/` : ''}:id')`,
-      `  async ${get ? 'get' : 'update'}${cap(noun)}${i}(@Param('id') id: string${get ? '' : ', @Body() body: Record<string, unknown>'}) {`,
+      `  async ${get ? 'get' : 'update'}${cap(noun)}${i}(@Param('id') id: string` +
+        `${get ? '' : ', @Body() body: Record<string, unknown>'}) {`,
       `    this.logger.debug(\`${get ? 'get' : 'update'} ${noun} \${id}\`);`,
       `    return this.service.load${cap(noun)}(id${get ? '' : ', true'});`,
       '  }',
@@ -262,7 +273,8 @@ export function nestGuardFile(r: Rand): string {
   const cs = r.weighted(CATCH_WEIGHTS);
   const asyncVerify = r.chance(0.6);
   const lines = [
-    "import { CanActivate, ExecutionContext, Injectable, Logger, UnauthorizedException } from '@nestjs/common';",
+    'import { CanActivate, ExecutionContext, Injectable, Logger, UnauthorizedException } ' +
+      "from '@nestjs/common';",
     "import { JwtService } from '@nestjs/jwt';",
     '',
     '@Injectable()',
@@ -276,7 +288,9 @@ export function nestGuardFile(r: Rand): string {
     "    const [type, token] = (request.headers.authorization ?? '').split(' ');",
     "    if (type !== 'Bearer' || !token) throw new UnauthorizedException();",
     '    try {',
-    `      request.user = ${asyncVerify ? 'await this.jwtService.verifyAsync(token)' : 'this.jwtService.verify(token)'};`,
+    `      request.user = ${
+      asyncVerify ? 'await this.jwtService.verifyAsync(token)' : 'this.jwtService.verify(token)'
+    };`,
     '    } catch (err) {',
     ...catchBody(
       r,
@@ -334,7 +348,8 @@ export function nextRouteFile(r: Rand, pkg: Pkg, rel: string, noun: string): str
         "return NextResponse.json({ error: 'unauthorized' }, { status: 401 });",
       ),
       '  }',
-      `  return NextResponse.json({ ${noun}: { id: request.nextUrl.searchParams.get('id') }, claims });`,
+      `  return NextResponse.json({ ${noun}: ` +
+        "{ id: request.nextUrl.searchParams.get('id') }, claims });",
       '}',
       '',
     );
