@@ -127,20 +127,22 @@ export function revocationStateLookups(
   }
   // fields read in a condition, stored tokens compared with the presented one
   walk(sf, (n) => {
-    if (ts.isPropertyAccessExpression(n) && !inSkippedFunction(n)) {
+    // the cheap tests first: inSkippedFunction walks up, and binary chains can be deep
+    if (ts.isPropertyAccessExpression(n)) {
       const field = n.name.text;
       const revoked = REVOKED_FIELD.test(field);
-      if (revoked || LIVE_FIELD.test(field)) {
+      if ((revoked || LIVE_FIELD.test(field)) && !inSkippedFunction(n)) {
         const recv = chainNames(n.expression, resolver, 0);
         const root = recv[recv.length - 1] ?? '';
         const tokenRecord = recv.some((r) => TOKEN_RECORD.test(r));
         if (!REQUEST_LIKE.test(root) && (revoked || tokenRecord) && isTest(n))
           add(n, field, 'field', revoked);
       }
-    } else if (ts.isBinaryExpression(n) && !inSkippedFunction(n)) {
+    } else if (ts.isBinaryExpression(n)) {
       const op = n.operatorToken.kind;
       const negated = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
       if (!negated && op !== SK.EqualsEqualsEqualsToken && op !== SK.EqualsEqualsToken) return;
+      if (inSkippedFunction(n)) return;
       const stored = storedTokenComparison(n, resolver);
       if (stored) add(n, stored, 'allowlist', negated);
     }
