@@ -51,6 +51,7 @@ export default defineRule({
             span: v.path.span,
             label: ignored ? 'callback ignoring the error' : 'failure path without monitoring',
           },
+          ...(v.answeredBy ? [v.answeredBy] : []),
         ],
       });
     });

@@ -4,6 +4,7 @@
  * project code (for cross-file monitoring and wrappers), exports, and token values written to
  * logs. The AST is released after this; everything cross-file works from these facts.
  */
+import { extractErrorHandlers, rejectionPropagation } from './error-handlers.js';
 import type {
   FunctionFact,
   HandlerFact,
@@ -115,7 +116,7 @@ export function extractFileFacts(
 
   const functionInfo = new Map<
     number,
-    { monitors: boolean; calls: CallTarget[]; signs: boolean }
+    { monitors: boolean; propagates?: boolean; calls: CallTarget[]; signs: boolean }
   >();
   const info = (id: number) => {
     let i = functionInfo.get(id);
@@ -170,7 +171,16 @@ export function extractFileFacts(
         }
         return true;
       });
-    handler(o).rejections.push({ span: span(rejecting), what: failure.what, monitored, calls });
+    const flow = rejectionPropagation(rejecting, region);
+    if (flow.caught?.logs) monitored = true;
+    if (flow.caught) calls.push(...flow.caught.calls);
+    handler(o).rejections.push({
+      span: span(rejecting),
+      what: failure.what,
+      monitored,
+      calls,
+      ...(flow.propagates ? { propagates: flow.propagates } : {}),
+    });
   };
   // Code in a Promise executor runs as part of the function that creates the promise.
   const owner = (node: Node): number => {
@@ -225,7 +235,7 @@ export function extractFileFacts(
     // runs for every node
     if (node.kind === SK.ThrowStatement) {
       const o = owner(node);
-      if (o >= 0) info(o).monitors = true;
+      if (o >= 0) info(o).propagates = true;
       return true;
     }
     if (mayRejectLogin && node.kind === SK.IfStatement) {
@@ -269,7 +279,11 @@ export function extractFileFacts(
     }
     const evidence = monitoringEvidence(call, resolver, options.monitoring, sf);
     if (evidence) {
-      if (o >= 0) info(o).monitors = true;
+      if (o >= 0) {
+        // propagation is monitoring only where the error ends recorded (project/error-flow.ts)
+        if (evidence.kind === 'propagate') info(o).propagates = true;
+        else info(o).monitors = true;
+      }
       if (o >= 0 && evidence.kind !== 'propagate') {
         const h = handler(o);
         h.logs = true;
@@ -345,6 +359,7 @@ export function extractFileFacts(
       span: span(node),
       params: node.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : '')),
       monitors: i?.monitors ?? false,
+      ...(i?.propagates ? { propagates: true } : {}),
       calls: i?.calls ?? [],
       signs: i?.signs ?? false,
       ...(handlerInfo.has(id) ? { handler: handlerInfo.get(id) } : {}),
@@ -395,6 +410,7 @@ export function extractFileFacts(
     monitors,
     routes,
     denylists,
+    errorHandlers: extractErrorHandlers(region, callNodes, classNodes),
   };
 }
 

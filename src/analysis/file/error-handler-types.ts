@@ -1,0 +1,51 @@
+/**
+ * The plain data of error-handlers.ts (types only, so FileFacts can name them without a cycle).
+ */
+import type { Span } from './ast.js';
+import type { CallTarget } from './call-targets.js';
+
+/** What the handler does with one kind of error on the way it takes. */
+export interface ErrorJudgement {
+  /** Logs, measures or reports it (directly). */
+  logs: boolean;
+  /** Project calls on that way (they may record, decided across files). */
+  calls: CallTarget[];
+  /** Hands it on (`next(err)`, `throw`, `ctx.app.emit('error')`): judged further on. */
+  passes: boolean;
+}
+
+export type ErrorHandlerKind =
+  | 'express-middleware'
+  | 'koa-middleware'
+  | 'koa-listener'
+  | 'fastify-handler'
+  | 'hono-handler'
+  | 'nest-filter'
+  | 'nest-interceptor';
+
+export interface ErrorHandlerFact {
+  kind: ErrorHandlerKind;
+  span: Span;
+  label: string;
+  /** An HTTP error with a 4xx status (`UnauthorizedException`, `ctx.throw(401)`, `createError(401)`). */
+  auth: ErrorJudgement;
+  /** Any other error (a rethrown verification error, `new Error()`): status 500 where it ends. */
+  plain: ErrorJudgement;
+  /** NestJS filters: the class, and what `@Catch(...)` names (empty: everything). */
+  className?: string;
+  catches?: string[];
+}
+
+export interface ErrorHandlerFileFacts {
+  handlers: ErrorHandlerFact[];
+  /** Fastify instances created here: does each have a logger (`Fastify({ logger })`)? */
+  fastifyLoggers: boolean[];
+  /** NestJS filters registered globally (`useGlobalFilters(new X())`, `APP_FILTER`), by class. */
+  nestGlobalFilters: string[];
+  /** NestJS interceptors registered globally, by class. */
+  nestGlobalInterceptors: string[];
+  /** NestJS `@UseFilters(X)` on a class or its methods: class name -> filter classes. */
+  nestScopedFilters: Record<string, string[]>;
+  /** The file imports NestJS: its classes run under Nest's exception handling. */
+  nest?: boolean;
+}

@@ -1,0 +1,467 @@
+/**
+ * Where a propagated error ends, as seen in one file (SPEC "Where a propagated error ends"): the
+ * framework error handlers registered here — Express error middleware `(err, req, res, next)`,
+ * Koa `try { await next() } catch` middleware and `app.on('error')` listeners, Fastify
+ * `setErrorHandler` and whether a Fastify instance has a logger, Hono `onError`, NestJS exception
+ * filters (`@Catch` classes, `useGlobalFilters`, `APP_FILTER`, `@UseFilters`) — each judged for
+ * an HTTP 4xx error (`auth`) and for a plain error (`plain`). Plain data: project/error-flow.ts
+ * links it across files.
+ */
+import {
+  ts,
+  unwrap,
+  walk,
+  isFunctionLike,
+  calleeName,
+  memberName,
+  endsWithExit,
+  asList,
+  type FunctionNode,
+  type Node,
+  type Span,
+} from './ast.js';
+import { monitoringEvidence } from './monitoring.js';
+import { callTarget } from './call-targets.js';
+import type { CallTarget } from './call-targets.js';
+import type {
+  ErrorHandlerFact,
+  ErrorHandlerFileFacts,
+  ErrorHandlerKind,
+  ErrorJudgement,
+} from './error-handler-types.js';
+import type { FileContext } from './context.js';
+import { isKoaThrow } from './responses.js';
+
+/** Words in a condition that an auth (4xx) error satisfies. */
+const AUTH_TEST =
+  /\b4\d\d\b|Unauthori[sz]ed|Forbidden|JsonWebToken|TokenExpired|NotBefore|HttpException|HTTPException|HttpError|expose|instanceof\s+\w*(Api|Http|Auth|Client|App)\w*Error|ValidationError|isHttpError|isBoom/;
+/** Words in a condition that only a server (5xx) error satisfies. */
+const SERVER_TEST = /(>=?|===?|==)\s*5\d\d\b|\b5\d\d\s*(<=?|===?|==)|\b(isServerError|is5xx)\b/;
+
+export function extractErrorHandlers(
+  ctx: FileContext,
+  callNodes: readonly ts.CallExpression[],
+  classNodes: readonly ts.ClassLikeDeclaration[],
+): ErrorHandlerFileFacts {
+  const out: ErrorHandlerFileFacts = {
+    handlers: [],
+    fastifyLoggers: [],
+    nestGlobalFilters: [],
+    nestGlobalInterceptors: [],
+    nestScopedFilters: {},
+  };
+  const text = ctx.sf.text;
+  if (/from\s+['"]@nestjs\/|require\(['"]@nestjs\//.test(text)) out.nest = true;
+  if (!/use|onError|setErrorHandler|on\(|Catch|APP_FILTER|logger|Filters/.test(text)) return out;
+  const add = (kind: ErrorHandlerKind, fn: FunctionNode, label: string, errIndex: number) => {
+    const err = paramName(fn, errIndex);
+    out.handlers.push({
+      kind,
+      span: ctx.span(fn),
+      label,
+      auth: judge(fn.body, err, 'auth', ctx),
+      plain: judge(fn.body, err, 'plain', ctx),
+    });
+  };
+  for (const call of callNodes) {
+    const callee = unwrap(call.expression);
+    const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    const fnArg = (i: number) => functionArg(call.arguments[i], ctx);
+    if (method === 'use') {
+      for (const arg of call.arguments) {
+        const fn = functionArg(arg, ctx);
+        if (!fn) continue;
+        if (fn.parameters.length === 4) add('express-middleware', fn, 'error middleware', 0);
+        else {
+          const tryStmt = koaErrorTry(fn);
+          if (tryStmt?.catchClause) {
+            const err = tryStmt.catchClause.variableDeclaration?.name;
+            out.handlers.push({
+              kind: 'koa-middleware',
+              span: ctx.span(fn),
+              label: 'error middleware',
+              auth: judge(tryStmt.catchClause.block, idText(err), 'auth', ctx),
+              plain: judge(tryStmt.catchClause.block, idText(err), 'plain', ctx),
+            });
+          }
+        }
+      }
+    } else if (method === 'on' && staticText(call.arguments[0]) === 'error') {
+      const fn = fnArg(1);
+      if (fn && /\bkoa\b/.test(text)) add('koa-listener', fn, "app.on('error')", 0);
+    } else if (method === 'setErrorHandler') {
+      const fn = fnArg(0);
+      if (fn) add('fastify-handler', fn, 'setErrorHandler', 0);
+    } else if (method === 'onError') {
+      const fn = fnArg(0);
+      if (fn) add('hono-handler', fn, 'app.onError', 0);
+    } else if (method === 'useGlobalFilters' || method === 'useGlobalInterceptors') {
+      const names = call.arguments.map(className).filter((n): n is string => !!n);
+      if (method === 'useGlobalFilters') out.nestGlobalFilters.push(...names);
+      else out.nestGlobalInterceptors.push(...names);
+    } else if (isFastifyFactory(call, ctx)) {
+      out.fastifyLoggers.push(hasLogger(call.arguments[0]));
+    }
+  }
+  // { provide: APP_FILTER, useClass: X }
+  walk(ctx.sf, (n) => {
+    if (!ts.isObjectLiteralExpression(n)) return true;
+    const provide = propValue(n, 'provide');
+    const use = propValue(n, 'useClass');
+    if (provide && use && ts.isIdentifier(provide) && ts.isIdentifier(use)) {
+      if (provide.text === 'APP_FILTER') out.nestGlobalFilters.push(use.text);
+      if (provide.text === 'APP_INTERCEPTOR') out.nestGlobalInterceptors.push(use.text);
+    }
+    return true;
+  });
+  for (const cls of classNodes) nestClass(cls, ctx, out);
+  return out;
+}
+
+function nestClass(
+  cls: ts.ClassLikeDeclaration,
+  ctx: FileContext,
+  out: ErrorHandlerFileFacts,
+): void {
+  const name = cls.name?.text;
+  if (!name) return;
+  const decorators = (node: ts.Node) =>
+    ((ts.canHaveDecorators(node) && ts.getDecorators(node)) || []).map((d) => d.expression);
+  const scoped: string[] = [];
+  const collect = (node: ts.Node) => {
+    for (const d of decorators(node))
+      if (ts.isCallExpression(d) && calleeName(d) === 'UseFilters')
+        scoped.push(...d.arguments.map(className).filter((n): n is string => !!n));
+  };
+  collect(cls);
+  for (const m of cls.members) collect(m);
+  if (scoped.length > 0) out.nestScopedFilters[name] = scoped;
+  const catchDecorator = decorators(cls).find(
+    (d): d is ts.CallExpression => ts.isCallExpression(d) && calleeName(d) === 'Catch',
+  );
+  const method = (n: string) =>
+    cls.members.find(
+      (m): m is ts.MethodDeclaration =>
+        ts.isMethodDeclaration(m) && !!m.body && m.name.getText(ctx.sf) === n,
+    );
+  const catchMethod = method('catch');
+  if (catchMethod && (catchDecorator || /ExceptionFilter/.test(cls.getText(ctx.sf).slice(0, 300))))
+    out.handlers.push({
+      kind: 'nest-filter',
+      span: ctx.span(catchMethod),
+      label: `${name}.catch`,
+      className: name,
+      catches: catchDecorator ? catchDecorator.arguments.map((a) => unwrap(a).getText(ctx.sf)) : [],
+      auth: judge(catchMethod.body, paramName(catchMethod, 0), 'auth', ctx),
+      plain: judge(catchMethod.body, paramName(catchMethod, 0), 'plain', ctx),
+    });
+  const intercept = method('intercept');
+  if (intercept?.body) {
+    // `catchError((err) => { ... })` inside intercept(): the interceptor handles the error
+    walk(intercept.body, (n) => {
+      if (ts.isCallExpression(n) && calleeName(n) === 'catchError') {
+        const fn = n.arguments[0] && functionArg(n.arguments[0], ctx);
+        if (fn)
+          out.handlers.push({
+            kind: 'nest-interceptor',
+            span: ctx.span(fn),
+            label: `${name}.intercept`,
+            className: name,
+            auth: judge(fn.body, paramName(fn, 0), 'auth', ctx),
+            plain: judge(fn.body, paramName(fn, 0), 'plain', ctx),
+          });
+        return false;
+      }
+      return true;
+    });
+  }
+}
+
+/**
+ * Judges a handler body for an error of `kind`: the monitoring calls on the way that error takes.
+ * A branch on a server status (`status >= 500`) is not taken by a 4xx error; a branch on an auth
+ * error (`err.name === 'UnauthorizedError'`, `status === 401`) is, and what follows a branch that
+ * exits is then not reached. Other branches may be taken: their calls count.
+ */
+export function judge(
+  body: Node | undefined,
+  errorName: string | undefined,
+  kind: 'auth' | 'plain',
+  ctx: FileContext,
+): ErrorJudgement {
+  const out: ErrorJudgement = { logs: false, calls: [], passes: false };
+  if (!body) return out;
+  const reached = (n: Node): boolean => kind === 'plain' || reachedByAuthError(n, body, ctx.sf);
+  walk(body, (n) => {
+    if (n !== body && isFunctionLike(n) && !isInlineCallback(n)) return false;
+    if (ts.isThrowStatement(n) && reached(n)) out.passes = true;
+    if (!ts.isCallExpression(n)) return true;
+    if (!reached(n)) return true;
+    const callee = unwrap(n.expression);
+    if (
+      ts.isIdentifier(callee) &&
+      /^(next|done|cb)$/.test(callee.text) &&
+      n.arguments.length > 0 &&
+      (!errorName || n.arguments.some((a) => mentions(a, errorName)))
+    ) {
+      out.passes = true;
+      return true;
+    }
+    if (isKoaThrow(n)) {
+      out.passes = true;
+      return true;
+    }
+    // ctx.app.emit('error', err, ctx): on to the app's 'error' listeners
+    if (memberName(callee) === 'emit' && staticText(n.arguments[0]) === 'error') {
+      out.passes = true;
+      return true;
+    }
+    // super.catch(exception, host): NestJS's BaseExceptionFilter
+    if (
+      ts.isPropertyAccessExpression(callee) &&
+      callee.expression.kind === ts.SyntaxKind.SuperKeyword
+    ) {
+      out.passes = true;
+      return true;
+    }
+    let ev: ReturnType<typeof monitoringEvidence>;
+    try {
+      ev = monitoringEvidence(n, ctx.resolver, ctx.monitoring, ctx.sf);
+    } catch {
+      ev = undefined;
+    }
+    if (ev && ev.kind !== 'propagate') out.logs = true;
+    else if (!ev) {
+      const t = callTarget(n, ctx.resolver, ctx.fnId);
+      if (t) out.calls.push(t);
+    }
+    return true;
+  });
+  return out;
+}
+
+/** `arr.forEach(...)`, `.then(...)` callbacks inside a handler run as part of it. */
+function isInlineCallback(fn: FunctionNode): boolean {
+  const p = fn.parent;
+  return (
+    !!p && ts.isCallExpression(p) && /^(forEach|map|then|catchError)$/.test(calleeName(p) ?? '')
+  );
+}
+
+/** Is `n` on the way a 4xx error takes through `body`? */
+function reachedByAuthError(n: Node, body: Node, sf: ts.SourceFile): boolean {
+  let child: Node = n;
+  for (let p = n.parent; p && child !== body; child = p, p = p.parent) {
+    if (ts.isIfStatement(p) && child !== p.expression) {
+      const test = p.expression.getText(sf);
+      const inThen = child === p.thenStatement;
+      if (SERVER_TEST.test(test) && !negated(p.expression)) {
+        if (inThen) return false;
+      } else if (AUTH_TEST.test(test) && !negated(p.expression) && !inThen) return false;
+    }
+    if (ts.isConditionalExpression(p) && child !== p.condition) {
+      const test = p.condition.getText(sf);
+      if (SERVER_TEST.test(test) && child === p.whenTrue) return false;
+      if (AUTH_TEST.test(test) && child === p.whenFalse) return false;
+    }
+    if (
+      ts.isBinaryExpression(p) &&
+      p.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken &&
+      child === p.right &&
+      SERVER_TEST.test(p.left.getText(sf))
+    )
+      return false;
+    if (ts.isBlock(p) || ts.isSourceFile(p)) {
+      // an earlier `if (<auth error>) { ...; return }` answers the 4xx error before this
+      for (const st of p.statements) {
+        if (st === child) break;
+        if (
+          ts.isIfStatement(st) &&
+          AUTH_TEST.test(st.expression.getText(sf)) &&
+          !negated(st.expression) &&
+          !SERVER_TEST.test(st.expression.getText(sf)) &&
+          endsWithExit(asList(st.thenStatement))
+        )
+          return false;
+      }
+    }
+  }
+  return true;
+}
+
+function negated(test: ts.Expression): boolean {
+  const t = unwrap(test);
+  return ts.isPrefixUnaryExpression(t) && t.operator === ts.SyntaxKind.ExclamationToken;
+}
+
+function mentions(node: Node, name: string): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (found) return false;
+    if (ts.isIdentifier(n) && n.text === name) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** Koa error middleware: `async (ctx, next) => { try { await next() } catch (err) {...} }`. */
+function koaErrorTry(fn: FunctionNode): ts.TryStatement | undefined {
+  if (fn.parameters.length !== 2 || !fn.body || !ts.isBlock(fn.body)) return undefined;
+  let found: ts.TryStatement | undefined;
+  walk(fn.body, (n) => {
+    if (found || (n !== fn.body && isFunctionLike(n))) return false;
+    if (ts.isTryStatement(n)) {
+      let callsNext = false;
+      walk(n.tryBlock, (m) => {
+        if (ts.isCallExpression(m) && calleeName(m) === 'next' && m.arguments.length === 0)
+          callsNext = true;
+        return !callsNext;
+      });
+      if (callsNext) found = n;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+
+function functionArg(arg: ts.Expression | undefined, ctx: FileContext): FunctionNode | undefined {
+  if (!arg) return undefined;
+  const a = unwrap(arg);
+  if (isFunctionLike(a)) return a;
+  if (ts.isIdentifier(a)) {
+    const v = ctx.resolver.evaluate(a);
+    if (v.kind === 'function') return v.node;
+  }
+  return undefined;
+}
+
+function paramName(fn: FunctionNode, i: number): string | undefined {
+  return idText(fn.parameters[i]?.name);
+}
+
+function idText(name: ts.BindingName | undefined): string | undefined {
+  return name && ts.isIdentifier(name) ? name.text : undefined;
+}
+
+function staticText(e: ts.Expression | undefined): string | undefined {
+  const u = e && unwrap(e);
+  return u && ts.isStringLiteralLike(u) ? u.text : undefined;
+}
+
+/** `new HttpExceptionFilter()`, `HttpExceptionFilter`, `app.get(AllExceptionsFilter)`. */
+function className(e: ts.Expression): string | undefined {
+  const u = unwrap(e);
+  if (ts.isNewExpression(u) && ts.isIdentifier(unwrap(u.expression)))
+    return (unwrap(u.expression) as ts.Identifier).text;
+  if (ts.isIdentifier(u)) return u.text;
+  if (ts.isCallExpression(u) && u.arguments[0]) return className(u.arguments[0]);
+  return undefined;
+}
+
+function propValue(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const p of obj.properties)
+    if (ts.isPropertyAssignment(p) && p.name.getText() === name) return unwrap(p.initializer);
+  return undefined;
+}
+
+/** `Fastify({...})`, `fastify()`, `require('fastify')({...})`. */
+function isFastifyFactory(call: ts.CallExpression, ctx: FileContext): boolean {
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) {
+    const v = ctx.resolver.evaluate(callee);
+    return v.kind === 'module' && v.source === 'fastify' && v.path.every((p) => p === 'default');
+  }
+  if (ts.isCallExpression(callee)) {
+    const inner = unwrap(callee.expression);
+    return (
+      ts.isIdentifier(inner) &&
+      inner.text === 'require' &&
+      staticText(callee.arguments[0]) === 'fastify'
+    );
+  }
+  return false;
+}
+
+/** `{ logger: true | {...} | pino() }` or `{ loggerInstance }`, without `disableRequestLogging`. */
+function hasLogger(opts: ts.Expression | undefined): boolean {
+  const o = opts && unwrap(opts);
+  if (!o || !ts.isObjectLiteralExpression(o)) return false;
+  let logger = false;
+  let disabled = false;
+  for (const p of o.properties) {
+    const n = p.name && ts.isIdentifier(p.name) ? p.name.text : p.name?.getText();
+    const v = ts.isPropertyAssignment(p) ? unwrap(p.initializer) : undefined;
+    if (n === 'logger' || n === 'loggerInstance')
+      logger = !v || v.kind !== ts.SyntaxKind.FalseKeyword;
+    if (n === 'disableRequestLogging') disabled = !v || v.kind !== ts.SyntaxKind.FalseKeyword;
+  }
+  return logger && !disabled;
+}
+
+const HTTP_ERROR_NAME =
+  /Unauthori[sz]ed|Forbidden|HttpException|HTTPException|HttpError|BadRequest|NotFound|Conflict|ApiError|AppError|AuthError|AuthenticationError|ClientError|createError|httpErrors|Boom|TooManyRequests|Exception$/;
+
+/**
+ * Is a thrown or forwarded value an HTTP 4xx error (`new UnauthorizedException()`, `createError(
+ * 401)`, `new ApiError(401, ...)`, `{ status: 401 }`)? Anything else ends as a 500.
+ */
+export function isHttpErrorValue(expr: ts.Expression | undefined, sf: ts.SourceFile): boolean {
+  const e = expr && unwrap(expr);
+  if (!e) return false;
+  if (ts.isNewExpression(e) || ts.isCallExpression(e)) {
+    const name = e.expression.getText(sf);
+    if (HTTP_ERROR_NAME.test(name)) return true;
+    return (e.arguments ?? []).some((a) => /^4\d\d$/.test(unwrap(a).getText(sf)));
+  }
+  if (ts.isObjectLiteralExpression(e))
+    return /\b(status|statusCode|code)\s*:\s*4\d\d\b/.test(e.getText(sf));
+  return false;
+}
+
+/**
+ * A rejecting statement that throws or forwards its error (`throw new UnauthorizedException()`,
+ * `ctx.throw(401)`, `next(createError(401))`, `NcError.unauthorized()`): what kind of error
+ * leaves the function. A `throw` inside a local `try` lands in that `catch` instead: judged
+ * there (`caught`).
+ */
+export function rejectionPropagation(
+  stmt: ts.Statement,
+  ctx: FileContext,
+): { propagates?: 'auth' | 'plain'; caught?: ErrorJudgement } {
+  let kind: 'auth' | 'plain' | undefined;
+  walk(stmt, (n) => {
+    if (kind || (n !== stmt && isFunctionLike(n))) return false;
+    if (ts.isThrowStatement(n)) kind = isHttpErrorValue(n.expression, ctx.sf) ? 'auth' : 'plain';
+    else if (ts.isCallExpression(n)) {
+      const callee = unwrap(n.expression);
+      if (isKoaThrow(n) || /^(ctx|context)\.assert$/.test(callee.getText(ctx.sf))) kind = 'auth';
+      else if (ts.isIdentifier(callee) && callee.text === 'next' && n.arguments.length > 0)
+        kind = isHttpErrorValue(n.arguments[0], ctx.sf) ? 'auth' : 'plain';
+    }
+    return !kind;
+  });
+  if (!kind && isThrowingHelper(stmt)) kind = 'auth';
+  if (!kind) return {};
+  // a throw in the try block of this function's own try/catch lands in that catch
+  let child: Node = stmt;
+  for (let p = stmt.parent; p && !isFunctionLike(p); child = p, p = p.parent) {
+    if (ts.isTryStatement(p) && p.tryBlock === child && p.catchClause) {
+      const err = idText(p.catchClause.variableDeclaration?.name);
+      return { caught: judge(p.catchClause.block, err, kind, ctx) };
+    }
+  }
+  return { propagates: kind };
+}
+
+function isThrowingHelper(stmt: ts.Statement): boolean {
+  if (!ts.isExpressionStatement(stmt)) return false;
+  const e = unwrap(stmt.expression);
+  const call = ts.isAwaitExpression(e) ? unwrap(e.expression) : e;
+  if (!ts.isCallExpression(call)) return false;
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) return /^(throw|raise)[A-Z]/.test(callee.text);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const recv = ts.isIdentifier(callee.expression) ? callee.expression.text : '';
+  return /(Error|Errors|Exception|Exceptions)$/.test(recv) && /^[A-Z]/.test(recv);
+}

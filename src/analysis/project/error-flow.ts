@@ -1,0 +1,276 @@
+/**
+ * Where a propagated error ends (SPEC "Where a propagated error ends"): from a function that lets
+ * an error out (`throw`, `next(err)`, `ctx.throw`), follow it up through the project's callers —
+ * a caller's `try`/`catch` handles it, or it escapes again — to the framework that serves the
+ * route, and judge the place it lands with the monitoring definition: the app's error
+ * middleware, filter or `onError`, or the framework's default handling. A place the scan cannot
+ * see (no app, a handler from a package) is recorded: never guess a finding.
+ */
+import type { FailurePath, FileFacts } from '../file/types.js';
+import type { ErrorHandlerFact, ErrorJudgement } from '../file/error-handler-types.js';
+import type { Framework } from '../file/routes/types.js';
+import type { CallGraph, FnRef } from './call-graph.js';
+import type { RelatedSpan } from './located.js';
+import type { RouteFacts } from './routes.js';
+
+/** An HTTP 4xx error, or any other error (answered 500). */
+export type ErrorKind = 'auth' | 'plain';
+
+export interface ErrorEnd {
+  recorded: boolean;
+  /** The handler that answers without a log ("answered here without a log"). */
+  handler?: RelatedSpan;
+  /** The error ends in a framework's handling (not in a project `catch`). */
+  atFramework?: boolean;
+  /** The failure path itself only propagates: the end was found by following it. */
+  propagated?: boolean;
+}
+
+const RECORDED: ErrorEnd = { recorded: true };
+const ANSWERED = 'answered here without a log';
+
+interface Located {
+  file: string;
+  fact: ErrorHandlerFact;
+}
+
+export class ErrorFlow {
+  private readonly handlers = new Map<ErrorHandlerFact['kind'], Located[]>();
+  private readonly fastifyLoggers: boolean[] = [];
+  private readonly nestGlobalFilters: string[] = [];
+  private readonly nestGlobalInterceptors: string[] = [];
+  private readonly nestScoped = new Map<string, string[]>();
+  private readonly classes = new Set<string>();
+  private readonly routeFrameworks = new Map<number, Set<Framework>>();
+  private readonly routeHandlers = new Set<number>();
+  private readonly memo = new Map<string, ErrorEnd>();
+
+  constructor(
+    private readonly graph: CallGraph,
+    routes: RouteFacts,
+  ) {
+    for (const f of graph.files()) {
+      for (const name of Object.keys(f.classes)) this.classes.add(name);
+      const eh = f.errorHandlers;
+      if (!eh) continue;
+      for (const fact of eh.handlers) {
+        const list = this.handlers.get(fact.kind) ?? [];
+        list.push({ file: f.file, fact });
+        this.handlers.set(fact.kind, list);
+      }
+      this.fastifyLoggers.push(...eh.fastifyLoggers);
+      this.nestGlobalFilters.push(...eh.nestGlobalFilters);
+      this.nestGlobalInterceptors.push(...eh.nestGlobalInterceptors);
+      for (const [cls, filters] of Object.entries(eh.nestScopedFilters))
+        this.nestScoped.set(cls, [...(this.nestScoped.get(cls) ?? []), ...filters]);
+    }
+    for (const route of routes.routes) {
+      for (const ref of route.functions) {
+        const k = graph.refKey(ref);
+        const set = this.routeFrameworks.get(k) ?? new Set();
+        set.add(route.framework);
+        this.routeFrameworks.set(k, set);
+      }
+      if (route.handler) this.routeHandlers.add(graph.refKey(route.handler));
+    }
+  }
+
+  /** Every error handler seen, for the inventory. */
+  allHandlers(): Array<Located & { records4xx: boolean }> {
+    const out: Array<Located & { records4xx: boolean }> = [];
+    for (const list of this.handlers.values())
+      for (const h of list) out.push({ ...h, records4xx: this.records(h, 'auth') !== false });
+    return out;
+  }
+
+  /** Is a failure path monitored: it records, or what it propagates ends recorded? */
+  pathEnd(file: string, fn: number, path: FailurePath): ErrorEnd {
+    if (path.kind === 'callback-ignored') return { recorded: false };
+    if (path.evidence.some((e) => e.kind !== 'propagate')) return RECORDED;
+    if (path.calls.some((c) => this.graph.targetMonitors(file, c.target))) return RECORDED;
+    const propagates =
+      path.evidence.length > 0 ||
+      path.calls.some((c) =>
+        this.graph.resolve(file, c.target).some((r) => r.kind === 'fn' && this.propagates(r.ref)),
+      );
+    if (!propagates) return { recorded: false };
+    if (fn < 0) return RECORDED;
+    const end = this.fromFunction({ file, fn }, path.httpError ? 'auth' : 'plain');
+    return { ...end, propagated: true };
+  }
+
+  private propagates(ref: FnRef): boolean {
+    return !!this.graph.fn(ref)?.propagates;
+  }
+
+  /** An error of `kind` leaving function `ref`: where does it end, and is it recorded there? */
+  fromFunction(ref: FnRef, kind: ErrorKind, depth = 0): ErrorEnd {
+    const key = `${this.graph.refKey(ref)}:${kind}`;
+    const known = this.memo.get(key);
+    if (known) return known;
+    // cycles and very deep chains: the scan cannot see the end
+    this.memo.set(key, RECORDED);
+    const end = depth > 12 ? RECORDED : this.compute(ref, kind, depth);
+    this.memo.set(key, end);
+    return end;
+  }
+
+  private compute(ref: FnRef, kind: ErrorKind, depth: number): ErrorEnd {
+    const ends: ErrorEnd[] = [];
+    const target = this.graph.refKey(ref);
+    for (const caller of this.graph.callers(ref, { definedIn: false })) {
+      const facts = this.graph.file(caller.file);
+      if (!facts) continue;
+      for (const call of facts.projectCalls) {
+        if (call.fn !== caller.fn) continue;
+        const hits = this.graph
+          .resolve(caller.file, call.target)
+          .some((r) => r.kind === 'fn' && this.graph.refKey(r.ref) === target);
+        if (!hits) continue;
+        ends.push(this.callEnd(facts, caller, call.handling, kind, depth));
+      }
+    }
+    if (ends.length === 0 || this.isEntry(ref)) ends.push(this.atFramework(ref, kind));
+    // a finding only when every way the error can go ends unrecorded
+    return ends.find((e) => e.recorded) ?? ends[0];
+  }
+
+  private isEntry(ref: FnRef): boolean {
+    return this.routeFrameworks.has(this.graph.refKey(ref));
+  }
+
+  private callEnd(
+    facts: FileFacts,
+    caller: FnRef,
+    handling: FileFacts['projectCalls'][number]['handling'],
+    kind: ErrorKind,
+    depth: number,
+  ): ErrorEnd {
+    if (handling.kind === 'propagates') return this.fromFunction(caller, kind, depth + 1);
+    if (handling.kind !== 'handled') return RECORDED;
+    const path = facts.failurePaths[handling.path];
+    if (!path) return RECORDED;
+    const end = this.pathEnd(facts.file, caller.fn, path);
+    if (end.recorded || end.atFramework || end.handler) return end;
+    return {
+      recorded: false,
+      handler: { file: facts.file, span: path.span, label: ANSWERED },
+    };
+  }
+
+  /** The error leaves the project's code: the framework serving `ref` handles it. */
+  private atFramework(ref: FnRef, kind: ErrorKind): ErrorEnd {
+    const fn = this.graph.fn(ref);
+    const fws = this.routeFrameworks.get(this.graph.refKey(ref));
+    let framework: Framework | undefined;
+    if (fws?.size === 1) framework = [...fws][0];
+    else if (!fws && fn?.className && this.graph.file(ref.file)?.errorHandlers?.nest)
+      framework = 'nestjs';
+    if (!framework) return RECORDED;
+    const end = this.frameworkEnd(framework, ref, kind);
+    return end.recorded ? end : { ...end, atFramework: true };
+  }
+
+  private frameworkEnd(framework: Framework, ref: FnRef, kind: ErrorKind): ErrorEnd {
+    switch (framework) {
+      case 'express':
+        // no error middleware: the default handler prints every error
+        return this.firstRecording(this.handlers.get('express-middleware') ?? [], kind) ?? RECORDED;
+      case 'koa': {
+        const mw = this.firstRecording(this.handlers.get('koa-middleware') ?? [], kind);
+        if (mw && !mw.passed) return mw;
+        const listeners = this.firstRecording(this.handlers.get('koa-listener') ?? [], kind);
+        if (listeners) return listeners;
+        // Koa's default prints nothing for exposed (4xx) errors
+        return kind === 'auth' ? { recorded: false } : RECORDED;
+      }
+      case 'fastify': {
+        const h = this.firstRecording(this.handlers.get('fastify-handler') ?? [], kind);
+        if (h && !h.passed) return h;
+        const visible = this.fastifyLoggers.length > 0;
+        return !visible || this.fastifyLoggers.some(Boolean) ? RECORDED : { recorded: false };
+      }
+      case 'hono': {
+        const h = this.firstRecording(this.handlers.get('hono-handler') ?? [], kind);
+        if (h && !h.passed) return h;
+        return kind === 'auth' ? { recorded: false } : RECORDED;
+      }
+      case 'nestjs':
+        return this.nestEnd(ref, kind);
+      default:
+        return RECORDED;
+    }
+  }
+
+  private nestEnd(ref: FnRef, kind: ErrorKind): ErrorEnd {
+    const fn = this.graph.fn(ref);
+    // a controller handler's error passes the global interceptors first (a guard's does not)
+    if (this.routeHandlers.has(this.graph.refKey(ref))) {
+      for (const name of this.nestGlobalInterceptors) {
+        if (!this.classes.has(name)) return RECORDED; // from a package: cannot see
+        const it = (this.handlers.get('nest-interceptor') ?? []).filter(
+          (h) => h.fact.className === name,
+        );
+        const end = this.firstRecording(it, kind);
+        if (end?.recorded) return end;
+      }
+    }
+    const names = [...(fn?.className ? (this.nestScoped.get(fn.className) ?? []) : [])];
+    names.push(...this.nestGlobalFilters);
+    for (const name of names) {
+      if (!this.classes.has(name)) return RECORDED; // a filter from a package
+      const filters = (this.handlers.get('nest-filter') ?? []).filter(
+        (h) => h.fact.className === name && catchesKind(h.fact, kind),
+      );
+      if (filters.length === 0) continue;
+      const end = this.firstRecording(filters, kind);
+      if (!end) continue;
+      if (end.passed) break; // super.catch(): the default filter's rule
+      return end;
+    }
+    // BaseExceptionFilter logs only errors that are not HttpException
+    return kind === 'auth' ? { recorded: false } : RECORDED;
+  }
+
+  /**
+   * Judges a list of handlers in order: the first that records, or the first that answers without
+   * a log. `passed`: every one hands the error on (the framework's default comes next).
+   */
+  private firstRecording(
+    list: readonly Located[],
+    kind: ErrorKind,
+  ): (ErrorEnd & { passed?: boolean }) | undefined {
+    if (list.length === 0) return undefined;
+    let silent: Located | undefined;
+    let passed = true;
+    for (const h of list) {
+      const r = this.records(h, kind);
+      if (r === true) return RECORDED;
+      if (r === 'passes') continue;
+      passed = false;
+      silent ??= h;
+    }
+    if (passed) return { recorded: false, passed: true };
+    return {
+      recorded: false,
+      handler: { file: silent!.file, span: silent!.fact.span, label: ANSWERED },
+    };
+  }
+
+  private records(h: Located, kind: ErrorKind): boolean | 'passes' {
+    const j: ErrorJudgement = kind === 'auth' ? h.fact.auth : h.fact.plain;
+    if (j.logs) return true;
+    if (j.calls.some((t) => this.graph.targetMonitors(h.file, t))) return true;
+    // next(err) in Express error middleware: another handler or the default prints it
+    if (j.passes) return h.fact.kind === 'express-middleware' ? true : 'passes';
+    return false;
+  }
+}
+
+/** Does a NestJS filter's `@Catch(...)` take this kind of error? */
+function catchesKind(fact: ErrorHandlerFact, kind: ErrorKind): boolean {
+  const catches = fact.catches ?? [];
+  if (catches.length === 0) return true;
+  if (kind === 'auth') return catches.some((c) => /Exception|Unauthori|Forbidden|Error$/.test(c));
+  return catches.some((c) => /^(Error|Object)$/.test(c));
+}
