@@ -18,13 +18,10 @@ import {
   asList,
   type FunctionNode,
   type Node,
-  type Span,
 } from './ast.js';
 import { monitoringEvidence } from './monitoring.js';
 import { callTarget } from './call-targets.js';
-import type { CallTarget } from './call-targets.js';
 import type {
-  ErrorHandlerFact,
   ErrorHandlerFileFacts,
   ErrorHandlerKind,
   ErrorJudgement,
