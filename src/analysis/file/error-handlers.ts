@@ -49,8 +49,10 @@ export function extractErrorHandlers(
   };
   const text = ctx.sf.text;
   if (/from\s+['"]@nestjs\/|require\(['"]@nestjs\//.test(text)) out.nest = true;
-  if (!/use|onError|setErrorHandler|on\(|Catch|APP_FILTER|logger|Filters/.test(text)) return out;
+  if (!/use|next|onError|setErrorHandler|on\(|Catch|APP_FILTER|logger|Filters/.test(text))
+    return out;
   const add = (kind: ErrorHandlerKind, fn: FunctionNode, label: string, errIndex: number) => {
+    if (!fn.body) return;
     const err = paramName(fn, errIndex);
     out.handlers.push({
       kind,
@@ -64,26 +66,7 @@ export function extractErrorHandlers(
     const callee = unwrap(call.expression);
     const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
     const fnArg = (i: number) => functionArg(call.arguments[i], ctx);
-    if (method === 'use') {
-      for (const arg of call.arguments) {
-        const fn = functionArg(arg, ctx);
-        if (!fn) continue;
-        if (fn.parameters.length === 4) add('express-middleware', fn, 'error middleware', 0);
-        else {
-          const tryStmt = koaErrorTry(fn);
-          if (tryStmt?.catchClause) {
-            const err = tryStmt.catchClause.variableDeclaration?.name;
-            out.handlers.push({
-              kind: 'koa-middleware',
-              span: ctx.span(fn),
-              label: 'error middleware',
-              auth: judge(tryStmt.catchClause.block, idText(err), 'auth', ctx),
-              plain: judge(tryStmt.catchClause.block, idText(err), 'plain', ctx),
-            });
-          }
-        }
-      }
-    } else if (method === 'on' && staticText(call.arguments[0]) === 'error') {
+    if (method === 'on' && staticText(call.arguments[0]) === 'error') {
       const fn = fnArg(1);
       if (fn && /\bkoa\b/.test(text)) add('koa-listener', fn, "app.on('error')", 0);
     } else if (method === 'setErrorHandler') {
@@ -100,8 +83,13 @@ export function extractErrorHandlers(
       out.fastifyLoggers.push(hasLogger(call.arguments[0]));
     }
   }
-  // { provide: APP_FILTER, useClass: X }
+  // { provide: APP_FILTER, useClass: X }; error middleware wherever it is declared (it is
+  // usually registered from another file: `app.use(errorHandler)`)
   walk(ctx.sf, (n) => {
+    if (isFunctionLike(n)) {
+      middleware(n, ctx, out);
+      return true;
+    }
     if (!ts.isObjectLiteralExpression(n)) return true;
     const provide = propValue(n, 'provide');
     const use = propValue(n, 'useClass');
@@ -113,6 +101,40 @@ export function extractErrorHandlers(
   });
   for (const cls of classNodes) nestClass(cls, ctx, out);
   return out;
+}
+
+/**
+ * Express error middleware `(err, req, res, next)` and Koa error middleware `async (ctx, next) =>
+ * { try { await next() } catch (err) {...} }`, by their shape.
+ */
+function middleware(fn: FunctionNode, ctx: FileContext, out: ErrorHandlerFileFacts): void {
+  const names = fn.parameters.map((p) => idText(p.name) ?? '');
+  if (
+    names.length === 4 &&
+    /^(err|error|e|ex|exception|_err|_error)$/i.test(names[0]) &&
+    /^_?(res|response|reply)$/i.test(names[2])
+  ) {
+    out.handlers.push({
+      kind: 'express-middleware',
+      span: ctx.span(fn),
+      label: 'error middleware',
+      auth: judge(fn.body, names[0], 'auth', ctx),
+      plain: judge(fn.body, names[0], 'plain', ctx),
+    });
+    return;
+  }
+  const tryStmt =
+    names.length === 2 && /^(ctx|context|c)$/.test(names[0]) ? koaErrorTry(fn) : undefined;
+  if (tryStmt?.catchClause) {
+    const err = idText(tryStmt.catchClause.variableDeclaration?.name);
+    out.handlers.push({
+      kind: 'koa-middleware',
+      span: ctx.span(fn),
+      label: 'error middleware',
+      auth: judge(tryStmt.catchClause.block, err, 'auth', ctx),
+      plain: judge(tryStmt.catchClause.block, err, 'plain', ctx),
+    });
+  }
 }
 
 function nestClass(
@@ -409,7 +431,9 @@ export function isHttpErrorValue(expr: ts.Expression | undefined, sf: ts.SourceF
   if (ts.isNewExpression(e) || ts.isCallExpression(e)) {
     const name = e.expression.getText(sf);
     if (HTTP_ERROR_NAME.test(name)) return true;
-    return (e.arguments ?? []).some((a) => /^4\d\d$/.test(unwrap(a).getText(sf)));
+    return (e.arguments ?? []).some(
+      (a) => /^4\d\d$/.test(unwrap(a).getText(sf)) || isHttpErrorValue(a, sf),
+    );
   }
   if (ts.isObjectLiteralExpression(e))
     return /\b(status|statusCode|code)\s*:\s*4\d\d\b/.test(e.getText(sf));

@@ -64,15 +64,24 @@ export class ErrorFlow {
       for (const [cls, filters] of Object.entries(eh.nestScopedFilters))
         this.nestScoped.set(cls, [...(this.nestScoped.get(cls) ?? []), ...filters]);
     }
+    const entry = (ref: FnRef, framework: Framework) => {
+      const k = graph.refKey(ref);
+      const set = this.routeFrameworks.get(k) ?? new Set();
+      set.add(framework);
+      this.routeFrameworks.set(k, set);
+    };
     for (const route of routes.routes) {
-      for (const ref of route.functions) {
-        const k = graph.refKey(ref);
-        const set = this.routeFrameworks.get(k) ?? new Set();
-        set.add(route.framework);
-        this.routeFrameworks.set(k, set);
-      }
+      for (const ref of route.functions) entry(ref, route.framework);
       if (route.handler) this.routeHandlers.add(graph.refKey(route.handler));
     }
+    // middleware the apps `use` (and routes the linking could not place): the framework calls them
+    for (const f of graph.files())
+      for (const app of f.routes.apps)
+        for (const decl of [...app.uses, ...app.routes])
+          for (const item of decl.items)
+            if (item.target)
+              for (const r of graph.resolve(f.file, item.target))
+                if (r.kind === 'fn') entry(r.ref, app.framework);
   }
 
   /** Every error handler seen, for the inventory. */
