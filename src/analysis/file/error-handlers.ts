@@ -31,7 +31,7 @@ import { isKoaThrow } from './responses.js';
 
 /** Words in a condition that an auth (4xx) error satisfies. */
 const AUTH_TEST =
-  /\b4\d\d\b|Unauthori[sz]ed|Forbidden|JsonWebToken|TokenExpired|NotBefore|HttpException|HTTPException|HttpError|expose|instanceof\s+\w*(Api|Http|Auth|Client|App)\w*Error|ValidationError|isHttpError|isBoom/;
+  /<\s*500\b|<=\s*499\b|\b4\d\d\b|Unauthori[sz]ed|Forbidden|JsonWebToken|TokenExpired|NotBefore|HttpException|HTTPException|HttpError|expose|instanceof\s+\w*(Api|Http|Auth|Client|App)\w*Error|ValidationError|isHttpError|isBoom/;
 /** Words in a condition that only a server (5xx) error satisfies. */
 const SERVER_TEST = /(>=?|===?|==)\s*5\d\d\b|\b5\d\d\s*(<=?|===?|==)|\b(isServerError|is5xx)\b/;
 

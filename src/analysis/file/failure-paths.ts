@@ -34,6 +34,7 @@ import {
   callbackIgnoredFailOpen,
   catchFailOpen,
   catchFailOpenEvenIfCalls,
+  promiseFallbackFailOpen,
 } from './fail-open.js';
 import type { FailureKind, FailurePath, RegionCall } from './types.js';
 import { isHttpErrorValue } from './error-handlers.js';
@@ -253,7 +254,10 @@ function handlerPath(handler: ts.Expression, kind: FailureKind, ctx: FileContext
       : undefined;
   const summary = summarise(fn.body ? [fn.body] : [], errorName, ctx);
   const failOpen =
-    summary.evidence.length === 0 ? regionFailOpen(fn.body ? [fn.body] : []) : undefined;
+    summary.evidence.length === 0
+      ? (regionFailOpen(fn.body ? [fn.body] : []) ??
+        (summary.calls.length === 0 ? promiseFallbackFailOpen(fn) : undefined))
+      : undefined;
   return { kind, span: ctx.span(isFunctionLike(h) ? h : handler), errorName, ...summary, failOpen };
 }
 
