@@ -272,22 +272,18 @@ function reachedByAuthError(n: Node, body: Node, sf: ts.SourceFile): boolean {
   let child: Node = n;
   for (let p = n.parent; p && child !== body; child = p, p = p.parent) {
     if (ts.isIfStatement(p) && child !== p.expression) {
-      const test = p.expression.getText(sf);
-      const inThen = child === p.thenStatement;
-      if (SERVER_TEST.test(test) && !negated(p.expression)) {
-        if (inThen) return false;
-      } else if (AUTH_TEST.test(test) && !negated(p.expression) && !inThen) return false;
+      const t = authTest(p.expression, sf);
+      if (child === p.thenStatement ? t === 'no' : t === 'yes') return false;
     }
     if (ts.isConditionalExpression(p) && child !== p.condition) {
-      const test = p.condition.getText(sf);
-      if (SERVER_TEST.test(test) && child === p.whenTrue) return false;
-      if (AUTH_TEST.test(test) && child === p.whenFalse) return false;
+      const t = authTest(p.condition, sf);
+      if (child === p.whenTrue ? t === 'no' : t === 'yes') return false;
     }
     if (
       ts.isBinaryExpression(p) &&
       p.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken &&
       child === p.right &&
-      SERVER_TEST.test(p.left.getText(sf))
+      authTest(p.left, sf) === 'no'
     )
       return false;
     if (ts.isBlock(p) || ts.isSourceFile(p)) {
@@ -296,9 +292,7 @@ function reachedByAuthError(n: Node, body: Node, sf: ts.SourceFile): boolean {
         if (st === child) break;
         if (
           ts.isIfStatement(st) &&
-          AUTH_TEST.test(st.expression.getText(sf)) &&
-          !negated(st.expression) &&
-          !SERVER_TEST.test(st.expression.getText(sf)) &&
+          authTest(st.expression, sf) === 'yes' &&
           endsWithExit(asList(st.thenStatement))
         )
           return false;
@@ -308,9 +302,38 @@ function reachedByAuthError(n: Node, body: Node, sf: ts.SourceFile): boolean {
   return true;
 }
 
-function negated(test: ts.Expression): boolean {
-  const t = unwrap(test);
-  return ts.isPrefixUnaryExpression(t) && t.operator === ts.SyntaxKind.ExclamationToken;
+/** A switch that turns logging on (`enableGlobalErrorLogging`, `verboseErrors`): off by default. */
+const LOG_TOGGLE = /^(enable|is|should|log)\w*(Log|Logging|Verbose|Debug)\w*$|^(verbose|debug)\w*$/;
+
+/**
+ * Does a 4xx error satisfy a condition? `yes`, `no`, or `maybe` (a condition on anything else).
+ * A server-status test is `no`; so is a development-only or opt-in logging switch.
+ */
+function authTest(e: ts.Expression, sf: ts.SourceFile): 'yes' | 'no' | 'maybe' {
+  const u = unwrap(e);
+  if (ts.isPrefixUnaryExpression(u) && u.operator === ts.SyntaxKind.ExclamationToken) {
+    const inner = authTest(u.operand, sf);
+    return inner === 'yes' ? 'no' : inner === 'no' ? 'yes' : 'maybe';
+  }
+  if (ts.isBinaryExpression(u)) {
+    const op = u.operatorToken.kind;
+    if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.AmpersandAmpersandToken) {
+      const a = authTest(u.left, sf);
+      const b = authTest(u.right, sf);
+      if (op === ts.SyntaxKind.BarBarToken)
+        return a === 'yes' || b === 'yes' ? 'yes' : a === 'no' && b === 'no' ? 'no' : 'maybe';
+      return a === 'no' || b === 'no' ? 'no' : a === 'yes' && b === 'yes' ? 'yes' : 'maybe';
+    }
+  }
+  const text = u.getText(sf);
+  if (SERVER_TEST.test(text)) return 'no';
+  if (/===?\s*['"]development['"]|['"]development['"]\s*===?/.test(text)) return 'no';
+  const name = ts.isIdentifier(u) ? u.text : ts.isPropertyAccessExpression(u) ? u.name.text : '';
+  if (name && LOG_TOGGLE.test(name)) return 'no';
+  // `err.status && ...`: a 4xx error has a status
+  if (/^(status|statusCode|expose)$/.test(name)) return 'yes';
+  if (AUTH_TEST.test(text)) return 'yes';
+  return 'maybe';
 }
 
 function mentions(node: Node, name: string): boolean {

@@ -44,6 +44,7 @@ export class ErrorFlow {
   private readonly routeFrameworks = new Map<number, Set<Framework>>();
   private readonly routeHandlers = new Set<number>();
   private readonly memo = new Map<string, ErrorEnd>();
+  private readonly frameworks = new Set<Framework>();
 
   constructor(
     private readonly graph: CallGraph,
@@ -51,6 +52,7 @@ export class ErrorFlow {
   ) {
     for (const f of graph.files()) {
       for (const name of Object.keys(f.classes)) this.classes.add(name);
+      for (const app of f.routes.apps) this.frameworks.add(app.framework);
       const eh = f.errorHandlers;
       if (!eh) continue;
       for (const fact of eh.handlers) {
@@ -160,10 +162,11 @@ export class ErrorFlow {
     const path = facts.failurePaths[handling.path];
     if (!path) return RECORDED;
     const end = this.pathEnd(facts.file, caller.fn, path);
-    if (end.recorded || end.atFramework || end.handler) return end;
+    if (end.recorded) return end;
+    // caught by a project catch: that caller's own call is the failure (not the framework's)
     return {
       recorded: false,
-      handler: { file: facts.file, span: path.span, label: ANSWERED },
+      handler: end.handler ?? { file: facts.file, span: path.span, label: ANSWERED },
     };
   }
 
@@ -175,6 +178,12 @@ export class ErrorFlow {
     if (fws?.size === 1) framework = [...fws][0];
     else if (!fws && fn?.className && this.graph.file(ref.file)?.errorHandlers?.nest)
       framework = 'nestjs';
+    else if (!fws && fn?.handedOver && this.frameworks.size === 1) {
+      // a handler handed to a wrapper (`catchAsync(async (req, res) => ...)`) in a project served
+      // by one framework: the wrapper passes its errors on to that framework
+      const only = [...this.frameworks][0];
+      if (only !== 'nestjs' && only !== 'nextjs') framework = only;
+    }
     if (!framework) return RECORDED;
     const end = this.frameworkEnd(framework, ref, kind);
     return end.recorded ? end : { ...end, atFramework: true };
@@ -226,17 +235,19 @@ export class ErrorFlow {
     }
     const names = [...(fn?.className ? (this.nestScoped.get(fn.className) ?? []) : [])];
     names.push(...this.nestGlobalFilters);
+    // a finding only when every filter that may take the error is seen and answers without a log
+    let silent: ErrorEnd | undefined;
     for (const name of names) {
       if (!this.classes.has(name)) return RECORDED; // a filter from a package
       const filters = (this.handlers.get('nest-filter') ?? []).filter(
         (h) => h.fact.className === name && catchesKind(h.fact, kind),
       );
-      if (filters.length === 0) continue;
       const end = this.firstRecording(filters, kind);
       if (!end) continue;
-      if (end.passed) break; // super.catch(): the default filter's rule
-      return end;
+      if (end.recorded) return end;
+      if (!end.passed) silent ??= end;
     }
+    if (silent) return silent;
     // BaseExceptionFilter logs only errors that are not HttpException
     return kind === 'auth' ? { recorded: false } : RECORDED;
   }
@@ -280,6 +291,9 @@ export class ErrorFlow {
 function catchesKind(fact: ErrorHandlerFact, kind: ErrorKind): boolean {
   const catches = fact.catches ?? [];
   if (catches.length === 0) return true;
-  if (kind === 'auth') return catches.some((c) => /Exception|Unauthori|Forbidden|Error$/.test(c));
+  if (kind === 'auth')
+    return catches.some((c) =>
+      /^(HttpException|UnauthorizedException|ForbiddenException|BadRequestException)$/.test(c),
+    );
   return catches.some((c) => /^(Error|Object)$/.test(c));
 }
