@@ -48,4 +48,35 @@ export interface ErrorHandlerFileFacts {
   nestScopedFilters: Record<string, string[]>;
   /** The file imports NestJS: its classes run under Nest's exception handling. */
   nest?: boolean;
+  /** Middleware that verifies tokens, constructed here. */
+  verifiers?: MiddlewareVerifier[];
+  /** `passport.authenticate('jwt' ...)` calls. */
+  passportJwt?: PassportAuthenticate[];
+  /** Something reads koa-jwt's `jwtOriginalError` (a passthrough failure is looked at). */
+  readsOriginalError?: boolean;
+}
+
+/**
+ * Middleware that verifies for you (SPEC `silent-verify-failure`): its failures are propagated
+ * errors, judged where they end; one per construction.
+ */
+export interface MiddlewareVerifier {
+  library: 'express-jwt' | 'koa-jwt' | 'hono/jwt' | 'passport-jwt';
+  /** The `expressjwt(...)` / `koaJwt(...)` / `jwt(...)` call, or the strategy class. */
+  span: Span;
+  label: string;
+  scope: string;
+  code: string;
+  /** NestJS: `class X extends PassportStrategy(Strategy)` (errors end in Nest's filters). */
+  nestClass?: string;
+  /** koa-jwt `passthrough: true`: a bad token carries on as anonymous. */
+  passthrough?: boolean;
+}
+
+/** `passport.authenticate('jwt', ...)`: a custom callback, or `failWithError`. */
+export interface PassportAuthenticate {
+  span: Span;
+  /** The custom callback `(err, user, info) => {...}` on a failed verification. */
+  callback?: ErrorJudgement;
+  failWithError?: boolean;
 }

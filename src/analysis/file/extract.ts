@@ -5,6 +5,7 @@
  * logs. The AST is released after this; everything cross-file works from these facts.
  */
 import { extractErrorHandlers, rejectionPropagation } from './error-handlers.js';
+import { extractMiddlewareVerifiers } from './middleware-verifiers.js';
 import type {
   FunctionFact,
   HandlerFact,
@@ -397,6 +398,8 @@ export function extractFileFacts(
   const denylists = mayDenylist
     ? extractDenylistFacts(sf, region, callNodes)
     : { lookups: [], options: [], writes: [] };
+  const errorHandlers = extractErrorHandlers(region, callNodes, classNodes);
+  extractMiddlewareVerifiers(region, callNodes, classNodes, errorHandlers);
   return {
     file,
     functions,
@@ -410,7 +413,7 @@ export function extractFileFacts(
     monitors,
     routes,
     denylists,
-    errorHandlers: extractErrorHandlers(region, callNodes, classNodes),
+    errorHandlers,
   };
 }
 

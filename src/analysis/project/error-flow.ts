@@ -7,7 +7,12 @@
  * see (no app, a handler from a package) is recorded: never guess a finding.
  */
 import type { FailurePath, FileFacts } from '../file/types.js';
-import type { ErrorHandlerFact, ErrorJudgement } from '../file/error-handler-types.js';
+import type {
+  ErrorHandlerFact,
+  ErrorJudgement,
+  MiddlewareVerifier,
+  PassportAuthenticate,
+} from '../file/error-handler-types.js';
 import type { Framework } from '../file/routes/types.js';
 import type { CallGraph, FnRef } from './call-graph.js';
 import type { RelatedSpan } from './located.js';
@@ -45,11 +50,16 @@ export class ErrorFlow {
   private readonly routeHandlers = new Set<number>();
   private readonly memo = new Map<string, ErrorEnd>();
   private readonly frameworks = new Set<Framework>();
+  private readonly passportJwt: Array<{ file: string; auth: PassportAuthenticate }> = [];
+  private readonly readsOriginalError: boolean;
+  /** Middleware verifiers constructed in the project. */
+  readonly verifiers: Array<{ file: string; verifier: MiddlewareVerifier }> = [];
 
   constructor(
     private readonly graph: CallGraph,
     routes: RouteFacts,
   ) {
+    let readsOriginal = false;
     for (const f of graph.files()) {
       for (const name of Object.keys(f.classes)) this.classes.add(name);
       for (const app of f.routes.apps) this.frameworks.add(app.framework);
@@ -60,12 +70,16 @@ export class ErrorFlow {
         list.push({ file: f.file, fact });
         this.handlers.set(fact.kind, list);
       }
+      for (const v of eh.verifiers ?? []) this.verifiers.push({ file: f.file, verifier: v });
+      for (const a of eh.passportJwt ?? []) this.passportJwt.push({ file: f.file, auth: a });
+      if (eh.readsOriginalError) readsOriginal = true;
       this.fastifyLoggers.push(...eh.fastifyLoggers);
       this.nestGlobalFilters.push(...eh.nestGlobalFilters);
       this.nestGlobalInterceptors.push(...eh.nestGlobalInterceptors);
       for (const [cls, filters] of Object.entries(eh.nestScopedFilters))
         this.nestScoped.set(cls, [...(this.nestScoped.get(cls) ?? []), ...filters]);
     }
+    this.readsOriginalError = readsOriginal;
     const entry = (ref: FnRef, framework: Framework) => {
       const k = graph.refKey(ref);
       const set = this.routeFrameworks.get(k) ?? new Set();
@@ -221,9 +235,16 @@ export class ErrorFlow {
   }
 
   private nestEnd(ref: FnRef, kind: ErrorKind): ErrorEnd {
-    const fn = this.graph.fn(ref);
+    return this.nestFilters(
+      this.graph.fn(ref)?.className,
+      this.routeHandlers.has(this.graph.refKey(ref)),
+      kind,
+    );
+  }
+
+  private nestFilters(className: string | undefined, handler: boolean, kind: ErrorKind): ErrorEnd {
     // a controller handler's error passes the global interceptors first (a guard's does not)
-    if (this.routeHandlers.has(this.graph.refKey(ref))) {
+    if (handler) {
       for (const name of this.nestGlobalInterceptors) {
         if (!this.classes.has(name)) return RECORDED; // from a package: cannot see
         const it = (this.handlers.get('nest-interceptor') ?? []).filter(
@@ -233,7 +254,7 @@ export class ErrorFlow {
         if (end?.recorded) return end;
       }
     }
-    const names = [...(fn?.className ? (this.nestScoped.get(fn.className) ?? []) : [])];
+    const names = [...(className ? (this.nestScoped.get(className) ?? []) : [])];
     names.push(...this.nestGlobalFilters);
     // a finding only when every filter that may take the error is seen and answers without a log
     let silent: ErrorEnd | undefined;
@@ -250,6 +271,55 @@ export class ErrorFlow {
     if (silent) return silent;
     // BaseExceptionFilter logs only errors that are not HttpException
     return kind === 'auth' ? { recorded: false } : RECORDED;
+  }
+
+  /**
+   * Where the failures of middleware that verifies for you end. `failOpen` when a bad token
+   * carries on as anonymous (koa-jwt `passthrough: true` and nothing reads `jwtOriginalError`).
+   */
+  verifierEnd(v: MiddlewareVerifier): ErrorEnd & { failOpen?: string } {
+    const at = (framework: Framework): ErrorEnd => {
+      if (!this.frameworks.has(framework)) return RECORDED; // no app of it in the scan
+      const end = this.frameworkEnd(framework, { file: '', fn: -1 }, 'auth');
+      return end.recorded ? end : { ...end, atFramework: true };
+    };
+    switch (v.library) {
+      case 'express-jwt':
+        return at('express');
+      case 'koa-jwt':
+        if (v.passthrough)
+          return this.readsOriginalError
+            ? RECORDED
+            : { recorded: false, failOpen: 'passthrough: true lets a bad token through' };
+        return at('koa');
+      case 'hono/jwt':
+        return at('hono');
+      case 'passport-jwt': {
+        // NestJS AuthGuard: UnauthorizedException into the filters (guards skip interceptors)
+        if (v.nestClass)
+          return { ...this.nestFilters(v.nestClass, false, 'auth'), atFramework: true };
+        if (this.passportJwt.length === 0) return RECORDED; // used where the scan cannot see
+        for (const { file, auth } of this.passportJwt) {
+          if (auth.failWithError) {
+            const end = at('express');
+            if (end.recorded) return end;
+          }
+          const cb = auth.callback;
+          if (
+            cb &&
+            (cb.logs || cb.passes || cb.calls.some((t) => this.graph.targetMonitors(file, t)))
+          )
+            return RECORDED;
+        }
+        // passport answers done(null, false) with a bare 401
+        const first = this.passportJwt[0];
+        return {
+          recorded: false,
+          atFramework: true,
+          handler: { file: first.file, span: first.auth.span, label: ANSWERED },
+        };
+      }
+    }
   }
 
   /**

@@ -207,6 +207,32 @@ export function buildFacts(
     }
   }
 
+  // middleware that verifies for you: one verification per construction, judged where it ends
+  for (const { file, verifier } of errorFlow.verifiers) {
+    const end = errorFlow.verifierEnd(verifier);
+    if (end.recorded) continue;
+    verifications.push({
+      file,
+      span: verifier.span,
+      label: verifier.label,
+      library: verifier.library,
+      via: 'direct',
+      path: {
+        kind: 'catch',
+        span: verifier.span,
+        evidence: [],
+        calls: [],
+        classifies: false,
+        ...(end.failOpen ? { failOpen: end.failOpen } : {}),
+      },
+      monitored: false,
+      ...(end.handler ? { answeredBy: end.handler } : {}),
+      touchesError: false,
+      scope: verifier.scope,
+      code: verifier.code,
+    });
+  }
+
   const tokenLogs = files.flatMap((f) => f.tokenLogs.map((t) => ({ ...t, file: f.file })));
   const endpoints = new Endpoints(graph, routes, { authRoutes: options.authRoutes ?? [] });
   const denylists = buildDenylistFacts(files, graph);

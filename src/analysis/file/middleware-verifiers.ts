@@ -1,0 +1,125 @@
+/**
+ * Middleware that verifies for you (SPEC `silent-verify-failure`): express-jwt's `expressjwt(...)`,
+ * koa-jwt, hono's `jwt()`, passport-jwt strategies (`new JwtStrategy(opts, cb)`, NestJS
+ * `class X extends PassportStrategy(Strategy)`), and the `passport.authenticate('jwt', ...)`
+ * calls whose custom callback decides what a failure leaves behind.
+ */
+import {
+  ts,
+  unwrap,
+  walk,
+  isFunctionLike,
+  staticString,
+  normalisedText,
+  type FunctionNode,
+} from './ast.js';
+import { modulePath } from './values.js';
+import type { FileContext } from './context.js';
+import type { ErrorHandlerFileFacts } from './error-handler-types.js';
+import { judge } from './error-handlers.js';
+import { property } from './routes/syntax.js';
+
+export function extractMiddlewareVerifiers(
+  ctx: FileContext,
+  callNodes: readonly ts.CallExpression[],
+  classNodes: readonly ts.ClassLikeDeclaration[],
+  out: ErrorHandlerFileFacts,
+): void {
+  const text = ctx.sf.text;
+  if (text.includes('jwtOriginalError')) out.readsOriginalError = true;
+  if (!/express-jwt|koa-jwt|hono\/jwt|passport-jwt|passport/.test(text)) return;
+  const verifiers: NonNullable<ErrorHandlerFileFacts['verifiers']> = [];
+  const passportJwt: NonNullable<ErrorHandlerFileFacts['passportJwt']> = [];
+  const scope = (n: ts.Node) => {
+    for (let p = n.parent; p; p = p.parent)
+      if (isFunctionLike(p)) return (p as FunctionNode).name?.getText(ctx.sf) ?? '<anonymous>';
+    return '<module>';
+  };
+  for (const call of callNodes) {
+    const m = modulePath(ctx.resolver.evaluate(call.expression));
+    if (!m) continue;
+    const library =
+      m.source === 'express-jwt'
+        ? 'express-jwt'
+        : m.source === 'koa-jwt'
+          ? 'koa-jwt'
+          : m.source === 'hono/jwt' && m.path.join('.') === 'jwt'
+            ? 'hono/jwt'
+            : undefined;
+    if (library) {
+      const opts = call.arguments[0] && unwrap(call.arguments[0]);
+      const pass =
+        library === 'koa-jwt' && opts && ts.isObjectLiteralExpression(opts)
+          ? property(opts, 'passthrough')
+          : undefined;
+      verifiers.push({
+        library,
+        span: ctx.span(call),
+        label: call.expression.getText(ctx.sf),
+        scope: scope(call),
+        code: normalisedText(call, ctx.sf),
+        ...(pass && unwrap(pass).kind === ts.SyntaxKind.TrueKeyword ? { passthrough: true } : {}),
+      });
+      continue;
+    }
+    if (m.source === 'passport' && m.path[m.path.length - 1] === 'authenticate') {
+      const strategy = staticString(call.arguments[0]);
+      if (!strategy || !/jwt/i.test(strategy)) continue;
+      const opts = call.arguments[1] && unwrap(call.arguments[1]);
+      const cbArg = call.arguments.find((a) => isFunctionLike(unwrap(a)));
+      const cb = cbArg && (unwrap(cbArg) as FunctionNode);
+      const failWithError =
+        !!opts && ts.isObjectLiteralExpression(opts) && !!property(opts, 'failWithError');
+      const errName = cb?.parameters[0]?.name;
+      passportJwt.push({
+        span: ctx.span(call),
+        ...(cb
+          ? {
+              callback: judge(
+                cb.body,
+                errName && ts.isIdentifier(errName) ? errName.text : undefined,
+                'plain',
+                ctx,
+              ),
+            }
+          : {}),
+        ...(failWithError ? { failWithError } : {}),
+      });
+    }
+  }
+  // new JwtStrategy(opts, verify): passport-jwt's Strategy
+  walk(ctx.sf, (n) => {
+    if (ts.isNewExpression(n)) {
+      const m = modulePath(ctx.resolver.evaluate(n.expression));
+      if (m?.source === 'passport-jwt' && m.path[m.path.length - 1] === 'Strategy')
+        verifiers.push({
+          library: 'passport-jwt',
+          span: ctx.span(n),
+          label: `new ${n.expression.getText(ctx.sf)}`,
+          scope: scope(n),
+          code: normalisedText(n, ctx.sf),
+        });
+    }
+    return true;
+  });
+  // class JwtStrategy extends PassportStrategy(Strategy, 'jwt')
+  for (const cls of classNodes) {
+    const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)
+      ?.types[0]?.expression;
+    const b = base && unwrap(base);
+    if (!b || !ts.isCallExpression(b) || !b.arguments[0]) continue;
+    const strategy = modulePath(ctx.resolver.evaluate(b.arguments[0]));
+    if (strategy?.source !== 'passport-jwt') continue;
+    const name = cls.name?.text ?? '<anonymous>';
+    verifiers.push({
+      library: 'passport-jwt',
+      span: ctx.span(cls.name ?? b),
+      label: name,
+      scope: name,
+      code: normalisedText(b, ctx.sf),
+      nestClass: name,
+    });
+  }
+  if (verifiers.length > 0) out.verifiers = verifiers;
+  if (passportJwt.length > 0) out.passportJwt = passportJwt;
+}
