@@ -207,6 +207,7 @@ export function judge(
   errorName: string | undefined,
   kind: 'auth' | 'plain',
   ctx: FileContext,
+  depth = 0,
 ): ErrorJudgement {
   const out: ErrorJudgement = { logs: false, calls: [], passes: false };
   if (!body) return out;
@@ -251,12 +252,43 @@ export function judge(
     }
     if (ev && ev.kind !== 'propagate') out.logs = true;
     else if (!ev) {
+      // a helper of this file (`this.buildResponse(status)`): judged inline, with its branches
+      const helper = depth < 3 ? sameFileHelper(n, ctx) : undefined;
+      if (helper) {
+        const inner = judge(helper.body, undefined, kind, ctx, depth + 1);
+        out.logs ||= inner.logs;
+        out.passes ||= inner.passes;
+        out.calls.push(...inner.calls);
+        return true;
+      }
       const t = callTarget(n, ctx.resolver, ctx.fnId);
       if (t) out.calls.push(t);
     }
     return true;
   });
   return out;
+}
+
+/** A function of this file the call lands on: a local function, or `this.method()` of the class. */
+function sameFileHelper(call: ts.CallExpression, ctx: FileContext): FunctionNode | undefined {
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) {
+    const v = ctx.resolver.evaluate(callee);
+    return v.kind === 'function' && v.node.body ? v.node : undefined;
+  }
+  if (
+    !ts.isPropertyAccessExpression(callee) ||
+    callee.expression.kind !== ts.SyntaxKind.ThisKeyword
+  )
+    return undefined;
+  let cls: Node | undefined = call.parent;
+  while (cls && !ts.isClassLike(cls)) cls = cls.parent;
+  if (!cls) return undefined;
+  const name = callee.name.text;
+  return (cls as ts.ClassLikeDeclaration).members.find(
+    (m): m is ts.MethodDeclaration =>
+      ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && m.name.text === name,
+  );
 }
 
 /** `arr.forEach(...)`, `.then(...)` callbacks inside a handler run as part of it. */
@@ -326,6 +358,8 @@ function authTest(e: ts.Expression, sf: ts.SourceFile): 'yes' | 'no' | 'maybe' {
     }
   }
   const text = u.getText(sf);
+  if (/!==?\s*(500\b|[\w.]*INTERNAL_SERVER_ERROR)/.test(text)) return 'yes';
+  if (/===?\s*[\w.]*INTERNAL_SERVER_ERROR/.test(text)) return 'no';
   if (SERVER_TEST.test(text)) return 'no';
   if (/===?\s*['"]development['"]|['"]development['"]\s*===?/.test(text)) return 'no';
   const name = ts.isIdentifier(u) ? u.text : ts.isPropertyAccessExpression(u) ? u.name.text : '';
