@@ -54,6 +54,11 @@ export interface ErrorHandlerFileFacts {
   passportJwt?: PassportAuthenticate[];
   /** Something reads koa-jwt's `jwtOriginalError` (a passthrough failure is looked at). */
   readsOriginalError?: boolean;
+  /**
+   * NestJS `AuthGuard('name')` uses (and `handleRequest` overrides of guards extending one,
+   * judged for the failure).
+   */
+  authGuards?: Array<{ name: string; handle?: ErrorJudgement }>;
 }
 
 /**
@@ -69,6 +74,8 @@ export interface MiddlewareVerifier {
   code: string;
   /** NestJS: `class X extends PassportStrategy(Strategy)` (errors end in Nest's filters). */
   nestClass?: string;
+  /** The passport strategy name (`PassportStrategy(Strategy, 'jwt-refresh')`; default `jwt`). */
+  strategyName?: string;
   /** koa-jwt `passthrough: true`: a bad token carries on as anonymous. */
   passthrough?: boolean;
 }

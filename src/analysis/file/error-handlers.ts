@@ -432,6 +432,8 @@ function className(e: ts.Expression): string | undefined {
     return (unwrap(u.expression) as ts.Identifier).text;
   if (ts.isIdentifier(u)) return u.text;
   if (ts.isCallExpression(u) && u.arguments[0]) return className(u.arguments[0]);
+  // getErrorInterceptor(): a factory whose class the scan does not see
+  if (ts.isCallExpression(u)) return `${u.expression.getText()}()`;
   return undefined;
 }
 

@@ -11,6 +11,7 @@ import {
   isFunctionLike,
   staticString,
   normalisedText,
+  calleeName,
   type FunctionNode,
 } from './ast.js';
 import { modulePath } from './values.js';
@@ -27,7 +28,7 @@ export function extractMiddlewareVerifiers(
 ): void {
   const text = ctx.sf.text;
   if (text.includes('jwtOriginalError')) out.readsOriginalError = true;
-  if (!/express-jwt|koa-jwt|hono\/jwt|passport-jwt|passport/.test(text)) return;
+  if (!/express-jwt|koa-jwt|hono\/jwt|passport-jwt|passport|AuthGuard/.test(text)) return;
   const verifiers: NonNullable<ErrorHandlerFileFacts['verifiers']> = [];
   const passportJwt: NonNullable<ErrorHandlerFileFacts['passportJwt']> = [];
   const scope = (n: ts.Node) => {
@@ -35,7 +36,13 @@ export function extractMiddlewareVerifiers(
       if (isFunctionLike(p)) return (p as FunctionNode).name?.getText(ctx.sf) ?? '<anonymous>';
     return '<module>';
   };
+  const authGuards: NonNullable<ErrorHandlerFileFacts['authGuards']> = [];
   for (const call of callNodes) {
+    // @UseGuards(AuthGuard('jwt'))
+    if (calleeName(call) === 'AuthGuard' && !ts.isHeritageClause(call.parent?.parent ?? call)) {
+      const name = staticString(call.arguments[0]);
+      if (name) authGuards.push({ name });
+    }
     const m = modulePath(ctx.resolver.evaluate(call.expression));
     if (!m) continue;
     const library =
@@ -108,6 +115,31 @@ export function extractMiddlewareVerifiers(
       ?.types[0]?.expression;
     const b = base && unwrap(base);
     if (!b || !ts.isCallExpression(b) || !b.arguments[0]) continue;
+    if (calleeName(b) === 'AuthGuard') {
+      // class JwtAuthGuard extends AuthGuard('jwt') { handleRequest(err, user, info) {...} }
+      const handle = cls.members.find(
+        (m): m is ts.MethodDeclaration =>
+          ts.isMethodDeclaration(m) && !!m.body && m.name.getText(ctx.sf) === 'handleRequest',
+      );
+      const errName = handle?.parameters[0]?.name;
+      // `AuthGuard(strategy)` in a mixin: which strategy is not known here
+      const guarded = b.arguments[0] ? staticString(b.arguments[0]) : 'jwt';
+      if (!guarded) continue;
+      authGuards.push({
+        name: guarded,
+        ...(handle
+          ? {
+              handle: judge(
+                handle.body,
+                errName && ts.isIdentifier(errName) ? errName.text : undefined,
+                'plain',
+                ctx,
+              ),
+            }
+          : {}),
+      });
+      continue;
+    }
     const strategy = modulePath(ctx.resolver.evaluate(b.arguments[0]));
     if (strategy?.source !== 'passport-jwt') continue;
     const name = cls.name?.text ?? '<anonymous>';
@@ -118,8 +150,10 @@ export function extractMiddlewareVerifiers(
       scope: name,
       code: normalisedText(b, ctx.sf),
       nestClass: name,
+      strategyName: staticString(b.arguments[1]) ?? 'jwt',
     });
   }
   if (verifiers.length > 0) out.verifiers = verifiers;
   if (passportJwt.length > 0) out.passportJwt = passportJwt;
+  if (authGuards.length > 0) out.authGuards = authGuards;
 }

@@ -51,6 +51,7 @@ export class ErrorFlow {
   private readonly memo = new Map<string, ErrorEnd>();
   private readonly frameworks = new Set<Framework>();
   private readonly passportJwt: Array<{ file: string; auth: PassportAuthenticate }> = [];
+  private readonly authGuards: Array<{ file: string; name: string; handle?: ErrorJudgement }> = [];
   private readonly readsOriginalError: boolean;
   /** Middleware verifiers constructed in the project. */
   readonly verifiers: Array<{ file: string; verifier: MiddlewareVerifier }> = [];
@@ -72,6 +73,7 @@ export class ErrorFlow {
       }
       for (const v of eh.verifiers ?? []) this.verifiers.push({ file: f.file, verifier: v });
       for (const a of eh.passportJwt ?? []) this.passportJwt.push({ file: f.file, auth: a });
+      for (const g of eh.authGuards ?? []) this.authGuards.push({ file: f.file, ...g });
       if (eh.readsOriginalError) readsOriginal = true;
       this.fastifyLoggers.push(...eh.fastifyLoggers);
       this.nestGlobalFilters.push(...eh.nestGlobalFilters);
@@ -246,6 +248,7 @@ export class ErrorFlow {
     // a controller handler's error passes the global interceptors first (a guard's does not)
     if (handler) {
       for (const name of this.nestGlobalInterceptors) {
+        if (NEST_NON_CATCHING.has(name)) continue;
         if (!this.classes.has(name)) return RECORDED; // from a package: cannot see
         const it = (this.handlers.get('nest-interceptor') ?? []).filter(
           (h) => h.fact.className === name,
@@ -296,8 +299,18 @@ export class ErrorFlow {
         return at('hono');
       case 'passport-jwt': {
         // NestJS AuthGuard: UnauthorizedException into the filters (guards skip interceptors)
-        if (v.nestClass)
-          return { ...this.nestFilters(v.nestClass, false, 'auth'), atFramework: true };
+        if (v.nestClass) {
+          const guards = this.authGuards.filter((g) => g.name === (v.strategyName ?? 'jwt'));
+          // used only through guards the scan cannot see (a package's): recorded
+          if (guards.length === 0) return RECORDED;
+          for (const g of guards) {
+            const h = g.handle;
+            if (h && (h.logs || h.calls.some((t) => this.graph.targetMonitors(g.file, t))))
+              return RECORDED;
+          }
+          const end = this.nestFilters(v.nestClass, false, 'auth');
+          return end.recorded ? end : { ...end, atFramework: true };
+        }
         if (this.passportJwt.length === 0) return RECORDED; // used where the scan cannot see
         for (const { file, auth } of this.passportJwt) {
           if (auth.failWithError) {
@@ -356,6 +369,17 @@ export class ErrorFlow {
     return false;
   }
 }
+
+/** NestJS's own interceptors: none of them catches errors. */
+const NEST_NON_CATCHING = new Set([
+  'ClassSerializerInterceptor',
+  'CacheInterceptor',
+  'FileInterceptor',
+  'FilesInterceptor',
+  'FileFieldsInterceptor',
+  'AnyFilesInterceptor',
+  'NoFilesInterceptor',
+]);
 
 /** Does a NestJS filter's `@Catch(...)` take this kind of error? */
 function catchesKind(fact: ErrorHandlerFact, kind: ErrorKind): boolean {
