@@ -31,6 +31,8 @@ export interface ErrorHandlerFact {
   auth: ErrorJudgement;
   /** Any other error (a rethrown verification error, `new Error()`): status 500 where it ends. */
   plain: ErrorJudgement;
+  /** The app it is registered on, as written (`app` in `app.onError(...)`), when inline. */
+  owner?: string;
   /** NestJS filters: the class, and what `@Catch(...)` names (empty: everything). */
   className?: string;
   catches?: string[];
@@ -52,8 +54,11 @@ export interface ErrorHandlerFileFacts {
   verifiers?: MiddlewareVerifier[];
   /** `passport.authenticate('jwt' ...)` calls. */
   passportJwt?: PassportAuthenticate[];
-  /** Something reads koa-jwt's `jwtOriginalError` (a passthrough failure is looked at). */
-  readsOriginalError?: boolean;
+  /**
+   * Something reads koa-jwt's `jwtOriginalError` (a passthrough failure is looked at): the apps
+   * whose middleware reads it, or `*` when read elsewhere.
+   */
+  readsOriginalError?: string[];
   /**
    * NestJS `AuthGuard('name')` uses (and `handleRequest` overrides of guards extending one,
    * judged for the failure).
@@ -78,6 +83,8 @@ export interface MiddlewareVerifier {
   strategyName?: string;
   /** koa-jwt `passthrough: true`: a bad token carries on as anonymous. */
   passthrough?: boolean;
+  /** The app it is registered on, as written (`app` in `app.use(jwt(...))`). */
+  owner?: string;
 }
 
 /** `passport.authenticate('jwt', ...)`: a custom callback, or `failWithError`. */

@@ -54,10 +54,12 @@ export function extractErrorHandlers(
   const add = (kind: ErrorHandlerKind, fn: FunctionNode, label: string, errIndex: number) => {
     if (!fn.body) return;
     const err = paramName(fn, errIndex);
+    const owner = ownerOf(fn, ctx);
     out.handlers.push({
       kind,
       span: ctx.span(fn),
       label,
+      ...(owner ? { owner } : {}),
       auth: judge(fn.body, err, 'auth', ctx),
       plain: judge(fn.body, err, 'plain', ctx),
     });
@@ -114,10 +116,12 @@ function middleware(fn: FunctionNode, ctx: FileContext, out: ErrorHandlerFileFac
     /^(err|error|e|ex|exception|_err|_error)$/i.test(names[0]) &&
     /^_?(res|response|reply)$/i.test(names[2])
   ) {
+    const owner = ownerOf(fn, ctx);
     out.handlers.push({
       kind: 'express-middleware',
       span: ctx.span(fn),
       label: 'error middleware',
+      ...(owner ? { owner } : {}),
       auth: judge(fn.body, names[0], 'auth', ctx),
       plain: judge(fn.body, names[0], 'plain', ctx),
     });
@@ -127,10 +131,12 @@ function middleware(fn: FunctionNode, ctx: FileContext, out: ErrorHandlerFileFac
     names.length === 2 && /^(ctx|context|c)$/.test(names[0]) ? koaErrorTry(fn) : undefined;
   if (tryStmt?.catchClause) {
     const err = idText(tryStmt.catchClause.variableDeclaration?.name);
+    const owner = ownerOf(fn, ctx);
     out.handlers.push({
       kind: 'koa-middleware',
       span: ctx.span(fn),
       label: 'error middleware',
+      ...(owner ? { owner } : {}),
       auth: judge(tryStmt.catchClause.block, err, 'auth', ctx),
       plain: judge(tryStmt.catchClause.block, err, 'plain', ctx),
     });
@@ -544,4 +550,27 @@ function isThrowingHelper(stmt: ts.Statement): boolean {
   if (!ts.isPropertyAccessExpression(callee)) return false;
   const recv = ts.isIdentifier(callee.expression) ? callee.expression.text : '';
   return /(Error|Errors|Exception|Exceptions)$/.test(recv) && /^[A-Z]/.test(recv);
+}
+
+/**
+ * The app a function or middleware is registered on, as written: `app` in `app.use(fn)`,
+ * `app.onError(fn)`, `app.use(jwt({...}).unless(...))`.
+ */
+export function ownerOf(node: Node, ctx: FileContext): string | undefined {
+  let cur: Node = node;
+  for (let p = cur.parent; p; cur = p, p = p.parent) {
+    if (ts.isPropertyAccessExpression(p) && p.expression === cur) continue;
+    if (ts.isCallExpression(p) && p.expression === cur) continue;
+    if (ts.isParenthesizedExpression(p)) continue;
+    if (ts.isCallExpression(p) && p.arguments.some((a) => a === cur)) {
+      const callee = unwrap(p.expression);
+      if (
+        ts.isPropertyAccessExpression(callee) &&
+        /^(use|onError|setErrorHandler|on|addHook)$/.test(callee.name.text)
+      )
+        return unwrap(callee.expression).getText(ctx.sf);
+    }
+    return undefined;
+  }
+  return undefined;
 }

@@ -17,7 +17,7 @@ import {
 import { modulePath } from './values.js';
 import type { FileContext } from './context.js';
 import type { ErrorHandlerFileFacts } from './error-handler-types.js';
-import { judge } from './error-handlers.js';
+import { judge, ownerOf } from './error-handlers.js';
 import { property } from './routes/syntax.js';
 
 export function extractMiddlewareVerifiers(
@@ -27,7 +27,18 @@ export function extractMiddlewareVerifiers(
   out: ErrorHandlerFileFacts,
 ): void {
   const text = ctx.sf.text;
-  if (text.includes('jwtOriginalError')) out.readsOriginalError = true;
+  if (text.includes('jwtOriginalError')) {
+    const readers = new Set<string>();
+    walk(ctx.sf, (n) => {
+      if (ts.isIdentifier(n) && n.text === 'jwtOriginalError') {
+        let fn: ts.Node | undefined = n.parent;
+        while (fn && !isFunctionLike(fn)) fn = fn.parent;
+        readers.add((fn && ownerOf(fn, ctx)) ?? '*');
+      }
+      return true;
+    });
+    if (readers.size > 0) out.readsOriginalError = [...readers];
+  }
   if (!/express-jwt|koa-jwt|hono\/jwt|passport-jwt|passport|AuthGuard/.test(text)) return;
   const verifiers: NonNullable<ErrorHandlerFileFacts['verifiers']> = [];
   const passportJwt: NonNullable<ErrorHandlerFileFacts['passportJwt']> = [];
@@ -66,6 +77,7 @@ export function extractMiddlewareVerifiers(
         scope: scope(call),
         code: normalisedText(call, ctx.sf),
         ...(pass && unwrap(pass).kind === ts.SyntaxKind.TrueKeyword ? { passthrough: true } : {}),
+        ...(ownerOf(call, ctx) ? { owner: ownerOf(call, ctx) } : {}),
       });
       continue;
     }

@@ -49,10 +49,13 @@ export class ErrorFlow {
   private readonly routeFrameworks = new Map<number, Set<Framework>>();
   private readonly routeHandlers = new Set<number>();
   private readonly memo = new Map<string, ErrorEnd>();
+  /** While judging a verifier registered on a named app of a file: that app's handlers only. */
+  private scope: { file: string; owner: string } | undefined;
   private readonly frameworks = new Set<Framework>();
   private readonly passportJwt: Array<{ file: string; auth: PassportAuthenticate }> = [];
   private readonly authGuards: Array<{ file: string; name: string; handle?: ErrorJudgement }> = [];
-  private readonly readsOriginalError: boolean;
+  /** Where koa-jwt's jwtOriginalError is read: `file\0app`, or `file\0*`. */
+  private readonly originalErrorReaders = new Set<string>();
   /** Middleware verifiers constructed in the project. */
   readonly verifiers: Array<{ file: string; verifier: MiddlewareVerifier }> = [];
 
@@ -60,7 +63,6 @@ export class ErrorFlow {
     private readonly graph: CallGraph,
     routes: RouteFacts,
   ) {
-    let readsOriginal = false;
     for (const f of graph.files()) {
       for (const name of Object.keys(f.classes)) this.classes.add(name);
       for (const app of f.routes.apps) this.frameworks.add(app.framework);
@@ -74,14 +76,13 @@ export class ErrorFlow {
       for (const v of eh.verifiers ?? []) this.verifiers.push({ file: f.file, verifier: v });
       for (const a of eh.passportJwt ?? []) this.passportJwt.push({ file: f.file, auth: a });
       for (const g of eh.authGuards ?? []) this.authGuards.push({ file: f.file, ...g });
-      if (eh.readsOriginalError) readsOriginal = true;
+      for (const r of eh.readsOriginalError ?? []) this.originalErrorReaders.add(`${f.file}\0${r}`);
       this.fastifyLoggers.push(...eh.fastifyLoggers);
       this.nestGlobalFilters.push(...eh.nestGlobalFilters);
       this.nestGlobalInterceptors.push(...eh.nestGlobalInterceptors);
       for (const [cls, filters] of Object.entries(eh.nestScopedFilters))
         this.nestScoped.set(cls, [...(this.nestScoped.get(cls) ?? []), ...filters]);
     }
-    this.readsOriginalError = readsOriginal;
     const entry = (ref: FnRef, framework: Framework) => {
       const k = graph.refKey(ref);
       const set = this.routeFrameworks.get(k) ?? new Set();
@@ -100,6 +101,19 @@ export class ErrorFlow {
             if (item.target)
               for (const r of graph.resolve(f.file, item.target))
                 if (r.kind === 'fn') entry(r.ref, app.framework);
+  }
+
+  /**
+   * The handlers of a kind that may take the error: with a scope, the scoped app's own (inline)
+   * handlers when it has some, else every handler but those of the file's other apps.
+   */
+  private list(kind: ErrorHandlerFact['kind']): Located[] {
+    const all = this.handlers.get(kind) ?? [];
+    const scope = this.scope;
+    if (!scope) return all;
+    const own = all.filter((h) => h.file === scope.file && h.fact.owner === scope.owner);
+    if (own.length > 0) return own;
+    return all.filter((h) => h.file !== scope.file || !h.fact.owner);
   }
 
   /** Every error handler seen, for the inventory. */
@@ -209,23 +223,23 @@ export class ErrorFlow {
     switch (framework) {
       case 'express':
         // no error middleware: the default handler prints every error
-        return this.firstRecording(this.handlers.get('express-middleware') ?? [], kind) ?? RECORDED;
+        return this.firstRecording(this.list('express-middleware'), kind) ?? RECORDED;
       case 'koa': {
-        const mw = this.firstRecording(this.handlers.get('koa-middleware') ?? [], kind);
+        const mw = this.firstRecording(this.list('koa-middleware'), kind);
         if (mw && !mw.passed) return mw;
-        const listeners = this.firstRecording(this.handlers.get('koa-listener') ?? [], kind);
+        const listeners = this.firstRecording(this.list('koa-listener'), kind);
         if (listeners) return listeners;
         // Koa's default prints nothing for exposed (4xx) errors
         return kind === 'auth' ? { recorded: false } : RECORDED;
       }
       case 'fastify': {
-        const h = this.firstRecording(this.handlers.get('fastify-handler') ?? [], kind);
+        const h = this.firstRecording(this.list('fastify-handler'), kind);
         if (h && !h.passed) return h;
         const visible = this.fastifyLoggers.length > 0;
         return !visible || this.fastifyLoggers.some(Boolean) ? RECORDED : { recorded: false };
       }
       case 'hono': {
-        const h = this.firstRecording(this.handlers.get('hono-handler') ?? [], kind);
+        const h = this.firstRecording(this.list('hono-handler'), kind);
         if (h && !h.passed) return h;
         return kind === 'auth' ? { recorded: false } : RECORDED;
       }
@@ -280,18 +294,25 @@ export class ErrorFlow {
    * Where the failures of middleware that verifies for you end. `failOpen` when a bad token
    * carries on as anonymous (koa-jwt `passthrough: true` and nothing reads `jwtOriginalError`).
    */
-  verifierEnd(v: MiddlewareVerifier): ErrorEnd & { failOpen?: string } {
+  verifierEnd(file: string, v: MiddlewareVerifier): ErrorEnd & { failOpen?: string } {
     const at = (framework: Framework): ErrorEnd => {
       if (!this.frameworks.has(framework)) return RECORDED; // no app of it in the scan
+      this.scope = v.owner ? { file, owner: v.owner } : undefined;
       const end = this.frameworkEnd(framework, { file: '', fn: -1 }, 'auth');
+      this.scope = undefined;
       return end.recorded ? end : { ...end, atFramework: true };
     };
+    const readers = [...this.originalErrorReaders];
+    const readsOriginal =
+      this.originalErrorReaders.has(`${file}\0${v.owner ?? '*'}`) ||
+      this.originalErrorReaders.has(`${file}\0*`) ||
+      readers.some((r) => !r.startsWith(`${file}\0`));
     switch (v.library) {
       case 'express-jwt':
         return at('express');
       case 'koa-jwt':
         if (v.passthrough)
-          return this.readsOriginalError
+          return readsOriginal
             ? RECORDED
             : { recorded: false, failOpen: 'passthrough: true lets a bad token through' };
         return at('koa');

@@ -209,7 +209,7 @@ export function buildFacts(
 
   // middleware that verifies for you: one verification per construction, judged where it ends
   for (const { file, verifier } of errorFlow.verifiers) {
-    const end = errorFlow.verifierEnd(verifier);
+    const end = errorFlow.verifierEnd(file, verifier);
     if (end.recorded) continue;
     verifications.push({
       file,
