@@ -109,7 +109,11 @@ export function extractDenylistFacts(
       outcome: outcome.kind,
       ...(outcome.kind === 'returns' ? { revokedValue: outcome.revokedValue } : {}),
       ...(outcome.kind === 'rejects' ? { branch: spanOfNodes(outcome.branch, ctx.span) } : {}),
-      evidence: summary.evidence.map((e) => e.label),
+      // a throw / next(err) is judged where its error ends (project/error-flow.ts)
+      evidence: summary.evidence.filter((e) => e.kind !== 'propagate').map((e) => e.label),
+      ...(summary.evidence.some((e) => e.kind === 'propagate')
+        ? { propagates: 'httpError' in summary && summary.httpError ? 'auth' : 'plain' }
+        : {}),
       calls: summary.calls.map((c) => c.target),
       scope: scopeOf(call),
       code: normalisedText(call, sf),

@@ -235,7 +235,7 @@ export function buildFacts(
 
   const tokenLogs = files.flatMap((f) => f.tokenLogs.map((t) => ({ ...t, file: f.file })));
   const endpoints = new Endpoints(graph, routes, { authRoutes: options.authRoutes ?? [] });
-  const denylists = buildDenylistFacts(files, graph);
+  const denylists = buildDenylistFacts(files, graph, errorFlow);
   // Computed when a rule first asks: a disabled rule costs nothing.
   let authEndpoints: AuthEndpoint[] | undefined;
   let refreshEndpoints: RefreshEndpoint[] | undefined;
