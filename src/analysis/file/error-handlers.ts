@@ -524,6 +524,7 @@ export function rejectionPropagation(
       if (isKoaThrow(n) || /^(ctx|context)\.assert$/.test(callee.getText(ctx.sf))) kind = 'auth';
       else if (ts.isIdentifier(callee) && callee.text === 'next' && n.arguments.length > 0)
         kind = isHttpErrorValue(n.arguments[0], ctx.sf) ? 'auth' : 'plain';
+      else if (isSensibleReply(callee)) kind = 'auth';
     }
     return !kind;
   });
@@ -573,4 +574,20 @@ export function ownerOf(node: Node, ctx: FileContext): string | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/**
+ * @fastify/sensible's `reply.unauthorized()`, `reply.notFound()`, `reply.badRequest()`: they send an
+ * HTTP error through the instance's error handler, like a throw.
+ */
+const SENSIBLE_REPLIES =
+  /^(badRequest|unauthorized|forbidden|notFound|conflict|gone|unprocessableEntity|tooManyRequests|preconditionFailed|paymentRequired|notAcceptable|getHttpError)$/;
+
+function isSensibleReply(callee: ts.Expression): boolean {
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    SENSIBLE_REPLIES.test(callee.name.text) &&
+    ts.isIdentifier(callee.expression) &&
+    /^(reply|rep|res)$/.test(callee.expression.text)
+  );
 }
