@@ -7,7 +7,7 @@ export default defineRule({
     level: 'error',
     description: 'Require JWT verification failures to be logged, measured or propagated',
     fullDescription:
-      'Finds JWT verifications (jsonwebtoken, jose, fast-jwt, @nestjs/jwt, @fastify/jwt, hono/jwt, and project functions wrapping them) whose failure path — the catch, the .catch() handler or the callback error branch — rejects the request without any log, metric, error report or rethrow.',
+      "Finds JWT verifications (jsonwebtoken, jose, fast-jwt, @nestjs/jwt, @fastify/jwt, hono/jwt, and project functions wrapping them) whose failure path — the catch, the .catch() handler or the callback error branch — rejects the request without any log, metric or error report, or propagates the error to a handler that answers it without one (error middleware that logs only 5xx, NestJS's default filter, Koa's and Hono's defaults for 4xx errors). Middleware that verifies for you (express-jwt, koa-jwt, hono jwt(), passport-jwt strategies) is judged the same way, once, at its construction.",
     rationale:
       'Attackers brute-force signatures, replay expired or forged tokens and probe algorithms exactly where failed verifications leave no trace. Without a record of failures there is no alert on a spike of invalid tokens, and no evidence afterwards (OWASP A09:2021, Security Logging and Monitoring Failures).',
     remedy:
