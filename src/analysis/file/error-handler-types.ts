@@ -54,6 +54,8 @@ export interface ErrorHandlerFileFacts {
   verifiers?: MiddlewareVerifier[];
   /** `passport.authenticate('jwt' ...)` calls. */
   passportJwt?: PassportAuthenticate[];
+  /** `passport.authenticate('local' ...)` calls (credential logins). */
+  passportLocal?: PassportAuthenticate[];
   /**
    * Something reads koa-jwt's `jwtOriginalError` (a passthrough failure is looked at): the apps
    * whose middleware reads it, or `*` when read elsewhere.

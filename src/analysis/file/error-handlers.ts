@@ -514,8 +514,9 @@ export function isHttpErrorValue(expr: ts.Expression | undefined, sf: ts.SourceF
 export function rejectionPropagation(
   stmt: ts.Statement,
   ctx: FileContext,
-): { propagates?: 'auth' | 'plain'; caught?: ErrorJudgement } {
+): { propagates?: 'auth' | 'plain' | 'passport'; caught?: ErrorJudgement } {
   let kind: 'auth' | 'plain' | undefined;
+  let passport = false;
   walk(stmt, (n) => {
     if (kind || (n !== stmt && isFunctionLike(n))) return false;
     if (ts.isThrowStatement(n)) kind = isHttpErrorValue(n.expression, ctx.sf) ? 'auth' : 'plain';
@@ -525,9 +526,19 @@ export function rejectionPropagation(
       else if (ts.isIdentifier(callee) && callee.text === 'next' && n.arguments.length > 0)
         kind = isHttpErrorValue(n.arguments[0], ctx.sf) ? 'auth' : 'plain';
       else if (isSensibleReply(callee)) kind = 'auth';
+      else if (
+        ts.isIdentifier(callee) &&
+        /^(done|cb|callback|verified)$/.test(callee.text) &&
+        n.arguments.length >= 2 &&
+        unwrap(n.arguments[0]).kind === ts.SyntaxKind.NullKeyword &&
+        unwrap(n.arguments[1]).kind === ts.SyntaxKind.FalseKeyword
+      )
+        passport = true;
     }
-    return !kind;
+    return !kind && !passport;
   });
+  // passport's done(null, false, info): passport answers it (error-flow.ts judges how)
+  if (passport) return { propagates: 'passport' };
   if (!kind && isThrowingHelper(stmt)) kind = 'auth';
   if (!kind) return {};
   // a throw in the try block of this function's own try/catch lands in that catch

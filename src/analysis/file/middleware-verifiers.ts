@@ -42,6 +42,7 @@ export function extractMiddlewareVerifiers(
   if (!/express-jwt|koa-jwt|hono\/jwt|passport-jwt|passport|AuthGuard/.test(text)) return;
   const verifiers: NonNullable<ErrorHandlerFileFacts['verifiers']> = [];
   const passportJwt: NonNullable<ErrorHandlerFileFacts['passportJwt']> = [];
+  const passportLocal: NonNullable<ErrorHandlerFileFacts['passportLocal']> = [];
   const scope = (n: ts.Node) => {
     for (let p = n.parent; p; p = p.parent)
       if (isFunctionLike(p)) return (p as FunctionNode).name?.getText(ctx.sf) ?? '<anonymous>';
@@ -83,14 +84,16 @@ export function extractMiddlewareVerifiers(
     }
     if (m.source === 'passport' && m.path[m.path.length - 1] === 'authenticate') {
       const strategy = staticString(call.arguments[0]);
-      if (!strategy || !/jwt/i.test(strategy)) continue;
+      if (!strategy) continue;
+      const jwtStrategy = /jwt/i.test(strategy);
+      if (!jwtStrategy && !/local|password|login/i.test(strategy)) continue;
       const opts = call.arguments[1] && unwrap(call.arguments[1]);
       const cbArg = call.arguments.find((a) => isFunctionLike(unwrap(a)));
       const cb = cbArg && (unwrap(cbArg) as FunctionNode);
       const failWithError =
         !!opts && ts.isObjectLiteralExpression(opts) && !!property(opts, 'failWithError');
       const errName = cb?.parameters[0]?.name;
-      passportJwt.push({
+      (jwtStrategy ? passportJwt : passportLocal).push({
         span: ctx.span(call),
         ...(cb
           ? {
@@ -167,5 +170,6 @@ export function extractMiddlewareVerifiers(
   }
   if (verifiers.length > 0) out.verifiers = verifiers;
   if (passportJwt.length > 0) out.passportJwt = passportJwt;
+  if (passportLocal.length > 0) out.passportLocal = passportLocal;
   if (authGuards.length > 0) out.authGuards = authGuards;
 }

@@ -52,7 +52,7 @@ export interface Rejection {
    * The rejection throws or forwards an error out of the function (an HTTP 4xx error, or another):
    * monitored when it ends recorded (project/error-flow.ts).
    */
-  propagates?: 'auth' | 'plain';
+  propagates?: 'auth' | 'plain' | 'passport';
 }
 
 export interface HandlerFact {

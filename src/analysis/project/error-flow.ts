@@ -53,6 +53,7 @@ export class ErrorFlow {
   private scope: { file: string; owner: string } | undefined;
   private readonly frameworks = new Set<Framework>();
   private readonly passportJwt: Array<{ file: string; auth: PassportAuthenticate }> = [];
+  private readonly passportLocal: Array<{ file: string; auth: PassportAuthenticate }> = [];
   private readonly authGuards: Array<{ file: string; name: string; handle?: ErrorJudgement }> = [];
   /** Where koa-jwt's jwtOriginalError is read: `file\0app`, or `file\0*`. */
   private readonly originalErrorReaders = new Set<string>();
@@ -75,6 +76,7 @@ export class ErrorFlow {
       }
       for (const v of eh.verifiers ?? []) this.verifiers.push({ file: f.file, verifier: v });
       for (const a of eh.passportJwt ?? []) this.passportJwt.push({ file: f.file, auth: a });
+      for (const a of eh.passportLocal ?? []) this.passportLocal.push({ file: f.file, auth: a });
       for (const g of eh.authGuards ?? []) this.authGuards.push({ file: f.file, ...g });
       for (const r of eh.readsOriginalError ?? []) this.originalErrorReaders.add(`${f.file}\0${r}`);
       this.fastifyLoggers.push(...eh.fastifyLoggers);
@@ -288,6 +290,33 @@ export class ErrorFlow {
     if (silent) return silent;
     // BaseExceptionFilter logs only errors that are not HttpException
     return kind === 'auth' ? { recorded: false } : RECORDED;
+  }
+
+  /**
+   * A strategy's `done(null, false, info)` in function `ref`: NestJS's AuthGuard turns it into an
+   * UnauthorizedException (its filters decide); under Express passport answers 401 without a log
+   * unless an `authenticate()` custom callback records it, or `failWithError` hands it on.
+   */
+  strategyFailureEnd(ref: FnRef): ErrorEnd {
+    const fn = this.graph.fn(ref);
+    if (fn?.className && this.graph.file(ref.file)?.errorHandlers?.nest)
+      return this.nestFilters(fn.className, false, 'auth');
+    // no authenticate() in the scan: passport's own answer, a bare 401
+    if (this.passportLocal.length === 0) return { recorded: false };
+    for (const { file, auth } of this.passportLocal) {
+      const cb = auth.callback;
+      if (cb && (cb.logs || cb.passes || cb.calls.some((t) => this.graph.targetMonitors(file, t))))
+        return RECORDED;
+      if (auth.failWithError && this.frameworks.has('express')) {
+        const end = this.frameworkEnd('express', ref, 'auth');
+        if (end.recorded) return end;
+      }
+    }
+    const first = this.passportLocal[0];
+    return {
+      recorded: false,
+      handler: { file: first.file, span: first.auth.span, label: ANSWERED },
+    };
   }
 
   /**

@@ -71,7 +71,9 @@ export function buildLoginFailures(
         // a thrown or forwarded rejection: monitored where its error ends recorded
         const end =
           !monitored && rejection.propagates && errorFlow
-            ? errorFlow.fromFunction(ref, rejection.propagates)
+            ? rejection.propagates === 'passport'
+              ? errorFlow.strategyFailureEnd(ref)
+              : errorFlow.fromFunction(ref, rejection.propagates)
             : undefined;
         if (end?.recorded) monitored = true;
         out.push({
