@@ -16,7 +16,7 @@ import {
 } from './ast.js';
 import { modulePath } from './values.js';
 import type { FileContext } from './context.js';
-import type { ErrorHandlerFileFacts } from './error-handler-types.js';
+import type { ErrorHandlerFileFacts, ErrorJudgement } from './error-handler-types.js';
 import { judge, ownerOf } from './error-handlers.js';
 import { property } from './routes/syntax.js';
 
@@ -92,19 +92,9 @@ export function extractMiddlewareVerifiers(
       const cb = cbArg && (unwrap(cbArg) as FunctionNode);
       const failWithError =
         !!opts && ts.isObjectLiteralExpression(opts) && !!property(opts, 'failWithError');
-      const errName = cb?.parameters[0]?.name;
       (jwtStrategy ? passportJwt : passportLocal).push({
         span: ctx.span(call),
-        ...(cb
-          ? {
-              callback: judge(
-                cb.body,
-                errName && ts.isIdentifier(errName) ? errName.text : undefined,
-                'plain',
-                ctx,
-              ),
-            }
-          : {}),
+        ...(cb ? { callback: failedLogin(cb, ctx) } : {}),
         ...(failWithError ? { failWithError } : {}),
       });
     }
@@ -172,4 +162,32 @@ export function extractMiddlewareVerifiers(
   if (passportJwt.length > 0) out.passportJwt = passportJwt;
   if (passportLocal.length > 0) out.passportLocal = passportLocal;
   if (authGuards.length > 0) out.authGuards = authGuards;
+}
+
+/**
+ * What a custom `authenticate()` callback `(err, user, info) => {...}` does when no user came
+ * back: the `if (!user)` branch (an `if (err) return next(err)` is another failure).
+ */
+function failedLogin(cb: FunctionNode, ctx: FileContext): ErrorJudgement {
+  const userParam = cb.parameters[1]?.name;
+  const user = userParam && ts.isIdentifier(userParam) ? userParam.text : undefined;
+  let branch: ts.Node | undefined;
+  if (user && cb.body)
+    walk(cb.body, (n) => {
+      if (branch || (n !== cb.body && isFunctionLike(n))) return false;
+      if (ts.isIfStatement(n)) {
+        const t = unwrap(n.expression);
+        if (
+          ts.isPrefixUnaryExpression(t) &&
+          t.operator === ts.SyntaxKind.ExclamationToken &&
+          ts.isIdentifier(unwrap(t.operand)) &&
+          (unwrap(t.operand) as ts.Identifier).text === user
+        )
+          branch = n.thenStatement;
+      }
+      return !branch;
+    });
+  const j = judge(branch ?? cb.body, undefined, 'plain', ctx);
+  // `next(err)` on the error branch is not what happens to bad credentials
+  return branch ? j : { ...j, passes: false };
 }
