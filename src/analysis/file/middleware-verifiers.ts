@@ -17,7 +17,8 @@ import {
 import { modulePath } from './values.js';
 import type { FileContext } from './context.js';
 import type { ErrorHandlerFileFacts, ErrorJudgement } from './error-handler-types.js';
-import { judge, ownerOf } from './error-handlers.js';
+import { ownerOf } from './error-handlers.js';
+import { judge } from './error-judgement.js';
 import { property } from './routes/syntax.js';
 
 export function extractMiddlewareVerifiers(
