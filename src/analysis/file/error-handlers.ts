@@ -13,8 +13,6 @@ import {
   walk,
   isFunctionLike,
   calleeName,
-  endsWithExit,
-  asList,
   type FunctionNode,
   type Node,
 } from './ast.js';
