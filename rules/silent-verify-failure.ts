@@ -9,8 +9,11 @@ export default defineRule({
     fullDescription:
       'Finds JWT verifications (jsonwebtoken, jose, fast-jwt, @nestjs/jwt, @fastify/jwt, ' +
       'hono/jwt, and project functions wrapping them) whose failure path — the catch, the ' +
-      '.catch() handler or the callback error branch — rejects the request without any ' +
-      'log, metric, error report or rethrow.',
+      '.catch() handler or the callback error branch — rejects the request without any log, ' +
+      'metric or error report, or propagates the error to a handler that answers it without one ' +
+      "(error middleware that logs only 5xx, NestJS's default filter, Koa's and Hono's defaults " +
+      'for 4xx errors). Middleware that verifies for you (express-jwt, koa-jwt, hono jwt(), ' +
+      'passport-jwt strategies) is judged the same way, once, at its construction.',
     rationale:
       'Attackers brute-force signatures, replay expired or forged tokens and probe ' +
       'algorithms exactly where failed verifications leave no trace. Without a record of ' +
@@ -59,6 +62,7 @@ export default defineRule({
             span: v.path.span,
             label: ignored ? 'callback ignoring the error' : 'failure path without monitoring',
           },
+          ...(v.answeredBy ? [v.answeredBy] : []),
         ],
       });
     });

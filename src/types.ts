@@ -132,6 +132,17 @@ export interface Inventory {
   verifySites: InventoryVerifySite[];
   denylistChecks: InventoryDenylistCheck[];
   monitors: InventoryMonitor[];
+  /** Framework error handlers, and whether each records a 4xx error (present when any). */
+  errorHandlers?: InventoryErrorHandler[];
+}
+
+export interface InventoryErrorHandler {
+  /** `error middleware`, `app.onError`, `AllExceptionsFilter.catch`... */
+  name: string;
+  kind: string;
+  location: SourceLocation;
+  /** It logs, measures or reports a 4xx error (a 401) it answers. */
+  records4xx: boolean;
 }
 
 export interface InventoryRoute {

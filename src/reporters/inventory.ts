@@ -50,6 +50,19 @@ export function renderInventory(inventory: Inventory, options: InventoryReportOp
       inventory.monitors.map((m) => [m.name, m.kind, m.location ? where(m.location) : '']),
     ),
   );
+  if (inventory.errorHandlers?.length)
+    sections.push(
+      section(
+        'Error handlers',
+        ['HANDLER', 'KIND', 'RECORDS 4XX', 'LOCATION'],
+        inventory.errorHandlers.map((h) => [
+          h.name,
+          h.kind,
+          h.records4xx ? 'yes' : 'no',
+          where(h.location),
+        ]),
+      ),
+    );
   let text = sections.join('\n');
   if (!options.quiet) {
     const unlimited = inventory.routes.filter((r) => r.limiter === null).length;

@@ -25,6 +25,8 @@ export interface DenylistLookupFact {
   /** Monitoring seen on the revoked path (labels) and project calls made on it. */
   evidence: string[];
   calls: CallTarget[];
+  /** The revoked path throws or forwards an error: monitored where it ends recorded. */
+  propagates?: 'auth' | 'plain';
   scope: string;
   code: string;
 }

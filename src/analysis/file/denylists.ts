@@ -113,7 +113,14 @@ export function extractDenylistFacts(
       outcome: outcome.kind,
       ...(outcome.kind === 'returns' ? { revokedValue: outcome.revokedValue } : {}),
       ...(outcome.kind === 'rejects' ? { branch: spanOfNodes(outcome.branch, ctx.span) } : {}),
-      evidence: [...summary.evidence.map((e) => e.label), ...(propagates ? [propagates] : [])],
+      // a throw / next(err), or sensible's reply.unauthorized(), is judged where its error ends
+      // (project/error-flow.ts)
+      evidence: summary.evidence.filter((e) => e.kind !== 'propagate').map((e) => e.label),
+      ...(propagates
+        ? { propagates: 'auth' as const }
+        : summary.evidence.some((e) => e.kind === 'propagate')
+          ? { propagates: 'httpError' in summary && summary.httpError ? 'auth' : 'plain' }
+          : {}),
       calls: summary.calls.map((c) => c.target),
       scope: scopeOf(call),
       code: normalisedText(call, sf),

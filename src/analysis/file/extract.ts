@@ -4,6 +4,8 @@
  * project code (for cross-file monitoring and wrappers), exports, and token values written to
  * logs. The AST is released after this; everything cross-file works from these facts.
  */
+import { extractErrorHandlers, rejectionPropagation } from './error-handlers.js';
+import { extractMiddlewareVerifiers } from './middleware-verifiers.js';
 import type {
   FunctionFact,
   HandlerFact,
@@ -119,7 +121,7 @@ export function extractFileFacts(
 
   const functionInfo = new Map<
     number,
-    { monitors: boolean; calls: CallTarget[]; signs: boolean }
+    { monitors: boolean; propagates?: boolean; calls: CallTarget[]; signs: boolean }
   >();
   const info = (id: number) => {
     let i = functionInfo.get(id);
@@ -174,7 +176,16 @@ export function extractFileFacts(
         }
         return true;
       });
-    handler(o).rejections.push({ span: span(rejecting), what: failure.what, monitored, calls });
+    const flow = rejectionPropagation(rejecting, region);
+    if (flow.caught?.logs) monitored = true;
+    if (flow.caught) calls.push(...flow.caught.calls);
+    handler(o).rejections.push({
+      span: span(rejecting),
+      what: failure.what,
+      monitored,
+      calls,
+      ...(flow.propagates ? { propagates: flow.propagates } : {}),
+    });
   };
   // Code in a Promise executor runs as part of the function that creates the promise.
   const owner = (node: Node): number => {
@@ -265,7 +276,7 @@ export function extractFileFacts(
     // runs for every node
     if (node.kind === SK.ThrowStatement) {
       const o = owner(node);
-      if (o >= 0) info(o).monitors = true;
+      if (o >= 0) info(o).propagates = true;
       return true;
     }
     if (mayRejectLogin && node.kind === SK.IfStatement) {
@@ -324,7 +335,11 @@ export function extractFileFacts(
     }
     const evidence = monitoringEvidence(call, resolver, options.monitoring, sf);
     if (evidence) {
-      if (o >= 0) info(o).monitors = true;
+      if (o >= 0) {
+        // propagation is monitoring only where the error ends recorded (project/error-flow.ts)
+        if (evidence.kind === 'propagate') info(o).propagates = true;
+        else info(o).monitors = true;
+      }
       if (o >= 0 && evidence.kind !== 'propagate') {
         const h = handler(o);
         h.logs = true;
@@ -404,6 +419,7 @@ export function extractFileFacts(
       span: span(node),
       params: node.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : '')),
       monitors: i?.monitors ?? false,
+      ...(i?.propagates ? { propagates: true } : {}),
       calls: i?.calls ?? [],
       signs: i?.signs ?? false,
       ...(handlerInfo.has(id) ? { handler: handlerInfo.get(id) } : {}),
@@ -444,6 +460,8 @@ export function extractFileFacts(
   const denylists = mayDenylist
     ? extractDenylistFacts(sf, region, callNodes)
     : { lookups: [], options: [], writes: [] };
+  const errorHandlers = extractErrorHandlers(region, callNodes, classNodes);
+  extractMiddlewareVerifiers(region, callNodes, classNodes, errorHandlers);
   return {
     file,
     functions,
@@ -457,6 +475,7 @@ export function extractFileFacts(
     monitors,
     routes,
     denylists,
+    errorHandlers,
   };
 }
 

@@ -83,11 +83,17 @@ export function catchFailOpen(tryStmt: ts.TryStatement): string | undefined {
   const direct = regionFailOpen([block]);
   if (direct)
     return assignsFallbackUser(block) ? 'assigns a fallback user and calls next()' : direct;
+  const after = followingStatements(tryStmt);
+  // res.status(401) without a send, then next(): the request goes on with a 401 status set
+  if (setsStatusOnly(block) && after.some((s) => containsCall(s, isPassThroughCall)))
+    return 'sets a 401 status without sending it and calls next()';
   if (respondsOrExits(block) || containsCall(block, (c) => isResponseCall(c) || isKoaThrow(c)))
     return undefined;
   // The catch falls through: what happens after the try?
-  const after = followingStatements(tryStmt);
-  if (after.length === 0) return undefined;
+  if (after.length === 0)
+    return endsRouteHook(tryStmt)
+      ? 'neither replies nor throws in a hook, so the route runs'
+      : undefined;
   if (after.every((s) => ts.isReturnStatement(s) && (!s.expression || isPlainValue(s.expression))))
     return undefined;
   const assigned = assignedNames(tryStmt.tryBlock);
@@ -170,4 +176,67 @@ export function assignsFallbackUser(block: Node): boolean {
     return !found;
   });
   return found;
+}
+
+/** The catch only sets a status (`res.status(401);`), with no send, return or throw. */
+function setsStatusOnly(block: ts.Block): boolean {
+  if (block.statements.length === 0) return false;
+  let status = false;
+  let other = false;
+  walk(block, (n) => {
+    if (isFunctionLike(n)) return false;
+    if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) other = true;
+    if (ts.isCallExpression(n)) {
+      const callee = unwrap(n.expression);
+      const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+      const onResponse = /^(res|response|reply)$/.test(
+        ts.isPropertyAccessExpression(callee) ? (receiverName(callee.expression) ?? '') : '',
+      );
+      if (onResponse && /^(status|code)$/.test(method)) {
+        const p = n.parent;
+        // chained on: `res.status(401).json(...)` sends
+        if (p && ts.isPropertyAccessExpression(p)) other = true;
+        else status = true;
+      } else if (isResponseCall(n)) other = true;
+    }
+    return !other;
+  });
+  return status && !other;
+}
+
+/**
+ * The try is the last statement of a Fastify `onRequest` / `preHandler` / `preValidation` hook:
+ * falling off its end lets the route run.
+ */
+function endsRouteHook(tryStmt: ts.TryStatement): boolean {
+  const body = tryStmt.parent;
+  if (!body || !ts.isBlock(body)) return false;
+  const fn = body.parent;
+  if (!fn || !isFunctionLike(fn) || fn.parameters.length < 2) return false;
+  const call = fn.parent;
+  if (!call || !ts.isCallExpression(call) || memberName(unwrap(call.expression)) !== 'addHook')
+    return false;
+  const hook = call.arguments[0] && unwrap(call.arguments[0]);
+  return (
+    !!hook &&
+    ts.isStringLiteralLike(hook) &&
+    /^(onRequest|preHandler|preValidation|preParsing)$/.test(hook.text)
+  );
+}
+
+/**
+ * `.catch(() => fallback)` whose value is used and the request carried on with `next()`: the
+ * handler itself neither throws nor answers.
+ */
+export function promiseFallbackFailOpen(handler: Node): string | undefined {
+  if (respondsOrExits(handler) && !(ts.isArrowFunction(handler) && !ts.isBlock(handler.body)))
+    return undefined;
+  if (containsCall(handler, (c) => isResponseCall(c) || isKoaThrow(c))) return undefined;
+  let stmt: Node = handler;
+  while (stmt.parent && !ts.isBlock(stmt.parent) && !isFunctionLike(stmt.parent))
+    stmt = stmt.parent;
+  if (!stmt.parent || !ts.isBlock(stmt.parent)) return undefined;
+  return followingStatements(stmt).some((s) => containsCall(s, isPassThroughCall))
+    ? 'falls back to a value in .catch() and calls next()'
+    : undefined;
 }

@@ -34,8 +34,10 @@ import {
   callbackIgnoredFailOpen,
   catchFailOpen,
   catchFailOpenEvenIfCalls,
+  promiseFallbackFailOpen,
 } from './fail-open.js';
 import type { FailureKind, FailurePath, RegionCall } from './types.js';
+import { isHttpErrorValue } from './error-handlers.js';
 
 function cached(ctx: FileContext, node: Node, compute: () => FailurePath): FailurePath {
   const hit = ctx.cache?.get(node);
@@ -252,7 +254,10 @@ function handlerPath(handler: ts.Expression, kind: FailureKind, ctx: FileContext
       : undefined;
   const summary = summarise(fn.body ? [fn.body] : [], errorName, ctx);
   const failOpen =
-    summary.evidence.length === 0 ? regionFailOpen(fn.body ? [fn.body] : []) : undefined;
+    summary.evidence.length === 0
+      ? (regionFailOpen(fn.body ? [fn.body] : []) ??
+        (summary.calls.length === 0 ? promiseFallbackFailOpen(fn) : undefined))
+      : undefined;
   return { kind, span: ctx.span(isFunctionLike(h) ? h : handler), errorName, ...summary, failOpen };
 }
 
@@ -408,12 +413,13 @@ export function summarise(
   regions: readonly Node[],
   errorName: string | undefined,
   ctx: FileContext,
-): Pick<FailurePath, 'evidence' | 'calls' | 'classifies'> {
+): Pick<FailurePath, 'evidence' | 'calls' | 'classifies' | 'httpError'> {
   const tainted = new Set<string>(errorName ? [errorName] : []);
   const touches = (node: Node) => [...tainted].some((n) => references(node, n));
   const evidence: FailurePath['evidence'] = [];
   const calls: RegionCall[] = [];
   let classifies = false;
+  let httpError = false;
   for (const region of regions) {
     walk(region, (n) => {
       if (
@@ -423,17 +429,20 @@ export function summarise(
         touches(n.initializer)
       )
         for (const name of boundNames(n.name)) tainted.add(name);
-      if (ts.isThrowStatement(n))
+      if (ts.isThrowStatement(n)) {
         evidence.push({
           kind: 'propagate',
           label: 'throw',
           touchesError: !!n.expression && touches(n.expression),
         });
+        if (isHttpErrorValue(n.expression, ctx.sf)) httpError = true;
+      }
       if ((ts.isIdentifier(n) || ts.isStringLiteralLike(n)) && ERROR_CLASSIFIERS.test(n.text))
         classifies = true;
       if (ts.isCallExpression(n)) {
         const withError = tainted.size > 0 && n.arguments.some((a) => touches(a));
         if (isKoaThrow(n)) {
+          httpError = true;
           evidence.push({ kind: 'propagate', label: 'ctx.throw', touchesError: withError });
           return true;
         }
@@ -444,6 +453,7 @@ export function summarise(
         }
         const ev = safeEvidence(n, ctx);
         if (ev) {
+          if (ev.kind === 'propagate' && isHttpErrorValue(n.arguments[0], ctx.sf)) httpError = true;
           evidence.push({ ...ev, touchesError: withError });
           return true;
         }
@@ -453,7 +463,7 @@ export function summarise(
       return true;
     });
   }
-  return { evidence, calls, classifies };
+  return { evidence, calls, classifies, ...(httpError ? { httpError } : {}) };
 }
 
 /** `reply.send(err)` with the caught error itself (Fastify routes it through its error handler). */

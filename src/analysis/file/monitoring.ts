@@ -278,6 +278,8 @@ export function monitoringEvidence(
     const method = memberName(callee) ?? '';
     const receiver = unwrap(callee.expression);
     const recvName = receiverName(receiver);
+    // Math.log, Error.captureStackTrace, z.record, _.map: resolve to APIs that record nothing
+    if (isNonRecording(receiver, resolver)) return undefined;
     if (
       ts.isIdentifier(receiver) &&
       receiver.text === 'console' &&
@@ -304,7 +306,9 @@ export function monitoringEvidence(
     if (method === 'inc' || method === 'observe') return { kind: 'telemetry', label: label() };
     if (
       STATSD_METHODS.has(method) &&
-      !/^(res|req|ctx|reply|request|response)$/.test(recvName ?? '')
+      // a statsd/metrics client; not a query builder (`db('t').increment()`) or a throttler store
+      !ts.isCallExpression(receiver) &&
+      STATSD_RECEIVER.test(recvName ?? '')
     )
       return { kind: 'telemetry', label: label() };
     if (
@@ -321,6 +325,12 @@ export function monitoringEvidence(
     const value = resolver.evaluate(callee);
     if (isDebugPackageValue(value)) return undefined;
     const m = modulePath(value);
+    if (m && NON_RECORDING_MODULES.has(m.source)) return undefined;
+    // a function of this file: its body decides (call graph), not its name. (A project import
+    // keeps the name rule: its module may be outside the scan.)
+    if (value.kind === 'function') {
+      return isPropagationCall(call) ? { kind: 'propagate', label: label() } : undefined;
+    }
     // `app.use(logger())` from hono/logger, `morgan('combined')`: an HTTP access log (SPEC)
     if (m && ACCESS_LOG_MODULES.has(m.source)) return undefined;
     if (m && /^@sentry\//.test(m.source) && /^capture/.test(m.path[m.path.length - 1] ?? ''))
@@ -337,6 +347,58 @@ export function monitoringEvidence(
 }
 
 const PROPAGATORS = /^(next|done|cb|callback|reject)$/;
+
+/** Globals whose methods only compute (`Math.log`, `Error.captureStackTrace`, `JSON.stringify`). */
+const NON_RECORDING_GLOBALS = new Set([
+  'Math',
+  'Error',
+  'Object',
+  'Array',
+  'JSON',
+  'Reflect',
+  'Number',
+  'String',
+  'Promise',
+  'Date',
+  'Buffer',
+  'Symbol',
+  'Intl',
+  'Atomics',
+]);
+
+/** Schema builders, collection helpers, query builders and ORMs: `z.record`, `_.map`, `knex.increment`. */
+const NON_RECORDING_MODULES = new Set([
+  'zod',
+  'yup',
+  'joi',
+  'valibot',
+  'superstruct',
+  '@sinclair/typebox',
+  'class-validator',
+  'lodash',
+  'lodash-es',
+  'underscore',
+  'ramda',
+  'immutable',
+  'knex',
+  'typeorm',
+  'sequelize',
+  'mongoose',
+  '@prisma/client',
+  'drizzle-orm',
+]);
+
+/** Receivers whose `increment`/`gauge`/`timing` are metrics: a statsd or metrics client. */
+const STATSD_RECEIVER =
+  /stat|metric|dog|^dd$|datadog|telemetry|monitor|counter|gauge|histogram|instrument|^client$|prom|measure|meter/i;
+
+function isNonRecording(receiver: ts.Expression, resolver: Resolver): boolean {
+  if (ts.isIdentifier(receiver) && NON_RECORDING_GLOBALS.has(receiver.text))
+    return !resolver.isDeclared(receiver);
+  if (!ts.isIdentifier(receiver) && !ts.isPropertyAccessExpression(receiver)) return false;
+  const m = modulePath(resolver.evaluate(receiver));
+  return !!m && NON_RECORDING_MODULES.has(m.source);
+}
 
 /** `next(err)` / `done(err)` / `cb(err)` / `reject(err)` with a real argument. */
 export function isPropagationCall(call: ts.CallExpression): boolean {

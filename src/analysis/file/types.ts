@@ -8,6 +8,7 @@ import type { Evidence } from './monitoring.js';
 import type { JwtApi } from '../libraries/jwt-apis.js';
 import type { RouteFileFacts } from './routes/types.js';
 import type { DenylistFileFacts } from './denylist-types.js';
+import type { ErrorHandlerFileFacts } from './error-handler-types.js';
 
 export interface FunctionFact {
   name?: string;
@@ -15,8 +16,10 @@ export interface FunctionFact {
   span: Span;
   /** Parameter names, for callback wrappers and route handlers. */
   params: string[];
-  /** The body itself logs, measures, reports or propagates. */
+  /** The body itself logs, measures or reports (propagating is not enough: `propagates`). */
   monitors: boolean;
+  /** The body throws or hands an error on (`next(err)`): judged where the error ends. */
+  propagates?: boolean;
   /** Project calls made by the body (nested functions are listed as local calls). */
   calls: CallTarget[];
   /** The body signs a JWT (directly). */
@@ -45,6 +48,11 @@ export interface Rejection {
   monitored: boolean;
   /** Project calls made in the branch (they may log, decided across files). */
   calls: CallTarget[];
+  /**
+   * The rejection throws or forwards an error out of the function (an HTTP 4xx error, or another):
+   * monitored when it ends recorded (project/error-flow.ts).
+   */
+  propagates?: 'auth' | 'plain' | 'passport';
 }
 
 export interface HandlerFact {
@@ -147,6 +155,8 @@ export interface FileFacts {
   monitors: MonitorCall[];
   routes: RouteFileFacts;
   denylists: DenylistFileFacts;
+  /** Framework error handlers registered here (error-handlers.ts). */
+  errorHandlers?: ErrorHandlerFileFacts;
 }
 
 export type FailureKind =
@@ -179,6 +189,8 @@ export interface FailurePath {
    * the caller.
    */
   rethrows?: boolean;
+  /** What it propagates is an HTTP 4xx error (`throw new UnauthorizedException()`, `ctx.throw(401)`). */
+  httpError?: boolean;
 }
 
 /** A direct monitoring call (inventory, and revocation audits), with the function it is in. */

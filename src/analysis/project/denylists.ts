@@ -8,6 +8,7 @@ import type { Span } from '../file/ast.js';
 import type { CallTarget } from '../file/call-targets.js';
 import type { FileFacts } from '../file/types.js';
 import type { DenylistLookupFact, DenylistWriteFact } from '../file/denylist-types.js';
+import type { ErrorFlow } from './error-flow.js';
 import type { CallGraph, FnRef } from './call-graph.js';
 
 /** A lookup whose revoked path rejects the request, judged across files. */
@@ -49,7 +50,11 @@ export interface DenylistFacts {
   writes: DenylistWrite[];
 }
 
-export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph): DenylistFacts {
+export function buildDenylistFacts(
+  files: readonly FileFacts[],
+  graph: CallGraph,
+  errorFlow?: ErrorFlow,
+): DenylistFacts {
   const hits: RevocationHit[] = [];
   const checks: DenylistCheck[] = [];
   const writes: DenylistWrite[] = [];
@@ -78,6 +83,10 @@ export function buildDenylistFacts(files: readonly FileFacts[], graph: CallGraph
   const pathMonitored = (file: string, l: DenylistLookupFact, seen: Set<number>): boolean =>
     l.evidence.length > 0 ||
     l.calls.some((c) => graph.targetMonitors(file, c)) ||
+    (!!l.propagates &&
+      (l.fn < 0 ||
+        !errorFlow ||
+        errorFlow.fromFunction({ file, fn: l.fn }, l.propagates).recorded)) ||
     fnRefs(file, l.target).some((ref) => checkerMonitors(ref, seen));
   /**
    * A checker (`isRevoked()`) monitors when every path on which it answers "revoked" monitors

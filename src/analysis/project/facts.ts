@@ -16,6 +16,8 @@ import { buildDenylistFacts, type DenylistFacts } from './denylists.js';
 import { buildAuthEndpoints, type AuthEndpoint } from './auth-endpoints.js';
 import { buildRefreshEndpoints, type RefreshEndpoint } from './refresh-endpoints.js';
 import { buildLoginFailures, type LoginFailure } from './login-failures.js';
+import { ErrorFlow } from './error-flow.js';
+import type { RelatedSpan } from './located.js';
 
 export interface Verification {
   file: string;
@@ -25,8 +27,13 @@ export interface Verification {
   library: string;
   via: 'direct' | 'wrapper';
   path: FailurePath;
-  /** Something on the failure path logs, measures, reports or propagates (across files). */
+  /**
+   * Something on the failure path logs, measures or reports (across files), or what it propagates
+   * ends in a place that records it (error-flow.ts).
+   */
   monitored: boolean;
+  /** The handler that answers the propagated error without a log, when it is that. */
+  answeredBy?: RelatedSpan;
   /** A monitoring call on the path receives the error (or a value derived from it). */
   touchesError: boolean;
   scope: string;
@@ -60,8 +67,10 @@ export interface Facts {
   readonly refreshEndpoints: readonly RefreshEndpoint[];
   /** Statements rejecting bad credentials in login handlers, each once. */
   readonly loginFailures: readonly LoginFailure[];
-  /** Is a failure path monitored, following project calls across files? */
-  monitors(file: string, path: FailurePath): boolean;
+  /** Is a failure path (of function `fn`) monitored, following calls and propagation? */
+  monitors(file: string, fn: number, path: FailurePath): boolean;
+  /** Where propagated errors end (error-flow.ts). */
+  errorFlow: ErrorFlow;
 }
 
 export interface FactsOptions {
@@ -80,10 +89,10 @@ export function buildFacts(
 ): Facts {
   const modules = new ModuleResolver(allFiles, options.packages);
   const graph = new CallGraph(files, modules);
-  const monitors = (file: string, path: FailurePath) => {
-    if (path.kind === 'callback-ignored') return false;
-    return path.evidence.length > 0 || path.calls.some((c) => graph.targetMonitors(file, c.target));
-  };
+  const routes = buildRouteFacts(files, graph, modules);
+  const errorFlow = new ErrorFlow(graph, routes);
+  const monitors = (file: string, fn: number, path: FailurePath) =>
+    errorFlow.pathEnd(file, fn, path).recorded;
   const touches = (file: string, path: FailurePath) =>
     path.evidence.some((e) => e.touchesError) ||
     path.calls.some((c) => c.withError && graph.targetMonitors(file, c.target));
@@ -92,13 +101,14 @@ export function buildFacts(
   const propagating: PropagatingVerification[] = [];
   const add = (
     file: string,
-    site: { span: Span; label: string; scope: string; code: string },
+    site: { span: Span; label: string; scope: string; code: string; fn: number },
     library: string,
     via: Verification['via'],
     pathIndex: number,
   ) => {
     const facts = graph.file(file)!;
     const path = facts.failurePaths[pathIndex];
+    const end = errorFlow.pathEnd(file, site.fn, path);
     verifications.push({
       file,
       span: site.span,
@@ -106,8 +116,37 @@ export function buildFacts(
       library,
       via,
       path,
-      monitored: monitors(file, path),
+      // propagated into a project catch: the caller's own verification (a wrapper call) reports it
+      monitored: end.recorded || (!!end.propagated && !end.atFramework),
+      ...(end.handler ? { answeredBy: end.handler } : {}),
       touchesError: touches(file, path),
+      scope: site.scope,
+      code: site.code,
+    });
+  };
+
+  /**
+   * A verification with no handler in its function: its error ends where the framework handles it
+   * (a finding only when that place answers without a log).
+   */
+  const escaping = (
+    file: string,
+    site: { span: Span; label: string; scope: string; code: string; fn: number },
+    library: string,
+  ) => {
+    if (site.fn < 0) return;
+    const end = errorFlow.fromFunction({ file, fn: site.fn }, 'plain');
+    if (end.recorded || !end.atFramework) return;
+    verifications.push({
+      file,
+      span: site.span,
+      label: site.label,
+      library,
+      via: 'direct',
+      path: { kind: 'catch', span: site.span, evidence: [], calls: [], classifies: false },
+      monitored: false,
+      ...(end.handler ? { answeredBy: end.handler } : {}),
+      touchesError: false,
       scope: site.scope,
       code: site.code,
     });
@@ -117,13 +156,15 @@ export function buildFacts(
     for (const site of facts.verifySites) {
       if (site.handling.kind === 'handled')
         add(facts.file, site, site.library, 'direct', site.handling.path);
-      else if (site.handling.kind === 'propagates')
+      else if (site.handling.kind === 'propagates') {
         propagating.push({
           file: facts.file,
           span: site.span,
           label: site.label,
           library: site.library,
         });
+        escaping(facts.file, site, site.library);
+      }
     }
     for (const call of facts.projectCalls) {
       const resolved = graph.resolve(facts.file, call.target);
@@ -145,13 +186,15 @@ export function buildFacts(
               r.kind === 'jwt' ? 'direct' : 'wrapper',
               call.handling.path,
             );
-          else if (call.handling.kind === 'propagates' && r.kind === 'jwt')
+          else if (call.handling.kind === 'propagates' && r.kind === 'jwt') {
             propagating.push({
               file: facts.file,
               span: call.span,
               label: call.label,
               library: api.library,
             });
+            escaping(facts.file, call, api.library);
+          }
           done = true;
           continue;
         }
@@ -166,13 +209,38 @@ export function buildFacts(
     }
   }
 
+  // middleware that verifies for you: one verification per construction, judged where it ends
+  for (const { file, verifier } of errorFlow.verifiers) {
+    const end = errorFlow.verifierEnd(file, verifier);
+    if (end.recorded) continue;
+    verifications.push({
+      file,
+      span: verifier.span,
+      label: verifier.label,
+      library: verifier.library,
+      via: 'direct',
+      path: {
+        kind: 'catch',
+        span: verifier.span,
+        evidence: [],
+        calls: [],
+        classifies: false,
+        ...(end.failOpen ? { failOpen: end.failOpen } : {}),
+      },
+      monitored: false,
+      ...(end.handler ? { answeredBy: end.handler } : {}),
+      touchesError: false,
+      scope: verifier.scope,
+      code: verifier.code,
+    });
+  }
+
   const tokenLogs = files.flatMap((f) => f.tokenLogs.map((t) => ({ ...t, file: f.file })));
-  const routes = buildRouteFacts(files, graph, modules);
   const endpoints = new Endpoints(graph, routes, {
     authRoutes: options.authRoutes ?? [],
     notAuthRoutes: options.notAuthRoutes ?? [],
   });
-  const denylists = buildDenylistFacts(files, graph);
+  const denylists = buildDenylistFacts(files, graph, errorFlow);
   // Computed when a rule first asks: a disabled rule costs nothing.
   let authEndpoints: AuthEndpoint[] | undefined;
   let refreshEndpoints: RefreshEndpoint[] | undefined;
@@ -185,7 +253,7 @@ export function buildFacts(
       return (refreshEndpoints ??= buildRefreshEndpoints(graph, routes, endpoints));
     },
     get loginFailures() {
-      return (loginFailures ??= buildLoginFailures(graph, routes, endpoints));
+      return (loginFailures ??= buildLoginFailures(graph, routes, endpoints, errorFlow));
     },
     files: new Map(files.map((f) => [f.file, f])),
     graph,
@@ -193,6 +261,7 @@ export function buildFacts(
     propagating,
     tokenLogs,
     monitors,
+    errorFlow,
     routes,
     endpoints,
     denylists,

@@ -8,6 +8,7 @@ import type { Endpoints } from './endpoints.js';
 import type { Located, RelatedSpan } from './located.js';
 import { registrations, routeLabel } from './registrations.js';
 import type { RouteFacts } from './routes.js';
+import type { ErrorFlow } from './error-flow.js';
 
 export interface LoginFailure extends Located {
   /** Which credential was wrong: an unknown user or a wrong password. */
@@ -29,6 +30,7 @@ export function buildLoginFailures(
   graph: CallGraph,
   routes: RouteFacts,
   endpoints: Endpoints,
+  errorFlow?: ErrorFlow,
 ): LoginFailure[] {
   const logins: Login[] = [];
   for (const instances of registrations(routes.routes)) {
@@ -61,11 +63,19 @@ export function buildLoginFailures(
         const k = `${ref.file}:${rejection.span.startLine}:${rejection.span.startColumn}`;
         if (seen.has(k)) continue;
         seen.add(k);
-        const monitored =
+        let monitored =
           rejection.monitored ||
           rejection.calls.some((t) =>
             graph.resolve(ref.file, t).some((r) => r.kind === 'fn' && graph.reaches(r.ref, logs)),
           );
+        // a thrown or forwarded rejection: monitored where its error ends recorded
+        const end =
+          !monitored && rejection.propagates && errorFlow
+            ? rejection.propagates === 'passport'
+              ? errorFlow.strategyFailureEnd(ref)
+              : errorFlow.fromFunction(ref, rejection.propagates)
+            : undefined;
+        if (end?.recorded) monitored = true;
         out.push({
           file: ref.file,
           span: rejection.span,
@@ -74,7 +84,7 @@ export function buildLoginFailures(
           what: rejection.what,
           login: login.label,
           monitored,
-          related: [login.related],
+          related: end?.handler ? [login.related, end.handler] : [login.related],
         });
       }
     }

@@ -68,6 +68,8 @@ const SIGN_IN = /^(login|signin|logon|signup|authenticate|authenticateuser)$/;
 export function secretWork(call: ts.CallExpression, resolver: Resolver): string | undefined {
   const name = calleeName(call);
   if (!name) return undefined;
+  const lookup = oneTimeRecordLookup(call, name);
+  if (lookup) return lookup;
   if (!PREFILTER.test(name)) return undefined;
   // `jwt.sign(...)` on a `jwt` the file never imports (a global, a broken import): still signing
   const callee = unwrap(call.expression);
@@ -114,6 +116,33 @@ export function secretWork(call: ts.CallExpression, resolver: Resolver): string 
   if (words.some((w) => SIGN_IN.test(w)) || /^(signInWith|signUpWith)/.test(name))
     return `signs a caller in (${name})`;
   return undefined;
+}
+
+const RECORD_LOOKUP = /^(find|findOne|findFirst|findUnique|findOneBy|findBy|count|exists|get)$/;
+const SECRET_KEY = /^(token|code|otp|hash|tokenHash|token_hash|secret)$/i;
+
+/**
+ * A one-time secret checked by looking up its record: `PasswordReset.findOne({ token })`,
+ * `prisma.verificationCode.findFirst({ where: { code } })` — the store is named for resets,
+ * verification, magic links or one-time codes, and the filter names the secret.
+ */
+function oneTimeRecordLookup(call: ts.CallExpression, name: string): string | undefined {
+  if (!RECORD_LOOKUP.test(name)) return undefined;
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const store = unwrap(callee.expression).getText();
+  const words = splitWords(store.split('.').pop() ?? '');
+  if (!words.some((w) => LINKISH.has(w) || ONE_TIME.has(w))) return undefined;
+  const keys = (e: ts.Expression | undefined, depth: number): boolean => {
+    const o = e && unwrap(e);
+    if (!o || depth > 2 || !ts.isObjectLiteralExpression(o)) return false;
+    return o.properties.some((p) => {
+      const key = p.name && ts.isIdentifier(p.name) ? p.name.text : undefined;
+      if (key && SECRET_KEY.test(key)) return true;
+      return ts.isPropertyAssignment(p) && keys(p.initializer, depth + 1);
+    });
+  };
+  return keys(call.arguments[0], 0) ? `checks a one-time secret (${store}.${name})` : undefined;
 }
 
 /** `process.env.NODE_ENV`, `env.NODE_ENV`, `config.env` compared with `'test'`. */

@@ -52,11 +52,21 @@ export function buildInventory(facts: Facts, locate: Locate): Inventory {
   }
   monitors.sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
   const routeInventory = buildRouteInventory(facts, locate);
+  const errorHandlers = facts.errorFlow
+    .allHandlers()
+    .map((h) => ({
+      name: h.fact.label,
+      kind: h.fact.kind,
+      location: locate(h.file, h.fact.span),
+      records4xx: h.records4xx,
+    }))
+    .sort((a, b) => cmpLoc(a.location, b.location));
   return {
     routes: routeInventory.routes,
     verifySites,
     denylistChecks: buildDenylistInventory(facts, locate),
     monitors,
+    ...(errorHandlers.length > 0 ? { errorHandlers } : {}),
   };
 }
 
