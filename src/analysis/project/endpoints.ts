@@ -171,7 +171,11 @@ export class Endpoints {
       for (const t of this.graph.fn(ref)?.calls ?? []) {
         if (t.kind === 'local') continue;
         if (this.graph.resolve(ref.file, t).length > 0) continue;
-        const name = t.kind === 'module' ? (t.path[t.path.length - 1] ?? t.source) : t.method;
+        // `authService.login()`, `this.tokens.create()`: the object's name counts as well
+        const name =
+          t.kind === 'module'
+            ? t.path.join('/')
+            : `${t.kind === 'receiver' ? t.receiver : t.className}/${t.method}`;
         if (matchesWord(name, AUTH_SUBSTRINGS, AUTH_WORDS, true)) return true;
       }
     }
