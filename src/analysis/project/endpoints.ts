@@ -171,11 +171,9 @@ export class Endpoints {
       for (const t of this.graph.fn(ref)?.calls ?? []) {
         if (t.kind === 'local') continue;
         if (this.graph.resolve(ref.file, t).length > 0) continue;
-        // `authService.login()`, `this.tokens.create()`: the object's name counts as well
-        const name =
-          t.kind === 'module'
-            ? t.path.join('/')
-            : `${t.kind === 'receiver' ? t.receiver : t.className}/${t.method}`;
+        // `tokenStore.open()` of a module the scan lacks, `this.auth.signIn()`; an object's name
+        // alone (`this._oauthService.getApp()`) says nothing of the call
+        const name = t.kind === 'module' ? t.path.join('/') : t.method;
         if (matchesWord(name, AUTH_SUBSTRINGS, AUTH_WORDS, true)) return true;
       }
     }
@@ -207,7 +205,7 @@ export class Endpoints {
   private verifiesCaller(h: FnRef): boolean {
     const fn = this.graph.fn(h)?.handler;
     if (!fn || this.graph.reaches(h, (f) => !!f.handler?.verifiesRefresh)) return false;
-    if (fn.checksCaller) return true;
+    if (fn.checksCaller || fn.passesAuthorization) return true;
     return (
       !!fn.requestToken &&
       this.graph.reaches(h, (_f, r) => this.verifierFns().has(this.graph.refKey(r)))
