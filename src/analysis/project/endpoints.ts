@@ -171,9 +171,9 @@ export class Endpoints {
       for (const t of this.graph.fn(ref)?.calls ?? []) {
         if (t.kind === 'local') continue;
         if (this.graph.resolve(ref.file, t).length > 0) continue;
-        // `tokenStore.open()` of a module the scan lacks, `this.auth.signIn()`; an object's name
-        // alone (`this._oauthService.getApp()`) says nothing of the call
-        const name = t.kind === 'module' ? t.path.join('/') : t.method;
+        // `sessions.login()` of a module the scan lacks, `this.auth.signIn()`; an object's or
+        // class's name alone (`this._oauthService.getApp()`) says nothing of the call
+        const name = t.kind === 'module' ? (t.path[t.path.length - 1] ?? t.source) : t.method;
         if (matchesWord(name, AUTH_SUBSTRINGS, AUTH_WORDS, true)) return true;
       }
     }
