@@ -7,12 +7,16 @@ export default defineRule({
     level: 'warning',
     description: 'Require a rate limiter in front of authentication endpoints',
     fullDescription:
-      'Finds authentication endpoints — routes whose path names login, token, refresh, ' +
-      'password reset, registration, OTP/MFA and the like, or whose handler issues a token ' +
-      'or checks a password — with no rate limiter on the route, on the router before it, ' +
-      'on the path it is mounted under, on the app, or inside the handler before the auth ' +
-      'work. Express, Fastify, Koa, NestJS, Next.js and Hono routes are followed across ' +
-      'files.',
+      'Finds authentication endpoints with no rate limiter on the route, on the router before ' +
+      'it, on the path it is mounted under, on the app, or inside the handler before the auth ' +
+      'work. An auth endpoint is a route whose handler, followed across files, issues a token or ' +
+      'checks, sets or sends a secret (a password, a one-time code, a reset or magic link, a ' +
+      'refresh token, a passport sign-in strategy); path words (login, token, refresh, reset, ' +
+      'register, OTP/MFA...) decide only where the handler cannot be followed. Routes behind ' +
+      'authentication (unless they check a second secret such as the current password), OAuth ' +
+      'starts that only redirect, and test-only routes are not auth endpoints. Express, Fastify, ' +
+      'Koa, NestJS, Next.js and Hono routes are followed across files, with limiters placed as ' +
+      'each framework applies them.',
     rationale:
       'Without a limit, an attacker can try passwords, one-time codes, reset tokens and ' +
       'stolen refresh tokens as fast as the server answers. Rate limiting turns credential ' +

@@ -379,7 +379,12 @@ export function extractFileFacts(
     if (target) {
       if (o >= 0) info(o).calls.push(target);
       // it may verify through a wrapper: decided across files (project/endpoints.ts)
-      if (o >= 0 && mayReadRequestToken && readsRequest(call)) handler(o).requestToken = true;
+      if (o >= 0 && mayReadRequestToken && readsRequest(call)) {
+        handler(o).requestToken = true;
+        // getUserInfo(authorization): the caller's Authorization header handed to project code
+        if (call.arguments.some((a) => /authorization|bearer/i.test(a.getText(sf))))
+          handler(o).passesAuthorization = true;
+      }
       if (o >= 0 && namedRefreshVerifier(call)) handler(o).verifiesRefresh = true;
       if (o >= 0 && !inFailureBranch(call)) handler(o).successCalls.push(target);
       const handling = canonical(handlingOf(call, region, {}));

@@ -73,6 +73,8 @@ export interface HandlerFact {
   checksCaller?: boolean;
   /** It reads a token from the request and calls project code (which may verify it). */
   requestToken?: boolean;
+  /** It hands the request's Authorization header to project code (which authenticates with it). */
+  passesAuthorization?: boolean;
   /** It lets only an authenticated caller through (`ctx.assert(ctx.state.user, 401)`). */
   requiresCaller?: boolean;
   /** Logs, measures or reports anywhere (a `throw` or `next(err)` does not count). */

@@ -176,6 +176,8 @@ export class Endpoints {
       for (const t of this.graph.fn(ref)?.calls ?? []) {
         if (t.kind === 'local') continue;
         if (this.graph.resolve(ref.file, t).length > 0) continue;
+        // `sessions.login()` of a module the scan lacks, `this.auth.signIn()`; an object's or
+        // class's name alone (`this._oauthService.getApp()`) says nothing of the call
         const name = t.kind === 'module' ? (t.path[t.path.length - 1] ?? t.source) : t.method;
         if (matchesWord(name, AUTH_SUBSTRINGS, AUTH_WORDS, true)) return true;
       }
@@ -208,7 +210,7 @@ export class Endpoints {
   private verifiesCaller(h: FnRef): boolean {
     const fn = this.graph.fn(h)?.handler;
     if (!fn || this.graph.reaches(h, (f) => !!f.handler?.verifiesRefresh)) return false;
-    if (fn.checksCaller) return true;
+    if (fn.checksCaller || fn.passesAuthorization) return true;
     return (
       !!fn.requestToken &&
       this.graph.reaches(h, (_f, r) => this.verifierFns().has(this.graph.refKey(r)))

@@ -110,7 +110,9 @@ export function secretWork(call: ts.CallExpression, resolver: Resolver): string 
     return `checks a one-time secret (${name})`;
   if (
     words.some((w) => ISSUE.has(w)) &&
-    words.some((w) => w === 'session' || w === 'token' || w === 'tokens' || w === 'jwt')
+    words.some((w) => w === 'session' || w === 'token' || w === 'tokens' || w === 'jwt') &&
+    // `refreshJwtVerify()`, `decodeRefreshToken()`: reading a token, not issuing one
+    !words.some((w) => w === 'verify' || w === 'decode' || w === 'validate' || w === 'check')
   )
     return `issues a token (${name})`;
   if (words.some((w) => SIGN_IN.test(w)) || /^(signInWith|signUpWith)/.test(name))
