@@ -42,6 +42,7 @@ import {
   REQUEST_LIKE,
   HASH_COMPARE_MODULES,
   HASH_COMPARE_CALL,
+  HTTP_CLIENT,
 } from '../libraries/revocation-state.js';
 
 export interface StateLookup {
@@ -463,6 +464,7 @@ function lookupOf(
     return claim ? { store: claim, how: 'allowlist', revokedWhenFound: false } : undefined;
   }
   if (NOT_A_LOOKUP.test(name) || !ALLOWLIST_CALL.test(name)) return undefined;
+  if (recv.some((r) => HTTP_CLIENT.test(r))) return undefined;
   const pairs = filterPairs(call);
   const tokenRecord =
     recv.some((r) => TOKEN_RECORD.test(r)) ||
@@ -476,7 +478,16 @@ function lookupOf(
       return { store: p.key, how: 'field', revokedWhenFound: !live };
     }
     if (key || isLiteral(p.value)) continue;
-    const names = [...(p.key ? [p.key] : []), ...chainNames(p.value, resolver, 0)];
+    const all = [...(p.key ? [p.key] : []), ...chainNames(p.value, resolver, 0)];
+    if (all.some((n) => HTTP_CLIENT.test(n))) return undefined;
+    // a member is what it names: `refreshTokenDoc.user` is a user id, `claims.sid` a claim
+    const v = unwrap(p.value);
+    const own =
+      ts.isPropertyAccessExpression(v) || ts.isElementAccessExpression(v)
+        ? memberName(v)
+        : undefined;
+    if (own && !REFRESH_NAME.test(own) && all.some((n) => NOT_SESSION_TOKEN.test(n))) continue;
+    const names = own ? [...(p.key ? [p.key] : []), own] : all;
     // named by the value as written (`claims.sid`, `refreshToken`)
     if (tokenKey(names)) key = shortText(p.value);
   }

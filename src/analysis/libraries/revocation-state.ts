@@ -33,7 +33,7 @@ export const TOKEN_VALUE_NAME = /^(token|token_?hash|hashed_?token|hash)$/i;
 
 /** Tokens and secrets that are not sessions: one-time codes, CSRF, invitations, API keys. */
 export const NOT_SESSION_TOKEN =
-  /csrf|xsrf|reset|verif|confirm|invit|activat|magic|otp|email|password|passwd|api_?key|apikey|nonce|oauth|push|fcm|device|unsubscribe|share|upload|signup|register/i;
+  /csrf|xsrf|reset|verif|confirm|invit|activat|magic|otp|email|password|passwd|api_?key|apikey|nonce|oauth|push|fcm|device|unsubscribe|share|upload|signup|register|provider/i;
 
 /** Lookups and updates of a row or key: the calls an allowlist is read through. */
 export const ALLOWLIST_CALL =
@@ -41,7 +41,10 @@ export const ALLOWLIST_CALL =
 
 /** Calls whose names say they read the request, verify or sign: never an allowlist lookup. */
 export const NOT_A_LOOKUP =
-  /verify|decode|sign|parse|validate|cookie|header|param|query|body|env|config|setting|option|authenticate/i;
+  /verify|decode|sign|parse|validate|cookie|header|param|query|body|env|config|setting|option|authenticate|jwt|payload|claim|^fetch$|url|request/i;
+
+/** HTTP clients and URLs: a call to another service, not a store. */
+export const HTTP_CLIENT = /axios|^https?$|^got$|^ky$|superagent|url$|uri$|endpoint|href/i;
 
 /** Receivers that are the request, the response or configuration, not a store. */
 export const REQUEST_LIKE =
