@@ -78,9 +78,13 @@ export function targetOfCallee(
       recv &&
       recv !== 'this' &&
       /^[A-Za-z_$][\w$]*$/.test(recv) &&
-      /service|helper|util|manager|provider|repository|repo|auth|security|audit|monitor|tracker|handler/i.test(
-        recv,
-      )
+      new RegExp(
+        [
+          'service|helper|util|manager|provider|repository|repo|auth|security|audit',
+          'monitor|tracker|handler',
+        ].join('|'),
+        'i',
+      ).test(recv)
     ) {
       return { kind: 'receiver', receiver: recv, method };
     }

@@ -1,4 +1,7 @@
-/** What one file says about token denylists: plain data (src/analysis/file/denylists.ts reads it). */
+/**
+ * What one file says about token denylists: plain data (src/analysis/file/denylists.ts reads
+ * it).
+ */
 import type { Span } from './ast.js';
 import type { CallTarget } from './call-targets.js';
 

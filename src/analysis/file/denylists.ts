@@ -435,8 +435,13 @@ function insideWrite(call: ts.CallExpression, writes: ReadonlySet<ts.CallExpress
   return false;
 }
 
-const INLINE_CALLBACK_METHODS =
-  /^(forEach|map|flatMap|filter|some|every|reduce|then|catch|finally|all|allSettled|transaction|\$transaction|withTransaction|runInTransaction|multi|pipeline)$/;
+const INLINE_CALLBACK_METHODS = new RegExp(
+  [
+    '^(forEach|map|flatMap|filter|some|every|reduce|then|catch|finally|all',
+    'allSettled|transaction|\\$transaction|withTransaction|runInTransaction',
+    'multi|pipeline)$',
+  ].join('|'),
+);
 
 /**
  * The function a write belongs to: the enclosing one, seen through callbacks that run inline

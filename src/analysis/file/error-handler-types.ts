@@ -27,7 +27,10 @@ export interface ErrorHandlerFact {
   kind: ErrorHandlerKind;
   span: Span;
   label: string;
-  /** An HTTP error with a 4xx status (`UnauthorizedException`, `ctx.throw(401)`, `createError(401)`). */
+  /**
+   * An HTTP error with a 4xx status (`UnauthorizedException`, `ctx.throw(401)`,
+   * `createError(401)`).
+   */
   auth: ErrorJudgement;
   /** Any other error (a rethrown verification error, `new Error()`): status 500 where it ends. */
   plain: ErrorJudgement;

@@ -289,8 +289,14 @@ function hasLogger(opts: ts.Expression | undefined): boolean {
   return logger && !disabled;
 }
 
-const HTTP_ERROR_NAME =
-  /Unauthori[sz]ed|Forbidden|HttpException|HTTPException|HttpError|BadRequest|NotFound|Conflict|ApiError|AppError|AuthError|AuthenticationError|ClientError|createError|httpErrors|Boom|TooManyRequests|Exception$/;
+const HTTP_ERROR_NAME = new RegExp(
+  [
+    'Unauthori[sz]ed|Forbidden|HttpException|HTTPException|HttpError',
+    'BadRequest|NotFound|Conflict|ApiError|AppError|AuthError',
+    'AuthenticationError|ClientError|createError|httpErrors|Boom',
+    'TooManyRequests|Exception$',
+  ].join('|'),
+);
 
 /**
  * Is a thrown or forwarded value an HTTP 4xx error (`new UnauthorizedException()`, `createError(
@@ -394,11 +400,16 @@ export function ownerOf(node: Node, ctx: FileContext): string | undefined {
 }
 
 /**
- * @fastify/sensible's `reply.unauthorized()`, `reply.notFound()`, `reply.badRequest()`: they send an
- * HTTP error through the instance's error handler, like a throw.
+ * @fastify/sensible's `reply.unauthorized()`, `reply.notFound()`, `reply.badRequest()`: they send
+ * an HTTP error through the instance's error handler, like a throw.
  */
-const SENSIBLE_REPLIES =
-  /^(badRequest|unauthorized|forbidden|notFound|conflict|gone|unprocessableEntity|tooManyRequests|preconditionFailed|paymentRequired|notAcceptable|getHttpError)$/;
+const SENSIBLE_REPLIES = new RegExp(
+  [
+    '^(badRequest|unauthorized|forbidden|notFound|conflict|gone',
+    'unprocessableEntity|tooManyRequests|preconditionFailed|paymentRequired',
+    'notAcceptable|getHttpError)$',
+  ].join('|'),
+);
 
 function isSensibleReply(callee: ts.Expression): boolean {
   return (

@@ -23,8 +23,14 @@ import type { ErrorJudgement } from './error-handler-types.js';
 import { isKoaThrow } from './responses.js';
 
 /** Words in a condition that an auth (4xx) error satisfies. */
-const AUTH_TEST =
-  /<\s*500\b|<=\s*499\b|\b4\d\d\b|Unauthori[sz]ed|Forbidden|JsonWebToken|TokenExpired|NotBefore|HttpException|HTTPException|HttpError|expose|instanceof\s+\w*(Api|Http|Auth|Client|App)\w*Error|ValidationError|isHttpError|isBoom/;
+const AUTH_TEST = new RegExp(
+  [
+    '<\\s*500\\b|<=\\s*499\\b|\\b4\\d\\d\\b|Unauthori[sz]ed|Forbidden',
+    'JsonWebToken|TokenExpired|NotBefore|HttpException|HTTPException',
+    'HttpError|expose|instanceof\\s+\\w*(Api|Http|Auth|Client|App)\\w*Error',
+    'ValidationError|isHttpError|isBoom',
+  ].join('|'),
+);
 /** Words in a condition that only a server (5xx) error satisfies. */
 const SERVER_TEST = /(>=?|===?|==)\s*5\d\d\b|\b5\d\d\s*(<=?|===?|==)|\b(isServerError|is5xx)\b/;
 /**

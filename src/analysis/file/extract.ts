@@ -63,8 +63,13 @@ import {
 } from './routes/handler-facts.js';
 
 const CALLER_TOKEN = /authorization|\bheaders?\b|cookies?\b|bearer/i;
-const CALLER_ARG =
-  /^(req|request|ctx|c|event)$|authorization|bearer|\b(req|request|ctx|c|event)\.(headers?|cookies|get|header)\b/i;
+const CALLER_ARG = new RegExp(
+  [
+    '^(req|request|ctx|c|event)$|authorization|bearer|\\b(req|request|ctx|c',
+    'event)\\.(headers?|cookies|get|header)\\b',
+  ].join('|'),
+  'i',
+);
 const LOG_KINDS = new Set<Evidence['kind']>(['log', 'telemetry', 'report', 'configured']);
 
 export function extractFileFacts(
@@ -112,7 +117,9 @@ export function extractFileFacts(
   const dedupe = new Map<string, FailurePath>();
   const canonical = (h: Handling): Handling => {
     if (h.kind !== 'handled') return h;
-    const key = `${h.path.kind}:${h.path.span.startLine}:${h.path.span.startColumn}:${h.path.span.endLine}:${h.path.span.endColumn}`;
+    const key =
+      `${h.path.kind}:${h.path.span.startLine}:${h.path.span.startColumn}:` +
+      `${h.path.span.endLine}:${h.path.span.endColumn}`;
     const seen = dedupe.get(key);
     if (seen) return { kind: 'handled', path: seen };
     dedupe.set(key, h.path);
@@ -314,7 +321,8 @@ export function extractFileFacts(
         return true;
       }
       if (o >= 0 && mentionsRefresh(call, sf)) handler(o).verifiesRefresh = true;
-      // the token comes with the request (a header, a cookie): the function authenticates its caller
+      // the token comes with the request (a header, a cookie): the function authenticates its
+      // caller
       else if (o >= 0 && mayReadRequestToken && readsRequest(call)) handler(o).checksCaller = true;
       const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(call, jwt) : undefined;
       const handling = canonical(handlingOf(call, region, { callbackArg }));
@@ -516,9 +524,12 @@ function lastFunctionishArg(call: ts.CallExpression, api: JwtApi): ts.Expression
   if (
     ts.isIdentifier(u) &&
     args.length >= 3 &&
-    /^(cb|callback|done|next|fn|handler|resolve|verified|onVerified|onVerify|onDone)$|(Callback|Cb|Handler)$/.test(
-      u.text,
-    )
+    new RegExp(
+      [
+        '^(cb|callback|done|next|fn|handler|resolve|verified|onVerified|onVerify',
+        'onDone)$|(Callback|Cb|Handler)$',
+      ].join('|'),
+    ).test(u.text)
   )
     return last;
   return undefined;

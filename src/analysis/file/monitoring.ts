@@ -366,7 +366,10 @@ const NON_RECORDING_GLOBALS = new Set([
   'Atomics',
 ]);
 
-/** Schema builders, collection helpers, query builders and ORMs: `z.record`, `_.map`, `knex.increment`. */
+/**
+ * Schema builders, collection helpers, query builders and ORMs: `z.record`, `_.map`,
+ * `knex.increment`.
+ */
 const NON_RECORDING_MODULES = new Set([
   'zod',
   'yup',
@@ -389,8 +392,13 @@ const NON_RECORDING_MODULES = new Set([
 ]);
 
 /** Receivers whose `increment`/`gauge`/`timing` are metrics: a statsd or metrics client. */
-const STATSD_RECEIVER =
-  /stat|metric|dog|^dd$|datadog|telemetry|monitor|counter|gauge|histogram|instrument|^client$|prom|measure|meter/i;
+const STATSD_RECEIVER = new RegExp(
+  [
+    'stat|metric|dog|^dd$|datadog|telemetry|monitor|counter|gauge|histogram',
+    'instrument|^client$|prom|measure|meter',
+  ].join('|'),
+  'i',
+);
 
 function isNonRecording(receiver: ts.Expression, resolver: Resolver): boolean {
   if (ts.isIdentifier(receiver) && NON_RECORDING_GLOBALS.has(receiver.text))

@@ -40,8 +40,17 @@ export function isProjectSpecifier(source: string): boolean {
 }
 
 /** Scopes of published packages: their deep imports are libraries, not the project's own code. */
-const PUBLISHED_SCOPES =
-  /^@(nestjs|fastify|sentry|opentelemetry|aws-sdk|prisma|koa|hono|upstash|vercel|node-rs|types|angular|mui|apollo|google-cloud|azure|tanstack|trpc|babel|typescript-eslint|reduxjs|emotion|radix-ui|testing-library|octokit|firebase|supabase|clerk|auth|next|remix-run|sveltejs|vue|nuxt|graphql-tools|mikro-orm|casl|hapi|elastic|grpc|smithy|swc|jest|vitest|playwright|slack|stripe|datadog|arcjet|logtape|aws-lambda-powertools|simplewebauthn|otplib|lucia-auth|panva|peculiar)\//;
+const PUBLISHED_SCOPES = new RegExp(
+  [
+    '^@(nestjs|fastify|sentry|opentelemetry|aws-sdk|prisma|koa|hono|upstash',
+    'vercel|node-rs|types|angular|mui|apollo|google-cloud|azure|tanstack|trpc',
+    'babel|typescript-eslint|reduxjs|emotion|radix-ui|testing-library|octokit',
+    'firebase|supabase|clerk|auth|next|remix-run|sveltejs|vue|nuxt',
+    'graphql-tools|mikro-orm|casl|hapi|elastic|grpc|smithy|swc|jest|vitest',
+    'playwright|slack|stripe|datadog|arcjet|logtape|aws-lambda-powertools',
+    'simplewebauthn|otplib|lucia-auth|panva|peculiar)\\/',
+  ].join('|'),
+);
 
 /**
  * `@acme/backend/services/auth.service`: a monorepo workspace or tsconfig path alias with a deep

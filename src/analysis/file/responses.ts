@@ -64,8 +64,14 @@ export function isResponseConstruction(node: Node): boolean {
  * Project helpers that build a refusal: `unauthorized()`, `forbidden({ code })`,
  * `sendUnauthorized(res)`.
  */
-const REFUSAL_HELPER =
-  /^(send|respond|reply|return|make|create)?(unauthori[sz]ed|unauthenticated|forbidden|invalidCredentials|badCredentials|authFailed|loginFailed|accessDenied|denied)(Response|Error|Reply)?$/i;
+const REFUSAL_HELPER = new RegExp(
+  [
+    '^(send|respond|reply|return|make|create)?(unauthori[sz]ed',
+    'unauthenticated|forbidden|invalidCredentials|badCredentials|authFailed',
+    'loginFailed|accessDenied|denied)(Response|Error|Reply)?$',
+  ].join('|'),
+  'i',
+);
 const REFUSAL_STATUS = new Set([401, 403]);
 
 /**

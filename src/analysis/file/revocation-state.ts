@@ -58,8 +58,12 @@ export interface StateLookup {
   propagates?: string;
 }
 
-const SENSIBLE_ERRORS =
-  /^(unauthorized|forbidden|badRequest|notFound|conflict|gone|preconditionFailed|tooManyRequests|internalServerError)$/;
+const SENSIBLE_ERRORS = new RegExp(
+  [
+    '^(unauthorized|forbidden|badRequest|notFound|conflict|gone',
+    'preconditionFailed|tooManyRequests|internalServerError)$',
+  ].join('|'),
+);
 
 /** `reply.unauthorized()` in the rejecting branch. */
 function sensibleRejection(branch: readonly Node[]): string | undefined {

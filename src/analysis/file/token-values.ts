@@ -70,8 +70,13 @@ const NOT_A_CREDENTIAL = new Set([
   'captcha',
   'turnstile',
 ]);
-const SAFE_CALLS =
-  /mask|redact|truncate|obfuscate|anonymi[sz]e|censor|hash|sha\d*|digest|fingerprint|hmac|sanitize|scrub|preview|shorten|abbreviate/i;
+const SAFE_CALLS = new RegExp(
+  [
+    'mask|redact|truncate|obfuscate|anonymi[sz]e|censor|hash|sha\\d*|digest',
+    'fingerprint|hmac|sanitize|scrub|preview|shorten|abbreviate',
+  ].join('|'),
+  'i',
+);
 const PASS_THROUGH_METHODS = new Set([
   'split',
   'replace',

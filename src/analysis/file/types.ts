@@ -191,7 +191,10 @@ export interface FailurePath {
    * the caller.
    */
   rethrows?: boolean;
-  /** What it propagates is an HTTP 4xx error (`throw new UnauthorizedException()`, `ctx.throw(401)`). */
+  /**
+   * What it propagates is an HTTP 4xx error (`throw new UnauthorizedException()`,
+   * `ctx.throw(401)`).
+   */
   httpError?: boolean;
 }
 

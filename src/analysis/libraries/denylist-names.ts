@@ -73,8 +73,14 @@ const NOT_TOKEN_WORDS = new Set([
 ]);
 
 /** Receivers that are requests, responses, headers or configuration, never a store. */
-const NOT_A_STORE =
-  /^(req|request|res|response|reply|ctx|context|c|headers|header|query|params|body|cookies|cookie|searchParams|url|config|conf|configService|settings|env|process|options|opts|app|router|fastify|server|console|Reflect|Object|JSON|Math|window|document|localStorage|sessionStorage)$/;
+const NOT_A_STORE = new RegExp(
+  [
+    '^(req|request|res|response|reply|ctx|context|c|headers|header|query',
+    'params|body|cookies|cookie|searchParams|url|config|conf|configService',
+    'settings|env|process|options|opts|app|router|fastify|server|console',
+    'Reflect|Object|JSON|Math|window|document|localStorage|sessionStorage)$',
+  ].join('|'),
+);
 
 export function isDenylistName(name: string | undefined): boolean {
   if (!name || !DENYLIST_NAME.test(name)) return false;
@@ -103,8 +109,15 @@ const LIST_WORDS = new Set([
   'denylists',
 ]);
 /** Words that name a store of tokens or ids, or an action on one (`isTokenBlacklisted`). */
-const STORE_WORDS =
-  /^(tokens?|jwts?|jtis?|access|refresh|sessions?|sids?|ids?|keys?|users?|accounts?|entr(y|ies)|items?|records?|rows?|cache|store|redis|db|repo|repository|model|table|collection|service|set|map|prefix|key|is|has|in|on|to|from|add|added|get|check|remove|clear|find|lookup|save|put|token\w*|the|a|by|for|with|of)$/;
+const STORE_WORDS = new RegExp(
+  [
+    '^(tokens?|jwts?|jtis?|access|refresh|sessions?|sids?|ids?|keys?|users?',
+    'accounts?|entr(y|ies)|items?|records?|rows?|cache|store|redis|db|repo',
+    'repository|model|table|collection|service|set|map|prefix|key|is|has|in',
+    'on|to|from|add|added|get|check|remove|clear|find|lookup|save|put',
+    'token\\w*|the|a|by|for|with|of)$',
+  ].join('|'),
+);
 
 /** The first denylist-like name among `names`, if any. */
 export function denylistNameIn(names: readonly string[]): string | undefined {

@@ -155,7 +155,8 @@ export function classifyJwtCall(call: ts.CallExpression, resolver: Resolver): Jw
       ts.isPropertyAccessExpression(object) &&
       /^jwtService$/i.test(object.name.text)
     ) {
-      if (objectValue.kind === 'instance' && objectValue.of.kind !== 'unknown') return undefined; // typed as something else
+      // typed as something else
+      if (objectValue.kind === 'instance' && objectValue.of.kind !== 'unknown') return undefined;
       const operation: JwtOperation = method.startsWith('verify') ? 'verify' : 'sign';
       return {
         library: '@nestjs/jwt',
@@ -168,9 +169,9 @@ export function classifyJwtCall(call: ts.CallExpression, resolver: Resolver): Jw
 }
 
 /**
- * @fastify/jwt's decorations: `request.jwtVerify()`, `reply.jwtSign()`, `fastify.jwt.verify(token)`,
- * `this.jwt.sign()`, and their namespaced forms (`namespace: 'access'` gives
- * `request.accessJwtVerify()` and `fastify.jwt.access.verify()`).
+ * @fastify/jwt's decorations: `request.jwtVerify()`, `reply.jwtSign()`,
+ * `fastify.jwt.verify(token)`, `this.jwt.sign()`, and their namespaced forms
+ * (`namespace: 'access'` gives `request.accessJwtVerify()` and `fastify.jwt.access.verify()`).
  */
 function fastifyJwtDecoration(
   method: string | undefined,
@@ -213,5 +214,11 @@ export function isJoseSignChain(call: ts.CallExpression, resolver: Resolver): bo
  * Error class names and codes that classify a verification failure (TokenExpiredError,
  * ERR_JWT_EXPIRED).
  */
-export const ERROR_CLASSIFIERS =
-  /^(TokenExpiredError|NotBeforeError|JsonWebTokenError|JWTExpired|JWTClaimValidationFailed|JWSSignatureVerificationFailed|JWTInvalid|JWSInvalid|JOSEError|JWEDecryptionFailed|FastJwtError|TokenError|ERR_JWT_\w+|ERR_JWS_\w+|ERR_JWE_\w+|FAST_JWT_\w+|FST_JWT_\w+)$/;
+export const ERROR_CLASSIFIERS = new RegExp(
+  [
+    '^(TokenExpiredError|NotBeforeError|JsonWebTokenError|JWTExpired',
+    'JWTClaimValidationFailed|JWSSignatureVerificationFailed|JWTInvalid',
+    'JWSInvalid|JOSEError|JWEDecryptionFailed|FastJwtError|TokenError',
+    'ERR_JWT_\\w+|ERR_JWS_\\w+|ERR_JWE_\\w+|FAST_JWT_\\w+|FST_JWT_\\w+)$',
+  ].join('|'),
+);

@@ -32,23 +32,45 @@ export const REFRESH_NAME = /refresh|renew|^rt$|hashed_?rt|^rt_?hash$/i;
 export const TOKEN_VALUE_NAME = /^(token|token_?hash|hashed_?token|hash)$/i;
 
 /** Tokens and secrets that are not sessions: one-time codes, CSRF, invitations, API keys. */
-export const NOT_SESSION_TOKEN =
-  /csrf|xsrf|reset|verif|confirm|invit|activat|magic|otp|email|password|passwd|api_?key|apikey|nonce|oauth|push|fcm|device|unsubscribe|share|upload|signup|register|provider/i;
+export const NOT_SESSION_TOKEN = new RegExp(
+  [
+    'csrf|xsrf|reset|verif|confirm|invit|activat|magic|otp|email|password',
+    'passwd|api_?key|apikey|nonce|oauth|push|fcm|device|unsubscribe|share',
+    'upload|signup|register|provider',
+  ].join('|'),
+  'i',
+);
 
 /** Lookups and updates of a row or key: the calls an allowlist is read through. */
-export const ALLOWLIST_CALL =
-  /^(find|get|fetch|load|lookup|read|exists?$|count|hget|sismember|zscore|update|swap|consume|use[A-Z]|rotate|take|pop|first$|delete|remove|where$|limit$|execute$)/;
+export const ALLOWLIST_CALL = new RegExp(
+  [
+    '^(find|get|fetch|load|lookup|read|exists?$|count|hget|sismember|zscore',
+    'update|swap|consume|use[A-Z]|rotate|take|pop|first$|delete|remove|where$',
+    'limit$|execute$)',
+  ].join('|'),
+);
 
 /** Calls whose names say they read the request, verify or sign: never an allowlist lookup. */
-export const NOT_A_LOOKUP =
-  /verify|decode|sign|parse|validate|cookie|header|param|query|body|env|config|setting|option|authenticate|jwt|payload|claim|^fetch$|url|request/i;
+export const NOT_A_LOOKUP = new RegExp(
+  [
+    'verify|decode|sign|parse|validate|cookie|header|param|query|body|env',
+    'config|setting|option|authenticate|jwt|payload|claim|^fetch$|url|request',
+  ].join('|'),
+  'i',
+);
 
 /** HTTP clients and URLs: a call to another service, not a store. */
 export const HTTP_CLIENT = /axios|^https?$|^got$|^ky$|superagent|url$|uri$|endpoint|href/i;
 
 /** Receivers that are the request, the response or configuration, not a store. */
-export const REQUEST_LIKE =
-  /^(req|request|ctx|context|c|event|evt|headers|cookies|cookieStore|searchParams|query|params|body|res|response|reply|config|configService|process|env|localStorage|sessionStorage|url|formData|form|payload|decoded|claims|options|opts|args|jwt|jose|jwtService|window|document)$/;
+export const REQUEST_LIKE = new RegExp(
+  [
+    '^(req|request|ctx|context|c|event|evt|headers|cookies|cookieStore',
+    'searchParams|query|params|body|res|response|reply|config|configService',
+    'process|env|localStorage|sessionStorage|url|formData|form|payload',
+    'decoded|claims|options|opts|args|jwt|jose|jwtService|window|document)$',
+  ].join('|'),
+);
 
 /** Hash comparisons a stored refresh token is checked with. */
 export const HASH_COMPARE_MODULES = new Set([

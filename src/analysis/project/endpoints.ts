@@ -58,8 +58,13 @@ function words(path: string): readonly string[] {
  * `/websites/:id/reset`.
  */
 const CONTEXTUAL = new Set(['reset', 'verify']);
-const CREDENTIAL_CONTEXT =
-  /^(password|passwd|pwd|pin|credential|credentials|account|auth|token|email|phone|mfa|otp|2fa|totp|code|identity|login|signin|signup|register|registration|user|magic|link)$/;
+const CREDENTIAL_CONTEXT = new RegExp(
+  [
+    '^(password|passwd|pwd|pin|credential|credentials|account|auth|token',
+    'email|phone|mfa|otp|2fa|totp|code|identity|login|signin|signup|register',
+    'registration|user|magic|link)$',
+  ].join('|'),
+);
 const LOGOUT = /^(logout|signout|logoff)$/;
 
 function matchesWord(
@@ -97,7 +102,10 @@ function matchesWord(
 export interface EndpointOptions {
   /** Extra auth path patterns from config (`authRoutes`). */
   authRoutes: readonly RegExp[];
-  /** Paths that are never auth endpoints, from config (`notAuthRoutes`): an admin API behind a gateway. */
+  /**
+   * Paths that are never auth endpoints, from config (`notAuthRoutes`): an admin API behind a
+   * gateway.
+   */
   notAuthRoutes: readonly RegExp[];
 }
 

@@ -112,8 +112,13 @@ export function isPasswordCheck(call: ts.CallExpression, resolver: Resolver): bo
   return words.some((w) => CHECK_WORDS.has(w)) && !words.some((w) => NOT_A_CHECK.has(w));
 }
 
-const LOOKUP_CALL =
-  /^(find|get|fetch|load|lookup|select|query|read|retrieve|validate|authenticate|verify|check|where$)/i;
+const LOOKUP_CALL = new RegExp(
+  [
+    '^(find|get|fetch|load|lookup|select|query|read|retrieve|validate',
+    'authenticate|verify|check|where$)',
+  ].join('|'),
+  'i',
+);
 // `entity` is Feathers' name for the user record of an authentication strategy
 const USERISH =
   /user|account|member|admin|customer|person|principal|identity|login|credential|entity/i;
@@ -458,9 +463,12 @@ function isFailingHelperStatement(n: Node): boolean {
   let e = unwrap(n.expression);
   if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
   if (!ts.isCallExpression(e)) return false;
-  return /^(fail|abort|deny|unauthori[sz]ed|forbidden|badRequest|invalidCredentials)([A-Z_]|$)/.test(
-    calleeName(e) ?? '',
-  );
+  return new RegExp(
+    [
+      '^(fail|abort|deny|unauthori[sz]ed|forbidden|badRequest',
+      'invalidCredentials)([A-Z_]|$)',
+    ].join('|'),
+  ).test(calleeName(e) ?? '');
 }
 
 function isStrategyFailure(call: ts.CallExpression): boolean {
@@ -511,8 +519,13 @@ function isRejectionHandler(fn: Node): boolean {
 /** Spelled in every file that can compare a password (isPasswordCheck). */
 export const PASSWORD_TEXT = /passw|pwd|bcrypt|argon|credential/i;
 
-export const USAGE_FIELD =
-  /last.?used|used.?at|last.?refresh|refreshed.?at|rotated.?at|usage|use.?count|last.?seen|last.?activity|last.?login/i;
+export const USAGE_FIELD = new RegExp(
+  [
+    'last.?used|used.?at|last.?refresh|refreshed.?at|rotated.?at|usage',
+    'use.?count|last.?seen|last.?activity|last.?login',
+  ].join('|'),
+  'i',
+);
 
 /** Query clauses that read or filter on fields: a usage field named there records nothing. */
 const READ_CLAUSES = new Set([

@@ -229,7 +229,10 @@ export class RouteRecorder {
     return this.appOfValue(value, depth);
   }
 
-  /** `const app = buildApp()` with `function buildApp() { const f = Fastify(); ...; return f; }`. */
+  /**
+   * `const app = buildApp()` with
+   * `function buildApp() { const f = Fastify(); ...; return f; }`.
+   */
   private returnedApp(call: ts.CallExpression, depth: number): { app: number } | undefined {
     const callee = unwrap(call.expression);
     if (!ts.isIdentifier(callee)) return undefined;

@@ -46,8 +46,13 @@ const LINKISH = new Set([
 ]);
 const SEND_WORDS = new Set(['send', 'email', 'mail', 'resend', 'deliver']);
 const CHECK_WORDS = new Set(['verify', 'check', 'validate', 'confirm', 'consume', 'redeem']);
-const PREFILTER =
-  /session|token|jwt|pass|pwd|otp|mfa|2fa|factor|magic|reset|verif|confirm|activat|code|sign|log[-_]?[io]n|authenticat|hash|check|generate|validate/i;
+const PREFILTER = new RegExp(
+  [
+    'session|token|jwt|pass|pwd|otp|mfa|2fa|factor|magic|reset|verif|confirm',
+    'activat|code|sign|log[-_]?[io]n|authenticat|hash|check|generate|validate',
+  ].join('|'),
+  'i',
+);
 const ISSUE = new Set([
   'issue',
   'mint',
@@ -199,8 +204,12 @@ export function isTestFile(file: string): boolean {
   );
 }
 
-const CALLER =
-  /\b(ctx\.state\.\w+|(req|request|ctx)\.(user|auth|member|account|claims|principal|session\.user)|res\.locals\.\w+)\b/;
+const CALLER = new RegExp(
+  [
+    '\\b(ctx\\.state\\.\\w+|(req|request|ctx)\\.(user|auth|member|account',
+    'claims|principal|session\\.user)|res\\.locals\\.\\w+)\\b',
+  ].join('|'),
+);
 
 /**
  * Middleware that lets only an authenticated caller through: `ctx.assert(ctx.state.user, 401)`,

@@ -124,8 +124,13 @@ export function credentialStrategy(e: ts.Expression, resolver: Resolver): string
  * token); the others (`google`, `github`, `oidc`, `saml`) hand the sign-in to an identity
  * provider.
  */
-export const SECRET_STRATEGY =
-  /local|ldap|basic|digest|otp|totp|magic|passwordless|webauthn|refresh|hash|api.?key|custom|password|credential/i;
+export const SECRET_STRATEGY = new RegExp(
+  [
+    'local|ldap|basic|digest|otp|totp|magic|passwordless|webauthn|refresh',
+    'hash|api.?key|custom|password|credential',
+  ].join('|'),
+  'i',
+);
 
 function passesThrough(arg: ts.Expression | undefined): boolean {
   const o = arg && unwrap(arg);

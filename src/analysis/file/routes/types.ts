@@ -46,7 +46,10 @@ export interface ChainItem {
   target?: CallTarget;
   /** A router or sub-app mounted here. */
   app?: AppRef;
-  /** The result of calling project code that may return a router (`app.use('/v2', makeRouter())`). */
+  /**
+   * The result of calling project code that may return a router
+   * (`app.use('/v2', makeRouter())`).
+   */
   appCall?: CallTarget;
   /**
    * Koa: `provider.router.routes()` on a router the bindings cannot follow (a plugin registry, a
@@ -196,7 +199,10 @@ export interface RouteFileFacts {
   autoload?: number;
   /** Guard classes declared here that verify the caller's token (`extends AuthGuard('jwt')`). */
   tokenGuards?: string[];
-  /** Functions of this file returning one of its apps (`function makeRouter() { ...; return r }`). */
+  /**
+   * Functions of this file returning one of its apps
+   * (`function makeRouter() { ...; return r }`).
+   */
   returnedApps?: Record<number, number>;
   /** NestJS guard classes declared here that run a sign-in strategy, by name: the strategy. */
   credentialGuards?: Record<string, string>;

@@ -182,8 +182,8 @@ export function extractNestApps(
         .map((d) => decorator(d, /^@nestjs\/common$/))
         .find((d) => d?.name === 'Controller');
       if (controller) apps.push(controllerApp(node, controller.call));
-      // GraphQL resolvers (`@Mutation() login`) and WebSocket gateways (`@SubscribeMessage('login')`)
-      // are endpoints too, throttled and guarded like controllers
+      // GraphQL resolvers (`@Mutation() login`) and WebSocket gateways
+      // (`@SubscribeMessage('login')`) are endpoints too, throttled and guarded like controllers
       for (const d of decoratorsOf(node)) {
         const other = decorator(d, /^@nestjs\/(graphql|websockets)$/);
         if (other?.name === 'Resolver') apps.push(controllerApp(node, undefined, 'graphql'));
