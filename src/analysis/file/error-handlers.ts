@@ -22,7 +22,7 @@ import type {
   ErrorJudgement,
 } from './error-handler-types.js';
 import type { FileContext } from './context.js';
-import { isKoaThrow } from './responses.js';
+import { isKoaThrow, isSensibleReply } from './responses.js';
 import { judge } from './error-judgement.js';
 
 export function extractErrorHandlers(
@@ -397,25 +397,4 @@ export function ownerOf(node: Node, ctx: FileContext): string | undefined {
     return undefined;
   }
   return undefined;
-}
-
-/**
- * @fastify/sensible's `reply.unauthorized()`, `reply.notFound()`, `reply.badRequest()`: they send
- * an HTTP error through the instance's error handler, like a throw.
- */
-const SENSIBLE_REPLIES = new RegExp(
-  [
-    '^(badRequest|unauthorized|forbidden|notFound|conflict|gone',
-    'unprocessableEntity|tooManyRequests|preconditionFailed|paymentRequired',
-    'notAcceptable|getHttpError)$',
-  ].join('|'),
-);
-
-function isSensibleReply(callee: ts.Expression): boolean {
-  return (
-    ts.isPropertyAccessExpression(callee) &&
-    SENSIBLE_REPLIES.test(callee.name.text) &&
-    ts.isIdentifier(callee.expression) &&
-    /^(reply|rep|res)$/.test(callee.expression.text)
-  );
 }

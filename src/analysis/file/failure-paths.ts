@@ -24,7 +24,7 @@ import {
 } from './ast.js';
 import { monitoringEvidence, isPropagationCall, type Evidence } from './monitoring.js';
 import { callTarget } from './call-targets.js';
-import { isResponseAssignment, isKoaThrow, respondsOrExits } from './responses.js';
+import { isResponseAssignment, isKoaThrow, isSensibleReply, respondsOrExits } from './responses.js';
 import { ERROR_CLASSIFIERS } from '../libraries/jwt-apis.js';
 import type { FileContext } from './context.js';
 import {
@@ -444,6 +444,13 @@ export function summarise(
         if (isKoaThrow(n)) {
           httpError = true;
           evidence.push({ kind: 'propagate', label: 'ctx.throw', touchesError: withError });
+          return true;
+        }
+        if (isSensibleReply(unwrap(n.expression))) {
+          // @fastify/sensible: reply.unauthorized() sends a 4xx through the error handler
+          httpError = true;
+          const name = (unwrap(n.expression) as ts.PropertyAccessExpression).name.text;
+          evidence.push({ kind: 'propagate', label: `reply.${name}`, touchesError: withError });
           return true;
         }
         if (isFastifyErrorReply(n, tainted)) {

@@ -151,3 +151,24 @@ export function isKoaThrow(call: ts.CallExpression): boolean {
     /^(ctx|context)$/.test(receiverName(callee.expression) ?? '')
   );
 }
+
+/**
+ * @fastify/sensible's `reply.unauthorized()`, `reply.notFound()`, `reply.badRequest()`: they send
+ * an HTTP error through the instance's error handler, like a throw.
+ */
+const SENSIBLE_REPLIES = new RegExp(
+  [
+    '^(badRequest|unauthorized|forbidden|notFound|conflict|gone',
+    'unprocessableEntity|tooManyRequests|preconditionFailed|paymentRequired',
+    'notAcceptable|getHttpError)$',
+  ].join('|'),
+);
+
+export function isSensibleReply(callee: ts.Expression): boolean {
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    SENSIBLE_REPLIES.test(callee.name.text) &&
+    ts.isIdentifier(callee.expression) &&
+    /^(reply|rep|res)$/.test(callee.expression.text)
+  );
+}
