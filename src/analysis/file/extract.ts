@@ -295,8 +295,17 @@ export function extractFileFacts(
     if (mayRejectLogin && node.kind === SK.ExpressionStatement) {
       const what = assertFailure(node as ts.ExpressionStatement, resolver);
       const o = what ? owner(node) : -1;
-      if (what && o >= 0)
-        handler(o).rejections.push({ span: span(node), what, monitored: false, calls: [] });
+      if (what && o >= 0) {
+        // it throws an HttpError: judged where that error ends, like ctx.throw(401)
+        const flow = rejectionPropagation(node as ts.ExpressionStatement, region);
+        handler(o).rejections.push({
+          span: span(node),
+          what,
+          monitored: !!flow.caught?.logs,
+          calls: flow.caught?.calls ?? [],
+          ...(flow.propagates ? { propagates: flow.propagates } : {}),
+        });
+      }
       return true;
     }
     if (node.kind !== SK.CallExpression) return true;
