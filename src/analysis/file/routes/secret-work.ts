@@ -120,7 +120,10 @@ export function secretWork(call: ts.CallExpression, resolver: Resolver): string 
     !words.some((w) => w === 'verify' || w === 'decode' || w === 'validate' || w === 'check')
   )
     return `issues a token (${name})`;
-  if (words.some((w) => SIGN_IN.test(w)) || /^(signInWith|signUpWith)/.test(name))
+  // the verb is the sign-in (`login`, `loginUser`, `handleSignIn`), not a word about one
+  // (`resetLoginAttempts`, `getLoginUrl`)
+  const verb = /^(do|handle|perform|try|attempt|process)$/.test(words[0]) ? words[1] : words[0];
+  if ((verb !== undefined && SIGN_IN.test(verb)) || /^(signInWith|signUpWith)/.test(name))
     return `signs a caller in (${name})`;
   return undefined;
 }
