@@ -64,6 +64,21 @@ const ISSUE = new Set([
   'exchange',
   'refresh',
 ]);
+const TOKEN_WORDS = new Set([
+  'session',
+  'sessions',
+  'token',
+  'tokens',
+  'jwt',
+  'jwts',
+  'access',
+  'auth',
+  'user',
+  'new',
+  'pair',
+  'and',
+  'for',
+]);
 const SIGN_IN = /^(login|signin|logon|signup|authenticate|authenticateuser)$/;
 
 /**
@@ -117,7 +132,10 @@ export function secretWork(call: ts.CallExpression, resolver: Resolver): string 
     words.some((w) => ISSUE.has(w)) &&
     words.some((w) => w === 'session' || w === 'token' || w === 'tokens' || w === 'jwt') &&
     // `refreshJwtVerify()`, `decodeRefreshToken()`: reading a token, not issuing one
-    !words.some((w) => w === 'verify' || w === 'decode' || w === 'validate' || w === 'check')
+    !words.some((w) => w === 'verify' || w === 'decode' || w === 'validate' || w === 'check') &&
+    // every word about issuing a session or token (`createSession`, `issueAccessToken`), none
+    // about something else (`createPaymentSessionStep`, `refreshInviteTokensWorkflow`)
+    words.every((w) => ISSUE.has(w) || TOKEN_WORDS.has(w))
   )
     return `issues a token (${name})`;
   // the verb is the sign-in (`login`, `loginUser`, `handleSignIn`), not a word about one
