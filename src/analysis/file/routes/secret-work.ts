@@ -76,6 +76,7 @@ const TOKEN_WORDS = new Set([
   'user',
   'new',
   'pair',
+  'code',
   'and',
   'for',
 ]);
