@@ -205,6 +205,18 @@ function catchPath(tryStmt: ts.TryStatement, ctx: FileContext): FailurePath {
       ? clause.variableDeclaration.name.text
       : undefined;
   const summary = summarise([clause.block], errorName, ctx);
+  // `catch (err) { lastError = err }` in a loop over keys, `throw lastError` after it: the error
+  // leaves the function, like a rethrow
+  const deferred = deferredRethrow(tryStmt, errorName);
+  if (deferred)
+    return {
+      kind: 'catch',
+      span: ctx.span(clause),
+      errorName,
+      ...summary,
+      evidence: [...summary.evidence, { kind: 'propagate', label: 'throw', touchesError: true }],
+      rethrows: true,
+    };
   const failOpen =
     summary.evidence.length === 0 && summary.calls.length === 0
       ? catchFailOpen(tryStmt)
@@ -221,6 +233,39 @@ function catchPath(tryStmt: ts.TryStatement, ctx: FileContext): FailurePath {
     failOpen,
     ...(rethrows ? { rethrows } : {}),
   };
+}
+
+/**
+ * A catch that only keeps the error (`lastError = err`) in a variable of the function that the
+ * function throws after the `try` (`throw lastError`): the usual shape of trying several keys.
+ */
+function deferredRethrow(tryStmt: ts.TryStatement, errorName: string | undefined): boolean {
+  const clause = tryStmt.catchClause;
+  if (!clause || !errorName || clause.block.statements.length === 0) return false;
+  const kept = new Set<string>();
+  for (const st of clause.block.statements) {
+    if (!ts.isExpressionStatement(st)) return false;
+    const e = unwrap(st.expression);
+    if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== SK.EqualsToken) return false;
+    const right = unwrap(e.right);
+    if (!ts.isIdentifier(e.left) || !ts.isIdentifier(right) || right.text !== errorName)
+      return false;
+    kept.add(e.left.text);
+  }
+  let fn: Node | undefined = tryStmt.parent;
+  while (fn && !isFunctionLike(fn)) fn = fn.parent;
+  const body = fn && (fn as FunctionNode).body;
+  if (!body) return false;
+  let thrown = false;
+  walk(body, (n) => {
+    if (thrown || (n !== body && isFunctionLike(n))) return false;
+    if (ts.isThrowStatement(n) && n.pos >= tryStmt.end) {
+      const thrownValue = unwrap(n.expression);
+      if (ts.isIdentifier(thrownValue) && kept.has(thrownValue.text)) thrown = true;
+    }
+    return !thrown;
+  });
+  return thrown;
 }
 
 /**
