@@ -477,8 +477,13 @@ export function extractFileFacts(
   // or a revocation option of a JWT middleware (`isRevoked`/`trusted`, a `*jwt*` module). Names
   // are pieces of the source text; an escape could spell one indirectly (mayEscapeNames), so
   // such files take the full path.
+  // Revocation state (fields, allowlists) is state of a token or its session: a file spelling
+  // `session` or `refresh` alone (express-session, a data refresh) has none to read.
   const mayDenylist =
-    spelled.escapes || spelled.denylist || spelled.revocationOption || spelled.revocationState;
+    spelled.escapes ||
+    spelled.denylist ||
+    spelled.revocationOption ||
+    (spelled.revocationState && /token|jti|\bsid\b|jwt/i.test(text));
   const denylists = mayDenylist
     ? extractDenylistFacts(sf, region, callNodes)
     : { lookups: [], options: [], writes: [] };
