@@ -145,20 +145,23 @@ export interface InventoryErrorHandler {
   records4xx: boolean;
 }
 
+/** The frameworks and endpoint kinds routes are recognised in (inventory, HTML report). */
+export type RouteFramework =
+  | 'express'
+  | 'fastify'
+  | 'koa'
+  | 'nestjs'
+  | 'nextjs'
+  | 'hono'
+  | 'sveltekit'
+  | 'nuxt'
+  | 'medusa'
+  | 'route-table'
+  | 'graphql'
+  | 'socket.io';
+
 export interface InventoryRoute {
-  framework:
-    | 'express'
-    | 'fastify'
-    | 'koa'
-    | 'nestjs'
-    | 'nextjs'
-    | 'hono'
-    | 'sveltekit'
-    | 'nuxt'
-    | 'medusa'
-    | 'route-table'
-    | 'graphql'
-    | 'socket.io';
+  framework: RouteFramework;
   /** Upper-case HTTP method, or `ALL`. */
   method: string;
   /** Full path after mounts and prefixes (`/api/auth/login`). */

@@ -6,21 +6,11 @@
  * the AST; model.ts links it across files.
  */
 import type { Span } from '../ast.js';
+import type { RouteFramework } from '../../../types.js';
 import type { CallTarget } from '../call-targets.js';
 
-export type Framework =
-  | 'express'
-  | 'fastify'
-  | 'koa'
-  | 'nestjs'
-  | 'nextjs'
-  | 'hono'
-  | 'sveltekit'
-  | 'nuxt'
-  | 'medusa'
-  | 'route-table'
-  | 'graphql'
-  | 'socket.io';
+/** Route framework names are part of the report (src/types.ts): one list for both. */
+export type Framework = RouteFramework;
 
 /**
  * Another app: one of this file's, or an export of a project module (`require('./routes/auth')`).

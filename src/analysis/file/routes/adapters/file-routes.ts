@@ -13,8 +13,8 @@ import { ts, unwrap, walk, staticString } from '../../ast.js';
 import type { FileContext } from '../../context.js';
 import { targetOfCallee } from '../../call-targets.js';
 import { propName } from '../../values.js';
-import { exportedFunctions, urlPath } from './next.js';
-import type { FileApp, Framework, RouteDecl } from '../types.js';
+import { exportedHandlerApp, urlPath } from './next.js';
+import type { FileApp, RouteDecl } from '../types.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const NUXT_METHOD = /\.(get|post|put|patch|delete|head|options)$/i;
@@ -26,7 +26,13 @@ export function extractFileRouteApps(file: string, sf: ts.SourceFile, ctx: FileC
   const apps: FileApp[] = [];
   const routesDir = segments.lastIndexOf('routes', segments.length - 2);
   if (/^\+server$/.test(stem) && routesDir >= 0) {
-    const app = exportApp('sveltekit', urlPath(segments.slice(routesDir + 1, -1)), METHODS);
+    const app = exportedHandlerApp(
+      sf,
+      ctx,
+      'sveltekit',
+      urlPath(segments.slice(routesDir + 1, -1)),
+      METHODS,
+    );
     if (app) apps.push(app);
   }
   const serverDir = segments.lastIndexOf('server', segments.length - 2);
@@ -41,7 +47,14 @@ export function extractFileRouteApps(file: string, sf: ts.SourceFile, ctx: FileC
     const name = stem.replace(NUXT_METHOD, '');
     const rest = segments.slice(serverDir + (sub === 'api' ? 1 : 2), -1);
     if (name !== 'index') rest.push(name);
-    const app = exportApp('nuxt', urlPath(rest), ['default'], method?.[1].toUpperCase());
+    const app = exportedHandlerApp(
+      sf,
+      ctx,
+      'nuxt',
+      urlPath(rest),
+      ['default'],
+      method?.[1].toUpperCase(),
+    );
     if (app) apps.push(app);
   }
   const apiDir = segments.lastIndexOf('api', segments.length - 2);
@@ -51,7 +64,13 @@ export function extractFileRouteApps(file: string, sf: ts.SourceFile, ctx: FileC
     !segments.includes('app') &&
     sf.text.includes('@medusajs/')
   ) {
-    const app = exportApp('medusa', urlPath(segments.slice(apiDir + 1, -1)), METHODS);
+    const app = exportedHandlerApp(
+      sf,
+      ctx,
+      'medusa',
+      urlPath(segments.slice(apiDir + 1, -1)),
+      METHODS,
+    );
     if (app) apps.push(app);
   }
   if (/\bhandler\b/.test(sf.text) && /\bpath\b/.test(sf.text) && /\bmethod\b/.test(sf.text)) {
@@ -59,43 +78,6 @@ export function extractFileRouteApps(file: string, sf: ts.SourceFile, ctx: FileC
     if (table) apps.push(table);
   }
   return apps;
-
-  function exportApp(
-    framework: Framework,
-    prefix: string,
-    names: readonly string[],
-    method?: string,
-  ): FileApp | undefined {
-    const exported = exportedFunctions(sf, ctx);
-    const routes: RouteDecl[] = [];
-    for (const name of names) {
-      const found = exported.get(name);
-      if (!found) continue;
-      routes.push({
-        method: name === 'default' ? (method ?? 'ALL') : name,
-        path: '',
-        span: ctx.span(found.at),
-        items: [
-          {
-            label: name === 'default' ? 'default export' : name,
-            span: ctx.span(found.at),
-            target: { kind: 'local', fn: ctx.fnId(found.fn) },
-          },
-        ],
-        seq: routes.length,
-      });
-    }
-    if (routes.length === 0) return undefined;
-    return {
-      framework,
-      span: ctx.span(sf.statements[0] ?? sf),
-      ordered: false,
-      prefix,
-      routes,
-      uses: [],
-      passes: [],
-    };
-  }
 }
 
 /** `{ path: '/login', method: 'post', handler: login }` objects anywhere in the file. */

@@ -14,7 +14,7 @@ import {
 } from '../../ast.js';
 import type { FileContext } from '../../context.js';
 import { isLimiterCall } from '../../../libraries/limiters.js';
-import type { FileApp, ProjectLimiter, RouteDecl } from '../types.js';
+import type { FileApp, Framework, ProjectLimiter, RouteDecl } from '../types.js';
 
 const APP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const SOURCE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
@@ -31,7 +31,9 @@ export function extractNextApps(
 
   const appDir = segments.lastIndexOf('app', segments.length - 2);
   if (/^route\.(ts|tsx|js|jsx|mjs)$/.test(base) && appDir >= 0) {
-    const app = routeFileApp(urlPath(segments.slice(appDir + 1, -1)), [...APP_METHODS]);
+    const app = exportedHandlerApp(sf, ctx, 'nextjs', urlPath(segments.slice(appDir + 1, -1)), [
+      ...APP_METHODS,
+    ]);
     if (app) apps.push(app);
   }
   const pagesDir = segments.lastIndexOf('pages', segments.length - 2);
@@ -44,7 +46,7 @@ export function extractNextApps(
     const name = base.replace(SOURCE, '');
     const rest = segments.slice(pagesDir + 1, -1);
     if (name !== 'index') rest.push(name);
-    const app = routeFileApp(urlPath(rest), ['default', ...APP_METHODS]);
+    const app = exportedHandlerApp(sf, ctx, 'nextjs', urlPath(rest), ['default', ...APP_METHODS]);
     if (app) apps.push(app);
   }
   if (
@@ -55,42 +57,6 @@ export function extractNextApps(
     if (limiter) projectLimiters.push(limiter);
   }
   return { apps, projectLimiters };
-
-  /**
-   * One app for the file; a route per exported handler (`POST`, or the default export for
-   * pages/api).
-   */
-  function routeFileApp(prefix: string, names: readonly string[]): FileApp | undefined {
-    const exported = exportedFunctions(sf, ctx);
-    const routes: RouteDecl[] = [];
-    for (const name of names) {
-      const found = exported.get(name);
-      if (!found) continue;
-      routes.push({
-        method: name === 'default' ? 'ALL' : name,
-        path: '',
-        span: ctx.span(found.at),
-        items: [
-          {
-            label: name === 'default' ? 'default export' : name,
-            span: ctx.span(found.at),
-            target: { kind: 'local', fn: ctx.fnId(found.fn) },
-          },
-        ],
-        seq: routes.length,
-      });
-    }
-    if (routes.length === 0) return undefined;
-    return {
-      framework: 'nextjs',
-      span: ctx.span(sf.statements[0] ?? sf),
-      ordered: false,
-      prefix,
-      routes,
-      uses: [],
-      passes: [],
-    };
-  }
 
   /** `middleware.ts` calling a limiter (directly or through a function of the same file). */
   function middlewareLimiter(): ProjectLimiter | undefined {
@@ -259,4 +225,47 @@ export function urlPath(segments: readonly string[]): string {
     else parts.push(s);
   }
   return `/${parts.join('/')}`;
+}
+
+/**
+ * One app for a file-based route: a route per exported handler (`POST`, or the default export of
+ * a pages/api or Nuxt file, answering `defaultMethod`).
+ */
+export function exportedHandlerApp(
+  sf: ts.SourceFile,
+  ctx: FileContext,
+  framework: Framework,
+  prefix: string,
+  names: readonly string[],
+  defaultMethod = 'ALL',
+): FileApp | undefined {
+  const exported = exportedFunctions(sf, ctx);
+  const routes: RouteDecl[] = [];
+  for (const name of names) {
+    const found = exported.get(name);
+    if (!found) continue;
+    routes.push({
+      method: name === 'default' ? defaultMethod : name,
+      path: '',
+      span: ctx.span(found.at),
+      items: [
+        {
+          label: name === 'default' ? 'default export' : name,
+          span: ctx.span(found.at),
+          target: { kind: 'local', fn: ctx.fnId(found.fn) },
+        },
+      ],
+      seq: routes.length,
+    });
+  }
+  if (routes.length === 0) return undefined;
+  return {
+    framework,
+    span: ctx.span(sf.statements[0] ?? sf),
+    ordered: false,
+    prefix,
+    routes,
+    uses: [],
+    passes: [],
+  };
 }
