@@ -7,41 +7,6 @@ import { splitWords } from '../file/ast.js';
 import { isDenylistName } from './denylist-names.js';
 import type { RevocationOptionFact } from '../file/denylist-types.js';
 
-/** Lookups on a store recognised by its name: Set/Map/array, Redis, ORM models and repositories. */
-export const STORE_LOOKUPS = new Set([
-  'has',
-  'includes',
-  'get',
-  'contains',
-  'check',
-  'isMember',
-  'lookup',
-  'exists',
-  'sismember',
-  'sIsMember',
-  'smismember',
-  'smIsMember',
-  'hget',
-  'hGet',
-  'hexists',
-  'hExists',
-  'zscore',
-  'zScore',
-  'getex',
-  'getEx',
-  'findOne',
-  'findFirst',
-  'findUnique',
-  'findOneBy',
-  'findById',
-  'findByPk',
-  'count',
-  'countBy',
-  'countDocuments',
-  'exist',
-  'existsBy',
-  'first',
-]);
 /** Redis-style lookups whose first argument is the key: a denylist key makes them lookups. */
 export const KEY_LOOKUPS = new Set([
   'get',
@@ -58,6 +23,29 @@ export const KEY_LOOKUPS = new Set([
   'zScore',
   'getex',
   'getEx',
+]);
+
+/** Lookups on a store recognised by its name: Set/Map/array, Redis, ORM models and repositories. */
+export const STORE_LOOKUPS = new Set([
+  'has',
+  'includes',
+  'contains',
+  'check',
+  'isMember',
+  'lookup',
+  'findOne',
+  'findFirst',
+  'findUnique',
+  'findOneBy',
+  'findById',
+  'findByPk',
+  'count',
+  'countBy',
+  'countDocuments',
+  'exist',
+  'existsBy',
+  'first',
+  ...KEY_LOOKUPS,
 ]);
 /** Writes on a store recognised by its name. */
 export const STORE_WRITES = new Set([

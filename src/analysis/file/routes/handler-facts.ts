@@ -3,6 +3,7 @@
  * it check a password, verify a refresh token, record anything on its success path, and which
  * of its branches reject bad credentials (and whether they leave a trace).
  */
+import { PASSWORD_MODULES } from '../../libraries/passwords.js';
 import {
   ts,
   unwrap,
@@ -24,28 +25,6 @@ import {
   isThrowingHelperStatement,
 } from '../responses.js';
 
-/**
- * Password-hashing packages: their `compare`/`verify` is a credential check whatever the receiver
- * is called.
- */
-const PASSWORD_MODULES = new Set([
-  'bcrypt',
-  'bcryptjs',
-  'bcrypt-nodejs',
-  'bcrypt-ts',
-  'argon2',
-  '@node-rs/argon2',
-  '@node-rs/bcrypt',
-  'scrypt-kdf',
-  '@phc/argon2',
-  'pbkdf2-passworder',
-  'password-hash',
-  'hash-wasm',
-  '@noble/hashes/scrypt',
-  'oslo/password',
-  '@oslojs/crypto',
-  'secure-password',
-]);
 const CHECK_WORDS = new Set([
   'compare',
   'check',
@@ -586,4 +565,4 @@ export function namedRefreshVerifier(call: ts.CallExpression): boolean {
   );
 }
 
-export { receiverName };
+export type { receiverName };

@@ -6,19 +6,9 @@
  * and the test-environment gates that make a route exist only in tests.
  */
 import { ts, unwrap, calleeName, splitWords, type Node } from '../ast.js';
+import { PASSWORD_MODULES } from '../../libraries/passwords.js';
 import { modulePath, type Resolver } from '../values.js';
 
-const HASHERS = new Set([
-  'bcrypt',
-  'bcryptjs',
-  'bcrypt-nodejs',
-  'bcrypt-ts',
-  'argon2',
-  '@node-rs/argon2',
-  '@node-rs/bcrypt',
-  'scrypt-kdf',
-  'secure-password',
-]);
 const OTP_MODULES = /^(speakeasy|otplib|@otplib\/.*|otpauth|otp-generator|node-2fa|2fa-util)$/;
 const PASSWORD = new Set(['password', 'passwd', 'pwd', 'passphrase']);
 const SET_WORDS = new Set(['hash', 'set', 'update', 'change', 'reset', 'encrypt', 'create', 'new']);
@@ -103,7 +93,7 @@ export function secretWork(call: ts.CallExpression, resolver: Resolver): string 
     return `issues a token (${(unwrap(callee.expression) as ts.Identifier).text}.${name})`;
   if (/^(hash|hashSync|verify|check|generate|verifyToken|verifyDelta|validate)$/.test(name)) {
     const m = modulePath(resolver.evaluate(unwrap(call.expression)));
-    if (m && HASHERS.has(m.source) && /^hash/.test(name)) return 'hashes a password';
+    if (m && PASSWORD_MODULES.has(m.source) && /^hash/.test(name)) return 'hashes a password';
     if (m && OTP_MODULES.test(m.source)) return 'checks a one-time code';
     return undefined;
   }
