@@ -211,12 +211,15 @@ function inspectFile(file: string, maxFileBytes: number, buffer: Buffer): string
     if (sample.includes(0)) return 'binary file';
     if (bytesRead >= MINIFIED_MIN_SAMPLE) {
       let lines = 1;
-      for (const byte of sample) if (byte === 0x0a) lines++;
+      for (let at = sample.indexOf(0x0a); at >= 0; at = sample.indexOf(0x0a, at + 1)) lines++;
       // Long runs of SVG path data (generated icon components) are data, not minified code.
-      const code = sample.toString('latin1').replace(SVG_PATH_DATA, '').length;
-      const average = Math.round(code / lines);
-      if (average > MINIFIED_AVERAGE_LINE)
-        return `looks minified (average line length ${average} characters)`;
+      // Removing them only shortens the sample: short lines as read need no second look.
+      if (Math.round(bytesRead / lines) > MINIFIED_AVERAGE_LINE) {
+        const code = sample.toString('latin1').replace(SVG_PATH_DATA, '').length;
+        const average = Math.round(code / lines);
+        if (average > MINIFIED_AVERAGE_LINE)
+          return `looks minified (average line length ${average} characters)`;
+      }
     }
     return size;
   } catch (error) {

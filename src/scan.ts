@@ -9,6 +9,7 @@ import type { Finding, Notice, ScanResult, Severity, SourceLocation } from './ty
 import { SEVERITY_RANK } from './types.js';
 import { parseFile } from './project.js';
 import { extractFileFacts } from './analysis/file/extract.js';
+import type { ExtractOptions } from './analysis/file/context.js';
 import type { FileFacts } from './analysis/file/types.js';
 import { ProjectSpecifiers } from './analysis/file/project-code.js';
 import { findWorkspacePackages, type WorkspacePackage } from './workspace.js';
@@ -114,6 +115,23 @@ export function analyseContext(options: ScanOptions): AnalyseContext {
 const displayPath = (cwd: string, abs: string) =>
   toSlash(path.relative(cwd, abs)) || path.basename(abs);
 
+const optionsOf = new WeakMap<AnalyseContext, ExtractOptions>();
+
+/** The context's sets, built once, not per file (a monorepo names dozens of packages). */
+function extractOptions(context: AnalyseContext): ExtractOptions {
+  let options = optionsOf.get(context);
+  if (!options)
+    optionsOf.set(
+      context,
+      (options = {
+        monitoring: { monitors: new Set(context.monitors) },
+        limiters: { rateLimiters: new Set(context.rateLimiters) },
+        specifiers: new ProjectSpecifiers(new Set(context.packages)),
+      }),
+    );
+  return options;
+}
+
 /**
  * Parses one file and extracts its facts; the syntax tree is dropped when this returns. Pure
  * data in and out, so it runs the same in the main thread or in a worker (src/scan-worker.ts).
@@ -169,11 +187,7 @@ export function analyseFile(
         message: `syntax error (${first.message}); analysed as far as the parser recovered`,
       });
     }
-    const facts = extractFileFacts(file, parsed.sourceFile, {
-      monitoring: { monitors: new Set(context.monitors) },
-      limiters: { rateLimiters: new Set(context.rateLimiters) },
-      specifiers: new ProjectSpecifiers(new Set(context.packages)),
-    });
+    const facts = extractFileFacts(file, parsed.sourceFile, extractOptions(context));
     const directives = text.includes('jwt-audit-disable') ? parseDirectives(text) : undefined;
     return { file, facts, directives, notices };
   } catch (error) {

@@ -78,16 +78,19 @@ export function targetOfCallee(
       recv &&
       recv !== 'this' &&
       /^[A-Za-z_$][\w$]*$/.test(recv) &&
-      new RegExp(
-        [
-          'service|helper|util|manager|provider|repository|repo|auth|security|audit',
-          'monitor|tracker|handler',
-        ].join('|'),
-        'i',
-      ).test(recv)
+      SERVICE_RECEIVER.test(recv)
     ) {
       return { kind: 'receiver', receiver: recv, method };
     }
   }
   return undefined;
 }
+
+/** A receiver of unknown value named like a project object: its methods are project code. */
+const SERVICE_RECEIVER = new RegExp(
+  [
+    'service|helper|util|manager|provider|repository|repo|auth|security|audit',
+    'monitor|tracker|handler',
+  ].join('|'),
+  'i',
+);

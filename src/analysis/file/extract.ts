@@ -527,6 +527,13 @@ function lazyLoader(node: FunctionNode, resolver: Resolver): Pick<FunctionFact, 
 /**
  * The callback argument of an API that takes one (jsonwebtoken verify: the last function argument).
  */
+const CALLBACK_NAME = new RegExp(
+  [
+    '^(cb|callback|done|next|fn|handler|resolve|verified|onVerified|onVerify',
+    'onDone)$|(Callback|Cb|Handler)$',
+  ].join('|'),
+);
+
 function lastFunctionishArg(call: ts.CallExpression, api: JwtApi): ts.Expression | undefined {
   if (api.mode !== 'either') return undefined;
   const args = call.arguments;
@@ -538,12 +545,7 @@ function lastFunctionishArg(call: ts.CallExpression, api: JwtApi): ts.Expression
   if (
     ts.isIdentifier(u) &&
     args.length >= 3 &&
-    new RegExp(
-      [
-        '^(cb|callback|done|next|fn|handler|resolve|verified|onVerified|onVerify',
-        'onDone)$|(Callback|Cb|Handler)$',
-      ].join('|'),
-    ).test(u.text)
+    CALLBACK_NAME.test(u.text)
   )
     return last;
   return undefined;

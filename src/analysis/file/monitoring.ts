@@ -275,53 +275,17 @@ export function monitoringEvidence(
     return { kind: 'configured', label: label() };
 
   if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
-    const method = memberName(callee) ?? '';
     const receiver = unwrap(callee.expression);
-    const recvName = receiverName(receiver);
-    // Math.log, Error.captureStackTrace, z.record, _.map: resolve to APIs that record nothing
-    if (isNonRecording(receiver, resolver)) return undefined;
-    if (
-      ts.isIdentifier(receiver) &&
-      receiver.text === 'console' &&
-      !resolver.isDeclared(receiver)
-    ) {
-      return CONSOLE_METHODS.has(method) ? { kind: 'log', label: label() } : undefined;
-    }
-    if (LOGGER_METHODS.has(method)) {
-      const recvValue = resolver.evaluate(receiver);
-      if (isDebugPackageValue(recvValue)) return undefined;
-      if (isLoggerName(recvName) || isLoggerValue(recvValue) || isLoggerLookup(receiver))
-        return { kind: 'log', label: label() };
-    }
-    if (
-      SPAN_METHODS.has(method) &&
-      (method === 'recordException' ||
-        /span/i.test(recvName ?? '') ||
-        (ts.isCallExpression(receiver) && /span/i.test(calleeName(receiver) ?? '')))
-    ) {
-      return { kind: 'telemetry', label: label() };
-    }
-    if ((method === 'add' || method === 'record') && isInstrument(receiver, resolver))
-      return { kind: 'telemetry', label: label() };
-    if (method === 'inc' || method === 'observe') return { kind: 'telemetry', label: label() };
-    if (
-      STATSD_METHODS.has(method) &&
-      // a statsd/metrics client; not a query builder (`db('t').increment()`) or a throttler store
-      !ts.isCallExpression(receiver) &&
-      STATSD_RECEIVER.test(recvName ?? '')
-    )
-      return { kind: 'telemetry', label: label() };
-    if (
-      /^(captureException|captureMessage|captureEvent|noticeError|trackException|trackEvent)$/.test(
-        method,
-      )
-    )
-      return { kind: 'report', label: label() };
-    if (method === 'notify' && /bugsnag/i.test(recvName ?? ''))
-      return { kind: 'report', label: label() };
-    if (/^(error|warning|critical)$/.test(method) && /rollbar/i.test(recvName ?? ''))
-      return { kind: 'report', label: label() };
-  } else if (ts.isIdentifier(callee)) {
+    const member = memberEvidence(callee, receiver, resolver, label);
+    const found =
+      member === undefined && nameSaysMonitor(name)
+        ? { kind: 'name' as const, label: label() }
+        : (member ?? undefined);
+    // Math.log, Error.captureStackTrace, z.record, _.map: resolve to APIs that record nothing.
+    // Asked only of a call that would count: most calls are not evidence.
+    return found && isNonRecording(receiver, resolver) ? undefined : found;
+  }
+  if (ts.isIdentifier(callee)) {
     const value = resolver.evaluate(callee);
     if (isDebugPackageValue(value)) return undefined;
     const m = modulePath(value);
@@ -343,6 +307,59 @@ export function monitoringEvidence(
     // a logger-named function created by the debug package is not monitoring
     return { kind: 'name', label: label() };
   }
+  return undefined;
+}
+
+/**
+ * A method call's evidence (`logger.error`, `span.recordException`, `Sentry.captureException`);
+ * null where the call is known not to be (`console.table`, a `debug` logger), so that its name
+ * does not count either.
+ */
+function memberEvidence(
+  callee: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+  receiver: ts.Expression,
+  resolver: Resolver,
+  label: () => string,
+): Evidence | null | undefined {
+  const method = memberName(callee) ?? '';
+  const recvName = receiverName(receiver);
+  if (ts.isIdentifier(receiver) && receiver.text === 'console' && !resolver.isDeclared(receiver)) {
+    return CONSOLE_METHODS.has(method) ? { kind: 'log', label: label() } : null;
+  }
+  if (LOGGER_METHODS.has(method)) {
+    const recvValue = resolver.evaluate(receiver);
+    if (isDebugPackageValue(recvValue)) return null;
+    if (isLoggerName(recvName) || isLoggerValue(recvValue) || isLoggerLookup(receiver))
+      return { kind: 'log', label: label() };
+  }
+  if (
+    SPAN_METHODS.has(method) &&
+    (method === 'recordException' ||
+      /span/i.test(recvName ?? '') ||
+      (ts.isCallExpression(receiver) && /span/i.test(calleeName(receiver) ?? '')))
+  ) {
+    return { kind: 'telemetry', label: label() };
+  }
+  if ((method === 'add' || method === 'record') && isInstrument(receiver, resolver))
+    return { kind: 'telemetry', label: label() };
+  if (method === 'inc' || method === 'observe') return { kind: 'telemetry', label: label() };
+  if (
+    STATSD_METHODS.has(method) &&
+    // a statsd/metrics client; not a query builder (`db('t').increment()`) or a throttler store
+    !ts.isCallExpression(receiver) &&
+    STATSD_RECEIVER.test(recvName ?? '')
+  )
+    return { kind: 'telemetry', label: label() };
+  if (
+    /^(captureException|captureMessage|captureEvent|noticeError|trackException|trackEvent)$/.test(
+      method,
+    )
+  )
+    return { kind: 'report', label: label() };
+  if (method === 'notify' && /bugsnag/i.test(recvName ?? ''))
+    return { kind: 'report', label: label() };
+  if (/^(error|warning|critical)$/.test(method) && /rollbar/i.test(recvName ?? ''))
+    return { kind: 'report', label: label() };
   return undefined;
 }
 

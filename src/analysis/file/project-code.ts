@@ -8,8 +8,9 @@
  */
 /** `@acme/core/utils` -> `@acme/core`, `lodash/fp` -> `lodash`. */
 export function packageNameOf(source: string): string {
-  const parts = source.split('/');
-  return source.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  // asked of every module value the resolver meets: indexOf, not split
+  const slash = source.indexOf('/', source.startsWith('@') ? source.indexOf('/') + 1 : 0);
+  return slash < 0 ? source : source.slice(0, slash);
 }
 
 /**
@@ -19,10 +20,18 @@ export function packageNameOf(source: string): string {
 export class ProjectSpecifiers {
   constructor(private readonly workspacePackages: ReadonlySet<string> = new Set()) {}
 
+  /** Answers so far: the same few hundred specifiers are asked about in every file. */
+  private readonly known = new Map<string, boolean>();
+
   has(source: string): boolean {
-    if (this.workspacePackages.size > 0 && this.workspacePackages.has(packageNameOf(source)))
-      return true;
-    return isProjectSpecifier(source);
+    let known = this.known.get(source);
+    if (known === undefined) {
+      known =
+        (this.workspacePackages.size > 0 && this.workspacePackages.has(packageNameOf(source))) ||
+        isProjectSpecifier(source);
+      this.known.set(source, known);
+    }
+    return known;
   }
 }
 

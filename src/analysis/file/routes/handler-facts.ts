@@ -442,13 +442,14 @@ function isFailingHelperStatement(n: Node): boolean {
   let e = unwrap(n.expression);
   if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
   if (!ts.isCallExpression(e)) return false;
-  return new RegExp(
-    [
-      '^(fail|abort|deny|unauthori[sz]ed|forbidden|badRequest',
-      'invalidCredentials)([A-Z_]|$)',
-    ].join('|'),
-  ).test(calleeName(e) ?? '');
+  return FAILING_HELPER.test(calleeName(e) ?? '');
 }
+
+const FAILING_HELPER = new RegExp(
+  ['^(fail|abort|deny|unauthori[sz]ed|forbidden|badRequest', 'invalidCredentials)([A-Z_]|$)'].join(
+    '|',
+  ),
+);
 
 function isStrategyFailure(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
