@@ -74,12 +74,7 @@ export function targetOfCallee(
     return { kind: 'receiver', receiver: '#schema', method };
   if (objectValue.kind === 'unknown') {
     const recv = receiverName(object);
-    if (
-      recv &&
-      recv !== 'this' &&
-      /^[A-Za-z_$][\w$]*$/.test(recv) &&
-      SERVICE_RECEIVER.test(recv)
-    ) {
+    if (recv && recv !== 'this' && /^[A-Za-z_$][\w$]*$/.test(recv) && SERVICE_RECEIVER.test(recv)) {
       return { kind: 'receiver', receiver: recv, method };
     }
   }

@@ -542,11 +542,6 @@ function lastFunctionishArg(call: ts.CallExpression, api: JwtApi): ts.Expression
   const u = unwrap(last);
   if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) return last;
   // an identifier in 3rd/4th position is the callback only if it is named like one (not `options`)
-  if (
-    ts.isIdentifier(u) &&
-    args.length >= 3 &&
-    CALLBACK_NAME.test(u.text)
-  )
-    return last;
+  if (ts.isIdentifier(u) && args.length >= 3 && CALLBACK_NAME.test(u.text)) return last;
   return undefined;
 }
