@@ -62,7 +62,6 @@ import {
   namedRefreshVerifier,
 } from './routes/handler-facts.js';
 
-const CALLER_TOKEN = /authorization|\bheaders?\b|cookies?\b|bearer/i;
 const CALLER_ARG = new RegExp(
   [
     '^(req|request|ctx|c|event)$|authorization|bearer|\\b(req|request|ctx|c',
@@ -160,8 +159,8 @@ export function extractFileFacts(
   // Usage tracking is a property named like USAGE_FIELD, spelled unless an escape spells it.
   const mayTrackUsage = spelled.escapes || spelled.usage;
   const mayCheckPassword = spelled.password;
-  const mayRejectLogin = mayCheckPassword || /user|account|member/i.test(text);
-  const mayUseJwt = mayUseJwtApi(spelled, text);
+  const mayRejectLogin = mayCheckPassword || spelled.account;
+  const mayUseJwt = mayUseJwtApi(spelled);
   const rejectionOf = (stmt: ts.IfStatement, o: number): void => {
     const failure = credentialFailure(stmt, resolver);
     if (!failure) return;
@@ -226,7 +225,7 @@ export function extractFileFacts(
    */
   const classNodes: ts.ClassLikeDeclaration[] = [];
 
-  const mayReadRequestToken = CALLER_TOKEN.test(text) || /\b(req|request|ctx|event)\b/.test(text);
+  const mayReadRequestToken = spelled.callerToken || spelled.request;
   /** `checkAuth(request)`, `verify(getBearerToken(req))`, `verify(token)` with `token` read from a
    *  header or cookie: the call works on what the request carries. */
   const readsRequest = (call: ts.CallExpression): boolean =>
@@ -483,7 +482,7 @@ export function extractFileFacts(
     spelled.escapes ||
     spelled.denylist ||
     spelled.revocationOption ||
-    (spelled.revocationState && /token|jti|\bsid\b|jwt/i.test(text));
+    (spelled.revocationState && spelled.tokenState);
   const denylists = mayDenylist
     ? extractDenylistFacts(sf, region, callNodes)
     : { lookups: [], options: [], writes: [] };

@@ -119,9 +119,12 @@ export const JWT_API_MODULES: readonly string[] = [
  * `jwtVerify`, `SignJWT`, `createVerifier`, `jwtService` (`\bsign` keeps `Object.assign` out). An
  * escape could spell one (mayEscapeNames), so such files take the full path.
  */
-export function mayUseJwtApi(signals: { escapes: boolean; jwt: boolean }, text: string): boolean {
-  return signals.escapes || signals.jwt || /\bsign|Sign/.test(text);
+export function mayUseJwtApi(signals: { escapes: boolean; jwt: boolean; sign: boolean }): boolean {
+  return signals.escapes || signals.jwt || signals.sign;
 }
+
+/** The case-sensitive part of mayUseJwtApi: `sign(`, `jwt.sign`, `SignJWT`. */
+export const SIGN_TEXT = /\bsign|Sign/;
 
 /**
  * The case-insensitive part of mayUseJwtApi (read in one pass with the other families,
