@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ts } from 'ts-morph';
+import { ts } from '../src/typescript.cjs';
 import { discover } from '../src/discover.js';
 
 function scriptKind(file: string): ts.ScriptKind {

@@ -3,7 +3,7 @@
  * Program and no type checker (they cost 5x a parse and the rules do not need them).
  */
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from './typescript.cjs';
 
 export interface ParsedFile {
   sourceFile: ts.SourceFile;

@@ -66,7 +66,7 @@ describe('npm pack', () => {
   it('ships the executable, the built src and rules, package.json and the README only', () => {
     const files = packList();
     const shipped =
-      /^(bin\/jwt-audit\.js|dist\/(src|rules)\/.+\.js|package\.json|README\.md|LICENSE(\.md)?)$/;
+      /^(bin\/jwt-audit\.js|dist\/(src|rules)\/.+\.c?js|package\.json|README\.md|LICENSE(\.md)?)$/;
     expect(files.filter((f) => !shipped.test(f))).toEqual([]);
     expect(files).toEqual(
       expect.arrayContaining([

@@ -2,7 +2,7 @@
  * Small helpers over the TypeScript compiler's own nodes (not ts-morph wrappers: wrapping every
  * node costs almost as much as parsing, see STYLE.md "Performance shape").
  */
-import { ts } from 'ts-morph';
+import { ts } from '../../typescript.cjs';
 
 export { ts };
 
