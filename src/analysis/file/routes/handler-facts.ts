@@ -415,24 +415,44 @@ function rejectsUncached(root: Node): boolean {
   const visit = (n: Node): void => {
     if (found) return;
     if (n !== root && isFunctionLike(n)) return;
-    if (ts.isThrowStatement(n)) found = true;
-    else if (
-      ts.isCallExpression(n) &&
-      (isResponseCall(n) || isKoaThrow(n) || isStrategyFailure(n) || isErrorForward(n))
-    )
-      found = true;
-    else if (
-      isResponseAssignment(n) ||
-      isResponseConstruction(n) ||
-      isRefusalHelperReturn(n) ||
-      isThrowingHelperStatement(n) ||
-      isFailingHelperStatement(n)
-    )
-      found = true;
+    // a branch of an `if` nested in this one is asked on its own too: answer it once
+    if (
+      n !== root &&
+      n.parent?.kind === SK.IfStatement &&
+      n !== (n.parent as ts.IfStatement).expression
+    ) {
+      found = rejects(n);
+      return;
+    }
+    if (rejectsHere(n)) found = true;
     else ts.forEachChild(n, visit);
   };
   visit(root);
   return found;
+}
+
+/** Does this node itself refuse (below it, rejectsUncached looks)? One kind test per node. */
+function rejectsHere(n: Node): boolean {
+  switch (n.kind) {
+    case SK.ThrowStatement:
+      return true;
+    case SK.CallExpression: {
+      const call = n as ts.CallExpression;
+      return (
+        isResponseCall(call) || isKoaThrow(call) || isStrategyFailure(call) || isErrorForward(call)
+      );
+    }
+    case SK.BinaryExpression:
+      return isResponseAssignment(n);
+    case SK.NewExpression:
+      return isResponseConstruction(n);
+    case SK.ReturnStatement:
+      return isRefusalHelperReturn(n);
+    case SK.ExpressionStatement:
+      return isThrowingHelperStatement(n) || isFailingHelperStatement(n);
+    default:
+      return false;
+  }
 }
 
 /** passport's `done(null, false, { message })`: the strategy's "bad credentials". */
