@@ -12,7 +12,9 @@ import {
   unwrap,
   walk,
   isFunctionLike,
+  isTypeOnly,
   calleeName,
+  SK,
   type FunctionNode,
   type Node,
 } from './ast.js';
@@ -38,7 +40,8 @@ export function extractErrorHandlers(
     nestScopedFilters: {},
   };
   const text = ctx.sf.text;
-  if (/from\s+['"]@nestjs\/|require\(['"]@nestjs\//.test(text)) out.nest = true;
+  // the plain substring first: a scan for it is several times cheaper than the regex's
+  if (text.includes('@nestjs/') && NEST_IMPORT.test(text)) out.nest = true;
   if (!/use|next|onError|setErrorHandler|on\(|Catch|APP_FILTER|logger|Filters/.test(text))
     return out;
   const add = (kind: ErrorHandlerKind, fn: FunctionNode, label: string, errIndex: number) => {
@@ -77,14 +80,18 @@ export function extractErrorHandlers(
   }
   // { provide: APP_FILTER, useClass: X }; error middleware wherever it is declared (it is
   // usually registered from another file: `app.use(errorHandler)`)
+  // usually registered from another file: `app.use(errorHandler)`). Types hold neither a function
+  // nor an object literal (isTypeOnly): not walked. Kind compares, not ts.isX (see SK): this runs
+  // for every node.
   walk(ctx.sf, (n) => {
+    if (isTypeOnly(n)) return false;
     if (isFunctionLike(n)) {
       middleware(n, ctx, out);
       return true;
     }
-    if (!ts.isObjectLiteralExpression(n)) return true;
-    const provide = propValue(n, 'provide');
-    const use = propValue(n, 'useClass');
+    if (n.kind !== SK.ObjectLiteralExpression) return true;
+    const provide = propValue(n as ts.ObjectLiteralExpression, 'provide');
+    const use = provide && propValue(n as ts.ObjectLiteralExpression, 'useClass');
     if (provide && use && ts.isIdentifier(provide) && ts.isIdentifier(use)) {
       if (provide.text === 'APP_FILTER') out.nestGlobalFilters.push(use.text);
       if (provide.text === 'APP_INTERCEPTOR') out.nestGlobalInterceptors.push(use.text);
@@ -100,6 +107,8 @@ export function extractErrorHandlers(
  * { try { await next() } catch (err) {...} }`, by their shape.
  */
 function middleware(fn: FunctionNode, ctx: FileContext, out: ErrorHandlerFileFacts): void {
+  // both shapes below have 4 or 2 parameters: most functions are done here
+  if (fn.parameters.length !== 4 && fn.parameters.length !== 2) return;
   const names = fn.parameters.map((p) => idText(p.name) ?? '');
   if (
     names.length === 4 &&
@@ -249,9 +258,20 @@ function className(e: ts.Expression): string | undefined {
   return undefined;
 }
 
+/**
+ * The value of `name: value` in an object literal, the key as written. Only an identifier key can
+ * be written as `name`, with `text` equal to it: checked first, so the source text (and the walk
+ * up to the file `getText()` without one does) is read only for a likely match.
+ */
 function propValue(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
   for (const p of obj.properties)
-    if (ts.isPropertyAssignment(p) && p.name.getText() === name) return unwrap(p.initializer);
+    if (
+      p.kind === SK.PropertyAssignment &&
+      p.name.kind === SK.Identifier &&
+      p.name.text === name &&
+      p.name.getText() === name
+    )
+      return unwrap(p.initializer);
   return undefined;
 }
 
@@ -288,6 +308,8 @@ function hasLogger(opts: ts.Expression | undefined): boolean {
   }
   return logger && !disabled;
 }
+
+const NEST_IMPORT = /from\s+['"]@nestjs\/|require\(['"]@nestjs\//;
 
 const HTTP_ERROR_NAME = new RegExp(
   [

@@ -23,6 +23,7 @@ import {
   memberName,
   enclosingFunction,
   functionName,
+  isTypeOnly,
   type Node,
   SK,
 } from './ast.js';
@@ -132,24 +133,29 @@ export function revocationStateLookups(
   }
   // fields read in a condition, stored tokens compared with the presented one
   walk(sf, (n) => {
+    // types hold neither (and are a good part of a TypeScript file's nodes); kind compares, not
+    // ts.isX (see SK): this runs for every node
+    if (isTypeOnly(n)) return false;
     // the cheap tests first: inSkippedFunction walks up, and binary chains can be deep
-    if (ts.isPropertyAccessExpression(n)) {
-      const field = n.name.text;
+    if (n.kind === SK.PropertyAccessExpression) {
+      const pa = n as ts.PropertyAccessExpression;
+      const field = pa.name.text;
       const revoked = REVOKED_FIELD.test(field);
-      if ((revoked || LIVE_FIELD.test(field)) && !inSkippedFunction(n)) {
-        const recv = chainNames(n.expression, resolver, 0);
+      if ((revoked || LIVE_FIELD.test(field)) && !inSkippedFunction(pa)) {
+        const recv = chainNames(pa.expression, resolver, 0);
         const root = recv[recv.length - 1] ?? '';
         const tokenRecord = recv.some((r) => TOKEN_RECORD.test(r));
-        if (!REQUEST_LIKE.test(root) && (revoked || tokenRecord) && isTest(n))
-          add(n, field, 'field', revoked);
+        if (!REQUEST_LIKE.test(root) && (revoked || tokenRecord) && isTest(pa))
+          add(pa, field, 'field', revoked);
       }
-    } else if (ts.isBinaryExpression(n)) {
-      const op = n.operatorToken.kind;
+    } else if (n.kind === SK.BinaryExpression) {
+      const bin = n as ts.BinaryExpression;
+      const op = bin.operatorToken.kind;
       const negated = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
       if (!negated && op !== SK.EqualsEqualsEqualsToken && op !== SK.EqualsEqualsToken) return;
-      if (inSkippedFunction(n)) return;
-      const stored = storedTokenComparison(n, resolver);
-      if (stored) add(n, stored, 'allowlist', negated);
+      if (inSkippedFunction(bin)) return;
+      const stored = storedTokenComparison(bin, resolver);
+      if (stored) add(bin, stored, 'allowlist', negated);
     }
   });
   return out;
