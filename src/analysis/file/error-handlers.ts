@@ -57,29 +57,32 @@ export function extractErrorHandlers(
       plain: judge(fn.body, err, 'plain', ctx),
     });
   };
+  // every call of the file: kind compares, not ts.isX (see SK), and no closure per call
   for (const call of callNodes) {
     const callee = unwrap(call.expression);
-    const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-    const fnArg = (i: number) => functionArg(call.arguments[i], ctx);
+    const method =
+      callee.kind === SK.PropertyAccessExpression
+        ? (callee as ts.PropertyAccessExpression).name.text
+        : undefined;
     if (method === 'on' && staticText(call.arguments[0]) === 'error') {
-      const fn = fnArg(1);
+      const fn = functionArg(call.arguments[1], ctx);
       if (fn && /\bkoa\b/.test(text)) add('koa-listener', fn, "app.on('error')", 0);
     } else if (method === 'setErrorHandler') {
-      const fn = fnArg(0);
+      const fn = functionArg(call.arguments[0], ctx);
       if (fn) add('fastify-handler', fn, 'setErrorHandler', 0);
     } else if (method === 'onError') {
-      const fn = fnArg(0);
+      const fn = functionArg(call.arguments[0], ctx);
       if (fn) add('hono-handler', fn, 'app.onError', 0);
     } else if (method === 'useGlobalFilters' || method === 'useGlobalInterceptors') {
       const names = call.arguments.map(className).filter((n): n is string => !!n);
       if (method === 'useGlobalFilters') out.nestGlobalFilters.push(...names);
       else out.nestGlobalInterceptors.push(...names);
-    } else if (isFastifyFactory(call, ctx)) {
+    } else if (method === undefined && isFastifyFactory(call, ctx)) {
+      // (a method call is no factory: isFastifyFactory wants `fastify()` or `require(...)()`)
       out.fastifyLoggers.push(hasLogger(call.arguments[0]));
     }
   }
   // { provide: APP_FILTER, useClass: X }; error middleware wherever it is declared (it is
-  // usually registered from another file: `app.use(errorHandler)`)
   // usually registered from another file: `app.use(errorHandler)`). Types hold neither a function
   // nor an object literal (isTypeOnly): not walked. Kind compares, not ts.isX (see SK): this runs
   // for every node.
@@ -268,7 +271,8 @@ function propValue(obj: ts.ObjectLiteralExpression, name: string): ts.Expression
     if (
       p.kind === SK.PropertyAssignment &&
       p.name.kind === SK.Identifier &&
-      p.name.text === name &&
+      // escapedText, not the `text` getter: the same for names not starting with `__`
+      p.name.escapedText === name &&
       p.name.getText() === name
     )
       return unwrap(p.initializer);

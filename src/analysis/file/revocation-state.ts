@@ -339,13 +339,18 @@ interface Pair {
 }
 
 /**
+ * The value of a column tested null, and of one tested not null: made once (read, never changed),
+ * not per lookup.
+ */
+const NULL = ts.factory.createNull();
+const NOT_NULL = ts.factory.createTrue();
+
+/**
  * Key/value pairs of a lookup's filters: object literals (into `where` / `filter`), Drizzle's
  * `and(eq(col, v), isNull(col))`, Knex's `.where('col', v)` / `.whereNull('col')` along the chain.
  */
 function filterPairs(call: ts.CallExpression): Pair[] {
   const pairs: Pair[] = [];
-  const NULL = ts.factory.createNull();
-  const NOT_NULL = ts.factory.createTrue();
   const fromArg = (arg: ts.Expression, depth: number): void => {
     const a = unwrap(arg);
     if (depth > 3) return;
@@ -431,15 +436,39 @@ function stateValue(v: ts.Expression): 'unset' | 'set' | undefined {
   return undefined;
 }
 
+type LookupAnswer = { store: string; how: StateLookup['how']; revokedWhenFound: boolean };
+
 /**
- * A revocation filter or an allowlist key of a lookup call, with what a found row means
- * (`revokedWhenFound`).
+ * lookupOf's answers per file (by its resolver) and call: denylists.ts asks through
+ * fieldFilterLookup for every method call, and revocationStateLookups again for most of them.
+ * The answer depends on the call alone (`name` is its calleeName; null: none).
  */
+const lookupAnswers = new WeakMap<Resolver, Map<ts.CallExpression, LookupAnswer | null>>();
+
 function lookupOf(
   call: ts.CallExpression,
   name: string,
   resolver: Resolver,
-): { store: string; how: StateLookup['how']; revokedWhenFound: boolean } | undefined {
+): LookupAnswer | undefined {
+  let answers = lookupAnswers.get(resolver);
+  if (!answers) lookupAnswers.set(resolver, (answers = new Map()));
+  let answer = answers.get(call);
+  if (answer === undefined) {
+    answer = computeLookupOf(call, name, resolver) ?? null;
+    answers.set(call, answer);
+  }
+  return answer ?? undefined;
+}
+
+/**
+ * A revocation filter or an allowlist key of a lookup call, with what a found row means
+ * (`revokedWhenFound`).
+ */
+function computeLookupOf(
+  call: ts.CallExpression,
+  name: string,
+  resolver: Resolver,
+): LookupAnswer | undefined {
   const callee = unwrap(call.expression);
   const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
   const recv = receiver ? chainNames(receiver, resolver, 0) : [];
