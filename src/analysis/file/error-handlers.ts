@@ -12,7 +12,9 @@ import {
   unwrap,
   walk,
   isFunctionLike,
+  isTypeOnly,
   calleeName,
+  SK,
   type FunctionNode,
   type Node,
 } from './ast.js';
@@ -38,7 +40,8 @@ export function extractErrorHandlers(
     nestScopedFilters: {},
   };
   const text = ctx.sf.text;
-  if (/from\s+['"]@nestjs\/|require\(['"]@nestjs\//.test(text)) out.nest = true;
+  // the plain substring first: a scan for it is several times cheaper than the regex's
+  if (text.includes('@nestjs/') && NEST_IMPORT.test(text)) out.nest = true;
   if (!/use|next|onError|setErrorHandler|on\(|Catch|APP_FILTER|logger|Filters/.test(text))
     return out;
   const add = (kind: ErrorHandlerKind, fn: FunctionNode, label: string, errIndex: number) => {
@@ -54,37 +57,44 @@ export function extractErrorHandlers(
       plain: judge(fn.body, err, 'plain', ctx),
     });
   };
+  // every call of the file: kind compares, not ts.isX (see SK), and no closure per call
   for (const call of callNodes) {
     const callee = unwrap(call.expression);
-    const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-    const fnArg = (i: number) => functionArg(call.arguments[i], ctx);
+    const method =
+      callee.kind === SK.PropertyAccessExpression
+        ? (callee as ts.PropertyAccessExpression).name.text
+        : undefined;
     if (method === 'on' && staticText(call.arguments[0]) === 'error') {
-      const fn = fnArg(1);
+      const fn = functionArg(call.arguments[1], ctx);
       if (fn && /\bkoa\b/.test(text)) add('koa-listener', fn, "app.on('error')", 0);
     } else if (method === 'setErrorHandler') {
-      const fn = fnArg(0);
+      const fn = functionArg(call.arguments[0], ctx);
       if (fn) add('fastify-handler', fn, 'setErrorHandler', 0);
     } else if (method === 'onError') {
-      const fn = fnArg(0);
+      const fn = functionArg(call.arguments[0], ctx);
       if (fn) add('hono-handler', fn, 'app.onError', 0);
     } else if (method === 'useGlobalFilters' || method === 'useGlobalInterceptors') {
       const names = call.arguments.map(className).filter((n): n is string => !!n);
       if (method === 'useGlobalFilters') out.nestGlobalFilters.push(...names);
       else out.nestGlobalInterceptors.push(...names);
-    } else if (isFastifyFactory(call, ctx)) {
+    } else if (method === undefined && isFastifyFactory(call, ctx)) {
+      // (a method call is no factory: isFastifyFactory wants `fastify()` or `require(...)()`)
       out.fastifyLoggers.push(hasLogger(call.arguments[0]));
     }
   }
   // { provide: APP_FILTER, useClass: X }; error middleware wherever it is declared (it is
-  // usually registered from another file: `app.use(errorHandler)`)
+  // usually registered from another file: `app.use(errorHandler)`). Types hold neither a function
+  // nor an object literal (isTypeOnly): not walked. Kind compares, not ts.isX (see SK): this runs
+  // for every node.
   walk(ctx.sf, (n) => {
+    if (isTypeOnly(n)) return false;
     if (isFunctionLike(n)) {
       middleware(n, ctx, out);
       return true;
     }
-    if (!ts.isObjectLiteralExpression(n)) return true;
-    const provide = propValue(n, 'provide');
-    const use = propValue(n, 'useClass');
+    if (n.kind !== SK.ObjectLiteralExpression) return true;
+    const provide = propValue(n as ts.ObjectLiteralExpression, 'provide');
+    const use = provide && propValue(n as ts.ObjectLiteralExpression, 'useClass');
     if (provide && use && ts.isIdentifier(provide) && ts.isIdentifier(use)) {
       if (provide.text === 'APP_FILTER') out.nestGlobalFilters.push(use.text);
       if (provide.text === 'APP_INTERCEPTOR') out.nestGlobalInterceptors.push(use.text);
@@ -100,6 +110,8 @@ export function extractErrorHandlers(
  * { try { await next() } catch (err) {...} }`, by their shape.
  */
 function middleware(fn: FunctionNode, ctx: FileContext, out: ErrorHandlerFileFacts): void {
+  // both shapes below have 4 or 2 parameters: most functions are done here
+  if (fn.parameters.length !== 4 && fn.parameters.length !== 2) return;
   const names = fn.parameters.map((p) => idText(p.name) ?? '');
   if (
     names.length === 4 &&
@@ -249,9 +261,21 @@ function className(e: ts.Expression): string | undefined {
   return undefined;
 }
 
+/**
+ * The value of `name: value` in an object literal, the key as written. Only an identifier key can
+ * be written as `name`, with `text` equal to it: checked first, so the source text (and the walk
+ * up to the file `getText()` without one does) is read only for a likely match.
+ */
 function propValue(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
   for (const p of obj.properties)
-    if (ts.isPropertyAssignment(p) && p.name.getText() === name) return unwrap(p.initializer);
+    if (
+      p.kind === SK.PropertyAssignment &&
+      p.name.kind === SK.Identifier &&
+      // escapedText, not the `text` getter: the same for names not starting with `__`
+      p.name.escapedText === name &&
+      p.name.getText() === name
+    )
+      return unwrap(p.initializer);
   return undefined;
 }
 
@@ -288,6 +312,8 @@ function hasLogger(opts: ts.Expression | undefined): boolean {
   }
   return logger && !disabled;
 }
+
+const NEST_IMPORT = /from\s+['"]@nestjs\/|require\(['"]@nestjs\//;
 
 const HTTP_ERROR_NAME = new RegExp(
   [

@@ -8,6 +8,22 @@ import { ts, unwrap, type FunctionNode, SK } from './ast.js';
 import { type Resolver, type Value, propName } from './values.js';
 import { apiOfValue } from '../libraries/jwt-apis.js';
 
+/** Expressions whose value is a literal, as a table indexed by kind. */
+const IS_LITERAL = new Uint8Array(SK.Count);
+for (const kind of [
+  SK.StringLiteral,
+  SK.NumericLiteral,
+  SK.BigIntLiteral,
+  SK.NoSubstitutionTemplateLiteral,
+  SK.TemplateExpression,
+  SK.RegularExpressionLiteral,
+  SK.TrueKeyword,
+  SK.FalseKeyword,
+  SK.NullKeyword,
+  SK.ArrayLiteralExpression,
+])
+  IS_LITERAL[kind] = 1;
+
 export function extractExports(
   sf: ts.SourceFile,
   resolver: Resolver,
@@ -52,9 +68,14 @@ export function extractExports(
           const name = p.name ? propName(p.name as ts.PropertyName) : undefined;
           if (!name) continue;
           let v: Value | undefined;
-          if (ts.isPropertyAssignment(p)) v = resolver.evaluate(p.initializer);
-          else if (ts.isShorthandPropertyAssignment(p)) v = resolver.lookup(p.name);
-          else if (ts.isMethodDeclaration(p)) v = { kind: 'function', node: p };
+          // kind compares, not ts.isX (see SK): exported config objects have hundreds of members
+          if (p.kind === SK.PropertyAssignment) {
+            // a literal (`'users'`, `true`, `[...]`) is no function, class, module, instance,
+            // call or object: no target, so not evaluated
+            if (IS_LITERAL[unwrap(p.initializer).kind] === 1) continue;
+            v = resolver.evaluate(p.initializer);
+          } else if (p.kind === SK.ShorthandPropertyAssignment) v = resolver.lookup(p.name);
+          else if (p.kind === SK.MethodDeclaration) v = { kind: 'function', node: p };
           const t = v && toTarget(v, depth + 1);
           if (t) members[name] = t;
         }

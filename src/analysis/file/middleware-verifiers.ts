@@ -21,6 +21,21 @@ import { ownerOf } from './error-handlers.js';
 import { judge } from './error-judgement.js';
 import { property } from './routes/syntax.js';
 
+const JWT_MIDDLEWARE = /express-jwt|koa-jwt|hono\/jwt/;
+
+/**
+ * Does the text spell `express-jwt`, `koa-jwt`, `hono/jwt`, `passport` (`passport-jwt` among
+ * them) or `AuthGuard`? The same as one regex of the six, several times cheaper: substring scans
+ * stop at each occurrence of their first character, so the rare `jwt` and `Guard` go first.
+ */
+function mayUseVerifyingMiddleware(text: string): boolean {
+  return (
+    (text.includes('jwt') && JWT_MIDDLEWARE.test(text)) ||
+    text.includes('passport') ||
+    (text.includes('Guard') && text.includes('AuthGuard'))
+  );
+}
+
 export function extractMiddlewareVerifiers(
   ctx: FileContext,
   callNodes: readonly ts.CallExpression[],
@@ -40,7 +55,7 @@ export function extractMiddlewareVerifiers(
     });
     if (readers.size > 0) out.readsOriginalError = [...readers];
   }
-  if (!/express-jwt|koa-jwt|hono\/jwt|passport-jwt|passport|AuthGuard/.test(text)) return;
+  if (!mayUseVerifyingMiddleware(text)) return;
   const verifiers: NonNullable<ErrorHandlerFileFacts['verifiers']> = [];
   const passportJwt: NonNullable<ErrorHandlerFileFacts['passportJwt']> = [];
   const passportLocal: NonNullable<ErrorHandlerFileFacts['passportLocal']> = [];

@@ -23,6 +23,7 @@ import {
   memberName,
   enclosingFunction,
   functionName,
+  isTypeOnly,
   type Node,
   SK,
 } from './ast.js';
@@ -132,24 +133,29 @@ export function revocationStateLookups(
   }
   // fields read in a condition, stored tokens compared with the presented one
   walk(sf, (n) => {
+    // types hold neither (and are a good part of a TypeScript file's nodes); kind compares, not
+    // ts.isX (see SK): this runs for every node
+    if (isTypeOnly(n)) return false;
     // the cheap tests first: inSkippedFunction walks up, and binary chains can be deep
-    if (ts.isPropertyAccessExpression(n)) {
-      const field = n.name.text;
+    if (n.kind === SK.PropertyAccessExpression) {
+      const pa = n as ts.PropertyAccessExpression;
+      const field = pa.name.text;
       const revoked = REVOKED_FIELD.test(field);
-      if ((revoked || LIVE_FIELD.test(field)) && !inSkippedFunction(n)) {
-        const recv = chainNames(n.expression, resolver, 0);
+      if ((revoked || LIVE_FIELD.test(field)) && !inSkippedFunction(pa)) {
+        const recv = chainNames(pa.expression, resolver, 0);
         const root = recv[recv.length - 1] ?? '';
         const tokenRecord = recv.some((r) => TOKEN_RECORD.test(r));
-        if (!REQUEST_LIKE.test(root) && (revoked || tokenRecord) && isTest(n))
-          add(n, field, 'field', revoked);
+        if (!REQUEST_LIKE.test(root) && (revoked || tokenRecord) && isTest(pa))
+          add(pa, field, 'field', revoked);
       }
-    } else if (ts.isBinaryExpression(n)) {
-      const op = n.operatorToken.kind;
+    } else if (n.kind === SK.BinaryExpression) {
+      const bin = n as ts.BinaryExpression;
+      const op = bin.operatorToken.kind;
       const negated = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
       if (!negated && op !== SK.EqualsEqualsEqualsToken && op !== SK.EqualsEqualsToken) return;
-      if (inSkippedFunction(n)) return;
-      const stored = storedTokenComparison(n, resolver);
-      if (stored) add(n, stored, 'allowlist', negated);
+      if (inSkippedFunction(bin)) return;
+      const stored = storedTokenComparison(bin, resolver);
+      if (stored) add(bin, stored, 'allowlist', negated);
     }
   });
   return out;
@@ -333,13 +339,18 @@ interface Pair {
 }
 
 /**
+ * The value of a column tested null, and of one tested not null: made once (read, never changed),
+ * not per lookup.
+ */
+const NULL = ts.factory.createNull();
+const NOT_NULL = ts.factory.createTrue();
+
+/**
  * Key/value pairs of a lookup's filters: object literals (into `where` / `filter`), Drizzle's
  * `and(eq(col, v), isNull(col))`, Knex's `.where('col', v)` / `.whereNull('col')` along the chain.
  */
 function filterPairs(call: ts.CallExpression): Pair[] {
   const pairs: Pair[] = [];
-  const NULL = ts.factory.createNull();
-  const NOT_NULL = ts.factory.createTrue();
   const fromArg = (arg: ts.Expression, depth: number): void => {
     const a = unwrap(arg);
     if (depth > 3) return;
@@ -425,15 +436,39 @@ function stateValue(v: ts.Expression): 'unset' | 'set' | undefined {
   return undefined;
 }
 
+type LookupAnswer = { store: string; how: StateLookup['how']; revokedWhenFound: boolean };
+
 /**
- * A revocation filter or an allowlist key of a lookup call, with what a found row means
- * (`revokedWhenFound`).
+ * lookupOf's answers per file (by its resolver) and call: denylists.ts asks through
+ * fieldFilterLookup for every method call, and revocationStateLookups again for most of them.
+ * The answer depends on the call alone (`name` is its calleeName; null: none).
  */
+const lookupAnswers = new WeakMap<Resolver, Map<ts.CallExpression, LookupAnswer | null>>();
+
 function lookupOf(
   call: ts.CallExpression,
   name: string,
   resolver: Resolver,
-): { store: string; how: StateLookup['how']; revokedWhenFound: boolean } | undefined {
+): LookupAnswer | undefined {
+  let answers = lookupAnswers.get(resolver);
+  if (!answers) lookupAnswers.set(resolver, (answers = new Map()));
+  let answer = answers.get(call);
+  if (answer === undefined) {
+    answer = computeLookupOf(call, name, resolver) ?? null;
+    answers.set(call, answer);
+  }
+  return answer ?? undefined;
+}
+
+/**
+ * A revocation filter or an allowlist key of a lookup call, with what a found row means
+ * (`revokedWhenFound`).
+ */
+function computeLookupOf(
+  call: ts.CallExpression,
+  name: string,
+  resolver: Resolver,
+): LookupAnswer | undefined {
   const callee = unwrap(call.expression);
   const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
   const recv = receiver ? chainNames(receiver, resolver, 0) : [];

@@ -8,7 +8,7 @@
  *   userSchema.statics = { findAndGenerateToken(...) { ... } }
  *   userSchema.static('issue', fn)                  userSchema.statics.issue = fn
  */
-import { ts, unwrap, isFunctionLike, type FunctionNode, staticString } from './ast.js';
+import { ts, unwrap, isFunctionLike, isTypeOnly, type FunctionNode, staticString } from './ast.js';
 import type { FileContext } from './context.js';
 import { propName } from './values.js';
 
@@ -17,7 +17,8 @@ export const SCHEMA_CLASS = '#schema';
 /** Method name -> function id, for a file that imports mongoose. */
 export function schemaMethods(sf: ts.SourceFile, ctx: FileContext): Map<string, number> {
   const out = new Map<string, number>();
-  if (!/['"]mongoose['"]/.test(sf.text)) return out;
+  // the plain substring first: a scan for it is several times cheaper than the regex's
+  if (!sf.text.includes('mongoose') || !/['"]mongoose['"]/.test(sf.text)) return out;
   const add = (name: string | undefined, value: ts.Node | undefined) => {
     if (!name || !value) return;
     const fn = functionOf(value, ctx);
@@ -34,6 +35,8 @@ export function schemaMethods(sf: ts.SourceFile, ctx: FileContext): Map<string, 
     }
   };
   const visit = (n: ts.Node): void => {
+    // types hold no assignment or call
+    if (isTypeOnly(n)) return;
     // schema.methods.x = fn / schema.statics = { ... }
     if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       const left = unwrap(n.left);

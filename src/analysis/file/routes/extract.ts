@@ -8,7 +8,7 @@
  * (`module.exports = (app) => { app.post(...) }`). Apps are recognised by what they were created
  * from (by import), never by the spelling of the variable.
  */
-import { ts, enclosingFunction, unwrap } from '../ast.js';
+import { ts, enclosingFunction, unwrap, mayEscapeNames, SK } from '../ast.js';
 import type { FileContext } from '../context.js';
 import { extractNestApps } from './adapters/nest.js';
 import { RouteRecorder } from './recorder.js';
@@ -39,9 +39,15 @@ export function extractRouteFacts(
     appExports: {},
     loginStrategies: [],
   };
-  if (sf.text.includes('passport-local') || sf.text.includes('@feathersjs/authentication'))
+  // Each substring behind a shorter one starting with a rarer character: a scan stops at every
+  // occurrence of the first character, and `p`, `r` are everywhere, `-`, `@` are not.
+  const text = sf.text;
+  if (
+    (text.includes('-local') && text.includes('passport-local')) ||
+    (text.includes('@feathersjs/') && text.includes('@feathersjs/authentication'))
+  )
     facts.loginStrategies = loginStrategies(sf, ctx);
-  if (sf.text.includes('rate-limit')) {
+  if (text.includes('-limit') && text.includes('rate-limit')) {
     const plugin = autoloadedRateLimit(sf, ctx);
     if (plugin) facts.projectLimiters.push(plugin);
   }
@@ -60,6 +66,9 @@ export function extractRouteFacts(
   return { facts, appOfNode: routes.appOfNode };
 }
 
+// read once: ts-morph re-exports TypeScript through getters (see SK)
+const forEachChild = ts.forEachChild;
+
 /** Functions returning one of the file's apps: `function makeRouter() { ...; return router; }`. */
 function returnedApps(
   sf: ts.SourceFile,
@@ -67,17 +76,39 @@ function returnedApps(
   routes: RouteRecorder,
   facts: RouteFileFacts,
 ): void {
-  const visit = (node: ts.Node): void => {
-    if (
-      ts.isReturnStatement(node) &&
-      node.expression &&
-      (ts.isIdentifier(unwrap(node.expression)) || ts.isCallExpression(unwrap(node.expression)))
-    ) {
-      const fn = enclosingFunction(node);
-      const app = fn ? routes.resolveApp(node.expression) : undefined;
-      if (fn && app) (facts.returnedApps ??= {})[ctx.fnId(fn)] ??= app.app;
+  // A `return` statement, and every node around it, spans a spelling of `return` in the text: a
+  // subtree spanning none holds none and is not walked (most of a file). Only an escape can spell
+  // the keyword otherwise (mayEscapeNames): such a file is walked whole. The returns visited, and
+  // their order (resolving one can add an app), are the same as a walk of everything.
+  const text = sf.text;
+  const escapes = mayEscapeNames(text);
+  const at: number[] = [];
+  for (let i = text.indexOf('return'); i >= 0; i = text.indexOf('return', i + 6)) at.push(i);
+  /** Does [pos, end) hold a spelling of `return`? */
+  const spansReturn = (node: ts.Node): boolean => {
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid] < node.pos) lo = mid + 1;
+      else hi = mid;
     }
-    ts.forEachChild(node, visit);
+    return lo < at.length && at[lo] < node.end;
+  };
+  const visit = (node: ts.Node): void => {
+    if (!escapes && !spansReturn(node)) return;
+    if (node.kind === SK.ReturnStatement) {
+      const ret = node as ts.ReturnStatement;
+      if (
+        ret.expression &&
+        (ts.isIdentifier(unwrap(ret.expression)) || ts.isCallExpression(unwrap(ret.expression)))
+      ) {
+        const fn = enclosingFunction(ret);
+        const app = fn ? routes.resolveApp(ret.expression) : undefined;
+        if (fn && app) (facts.returnedApps ??= {})[ctx.fnId(fn)] ??= app.app;
+      }
+    }
+    forEachChild(node, visit);
   };
   visit(sf);
 }

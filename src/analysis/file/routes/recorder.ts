@@ -12,6 +12,7 @@ import {
   type Span,
   type Node,
   type FunctionNode,
+  SK,
 } from '../ast.js';
 import { modulePath, type Value } from '../values.js';
 import type { FileContext } from '../context.js';
@@ -55,6 +56,9 @@ const CHAINABLE_FASTIFY = new Set([
   'addContentTypeParser',
 ]);
 
+/** Registration methods besides the HTTP ones (a set made once: asked of every method call). */
+const REGISTRATION_METHODS = new Set(['use', 'route', 'register', 'addHook', 'on', 'prefix']);
+
 export interface FrameworkAdapters {
   /** Express, and the Koa/Hono registrations that share its middleware style. */
   middlewareStyle(
@@ -72,21 +76,34 @@ export class RouteRecorder {
   readonly byKey = new Map<unknown, number>();
   readonly appOfNode = this.byKey;
   seq = 0;
-  readonly hint: Framework | undefined;
+  private hintRead = false;
+  private hintValue: Framework | undefined;
 
   constructor(
     readonly sf: ts.SourceFile,
     readonly ctx: FileContext,
     readonly facts: RouteFileFacts,
     private readonly adapters: FrameworkAdapters,
-  ) {
-    this.hint = frameworkHint(sf);
+  ) {}
+
+  /**
+   * The framework the file imports, for a parameter app's guess: read on first use (few files
+   * make a parameter app, and the read scans the text for `require(...)`).
+   */
+  get hint(): Framework | undefined {
+    if (!this.hintRead) {
+      this.hintValue = frameworkHint(this.sf);
+      this.hintRead = true;
+    }
+    return this.hintValue;
   }
 
   run(calls: readonly ts.CallExpression[]): void {
+    // every call of the file: a kind compare, not ts.isX (see SK)
     for (const call of calls) {
       const callee = unwrap(call.expression);
-      if (ts.isPropertyAccessExpression(callee)) this.registration(call, callee);
+      if (callee.kind === SK.PropertyAccessExpression)
+        this.registration(call, callee as ts.PropertyAccessExpression);
       this.pass(call);
     }
   }
@@ -270,11 +287,7 @@ export class RouteRecorder {
 
   registration(call: ts.CallExpression, callee: ts.PropertyAccessExpression): void {
     const name = callee.name.text;
-    if (
-      !HTTP_METHODS.has(name) &&
-      !['use', 'route', 'register', 'addHook', 'on', 'prefix'].includes(name)
-    )
-      return;
+    if (!HTTP_METHODS.has(name) && !REGISTRATION_METHODS.has(name)) return;
     const target = this.resolveApp(callee.expression);
     if (!target) return;
     const app = this.facts.apps[target.app];
@@ -296,13 +309,11 @@ export class RouteRecorder {
   pass(call: ts.CallExpression): void {
     if (call.arguments.length === 0) return;
     const callee = unwrap(call.expression);
-    if (
-      ts.isPropertyAccessExpression(callee) &&
-      (callee.name.text === 'register' ||
-        callee.name.text === 'use' ||
-        HTTP_METHODS.has(callee.name.text))
-    )
-      return;
+    if (callee.kind === SK.PropertyAccessExpression) {
+      // `text` is a getter: read once
+      const name = (callee as ts.PropertyAccessExpression).name.text;
+      if (name === 'register' || name === 'use' || HTTP_METHODS.has(name)) return;
+    }
     // Only project code (or an external plugin loader, for Fastify's autoload) can receive an app:
     // settle that first, so that the arguments of every other call are not resolved as apps (a
     // parameter passed to `res.json(user)` would otherwise become an app of its own).

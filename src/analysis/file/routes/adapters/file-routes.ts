@@ -20,6 +20,29 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const NUXT_METHOD = /\.(get|post|put|patch|delete|head|options)$/i;
 
 export function extractFileRouteApps(file: string, sf: ts.SourceFile, ctx: FileContext): FileApp[] {
+  const apps: FileApp[] = [];
+  // SvelteKit's `+server`, Nuxt's `server/` and Medusa's `route` files: a path without `server` or
+  // `route` is none of them, and skips splitting it (every file comes here)
+  if (file.includes('server') || file.includes('route')) apps.push(...fileBasedApps(file, sf, ctx));
+  // the words as plain substrings first, the rarest first (a scan stops at each occurrence of a
+  // word's first character): few files have all three
+  const text = sf.text;
+  if (
+    text.includes('method') &&
+    text.includes('handler') &&
+    text.includes('path') &&
+    /\bhandler\b/.test(text) &&
+    /\bpath\b/.test(text) &&
+    /\bmethod\b/.test(text)
+  ) {
+    const table = routeTable(sf, ctx);
+    if (table) apps.push(table);
+  }
+  return apps;
+}
+
+/** The file's app by where it is: SvelteKit, Nuxt / h3, Medusa. */
+function fileBasedApps(file: string, sf: ts.SourceFile, ctx: FileContext): FileApp[] {
   const segments = file.replace(/\\/g, '/').split('/');
   const base = segments[segments.length - 1];
   const stem = base.replace(/\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/, '');
@@ -72,10 +95,6 @@ export function extractFileRouteApps(file: string, sf: ts.SourceFile, ctx: FileC
       METHODS,
     );
     if (app) apps.push(app);
-  }
-  if (/\bhandler\b/.test(sf.text) && /\bpath\b/.test(sf.text) && /\bmethod\b/.test(sf.text)) {
-    const table = routeTable(sf, ctx);
-    if (table) apps.push(table);
   }
   return apps;
 }

@@ -24,6 +24,10 @@ export function extractNextApps(
   sf: ts.SourceFile,
   ctx: FileContext,
 ): { apps: FileApp[]; projectLimiters: ProjectLimiter[] } {
+  // route.ts, pages/api/... and middleware.ts: a path spelling none of these skips splitting it
+  // (every file comes here)
+  if (!file.includes('route.') && !file.includes('pages') && !file.includes('middleware.'))
+    return { apps: [], projectLimiters: [] };
   const segments = file.replace(/\\/g, '/').split('/');
   const base = segments[segments.length - 1];
   const apps: FileApp[] = [];
