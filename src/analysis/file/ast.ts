@@ -178,8 +178,15 @@ export function receiverName(expr: ts.Expression): string | undefined {
 
 /** Text of a callee for messages: `jwt.verify`, `this.jwtService.verifyAsync`. Short and stable. */
 export function calleeLabel(call: ts.CallExpression, sf: ts.SourceFile): string {
-  const text = call.expression.getText(sf).replace(/\s+/g, '');
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  // Like normalisedText, a window of the text, not the whole callee: in a chain
+  // (`db.select().from(t).where(...)`) every call's callee holds the chain before it.
+  const start = call.expression.getStart(sf);
+  const end = call.expression.end;
+  for (let window = 128; ; window *= 2) {
+    const text = sf.text.slice(start, Math.min(end, start + window)).replace(/\s+/g, '');
+    if (text.length > 60) return `${text.slice(0, 57)}...`;
+    if (start + window >= end) return text;
+  }
 }
 
 /**

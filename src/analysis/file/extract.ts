@@ -204,12 +204,18 @@ export function extractFileFacts(
       fn = enclosingFunction(executor);
     return fn ? fnId(fn) : -1;
   };
+  // asked for every project call a function makes: named once per function
+  const scopeNames = new Map<number, string>();
   const scopeName = (fnIndex: number): string => {
     if (fnIndex < 0) return '<module>';
-    const node = fnNodes[fnIndex];
-    const cls = enclosingClassName(node);
-    const name = functionName(node) ?? '<anonymous>';
-    return cls ? `${cls}.${name}` : name;
+    let named = scopeNames.get(fnIndex);
+    if (named === undefined) {
+      const node = fnNodes[fnIndex];
+      const cls = enclosingClassName(node);
+      const name = functionName(node) ?? '<anonymous>';
+      scopeNames.set(fnIndex, (named = cls ? `${cls}.${name}` : name));
+    }
+    return named;
   };
 
   const verifySites: VerifySite[] = [];
