@@ -263,180 +263,186 @@ export function extractFileFacts(
     }
   };
 
-  walk(sf, (node) => {
-    // types hold nothing this walk records, and they are a good part of TypeScript's nodes
-    if (isTypeOnly(node)) return false;
-    if (node.kind === SK.ClassDeclaration || node.kind === SK.ClassExpression)
-      classNodes.push(node as ts.ClassLikeDeclaration);
-    if (isFunctionLike(node)) {
-      const id = fnId(node);
-      if (node.body && ts.isBlock(node.body)) {
-        if (gatedToTests(node.body)) handler(id).testOnly = true;
-        if (requiresCaller(node.body)) handler(id).requiresCaller = true;
+  walk(
+    sf,
+    (node) => {
+      // types hold nothing this walk records, and they are a good part of TypeScript's nodes
+      if (isTypeOnly(node)) return false;
+      if (node.kind === SK.ClassDeclaration || node.kind === SK.ClassExpression)
+        classNodes.push(node as ts.ClassLikeDeclaration);
+      if (isFunctionLike(node)) {
+        const id = fnId(node);
+        if (node.body && ts.isBlock(node.body)) {
+          if (gatedToTests(node.body)) handler(id).testOnly = true;
+          if (requiresCaller(node.body)) handler(id).requiresCaller = true;
+        }
+        const parent = enclosingFunction(node);
+        if (parent) {
+          info(fnId(parent)).calls.push({ kind: 'local', fn: id });
+          // a callback on the success path (`jwt.verify(rt, key, (err, claims) => {...})`) runs as
+          // part of it
+          if (!inFailureBranch(node.parent))
+            handler(fnId(parent)).successCalls.push({ kind: 'local', fn: id });
+        }
+        return true;
       }
-      const parent = enclosingFunction(node);
-      if (parent) {
-        info(fnId(parent)).calls.push({ kind: 'local', fn: id });
-        // a callback on the success path (`jwt.verify(rt, key, (err, claims) => {...})`) runs as
-        // part of it
-        if (!inFailureBranch(node.parent))
-          handler(fnId(parent)).successCalls.push({ kind: 'local', fn: id });
+      // kind compares, not ts.isX: ts-morph re-exports TypeScript through getters (see SK), and this
+      // runs for every node
+      if (node.kind === SK.ThrowStatement) {
+        const o = owner(node);
+        if (o >= 0) info(o).propagates = true;
+        return true;
       }
-      return true;
-    }
-    // kind compares, not ts.isX: ts-morph re-exports TypeScript through getters (see SK), and this
-    // runs for every node
-    if (node.kind === SK.ThrowStatement) {
-      const o = owner(node);
-      if (o >= 0) info(o).propagates = true;
-      return true;
-    }
-    if (mayRejectLogin && node.kind === SK.IfStatement) {
-      const o = owner(node);
-      if (o >= 0) rejectionOf(node as ts.IfStatement, o);
-      return true;
-    }
-    // Koa's `ctx.assert(user, 401)`: the test and the rejection in one statement
-    if (mayRejectLogin && node.kind === SK.ExpressionStatement) {
-      const what = assertFailure(node as ts.ExpressionStatement, resolver);
-      const o = what ? owner(node) : -1;
-      if (what && o >= 0) {
-        // it throws an HttpError: judged where that error ends, like ctx.throw(401)
-        const flow = rejectionPropagation(node as ts.ExpressionStatement, region);
-        handler(o).rejections.push({
-          span: span(node),
-          what,
-          monitored: !!flow.caught?.logs,
-          calls: flow.caught?.calls ?? [],
-          ...(flow.propagates ? { propagates: flow.propagates } : {}),
+      if (mayRejectLogin && node.kind === SK.IfStatement) {
+        const o = owner(node);
+        if (o >= 0) rejectionOf(node as ts.IfStatement, o);
+        return true;
+      }
+      // Koa's `ctx.assert(user, 401)`: the test and the rejection in one statement
+      if (mayRejectLogin && node.kind === SK.ExpressionStatement) {
+        const what = assertFailure(node as ts.ExpressionStatement, resolver);
+        const o = what ? owner(node) : -1;
+        if (what && o >= 0) {
+          // it throws an HttpError: judged where that error ends, like ctx.throw(401)
+          const flow = rejectionPropagation(node as ts.ExpressionStatement, region);
+          handler(o).rejections.push({
+            span: span(node),
+            what,
+            monitored: !!flow.caught?.logs,
+            calls: flow.caught?.calls ?? [],
+            ...(flow.propagates ? { propagates: flow.propagates } : {}),
+          });
+        }
+        return true;
+      }
+      if (node.kind !== SK.CallExpression) return true;
+      const call = node as ts.CallExpression;
+      callNodes.push(call);
+      const o = owner(call);
+      if (o >= 0) {
+        if (mayLimit && isLimiterCall(call, resolver, options.limiters)) handler(o).limits = true;
+        if (mayCheckPassword && isPasswordCheck(call, resolver)) handler(o).checksPassword = true;
+        // decorators (`@EnsureLogin()`) describe the method, they are not work it does
+        else if (!handlerInfo.get(o)?.secretWork && !ts.isDecorator(call.parent)) {
+          const work = secretWork(call, resolver);
+          if (work) handler(o).secretWork = work;
+        }
+        if (mayTrackUsage && tracksUsage(call) && !inFailureBranch(call))
+          handler(o).successLogs = true;
+      }
+      const jwt = mayUseJwt ? classifyJwtCall(call, resolver) : undefined;
+      if (jwt) {
+        if (jwt.operation === 'sign') {
+          if (o >= 0) info(o).signs = true;
+          return true;
+        }
+        if (o >= 0 && mentionsRefresh(call, sf)) handler(o).verifiesRefresh = true;
+        // the token comes with the request (a header, a cookie): the function authenticates its
+        // caller
+        else if (o >= 0 && mayReadRequestToken && readsRequest(call))
+          handler(o).checksCaller = true;
+        const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(call, jwt) : undefined;
+        const handling = canonical(handlingOf(call, region, { callbackArg }));
+        verifySites.push({
+          span: span(call),
+          label: calleeLabel(call, sf),
+          library: jwt.library,
+          fn: o,
+          handling: store(handling),
+          scope: scopeName(o),
+          code: normalisedText(call, sf),
         });
+        return true;
       }
-      return true;
-    }
-    if (node.kind !== SK.CallExpression) return true;
-    const call = node as ts.CallExpression;
-    callNodes.push(call);
-    const o = owner(call);
-    if (o >= 0) {
-      if (mayLimit && isLimiterCall(call, resolver, options.limiters)) handler(o).limits = true;
-      if (mayCheckPassword && isPasswordCheck(call, resolver)) handler(o).checksPassword = true;
-      // decorators (`@EnsureLogin()`) describe the method, they are not work it does
-      else if (!handlerInfo.get(o)?.secretWork && !ts.isDecorator(call.parent)) {
-        const work = secretWork(call, resolver);
-        if (work) handler(o).secretWork = work;
-      }
-      if (mayTrackUsage && tracksUsage(call) && !inFailureBranch(call))
-        handler(o).successLogs = true;
-    }
-    const jwt = mayUseJwt ? classifyJwtCall(call, resolver) : undefined;
-    if (jwt) {
-      if (jwt.operation === 'sign') {
+      if (mayUseJwt && isJoseSignChain(call, resolver)) {
         if (o >= 0) info(o).signs = true;
         return true;
       }
-      if (o >= 0 && mentionsRefresh(call, sf)) handler(o).verifiesRefresh = true;
-      // the token comes with the request (a header, a cookie): the function authenticates its
-      // caller
-      else if (o >= 0 && mayReadRequestToken && readsRequest(call)) handler(o).checksCaller = true;
-      const callbackArg = jwt.mode === 'either' ? lastFunctionishArg(call, jwt) : undefined;
-      const handling = canonical(handlingOf(call, region, { callbackArg }));
-      verifySites.push({
-        span: span(call),
-        label: calleeLabel(call, sf),
-        library: jwt.library,
-        fn: o,
-        handling: store(handling),
-        scope: scopeName(o),
-        code: normalisedText(call, sf),
-      });
-      return true;
-    }
-    if (mayUseJwt && isJoseSignChain(call, resolver)) {
-      if (o >= 0) info(o).signs = true;
-      return true;
-    }
-    const evidence = monitoringEvidence(call, resolver, options.monitoring, sf);
-    if (evidence) {
-      if (o >= 0) {
-        // propagation is monitoring only where the error ends recorded (project/error-flow.ts)
-        if (evidence.kind === 'propagate') info(o).propagates = true;
-        else info(o).monitors = true;
-      }
-      if (o >= 0 && evidence.kind !== 'propagate') {
-        const h = handler(o);
-        h.logs = true;
-        if (!inFailureBranch(call)) h.successLogs = true;
-      }
-      const inner = enclosingFunction(call);
-      monitors.push({
-        label: evidence.label,
-        kind: evidence.kind,
-        span: span(call),
-        fn: inner ? fnId(inner) : -1,
-      });
-      if (
-        LOG_KINDS.has(evidence.kind) ||
-        // a project helper named for logging is judged where it logs: only a token reaching its
-        // logging call is a finding (`decodeAndLogToken(t)` logging a claim is not)
-        (evidence.kind === 'name' &&
-          splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']) &&
-          !callTarget(call, resolver, fnId))
-      )
-        recordTokenLog(call, evidence.label, o);
-      return true;
-    }
-    // auditLog.append({ payload: { email, token } }): an audit record carrying the token
-    if (isAuditWrite(call)) {
-      recordTokenLog(call, calleeLabel(call, sf), o);
-      // an audit record is a record of the revocation (unaudited-revocation), in the caller too
-      const inner = enclosingFunction(call);
-      monitors.push({
-        label: calleeLabel(call, sf),
-        kind: 'name',
-        span: span(call),
-        fn: inner ? fnId(inner) : -1,
-      });
-    }
-    const target = callTarget(call, resolver, fnId);
-    if (target) {
-      if (o >= 0) info(o).calls.push(target);
-      // it may verify through a wrapper: decided across files (project/endpoints.ts)
-      if (o >= 0 && mayReadRequestToken && readsRequest(call)) {
-        handler(o).requestToken = true;
-        // getUserInfo(authorization): the caller's Authorization header handed to project code
-        if (call.arguments.some((a) => /authorization|bearer/i.test(a.getText(sf))))
-          handler(o).passesAuthorization = true;
-      }
-      if (o >= 0 && namedRefreshVerifier(call)) handler(o).verifiesRefresh = true;
-      if (o >= 0 && !inFailureBranch(call)) handler(o).successCalls.push(target);
-      const handling = canonical(handlingOf(call, region, {}));
-      const callbacks: Record<number, number> = {};
-      call.arguments.forEach((arg, i) => {
-        const a = unwrap(arg);
-        if (
-          (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) &&
-          a.parameters.length >= 1 &&
-          ts.isIdentifier(a.parameters[0].name) &&
-          /^(err|error|e|ex|er|exception|verifyError|jwtError)$/i.test(a.parameters[0].name.text)
-        ) {
-          const h = canonical(handlingOf(call, region, { callbackArg: a }));
-          const stored = store(h);
-          if (stored.kind === 'handled') callbacks[i] = stored.path;
+      const evidence = monitoringEvidence(call, resolver, options.monitoring, sf);
+      if (evidence) {
+        if (o >= 0) {
+          // propagation is monitoring only where the error ends recorded (project/error-flow.ts)
+          if (evidence.kind === 'propagate') info(o).propagates = true;
+          else info(o).monitors = true;
         }
-      });
-      projectCalls.push({
-        span: span(call),
-        label: calleeLabel(call, sf),
-        target,
-        fn: o,
-        handling: store(handling),
-        callbacks,
-        scope: scopeName(o),
-        code: normalisedText(call, sf),
-      });
-    }
-    return true;
-  });
+        if (o >= 0 && evidence.kind !== 'propagate') {
+          const h = handler(o);
+          h.logs = true;
+          if (!inFailureBranch(call)) h.successLogs = true;
+        }
+        const inner = enclosingFunction(call);
+        monitors.push({
+          label: evidence.label,
+          kind: evidence.kind,
+          span: span(call),
+          fn: inner ? fnId(inner) : -1,
+        });
+        if (
+          LOG_KINDS.has(evidence.kind) ||
+          // a project helper named for logging is judged where it logs: only a token reaching its
+          // logging call is a finding (`decodeAndLogToken(t)` logging a claim is not)
+          (evidence.kind === 'name' &&
+            splitWordsHasAny(evidence.label, ['log', 'logger', 'audit']) &&
+            !callTarget(call, resolver, fnId))
+        )
+          recordTokenLog(call, evidence.label, o);
+        return true;
+      }
+      // auditLog.append({ payload: { email, token } }): an audit record carrying the token
+      if (isAuditWrite(call)) {
+        recordTokenLog(call, calleeLabel(call, sf), o);
+        // an audit record is a record of the revocation (unaudited-revocation), in the caller too
+        const inner = enclosingFunction(call);
+        monitors.push({
+          label: calleeLabel(call, sf),
+          kind: 'name',
+          span: span(call),
+          fn: inner ? fnId(inner) : -1,
+        });
+      }
+      const target = callTarget(call, resolver, fnId);
+      if (target) {
+        if (o >= 0) info(o).calls.push(target);
+        // it may verify through a wrapper: decided across files (project/endpoints.ts)
+        if (o >= 0 && mayReadRequestToken && readsRequest(call)) {
+          handler(o).requestToken = true;
+          // getUserInfo(authorization): the caller's Authorization header handed to project code
+          if (call.arguments.some((a) => /authorization|bearer/i.test(a.getText(sf))))
+            handler(o).passesAuthorization = true;
+        }
+        if (o >= 0 && namedRefreshVerifier(call)) handler(o).verifiesRefresh = true;
+        if (o >= 0 && !inFailureBranch(call)) handler(o).successCalls.push(target);
+        const handling = canonical(handlingOf(call, region, {}));
+        const callbacks: Record<number, number> = {};
+        call.arguments.forEach((arg, i) => {
+          const a = unwrap(arg);
+          if (
+            (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) &&
+            a.parameters.length >= 1 &&
+            ts.isIdentifier(a.parameters[0].name) &&
+            /^(err|error|e|ex|er|exception|verifyError|jwtError)$/i.test(a.parameters[0].name.text)
+          ) {
+            const h = canonical(handlingOf(call, region, { callbackArg: a }));
+            const stored = store(h);
+            if (stored.kind === 'handled') callbacks[i] = stored.path;
+          }
+        });
+        projectCalls.push({
+          span: span(call),
+          label: calleeLabel(call, sf),
+          target,
+          fn: o,
+          handling: store(handling),
+          callbacks,
+          scope: scopeName(o),
+          code: normalisedText(call, sf),
+        });
+      }
+      return true;
+    },
+    // tokens (identifiers, literals) are not recorded here, and hold nothing that is
+    { tokens: false },
+  );
 
   const functions: FunctionFact[] = fnNodes.map((node, id) => {
     const i = functionInfo.get(id);
