@@ -90,6 +90,9 @@ export function walk(
   }
 }
 
+/** `walk`'s options for a visitor that acts on no identifier, literal, keyword or punctuation. */
+export const NO_TOKENS = { tokens: false } as const;
+
 /** Like `walk`, but does not descend into nested functions (their bodies run at another time). */
 export function walkSameFunction(root: Node, visit: (node: Node) => boolean | void): void {
   walk(root, (node) => {

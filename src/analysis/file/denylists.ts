@@ -26,6 +26,7 @@ import {
   type Node,
   type Span,
   SK,
+  NO_TOKENS,
 } from './ast.js';
 import type { FileContext } from './context.js';
 import { summarise } from './failure-paths.js';
@@ -248,9 +249,13 @@ export function extractDenylistFacts(
   };
   if (calls) for (const c of calls) visit(c);
   else
-    walk(sf, (node) => {
-      if (ts.isCallExpression(node)) visit(node);
-    });
+    walk(
+      sf,
+      (node) => {
+        if (ts.isCallExpression(node)) visit(node);
+      },
+      NO_TOKENS,
+    );
 
   // A revocation callback given inline or by a local name: whatever call decides its answer is
   // the lookup, even when the store's name says nothing (`Token.exists({ jti })`).
@@ -286,9 +291,13 @@ export function extractDenylistFacts(
   };
   const fileCalls: ts.CallExpression[] = calls ? [...calls] : [];
   if (!calls)
-    walk(sf, (node) => {
-      if (ts.isCallExpression(node)) fileCalls.push(node);
-    });
+    walk(
+      sf,
+      (node) => {
+        if (ts.isCallExpression(node)) fileCalls.push(node);
+      },
+      NO_TOKENS,
+    );
   for (const state of revocationStateLookups(sf, ctx, fileCalls, known))
     addLookup(state.node, state.store, state.how, state.outcome, state.propagates);
   return { lookups, options, writes };

@@ -17,6 +17,7 @@ import {
   SK,
   type FunctionNode,
   type Node,
+  NO_TOKENS,
 } from './ast.js';
 import type {
   ErrorHandlerFileFacts,
@@ -86,21 +87,25 @@ export function extractErrorHandlers(
   // usually registered from another file: `app.use(errorHandler)`). Types hold neither a function
   // nor an object literal (isTypeOnly): not walked. Kind compares, not ts.isX (see SK): this runs
   // for every node.
-  walk(ctx.sf, (n) => {
-    if (isTypeOnly(n)) return false;
-    if (isFunctionLike(n)) {
-      middleware(n, ctx, out);
+  walk(
+    ctx.sf,
+    (n) => {
+      if (isTypeOnly(n)) return false;
+      if (isFunctionLike(n)) {
+        middleware(n, ctx, out);
+        return true;
+      }
+      if (n.kind !== SK.ObjectLiteralExpression) return true;
+      const provide = propValue(n as ts.ObjectLiteralExpression, 'provide');
+      const use = provide && propValue(n as ts.ObjectLiteralExpression, 'useClass');
+      if (provide && use && ts.isIdentifier(provide) && ts.isIdentifier(use)) {
+        if (provide.text === 'APP_FILTER') out.nestGlobalFilters.push(use.text);
+        if (provide.text === 'APP_INTERCEPTOR') out.nestGlobalInterceptors.push(use.text);
+      }
       return true;
-    }
-    if (n.kind !== SK.ObjectLiteralExpression) return true;
-    const provide = propValue(n as ts.ObjectLiteralExpression, 'provide');
-    const use = provide && propValue(n as ts.ObjectLiteralExpression, 'useClass');
-    if (provide && use && ts.isIdentifier(provide) && ts.isIdentifier(use)) {
-      if (provide.text === 'APP_FILTER') out.nestGlobalFilters.push(use.text);
-      if (provide.text === 'APP_INTERCEPTOR') out.nestGlobalInterceptors.push(use.text);
-    }
-    return true;
-  });
+    },
+    NO_TOKENS,
+  );
   for (const cls of classNodes) nestClass(cls, ctx, out);
   return out;
 }

@@ -31,6 +31,7 @@ import {
   type FunctionNode,
   type Node,
   SK,
+  NO_TOKENS,
 } from './ast.js';
 import { Resolver, lazyImportSource } from './values.js';
 import {
@@ -441,7 +442,7 @@ export function extractFileFacts(
       return true;
     },
     // tokens (identifiers, literals) are not recorded here, and hold nothing that is
-    { tokens: false },
+    NO_TOKENS,
   );
 
   const functions: FunctionFact[] = fnNodes.map((node, id) => {

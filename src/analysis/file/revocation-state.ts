@@ -26,6 +26,7 @@ import {
   isTypeOnly,
   type Node,
   SK,
+  NO_TOKENS,
 } from './ast.js';
 import type { FileContext } from './context.js';
 import { outcomeOfUse, type RawOutcome } from './denylist-outcome.js';
@@ -132,32 +133,36 @@ export function revocationStateLookups(
     if (found) add(call, found.store, found.how, found.revokedWhenFound);
   }
   // fields read in a condition, stored tokens compared with the presented one
-  walk(sf, (n) => {
-    // types hold neither (and are a good part of a TypeScript file's nodes); kind compares, not
-    // ts.isX (see SK): this runs for every node
-    if (isTypeOnly(n)) return false;
-    // the cheap tests first: inSkippedFunction walks up, and binary chains can be deep
-    if (n.kind === SK.PropertyAccessExpression) {
-      const pa = n as ts.PropertyAccessExpression;
-      const field = pa.name.text;
-      const revoked = REVOKED_FIELD.test(field);
-      if ((revoked || LIVE_FIELD.test(field)) && !inSkippedFunction(pa)) {
-        const recv = chainNames(pa.expression, resolver, 0);
-        const root = recv[recv.length - 1] ?? '';
-        const tokenRecord = recv.some((r) => TOKEN_RECORD.test(r));
-        if (!REQUEST_LIKE.test(root) && (revoked || tokenRecord) && isTest(pa))
-          add(pa, field, 'field', revoked);
+  walk(
+    sf,
+    (n) => {
+      // types hold neither (and are a good part of a TypeScript file's nodes); kind compares, not
+      // ts.isX (see SK): this runs for every node
+      if (isTypeOnly(n)) return false;
+      // the cheap tests first: inSkippedFunction walks up, and binary chains can be deep
+      if (n.kind === SK.PropertyAccessExpression) {
+        const pa = n as ts.PropertyAccessExpression;
+        const field = pa.name.text;
+        const revoked = REVOKED_FIELD.test(field);
+        if ((revoked || LIVE_FIELD.test(field)) && !inSkippedFunction(pa)) {
+          const recv = chainNames(pa.expression, resolver, 0);
+          const root = recv[recv.length - 1] ?? '';
+          const tokenRecord = recv.some((r) => TOKEN_RECORD.test(r));
+          if (!REQUEST_LIKE.test(root) && (revoked || tokenRecord) && isTest(pa))
+            add(pa, field, 'field', revoked);
+        }
+      } else if (n.kind === SK.BinaryExpression) {
+        const bin = n as ts.BinaryExpression;
+        const op = bin.operatorToken.kind;
+        const negated = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
+        if (!negated && op !== SK.EqualsEqualsEqualsToken && op !== SK.EqualsEqualsToken) return;
+        if (inSkippedFunction(bin)) return;
+        const stored = storedTokenComparison(bin, resolver);
+        if (stored) add(bin, stored, 'allowlist', negated);
       }
-    } else if (n.kind === SK.BinaryExpression) {
-      const bin = n as ts.BinaryExpression;
-      const op = bin.operatorToken.kind;
-      const negated = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
-      if (!negated && op !== SK.EqualsEqualsEqualsToken && op !== SK.EqualsEqualsToken) return;
-      if (inSkippedFunction(bin)) return;
-      const stored = storedTokenComparison(bin, resolver);
-      if (stored) add(bin, stored, 'allowlist', negated);
-    }
-  });
+    },
+    NO_TOKENS,
+  );
   return out;
 }
 
