@@ -413,7 +413,8 @@ function rejects(root: Node): boolean {
 function rejectsUncached(root: Node): boolean {
   let found = false;
   const visit = (n: Node): void => {
-    if (found) return;
+    // tokens (identifiers, literals) neither refuse nor hold anything
+    if (found || n.kind < SK.FirstNode) return;
     if (n !== root && isFunctionLike(n)) return;
     // a branch of an `if` nested in this one is asked on its own too: answer it once
     if (
