@@ -287,8 +287,8 @@ export function extractFileFacts(
         }
         return true;
       }
-      // kind compares, not ts.isX: ts-morph re-exports TypeScript through getters (see SK), and this
-      // runs for every node
+      // kind compares, not ts.isX: ts-morph re-exports TypeScript through getters (see SK), and
+      // this runs for every node
       if (node.kind === SK.ThrowStatement) {
         const o = owner(node);
         if (o >= 0) info(o).propagates = true;
