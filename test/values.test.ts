@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFile } from '../src/project.js';
 import { Resolver, type Value } from '../src/analysis/file/values.js';
-import { ts, walk, normalisedText } from '../src/analysis/file/ast.js';
+import { ts, walk, normalisedText, calleeLabel, NO_TOKENS } from '../src/analysis/file/ast.js';
 
 /** The resolver over a snippet, and the callee of the n-th call named `name`. */
 function setup(code: string) {
@@ -111,4 +111,54 @@ describe('normalisedText', () => {
       }
     },
   );
+});
+
+describe('calleeLabel', () => {
+  const naive = (text: string) => {
+    const t = text.replace(/\s+/g, '');
+    return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+  };
+  it('equals stripping the whole callee, for short and long callees and any whitespace', () => {
+    for (const links of [0, 1, 3, 8, 40]) {
+      for (const gap of ['', ' ', '\n   \t', ' '.repeat(300)]) {
+        // a chain: each call's callee holds every link before it
+        const chain = Array.from({ length: links }, (_, i) => `.link${i}(${gap}x${gap})`).join(gap);
+        const { sourceFile } = parseFile('/virtual/c.ts', `db${gap}${chain}${gap}.run();`);
+        const calls: ts.CallExpression[] = [];
+        walk(sourceFile, (n) => {
+          if (ts.isCallExpression(n)) calls.push(n);
+        });
+        for (const call of calls)
+          expect(calleeLabel(call, sourceFile), `links ${links} gap ${gap.length}`).toBe(
+            naive(call.expression.getText(sourceFile)),
+          );
+      }
+    }
+  });
+});
+
+describe('walk', () => {
+  it('without tokens visits every other node, in the same order', () => {
+    const code = `
+      import { a } from './a';
+      export class C { m(x: number) { if (x > 1) throw new Error('no'); return a?.(x) ?? 0; } }
+      const f = async ({ y }: { y: string }) => \`\${y}\` + (await g(y, /re/g, 1n));
+    `;
+    const { sourceFile } = parseFile('/virtual/w.ts', code);
+    const all: ts.Node[] = [];
+    walk(sourceFile, (n) => {
+      all.push(n);
+    });
+    const some: ts.Node[] = [];
+    walk(
+      sourceFile,
+      (n) => {
+        some.push(n);
+      },
+      NO_TOKENS,
+    );
+    expect(some).toEqual(all.filter((n) => n.kind >= ts.SyntaxKind.FirstNode));
+    // identifiers, literals and keywords were there to skip
+    expect(all.length - some.length).toBeGreaterThan(20);
+  });
 });
