@@ -13,6 +13,7 @@ import {
   walk,
   isFunctionLike,
   isTypeOnly,
+  mayEscapeNames,
   calleeName,
   SK,
   type FunctionNode,
@@ -32,6 +33,8 @@ export function extractErrorHandlers(
   ctx: FileContext,
   callNodes: readonly ts.CallExpression[],
   classNodes: readonly ts.ClassLikeDeclaration[],
+  /** Every function of the file (the fact walk's), in any order. */
+  functions: readonly FunctionNode[],
 ): ErrorHandlerFileFacts {
   const out: ErrorHandlerFileFacts = {
     handlers: [],
@@ -83,29 +86,28 @@ export function extractErrorHandlers(
       out.fastifyLoggers.push(hasLogger(call.arguments[0]));
     }
   }
-  // { provide: APP_FILTER, useClass: X }; error middleware wherever it is declared (it is
-  // usually registered from another file: `app.use(errorHandler)`). Types hold neither a function
-  // nor an object literal (isTypeOnly): not walked. Kind compares, not ts.isX (see SK): this runs
-  // for every node.
-  walk(
-    ctx.sf,
-    (n) => {
-      if (isTypeOnly(n)) return false;
-      if (isFunctionLike(n)) {
-        middleware(n, ctx, out);
+  // Error middleware wherever it is declared (it is usually registered from another file:
+  // `app.use(errorHandler)`), in source order: the file's functions, as the fact walk met them.
+  for (const fn of [...functions].sort((a, b) => a.pos - b.pos || b.end - a.end))
+    middleware(fn, ctx, out);
+  // { provide: APP_FILTER, useClass: X }: only a file spelling one of the two names can hold it
+  // (or an escape spelling it). Types hold no object literal (isTypeOnly): not walked.
+  if (text.includes('APP_FILTER') || text.includes('APP_INTERCEPTOR') || mayEscapeNames(text))
+    walk(
+      ctx.sf,
+      (n) => {
+        if (isTypeOnly(n)) return false;
+        if (n.kind !== SK.ObjectLiteralExpression) return true;
+        const provide = propValue(n as ts.ObjectLiteralExpression, 'provide');
+        const use = provide && propValue(n as ts.ObjectLiteralExpression, 'useClass');
+        if (provide && use && ts.isIdentifier(provide) && ts.isIdentifier(use)) {
+          if (provide.text === 'APP_FILTER') out.nestGlobalFilters.push(use.text);
+          if (provide.text === 'APP_INTERCEPTOR') out.nestGlobalInterceptors.push(use.text);
+        }
         return true;
-      }
-      if (n.kind !== SK.ObjectLiteralExpression) return true;
-      const provide = propValue(n as ts.ObjectLiteralExpression, 'provide');
-      const use = provide && propValue(n as ts.ObjectLiteralExpression, 'useClass');
-      if (provide && use && ts.isIdentifier(provide) && ts.isIdentifier(use)) {
-        if (provide.text === 'APP_FILTER') out.nestGlobalFilters.push(use.text);
-        if (provide.text === 'APP_INTERCEPTOR') out.nestGlobalInterceptors.push(use.text);
-      }
-      return true;
-    },
-    NO_TOKENS,
-  );
+      },
+      NO_TOKENS,
+    );
   for (const cls of classNodes) nestClass(cls, ctx, out);
   return out;
 }

@@ -499,7 +499,7 @@ export function extractFileFacts(
   const denylists = mayDenylist
     ? extractDenylistFacts(sf, region, callNodes)
     : { lookups: [], options: [], writes: [] };
-  const errorHandlers = extractErrorHandlers(region, callNodes, classNodes);
+  const errorHandlers = extractErrorHandlers(region, callNodes, classNodes, fnNodes);
   extractMiddlewareVerifiers(region, callNodes, classNodes, errorHandlers);
   return {
     file,
